@@ -1,0 +1,238 @@
+import { z } from "zod";
+import { s3BucketNameProblem } from "../lib/aws-names";
+import { LOG_RETENTION_DAYS, isLogRetentionDays } from "../lib/log-retention";
+import { GATEWAY_ENDPOINT_SERVICES } from "../modules/network/endpoint-services";
+import { MAX_AZS } from "../modules/network/subnet-plan";
+import { networkIssues } from "../modules/network/validate";
+import { show } from "../lib/validation";
+
+/*
+ * The schema is the contract of config/<env>.ts. Strict objects everywhere: a misspelt key
+ * is an error, not a silently ignored setting.
+ */
+
+const slug = (what: string, max: number) =>
+  z
+    .string()
+    .regex(
+      new RegExp(`^[a-z][a-z0-9]{0,${max - 1}}$`),
+      `${what} must be 1-${max} characters: a lower-case letter, then lower-case letters or digits`,
+    );
+
+const region = z
+  .string()
+  .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, "must be an AWS region code such as ap-northeast-1");
+
+const tagKey = z
+  .string()
+  .min(1)
+  .max(128)
+  .refine((k) => !k.toLowerCase().startsWith("aws:"), "tag keys starting with aws: are reserved");
+
+const bucketName = z.string().superRefine((name, ctx) => {
+  const problem = s3BucketNameProblem(name);
+  if (problem !== undefined) ctx.addIssue({ code: "custom", message: `S3 bucket name ${problem}` });
+});
+
+const retentionDays = z
+  .number()
+  .refine(isLogRetentionDays, `must be one of the values CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`);
+
+export const S3StateSchema = z.strictObject({
+  /** Remote state in an S3 bucket, one object per stack. */
+  backend: z.literal("s3"),
+  /** State bucket name. Created by the environment's bootstrap stack unless `bootstrap` is false. */
+  bucket: bucketName,
+  /**
+   * Region of the state bucket.
+   * @default the environment's region
+   */
+  region: region.optional(),
+  /**
+   * First segment of every state key: `<keyPrefix>/<environment>/<layer>.tfstate`.
+   * @default the project name
+   */
+  keyPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, "must be path segments without leading, trailing or double slashes")
+    .optional(),
+  /**
+   * KMS key (ARN or alias ARN) the backend asks S3 to encrypt state with. Without one the S3
+   * backend's `encrypt` means SSE-S3, overriding the bucket's SSE-KMS default.
+   * @default the bootstrap key's alias ARN when `bootstrap` is true, else none
+   */
+  kmsKeyId: z.string().startsWith("arn:", "must be a KMS key ARN or alias ARN").optional(),
+  /**
+   * DynamoDB lock table, only for teams still on Terraform < 1.11 tooling. S3-native locking
+   * (`use_lockfile`) is always on; the bootstrap stack does not create this table.
+   * @default none
+   */
+  dynamodbTable: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be a DynamoDB table name").optional(),
+  /**
+   * Whether this environment's bootstrap stack creates the bucket. Set false when another
+   * environment (or something outside this repository) already owns it.
+   * @default true
+   */
+  bootstrap: z.boolean().default(true),
+  /**
+   * Days a superseded state version is kept before S3 expires it.
+   * @default 90
+   */
+  noncurrentVersionExpirationDays: z.number().int().min(1).max(3650).default(90),
+});
+
+export const CloudStateSchema = z.strictObject({
+  /** HCP Terraform / Terraform Enterprise, one workspace per stack. */
+  backend: z.literal("cloud"),
+  /** HCP Terraform organization. */
+  organization: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, "must be an HCP Terraform organization name"),
+  /**
+   * HCP Terraform or Terraform Enterprise host.
+   * @default "app.terraform.io"
+   */
+  hostname: z.string().regex(/^[a-z0-9.-]+$/, "must be a host name").default("app.terraform.io"),
+  /**
+   * HCP Terraform project the workspaces belong to.
+   * @default the organization's default project
+   */
+  project: z.string().min(1).max(40).optional(),
+});
+
+export const StateSchema = z.discriminatedUnion("backend", [S3StateSchema, CloudStateSchema]);
+
+const tierLayout = z.strictObject({
+  /**
+   * Prefix length of each subnet in the tier.
+   * @default private: VPC prefix + 4; public and isolated: VPC prefix + 8
+   */
+  mask: z.number().int().optional(),
+  /**
+   * One CIDR per AZ, replacing the carved ones for this tier.
+   * @default carved from the VPC CIDR
+   */
+  cidrs: z.array(z.string()).optional(),
+});
+
+export const NetworkSchema = z.strictObject({
+  /** VPC CIDR, /16 to /28; every subnet is carved from it. */
+  cidr: z.string(),
+  /** Number of AZs with a subnet in every tier. */
+  azCount: z.number().int().min(2).max(MAX_AZS),
+  /**
+   * AZ names in slot order. Pinning them keeps subnets in place if AWS lists AZs differently.
+   * @default the first azCount available AZs of the region, looked up at plan time
+   */
+  availabilityZones: z.array(z.string()).optional(),
+  /**
+   * Subnet slots reserved per tier so adding an AZ later never moves existing subnets.
+   * @default max(azCount, 4)
+   */
+  azSlots: z.number().int().optional(),
+  /** NAT strategy: none (endpoints only), one shared gateway, or one per AZ. */
+  natGateways: z.enum(["none", "single", "per-az"]),
+  /**
+   * Per-tier subnet size or explicit CIDRs.
+   * @default carved automatically
+   */
+  subnets: z
+    .strictObject({ public: tierLayout.optional(), private: tierLayout.optional(), isolated: tierLayout.optional() })
+    .default({}),
+  /**
+   * Interface endpoints (suffix of `com.amazonaws.<region>.<name>`) in the private subnets.
+   * @default [] (but natGateways "none" requires ecr.api, ecr.dkr and logs)
+   */
+  interfaceEndpoints: z.array(z.string()).default([]),
+  /**
+   * Gateway endpoints attached to the private and isolated route tables.
+   * @default ["s3"]
+   */
+  gatewayEndpoints: z.array(z.enum(GATEWAY_ENDPOINT_SERVICES)).default(["s3"]),
+  /**
+   * VPC flow logs to CloudWatch Logs.
+   * @default enabled, ALL traffic, 30 days, 600 s aggregation
+   */
+  flowLogs: z
+    .strictObject({
+      /** @default true */
+      enabled: z.boolean().default(true),
+      /** @default 30 */
+      retentionDays: retentionDays.default(30),
+      /** @default "ALL" */
+      trafficType: z.enum(["ALL", "ACCEPT", "REJECT"]).default("ALL"),
+      /** Seconds per aggregation window. @default 600 */
+      maxAggregationInterval: z.union([z.literal(60), z.literal(600)]).default(600),
+      /** KMS key ARN for the log group. @default CloudWatch Logs' own encryption */
+      kmsKeyArn: z.string().startsWith("arn:", "must be a KMS key ARN").optional(),
+    })
+    .default({ enabled: true, retentionDays: 30, trafficType: "ALL", maxAggregationInterval: 600 }),
+});
+
+export const EnvironmentSchema = z.strictObject({
+  /** Environment name; must equal its key under `environments`. */
+  name: slug("an environment name", 10),
+  /** The only AWS account this environment may deploy into (the provider refuses others). */
+  account: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"),
+  /** AWS region of every stack of the environment. */
+  region,
+  /**
+   * Extra tags on every resource, through the provider's default_tags.
+   * @default {}
+   */
+  tags: z.record(tagKey, z.string().max(256)).default({}),
+  /** Where Terraform state lives. */
+  state: StateSchema,
+  /** The VPC and its subnets, routes and endpoints. */
+  network: NetworkSchema,
+});
+
+export const PlatformSchema = z
+  .strictObject({
+    /** Project name; first part of every stack id and physical name. */
+    project: slug("a project name", 12),
+    /** The environments, keyed by name. */
+    environments: z.record(z.string(), EnvironmentSchema),
+  })
+  .superRefine((config, ctx) => {
+    for (const [key, env] of Object.entries(config.environments)) {
+      const at = (...path: (string | number)[]) => ["environments", key, ...path];
+      if (env.name !== key) {
+        ctx.addIssue({ code: "custom", path: at("name"), input: env.name, message: `must equal its key ${show(key)}` });
+      }
+      checkNetwork(env, (path, input, message) => ctx.addIssue({ code: "custom", path: at("network", ...path), input, message }));
+    }
+    checkStateBuckets(config.environments, (path, input, message) =>
+      ctx.addIssue({ code: "custom", path, input, message }),
+    );
+  });
+
+type Report = (path: (string | number)[], input: unknown, message: string) => void;
+
+function checkNetwork(env: z.output<typeof EnvironmentSchema>, report: Report): void {
+  const { issues } = networkIssues({ ...env.network, region: env.region });
+  issues.forEach((i) => report([...i.path], undefined, i.message));
+}
+
+function checkStateBuckets(environments: Record<string, z.output<typeof EnvironmentSchema>>, report: Report): void {
+  const owners = new Map<string, string>();
+  for (const [key, env] of Object.entries(environments)) {
+    if (env.state.backend !== "s3" || !env.state.bootstrap) continue;
+    const owner = owners.get(env.state.bucket);
+    if (owner !== undefined) {
+      report(
+        ["environments", key, "state", "bucket"],
+        env.state.bucket,
+        `is already created by the bootstrap stack of environments.${owner}; set environments.${key}.state.bootstrap to false to share it`,
+      );
+    } else {
+      owners.set(env.state.bucket, key);
+    }
+  }
+}
+
+export type PlatformInput = z.input<typeof PlatformSchema>;
+export type EnvironmentInput = z.input<typeof EnvironmentSchema>;
+export type PlatformConfig = z.output<typeof PlatformSchema>;
+export type EnvironmentConfig = z.output<typeof EnvironmentSchema>;
+export type NetworkConfig = z.output<typeof NetworkSchema>;
+export type StateConfig = z.output<typeof StateSchema>;
+export type S3StateConfig = z.output<typeof S3StateSchema>;

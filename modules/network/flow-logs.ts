@@ -1,0 +1,107 @@
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { Names } from "../../lib/names";
+import type { LogRetentionDays } from "../../lib/log-retention";
+
+export interface FlowLogsOptions {
+  /**
+   * Days CloudWatch Logs keeps flow records.
+   * @default 30
+   */
+  readonly retentionDays?: LogRetentionDays;
+  /**
+   * Which traffic to record.
+   * @default "ALL"
+   */
+  readonly trafficType?: "ALL" | "ACCEPT" | "REJECT";
+  /**
+   * Aggregation window in seconds.
+   * @default 600
+   */
+  readonly maxAggregationInterval?: 60 | 600;
+  /**
+   * KMS key ARN for the log group.
+   * @default none (CloudWatch Logs' service-managed encryption)
+   */
+  readonly kmsKeyArn?: string;
+}
+
+export interface VpcFlowLogsProps extends FlowLogsOptions {
+  /** Naming helper of the owning stack. */
+  readonly names: Names;
+  /** VPC to record. */
+  readonly vpcId: string;
+  /** Account that owns the VPC; pins the role's trust to this account's flow logs. */
+  readonly account: string;
+  /** Partition-qualified ARN prefix parts, e.g. `aws`. */
+  readonly partition: string;
+  /** Region of the VPC. */
+  readonly region: string;
+}
+
+/** VPC flow logs to a retention-managed log group through a role only flow logs can assume. */
+export class VpcFlowLogs extends Construct {
+  readonly logGroup: CloudwatchLogGroup;
+  readonly role: IamRole;
+  readonly flowLog: FlowLog;
+
+  constructor(scope: Construct, id: string, props: VpcFlowLogsProps) {
+    super(scope, id);
+    const { names } = props;
+
+    this.logGroup = new CloudwatchLogGroup(this, "log-group", {
+      name: `/${names.context.project}/${names.context.environment}/vpc/flow-logs`,
+      retentionInDays: props.retentionDays ?? 30,
+      kmsKeyId: props.kmsKeyArn,
+      tags: names.nameTag("vpc-flow-logs"),
+    });
+
+    // Confused-deputy guard: only this account's flow logs service may assume the role.
+    const trust = new DataAwsIamPolicyDocument(this, "trust", {
+      statement: [
+        {
+          effect: "Allow",
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }],
+          condition: [
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [props.account] },
+            {
+              test: "ArnLike",
+              variable: "aws:SourceArn",
+              values: [`arn:${props.partition}:ec2:${props.region}:${props.account}:vpc-flow-log/*`],
+            },
+          ],
+        },
+      ],
+    });
+    this.role = new IamRole(this, "role", {
+      name: names.physical("vpc-flow-logs", { maxLength: 64 }),
+      assumeRolePolicy: trust.json,
+      tags: names.nameTag("vpc-flow-logs"),
+    });
+    const write = new DataAwsIamPolicyDocument(this, "write", {
+      statement: [
+        {
+          effect: "Allow",
+          actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+          resources: [`${this.logGroup.arn}:*`],
+        },
+      ],
+    });
+    new IamRolePolicy(this, "write-policy", { role: this.role.id, name: "write-flow-logs", policy: write.json });
+
+    this.flowLog = new FlowLog(this, "flow-log", {
+      vpcId: props.vpcId,
+      trafficType: props.trafficType ?? "ALL",
+      logDestinationType: "cloud-watch-logs",
+      logDestination: this.logGroup.arn,
+      iamRoleArn: this.role.arn,
+      maxAggregationInterval: props.maxAggregationInterval ?? 600,
+      tags: names.nameTag("vpc-flow-logs"),
+    });
+  }
+}

@@ -1,0 +1,44 @@
+import type { Construct } from "constructs";
+import type { EnvironmentConfig, PlatformConfig } from "../config/schema";
+import { BootstrapStack } from "./bootstrap-stack";
+import { NetworkStack } from "./network-stack";
+import type { PlatformStack } from "./platform-stack";
+
+export { BootstrapStack } from "./bootstrap-stack";
+export { NetworkStack } from "./network-stack";
+export { PlatformStack } from "./platform-stack";
+
+/** The stacks of one environment; later layers take earlier ones' constructs as inputs. */
+export interface EnvironmentStacks {
+  readonly bootstrap?: BootstrapStack;
+  readonly network: NetworkStack;
+}
+
+export interface BuildOptions {
+  /** Validated configuration (from loadConfig). */
+  readonly config: PlatformConfig;
+  /** The environments to build; all of them unless given. */
+  readonly environments?: readonly EnvironmentConfig[];
+  /** Terraform release from `.terraform-version`. */
+  readonly terraformVersion: string;
+}
+
+/** Creates every stack of the selected environments under `scope` (the App). */
+export function buildPlatform(scope: Construct, options: BuildOptions): Record<string, EnvironmentStacks> {
+  const built: Record<string, EnvironmentStacks> = {};
+  for (const environment of options.environments ?? Object.values(options.config.environments)) {
+    const common = { project: options.config.project, environment, terraformVersion: options.terraformVersion };
+    const bootstrap =
+      environment.state.backend === "s3" && environment.state.bootstrap
+        ? new BootstrapStack(scope, { ...common, state: environment.state })
+        : undefined;
+    const network = new NetworkStack(scope, common);
+    built[environment.name] = { bootstrap, network };
+  }
+  return built;
+}
+
+/** Every stack in an EnvironmentStacks, for summaries and invariant tests. */
+export function stacksOf(env: EnvironmentStacks): PlatformStack[] {
+  return Object.values(env).filter((s): s is PlatformStack => s !== undefined);
+}
