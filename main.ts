@@ -1,17 +1,41 @@
 import { App } from "cdktf";
 import { loadConfig, selectEnvironments } from "./config";
 import { readTerraformVersion } from "./config/toolchain";
-import { buildPlatform } from "./stacks";
+import { buildPlatform, type EnvironmentStacks } from "./stacks";
 
-/*
- * The cdktf app: validates the whole configuration before creating a single construct, so a
- * bad value fails with one message and nothing is written to cdktf.out.
- * PLATFORM_ENVIRONMENTS=dev limits the synth to some environments.
+export interface CreateAppOptions {
+  /**
+   * Output directory.
+   * @default CDKTF_OUTDIR, else "cdktf.out" (cdktf's own rule)
+   */
+  readonly outdir?: string;
+  /**
+   * Comma-separated environments to build.
+   * @default PLATFORM_ENVIRONMENTS, else every environment
+   */
+  readonly environments?: string;
+}
+
+/**
+ * Builds the App: validates the whole configuration before creating a single construct, so a
+ * bad value fails with one message and nothing reaches the output directory.
  */
-const config = loadConfig();
-const environments = selectEnvironments(config, process.env.PLATFORM_ENVIRONMENTS);
-const terraformVersion = readTerraformVersion();
+export function createApp(options: CreateAppOptions = {}): {
+  app: App;
+  stacks: Record<string, EnvironmentStacks>;
+} {
+  const config = loadConfig();
+  const environments = selectEnvironments(
+    config,
+    options.environments ?? process.env.PLATFORM_ENVIRONMENTS,
+  );
+  const terraformVersion = readTerraformVersion();
+  const app = new App({ outdir: options.outdir, stackTraces: false });
+  const stacks = buildPlatform(app, { config, environments, terraformVersion });
+  return { app, stacks };
+}
 
-const app = new App();
-buildPlatform(app, { config, environments, terraformVersion });
-app.synth();
+// `cdktf synth` runs this file as its app command.
+if (require.main === module) {
+  createApp().app.synth();
+}

@@ -19,7 +19,15 @@ export const dev: EnvironmentInput = {
     azCount: 2,
     availabilityZones: ["ap-northeast-1a", "ap-northeast-1c"],
     natGateways: "none",
-    interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "ssmmessages", "ec2messages"],
+    interfaceEndpoints: [
+      "ecr.api",
+      "ecr.dkr",
+      "logs",
+      "secretsmanager",
+      "ssm",
+      "ssmmessages",
+      "ec2messages",
+    ],
     flowLogs: { retentionDays: 7, trafficType: "REJECT" },
   },
 };

@@ -1,7 +1,13 @@
 import { ConfigError, show, type Issue } from "../lib/validation";
 import { dev } from "./dev";
 import { prod } from "./prod";
-import { PlatformSchema, type EnvironmentConfig, type PlatformConfig, type PlatformInput } from "./schema";
+import {
+  PlatformSchema,
+  semanticIssues,
+  type EnvironmentConfig,
+  type PlatformConfig,
+  type PlatformInput,
+} from "./schema";
 
 export * from "./schema";
 
@@ -17,16 +23,24 @@ export const platformInput: PlatformInput = {
  */
 export function loadConfig(input: unknown = platformInput): PlatformConfig {
   const result = PlatformSchema.safeParse(input, { reportInput: true });
-  if (result.success) return result.data;
+  if (result.success) {
+    const issues = semanticIssues(result.data);
+    if (issues.length > 0) throw new ConfigError("", issues);
+    return result.data;
+  }
   const issues: Issue[] = result.error.issues.map((issue) => {
     const path = issue.path.map((p) => (typeof p === "number" ? p : String(p)));
     if (issue.code === "custom") {
-      return { path, message: issue.input === undefined ? issue.message : `${show(issue.input)} ${issue.message}` };
+      return {
+        path,
+        message:
+          issue.input === undefined ? issue.message : `${show(issue.input)} ${issue.message}`,
+      };
     }
     if (issue.input === undefined && issue.code === "invalid_type") {
       return { path, message: `is required (${issue.message})` };
     }
-    return { path, message: `got ${show(issue.input)}: ${issue.message}` };
+    return { path, message: `got ${show(offendingValue(issue.input, path))}: ${issue.message}` };
   });
   throw new ConfigError("", issues);
 }
@@ -49,8 +63,26 @@ export function selectEnvironments(
   const unknown = wanted.filter((w) => !known.includes(w));
   if (unknown.length > 0) {
     throw new ConfigError(source, [
-      { path: [], message: `${show(unknown.join(","))} names no configured environment; known: ${known.join(", ")}` },
+      {
+        path: [],
+        message: `${show(unknown.join(","))} names no configured environment; known: ${known.join(", ")}`,
+      },
     ]);
   }
   return wanted.map((w) => config.environments[w]);
+}
+
+/** Zod reports a bad discriminator against the whole object; show the field itself. */
+function offendingValue(input: unknown, path: readonly (string | number)[]): unknown {
+  const last = path[path.length - 1];
+  if (
+    input !== null &&
+    typeof input === "object" &&
+    !Array.isArray(input) &&
+    typeof last === "string" &&
+    last in input
+  ) {
+    return (input as Record<string, unknown>)[last];
+  }
+  return input;
 }

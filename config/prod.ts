@@ -19,7 +19,15 @@ export const prod: EnvironmentInput = {
     azCount: 3,
     availabilityZones: ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"],
     natGateways: "per-az",
-    interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "ssmmessages", "ec2messages"],
+    interfaceEndpoints: [
+      "ecr.api",
+      "ecr.dkr",
+      "logs",
+      "secretsmanager",
+      "ssm",
+      "ssmmessages",
+      "ec2messages",
+    ],
     flowLogs: { retentionDays: 90, maxAggregationInterval: 60 },
   },
 };

@@ -4,7 +4,7 @@ import { LOG_RETENTION_DAYS, isLogRetentionDays } from "../lib/log-retention";
 import { GATEWAY_ENDPOINT_SERVICES } from "../modules/network/endpoint-services";
 import { MAX_AZS } from "../modules/network/subnet-plan";
 import { networkIssues } from "../modules/network/validate";
-import { show } from "../lib/validation";
+import { show, type Issue } from "../lib/validation";
 
 /*
  * The schema is the contract of config/<env>.ts. Strict objects everywhere: a misspelt key
@@ -21,7 +21,10 @@ const slug = (what: string, max: number) =>
 
 const region = z
   .string()
-  .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, "must be an AWS region code such as ap-northeast-1");
+  .regex(
+    /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/,
+    "must be an AWS region code such as ap-northeast-1",
+  );
 
 const tagKey = z
   .string()
@@ -36,7 +39,10 @@ const bucketName = z.string().superRefine((name, ctx) => {
 
 const retentionDays = z
   .number()
-  .refine(isLogRetentionDays, `must be one of the values CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`);
+  .refine(
+    isLogRetentionDays,
+    `must be one of the values CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
+  );
 
 export const S3StateSchema = z.strictObject({
   /** Remote state in an S3 bucket, one object per stack. */
@@ -54,7 +60,10 @@ export const S3StateSchema = z.strictObject({
    */
   keyPrefix: z
     .string()
-    .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, "must be path segments without leading, trailing or double slashes")
+    .regex(
+      /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/,
+      "must be path segments without leading, trailing or double slashes",
+    )
     .optional(),
   /**
    * KMS key (ARN or alias ARN) the backend asks S3 to encrypt state with. Without one the S3
@@ -67,7 +76,10 @@ export const S3StateSchema = z.strictObject({
    * (`use_lockfile`) is always on; the bootstrap stack does not create this table.
    * @default none
    */
-  dynamodbTable: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be a DynamoDB table name").optional(),
+  dynamodbTable: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be a DynamoDB table name")
+    .optional(),
   /**
    * Whether this environment's bootstrap stack creates the bucket. Set false when another
    * environment (or something outside this repository) already owns it.
@@ -85,12 +97,17 @@ export const CloudStateSchema = z.strictObject({
   /** HCP Terraform / Terraform Enterprise, one workspace per stack. */
   backend: z.literal("cloud"),
   /** HCP Terraform organization. */
-  organization: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, "must be an HCP Terraform organization name"),
+  organization: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, "must be an HCP Terraform organization name"),
   /**
    * HCP Terraform or Terraform Enterprise host.
    * @default "app.terraform.io"
    */
-  hostname: z.string().regex(/^[a-z0-9.-]+$/, "must be a host name").default("app.terraform.io"),
+  hostname: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/, "must be a host name")
+    .default("app.terraform.io"),
   /**
    * HCP Terraform project the workspaces belong to.
    * @default the organization's default project
@@ -135,7 +152,11 @@ export const NetworkSchema = z.strictObject({
    * @default carved automatically
    */
   subnets: z
-    .strictObject({ public: tierLayout.optional(), private: tierLayout.optional(), isolated: tierLayout.optional() })
+    .strictObject({
+      public: tierLayout.optional(),
+      private: tierLayout.optional(),
+      isolated: tierLayout.optional(),
+    })
     .default({}),
   /**
    * Interface endpoints (suffix of `com.amazonaws.<region>.<name>`) in the private subnets.
@@ -185,48 +206,47 @@ export const EnvironmentSchema = z.strictObject({
   network: NetworkSchema,
 });
 
-export const PlatformSchema = z
-  .strictObject({
-    /** Project name; first part of every stack id and physical name. */
-    project: slug("a project name", 12),
-    /** The environments, keyed by name. */
-    environments: z.record(z.string(), EnvironmentSchema),
-  })
-  .superRefine((config, ctx) => {
-    for (const [key, env] of Object.entries(config.environments)) {
-      const at = (...path: (string | number)[]) => ["environments", key, ...path];
-      if (env.name !== key) {
-        ctx.addIssue({ code: "custom", path: at("name"), input: env.name, message: `must equal its key ${show(key)}` });
-      }
-      checkNetwork(env, (path, input, message) => ctx.addIssue({ code: "custom", path: at("network", ...path), input, message }));
+export const PlatformSchema = z.strictObject({
+  /** Project name; first part of every stack id and physical name. */
+  project: slug("a project name", 12),
+  /** The environments, keyed by name. */
+  environments: z.record(z.string(), EnvironmentSchema),
+});
+
+/**
+ * Rules across fields and environments. They run only on a configuration whose shape is
+ * already valid, so each problem is reported once and against well-typed values.
+ */
+export function semanticIssues(config: z.output<typeof PlatformSchema>): Issue[] {
+  const issues: Issue[] = [];
+  for (const [key, env] of Object.entries(config.environments)) {
+    if (env.name !== key) {
+      issues.push({
+        path: ["environments", key, "name"],
+        message: `${show(env.name)} must equal its key ${show(key)}`,
+      });
     }
-    checkStateBuckets(config.environments, (path, input, message) =>
-      ctx.addIssue({ code: "custom", path, input, message }),
+    const network = networkIssues({ ...env.network, region: env.region });
+    issues.push(
+      ...network.issues.map((i) => ({ ...i, path: ["environments", key, "network", ...i.path] })),
     );
-  });
-
-type Report = (path: (string | number)[], input: unknown, message: string) => void;
-
-function checkNetwork(env: z.output<typeof EnvironmentSchema>, report: Report): void {
-  const { issues } = networkIssues({ ...env.network, region: env.region });
-  issues.forEach((i) => report([...i.path], undefined, i.message));
-}
-
-function checkStateBuckets(environments: Record<string, z.output<typeof EnvironmentSchema>>, report: Report): void {
+  }
   const owners = new Map<string, string>();
-  for (const [key, env] of Object.entries(environments)) {
+  for (const [key, env] of Object.entries(config.environments)) {
     if (env.state.backend !== "s3" || !env.state.bootstrap) continue;
     const owner = owners.get(env.state.bucket);
-    if (owner !== undefined) {
-      report(
-        ["environments", key, "state", "bucket"],
-        env.state.bucket,
-        `is already created by the bootstrap stack of environments.${owner}; set environments.${key}.state.bootstrap to false to share it`,
-      );
-    } else {
+    if (owner === undefined) {
       owners.set(env.state.bucket, key);
+      continue;
     }
+    issues.push({
+      path: ["environments", key, "state", "bucket"],
+      message:
+        `${show(env.state.bucket)} is already created by the bootstrap stack of environments.${owner}; ` +
+        `set environments.${key}.state.bootstrap to false to share it`,
+    });
   }
+  return issues;
 }
 
 export type PlatformInput = z.input<typeof PlatformSchema>;

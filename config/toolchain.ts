@@ -14,10 +14,13 @@ const MINIMUM = [1, 11] as const;
 export function readTerraformVersion(file = TERRAFORM_VERSION_FILE): string {
   const version = readFileSync(file, "utf8").trim();
   const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
-  if (!m) throw new Error(`${file}: ${JSON.stringify(version)} is not a release number such as 1.13.3`);
+  if (!m)
+    throw new Error(`${file}: ${JSON.stringify(version)} is not a release number such as 1.13.3`);
   const [major, minor] = [Number(m[1]), Number(m[2])];
   if (major < MINIMUM[0] || (major === MINIMUM[0] && minor < MINIMUM[1])) {
-    throw new Error(`${file}: ${version} is older than ${MINIMUM.join(".")}, the first release with S3-native locking`);
+    throw new Error(
+      `${file}: ${version} is older than ${MINIMUM.join(".")}, the first release with S3-native locking`,
+    );
   }
   return version;
 }

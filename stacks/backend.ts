@@ -1,4 +1,10 @@
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, type TerraformStack } from "cdktf";
+import {
+  CloudBackend,
+  LocalBackend,
+  NamedCloudWorkspace,
+  S3Backend,
+  type TerraformStack,
+} from "cdktf";
 import type { EnvironmentConfig } from "../config/schema";
 import { partitionOf } from "../lib/arn";
 import type { Names } from "../lib/names";
@@ -44,7 +50,9 @@ export function configureBackend(
   const region = state.region ?? env.region;
   const kmsKeyId =
     state.kmsKeyId ??
-    (state.bootstrap ? `arn:${partitionOf(region)}:kms:${region}:${env.account}:${stateKeyAlias(names)}` : undefined);
+    (state.bootstrap
+      ? `arn:${partitionOf(region)}:kms:${region}:${env.account}:${stateKeyAlias(names)}`
+      : undefined);
   const backend = new S3Backend(stack, {
     bucket: state.bucket,
     key: stateKey(names, state.keyPrefix, layer),

@@ -24,10 +24,17 @@ export interface BuildOptions {
 }
 
 /** Creates every stack of the selected environments under `scope` (the App). */
-export function buildPlatform(scope: Construct, options: BuildOptions): Record<string, EnvironmentStacks> {
+export function buildPlatform(
+  scope: Construct,
+  options: BuildOptions,
+): Record<string, EnvironmentStacks> {
   const built: Record<string, EnvironmentStacks> = {};
   for (const environment of options.environments ?? Object.values(options.config.environments)) {
-    const common = { project: options.config.project, environment, terraformVersion: options.terraformVersion };
+    const common = {
+      project: options.config.project,
+      environment,
+      terraformVersion: options.terraformVersion,
+    };
     const bootstrap =
       environment.state.backend === "s3" && environment.state.bootstrap
         ? new BootstrapStack(scope, { ...common, state: environment.state })

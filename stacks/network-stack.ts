@@ -33,15 +33,39 @@ export class NetworkStack extends PlatformStack {
       vpc_id: { value: n.vpcId, description: "VPC id" },
       vpc_cidr: { value: n.vpcCidr, description: "VPC CIDR" },
       availability_zones: { value: n.availabilityZones, description: "AZ names in slot order" },
-      public_subnet_ids: { value: n.subnetIds.public, description: "Public subnets (ALB, NAT), AZ order" },
-      private_subnet_ids: { value: n.subnetIds.private, description: "Private subnets (services), AZ order" },
-      isolated_subnet_ids: { value: n.subnetIds.isolated, description: "Isolated subnets (data), AZ order" },
+      public_subnet_ids: {
+        value: n.subnetIds.public,
+        description: "Public subnets (ALB, NAT), AZ order",
+      },
+      private_subnet_ids: {
+        value: n.subnetIds.private,
+        description: "Private subnets (services), AZ order",
+      },
+      isolated_subnet_ids: {
+        value: n.subnetIds.isolated,
+        description: "Isolated subnets (data), AZ order",
+      },
       public_route_table_ids: { value: n.routeTableIds.public, description: "Public route table" },
-      private_route_table_ids: { value: n.routeTableIds.private, description: "Private route tables, AZ order" },
-      isolated_route_table_ids: { value: n.routeTableIds.isolated, description: "Isolated route table" },
-      endpoint_security_group_id: { value: n.endpointSecurityGroupId, description: "SG of the interface endpoints" },
-      db_subnet_group_name: { value: n.dbSubnetGroupName, description: "DB subnet group over the isolated tier" },
-      nat_public_ips: { value: n.natPublicIps, description: "NAT egress addresses (for allow-lists)" },
+      private_route_table_ids: {
+        value: n.routeTableIds.private,
+        description: "Private route tables, AZ order",
+      },
+      isolated_route_table_ids: {
+        value: n.routeTableIds.isolated,
+        description: "Isolated route table",
+      },
+      endpoint_security_group_id: {
+        value: n.endpointSecurityGroupId,
+        description: "SG of the interface endpoints",
+      },
+      db_subnet_group_name: {
+        value: n.dbSubnetGroupName,
+        description: "DB subnet group over the isolated tier",
+      },
+      nat_public_ips: {
+        value: n.natPublicIps,
+        description: "NAT egress addresses (for allow-lists)",
+      },
     };
     for (const [id, o] of Object.entries(outputs)) new TerraformOutput(this, id, o);
   }

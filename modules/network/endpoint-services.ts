@@ -42,7 +42,11 @@ export type GatewayEndpointService = (typeof GATEWAY_ENDPOINT_SERVICES)[number];
  * What a Fargate task needs to start without a NAT gateway: pull the image (ECR api + dkr,
  * layers via the S3 gateway endpoint) and ship its logs.
  */
-export const FARGATE_WITHOUT_NAT: readonly InterfaceEndpointService[] = ["ecr.api", "ecr.dkr", "logs"];
+export const FARGATE_WITHOUT_NAT: readonly InterfaceEndpointService[] = [
+  "ecr.api",
+  "ecr.dkr",
+  "logs",
+];
 
 export function isInterfaceEndpointService(name: string): name is InterfaceEndpointService {
   return (INTERFACE_ENDPOINT_SERVICES as readonly string[]).includes(name);

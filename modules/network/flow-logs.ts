@@ -72,7 +72,9 @@ export class VpcFlowLogs extends Construct {
             {
               test: "ArnLike",
               variable: "aws:SourceArn",
-              values: [`arn:${props.partition}:ec2:${props.region}:${props.account}:vpc-flow-log/*`],
+              values: [
+                `arn:${props.partition}:ec2:${props.region}:${props.account}:vpc-flow-log/*`,
+              ],
             },
           ],
         },
@@ -92,7 +94,11 @@ export class VpcFlowLogs extends Construct {
         },
       ],
     });
-    new IamRolePolicy(this, "write-policy", { role: this.role.id, name: "write-flow-logs", policy: write.json });
+    new IamRolePolicy(this, "write-policy", {
+      role: this.role.id,
+      name: "write-flow-logs",
+      policy: write.json,
+    });
 
     this.flowLog = new FlowLog(this, "flow-log", {
       vpcId: props.vpcId,

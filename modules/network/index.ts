@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
+import { Fn, Token } from "cdktf";
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
@@ -99,7 +99,8 @@ export class Network extends Construct {
     super(scope, id);
     const { issues, plan } = networkIssues(props);
     assertNoIssues(props.configPath ?? this.node.path, issues);
-    if (plan === undefined) throw new Error("unreachable: a valid network always has a subnet plan");
+    if (plan === undefined)
+      throw new Error("unreachable: a valid network always has a subnet plan");
     const { names } = props;
     this.names = names;
 
@@ -139,7 +140,10 @@ export class Network extends Construct {
       isolated: subnets.isolated.map((s) => s.id),
     };
 
-    const igw = new InternetGateway(this, "igw", { vpcId: this.vpc.id, tags: names.nameTag("igw") });
+    const igw = new InternetGateway(this, "igw", {
+      vpcId: this.vpc.id,
+      tags: names.nameTag("igw"),
+    });
     const publicRt = this.routeTable("public", "public", subnets.public);
     new Route(this, "public-default", {
       routeTableId: publicRt.id,
@@ -149,7 +153,10 @@ export class Network extends Construct {
 
     const natCount = { none: 0, single: 1, "per-az": props.azCount }[props.natGateways];
     const nats = Array.from({ length: natCount }, (_, az) => {
-      const eip = new Eip(this, `nat-eip-${az}`, { domain: "vpc", tags: names.nameTag(["nat", String(az)]) });
+      const eip = new Eip(this, `nat-eip-${az}`, {
+        domain: "vpc",
+        tags: names.nameTag(["nat", String(az)]),
+      });
       return new NatGateway(this, `nat-${az}`, {
         allocationId: eip.allocationId,
         subnetId: subnets.public[az].id,
@@ -218,14 +225,24 @@ export class Network extends Construct {
       state: "available",
       filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
     });
-    return Array.from({ length: count }, (_, i) => Fn.element(azs.names, i));
+    return Array.from({ length: count }, (_, i) => Token.asString(Fn.element(azs.names, i)));
   }
 
-  private routeTable(id: string, purpose: string | string[], subnets: readonly Subnet[]): RouteTable {
-    const rt = new RouteTable(this, `rt-${id}`, { vpcId: this.vpc.id, tags: this.names.nameTag(purpose) });
+  private routeTable(
+    id: string,
+    purpose: string | string[],
+    subnets: readonly Subnet[],
+  ): RouteTable {
+    const rt = new RouteTable(this, `rt-${id}`, {
+      vpcId: this.vpc.id,
+      tags: this.names.nameTag(purpose),
+    });
     subnets.forEach(
       (subnet, i) =>
-        new RouteTableAssociation(this, `rt-${id}-assoc-${i}`, { routeTableId: rt.id, subnetId: subnet.id }),
+        new RouteTableAssociation(this, `rt-${id}-assoc-${i}`, {
+          routeTableId: rt.id,
+          subnetId: subnet.id,
+        }),
     );
     return rt;
   }

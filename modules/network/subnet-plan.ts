@@ -76,11 +76,17 @@ export function planSubnets(input: SubnetPlanInput): PlanResult {
   }
   const vpc = parseCidr(input.vpcCidr);
   if (vpc.prefix < MIN_PREFIX || vpc.prefix > MAX_PREFIX) {
-    return fail(["cidr"], `${show(input.vpcCidr)} has prefix /${vpc.prefix}; AWS allows /16 to /28`);
+    return fail(
+      ["cidr"],
+      `${show(input.vpcCidr)} has prefix /${vpc.prefix}; AWS allows /16 to /28`,
+    );
   }
   const slots = input.azSlots ?? Math.max(input.azCount, 4);
   if (!Number.isInteger(slots) || slots < input.azCount || slots > 16) {
-    return fail(["azSlots"], `${show(slots)} must be a whole number from azCount (${input.azCount}) to 16`);
+    return fail(
+      ["azSlots"],
+      `${show(slots)} must be a whole number from azCount (${input.azCount}) to 16`,
+    );
   }
 
   const issues: Issue[] = [];
@@ -145,7 +151,10 @@ export function planSubnets(input: SubnetPlanInput): PlanResult {
       if (!contains(vpc, block)) {
         issues.push({ path, message: `${show(text)} is outside the VPC CIDR ${input.vpcCidr}` });
       } else if (block.prefix > MAX_PREFIX) {
-        issues.push({ path, message: `${show(text)} is smaller than /${MAX_PREFIX}, the smallest subnet AWS allows` });
+        issues.push({
+          path,
+          message: `${show(text)} is smaller than /${MAX_PREFIX}, the smallest subnet AWS allows`,
+        });
       } else {
         final[tier].push(block);
       }

@@ -7,7 +7,13 @@ import {
   closestService,
   isInterfaceEndpointService,
 } from "./endpoint-services";
-import { MAX_AZS, planSubnets, type SubnetPlan, type SubnetTier, type TierLayout } from "./subnet-plan";
+import {
+  MAX_AZS,
+  planSubnets,
+  type SubnetPlan,
+  type SubnetTier,
+  type TierLayout,
+} from "./subnet-plan";
 
 export const NAT_STRATEGIES = ["none", "single", "per-az"] as const;
 export type NatStrategy = (typeof NAT_STRATEGIES)[number];
@@ -32,7 +38,10 @@ export interface NetworkShape {
 export function networkIssues(shape: NetworkShape): { issues: Issue[]; plan?: SubnetPlan } {
   const issues: Issue[] = [];
   if (!Number.isInteger(shape.azCount) || shape.azCount < 2 || shape.azCount > MAX_AZS) {
-    issues.push({ path: ["azCount"], message: `${show(shape.azCount)} is not allowed; use 2 to ${MAX_AZS} AZs` });
+    issues.push({
+      path: ["azCount"],
+      message: `${show(shape.azCount)} is not allowed; use 2 to ${MAX_AZS} AZs`,
+    });
   }
   if (!(NAT_STRATEGIES as readonly string[]).includes(shape.natGateways)) {
     issues.push({
@@ -44,7 +53,10 @@ export function networkIssues(shape: NetworkShape): { issues: Issue[]; plan?: Su
 
   let plan: SubnetPlan | undefined;
   if (Token.isUnresolved(shape.cidr)) {
-    issues.push({ path: ["cidr"], message: "must be known at synth time: subnets are carved from it" });
+    issues.push({
+      path: ["cidr"],
+      message: "must be known at synth time: subnets are carved from it",
+    });
   } else {
     const result = planSubnets({
       vpcCidr: shape.cidr,
@@ -59,7 +71,10 @@ export function networkIssues(shape: NetworkShape): { issues: Issue[]; plan?: Su
   const azs = shape.availabilityZones;
   if (azs !== undefined) {
     if (azs.length !== shape.azCount) {
-      issues.push({ path: ["availabilityZones"], message: `lists ${azs.length} AZs but azCount is ${shape.azCount}` });
+      issues.push({
+        path: ["availabilityZones"],
+        message: `lists ${azs.length} AZs but azCount is ${shape.azCount}`,
+      });
     }
     azs.forEach((az, i) => {
       if (Token.isUnresolved(az)) return;
@@ -69,7 +84,10 @@ export function networkIssues(shape: NetworkShape): { issues: Issue[]; plan?: Su
           message: `${show(az)} is not an AZ of ${shape.region} (expected ${shape.region}a, ${shape.region}c, ...)`,
         });
       } else if (azs.indexOf(az) !== i) {
-        issues.push({ path: ["availabilityZones", i], message: `${show(az)} is listed twice; each AZ may appear once` });
+        issues.push({
+          path: ["availabilityZones", i],
+          message: `${show(az)} is listed twice; each AZ may appear once`,
+        });
       }
     });
   }

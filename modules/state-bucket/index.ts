@@ -48,10 +48,17 @@ export class StateBucket extends Construct {
     const problem = s3BucketNameProblem(props.bucketName);
     const days = props.noncurrentVersionExpirationDays ?? 90;
     assertNoIssues(root, [
-      ...(problem === undefined ? [] : [{ path: ["bucket"], message: `${show(props.bucketName)} ${problem}` }]),
+      ...(problem === undefined
+        ? []
+        : [{ path: ["bucket"], message: `${show(props.bucketName)} ${problem}` }]),
       ...(Number.isInteger(days) && days >= 1
         ? []
-        : [{ path: ["noncurrentVersionExpirationDays"], message: `${show(days)} must be a whole number of days >= 1` }]),
+        : [
+            {
+              path: ["noncurrentVersionExpirationDays"],
+              message: `${show(days)} must be a whole number of days >= 1`,
+            },
+          ]),
     ]);
     const { names } = props;
 
@@ -62,7 +69,10 @@ export class StateBucket extends Construct {
       tags: names.nameTag("tfstate"),
       lifecycle: { preventDestroy: true },
     });
-    this.kmsAlias = new KmsAlias(this, "key-alias", { name: props.kmsAliasName, targetKeyId: this.kmsKey.keyId });
+    this.kmsAlias = new KmsAlias(this, "key-alias", {
+      name: props.kmsAliasName,
+      targetKeyId: this.kmsKey.keyId,
+    });
 
     this.bucket = new S3Bucket(this, "bucket", {
       bucket: props.bucketName,
@@ -72,12 +82,18 @@ export class StateBucket extends Construct {
     });
     const bucket = this.bucket.id;
 
-    new S3BucketVersioningA(this, "versioning", { bucket, versioningConfiguration: { status: "Enabled" } });
+    new S3BucketVersioningA(this, "versioning", {
+      bucket,
+      versioningConfiguration: { status: "Enabled" },
+    });
     new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket,
       rule: [
         {
-          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.kmsKey.arn },
+          applyServerSideEncryptionByDefault: {
+            sseAlgorithm: "aws:kms",
+            kmsMasterKeyId: this.kmsKey.arn,
+          },
           bucketKeyEnabled: true,
         },
       ],
@@ -128,6 +144,10 @@ export class StateBucket extends Construct {
       ],
     });
     // S3 rejects concurrent bucket-level configuration calls, so order them.
-    new S3BucketPolicy(this, "policy", { bucket, policy: policy.json, dependsOn: [publicAccessBlock] });
+    new S3BucketPolicy(this, "policy", {
+      bucket,
+      policy: policy.json,
+      dependsOn: [publicAccessBlock],
+    });
   }
 }

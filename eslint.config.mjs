@@ -1,0 +1,41 @@
+// @ts-check
+import eslint from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["node_modules/", "cdktf.out/", "**/*.tmp-*/", "coverage/"] },
+  eslint.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ["eslint.config.mjs"] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/ban-ts-comment": "error",
+      // Defaults resolve with ??, never ||: 0, "" and false are real settings.
+      "@typescript-eslint/prefer-nullish-coalescing": "error",
+      "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true }],
+      "@typescript-eslint/no-unnecessary-condition": "off",
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "@cdktf/provider-aws",
+              message:
+                "Import the resource module (@cdktf/provider-aws/lib/<resource>): the root loads ~1,500 classes.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["eslint.config.mjs"],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+);

@@ -1,0 +1,81 @@
+import { mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { createApp } from "../main";
+
+/*
+ * `npm run synth [-- --env dev,prod] [--out dir]`: synthesizes into a scratch directory and
+ * swaps it into place only when everything succeeded, so a failed synth leaves the previous
+ * output untouched. Prints one line per stack.
+ */
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+interface StackSummary {
+  readonly stack: string;
+  readonly resources: number;
+  readonly dataSources: number;
+  readonly outputs: number;
+  readonly backend: string;
+}
+
+function countBlocks(block: Record<string, Record<string, unknown>> | undefined): number {
+  return Object.values(block ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+}
+
+export function summarize(outdir: string): StackSummary[] {
+  const stacksDir = join(outdir, "stacks");
+  return readdirSync(stacksDir)
+    .sort()
+    .map((stack) => {
+      const json = JSON.parse(readFileSync(join(stacksDir, stack, "cdk.tf.json"), "utf8")) as {
+        resource?: Record<string, Record<string, unknown>>;
+        data?: Record<string, Record<string, unknown>>;
+        output?: Record<string, unknown>;
+        terraform?: { backend?: Record<string, unknown>; cloud?: unknown };
+      };
+      const backend =
+        json.terraform?.cloud !== undefined
+          ? "cloud"
+          : Object.keys(json.terraform?.backend ?? {})[0];
+      return {
+        stack,
+        resources: countBlocks(json.resource),
+        dataSources: countBlocks(json.data),
+        outputs: Object.keys(json.output ?? {}).length,
+        backend: backend ?? "none",
+      };
+    });
+}
+
+function main(): void {
+  const started = process.hrtime.bigint();
+  const outdir = resolve(argValue("--out") ?? "cdktf.out");
+  const scratch = mkdtempSync(`${outdir}.tmp-`);
+  try {
+    const only = argValue("--env");
+    if (only !== undefined) process.env.PLATFORM_ENVIRONMENTS = only;
+    createApp({ outdir: scratch }).app.synth();
+    rmSync(outdir, { recursive: true, force: true });
+    renameSync(scratch, outdir);
+  } catch (error) {
+    rmSync(scratch, { recursive: true, force: true });
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+    return;
+  }
+  const rows = summarize(outdir);
+  const width = Math.max(...rows.map((r) => r.stack.length), 5);
+  console.log(`${"stack".padEnd(width)}  resources  data  outputs  backend`);
+  for (const r of rows) {
+    console.log(
+      `${r.stack.padEnd(width)}  ${String(r.resources).padStart(9)}  ${String(r.dataSources).padStart(4)}  ${String(r.outputs).padStart(7)}  ${r.backend}`,
+    );
+  }
+  const total = rows.reduce((n, r) => n + r.resources, 0);
+  const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);
+  console.log(`${rows.length} stacks, ${total} resources, written to ${outdir} in ${ms} ms`);
+}
+
+if (require.main === module) main();
