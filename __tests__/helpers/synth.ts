@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App, TerraformStack, Testing } from "cdktf";
+import { App, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { loadConfig, type PlatformInput } from "../../config";
@@ -49,13 +49,22 @@ export function synthShipped(): SynthResult {
   return shipped;
 }
 
-/** Synthesizes constructs added by `build` to a bare stack with an AWS provider. */
+/**
+ * Synthesizes constructs added by `build` to a bare stack with an AWS provider, through a real
+ * app.synth() so construct paths stay in the JSON metadata.
+ */
 export function synthConstruct(build: (stack: TerraformStack) => void): TfJson {
-  const app = Testing.app();
-  const stack = new TerraformStack(app, "test");
-  new AwsProvider(stack, "aws", { region: "ap-northeast-1" });
-  build(stack);
-  return JSON.parse(Testing.synth(stack)) as TfJson;
+  const outdir = mkdtempSync(join(tmpdir(), "construct-synth-"));
+  try {
+    const app = new App({ outdir, stackTraces: false });
+    const stack = new TerraformStack(app, "test");
+    new AwsProvider(stack, "aws", { region: "ap-northeast-1" });
+    build(stack);
+    app.synth();
+    return JSON.parse(readFileSync(join(outdir, "stacks", "test", "cdk.tf.json"), "utf8")) as TfJson;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 export type { Construct };
