@@ -61,7 +61,9 @@ export function synthConstruct(build: (stack: TerraformStack) => void): TfJson {
     new AwsProvider(stack, "aws", { region: "ap-northeast-1" });
     build(stack);
     app.synth();
-    return JSON.parse(readFileSync(join(outdir, "stacks", "test", "cdk.tf.json"), "utf8")) as TfJson;
+    return JSON.parse(
+      readFileSync(join(outdir, "stacks", "test", "cdk.tf.json"), "utf8"),
+    ) as TfJson;
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

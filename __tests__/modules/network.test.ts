@@ -142,9 +142,9 @@ describe("Network: routing per NAT strategy", () => {
     const json = synth({ natGateways: "none" });
     expect(bodies(json, "aws_nat_gateway")).toHaveLength(0);
     expect(bodies(json, "aws_eip")).toHaveLength(0);
-    [0, 1, 2].forEach((az) =>
-      expect(routesOf(json, routeTable(json, `private-${az}`))).toEqual([]),
-    );
+    [0, 1, 2].forEach((az) => {
+      expect(routesOf(json, routeTable(json, `private-${az}`))).toEqual([]);
+    });
     expect(bodies(json, "aws_route")).toHaveLength(1); // the public one
   });
 

@@ -1,0 +1,150 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../config";
+import { synthShipped } from "./helpers/synth";
+import {
+  addressesIn,
+  bodies,
+  declaredAddresses,
+  interpolations,
+  resources,
+  strings,
+} from "./helpers/tf";
+
+/*
+ * Properties that must hold for every stack of every shipped environment, whatever layer it
+ * is. New stacks are covered by being synthesized, not by being listed here.
+ */
+const { stacks } = synthShipped();
+const config = loadConfig();
+const all = Object.entries(stacks);
+const terraformVersion = readFileSync(join(__dirname, "..", ".terraform-version"), "utf8").trim();
+
+describe.each(all)("%s", (stackId, json) => {
+  const [, envName, layer] = /^platform-([a-z0-9]+)-([a-z0-9-]+)$/.exec(stackId) ?? [];
+  const env = config.environments[envName];
+
+  it("is named <project>-<env>-<layer> after a configured environment", () => {
+    expect(env).toBeDefined();
+    expect(layer).toBeTruthy();
+  });
+
+  it("only references things declared in the same stack", () => {
+    const declared = declaredAddresses(json);
+    const dangling = strings({
+      resource: json.resource,
+      data: json.data,
+      output: json.output,
+      provider: json.provider,
+    })
+      .flatMap(interpolations)
+      .flatMap(addressesIn)
+      .filter((address) => !declared.has(address));
+    expect(dangling).toEqual([]);
+  });
+
+  it("requires the Terraform minor release of .terraform-version and the pinned AWS provider", () => {
+    expect(json.terraform?.required_version).toBe(`~> ${terraformVersion}`);
+    expect(json.terraform?.required_providers).toEqual({
+      aws: { source: "aws", version: "6.25.0" },
+    });
+  });
+
+  it("locks the AWS provider to the environment's account and region, with default tags", () => {
+    expect(json.provider?.aws).toHaveLength(1);
+    const provider = json.provider?.aws[0];
+    expect(provider).toMatchObject({
+      region: env.region,
+      allowed_account_ids: [env.account],
+      default_tags: [
+        {
+          tags: {
+            ...env.tags,
+            Project: "platform",
+            Environment: envName,
+            Stack: stackId,
+            ManagedBy: "cdktf",
+          },
+        },
+      ],
+    });
+  });
+
+  it("keeps state remotely unless it is the bootstrap stack", () => {
+    const backend = Object.keys(json.terraform?.backend ?? {});
+    expect(backend).toEqual(layer === "bootstrap" ? ["local"] : [env.state.backend]);
+  });
+
+  it("opens no security group to the internet", () => {
+    const rules = bodies(json, "aws_vpc_security_group_ingress_rule");
+    expect(rules.filter((r) => r.cidr_ipv4 === "0.0.0.0/0" || r.cidr_ipv6 === "::/0")).toEqual([]);
+    for (const sg of bodies(json, "aws_security_group")) expect(sg).not.toHaveProperty("ingress");
+  });
+
+  it("sets a retention on every log group", () => {
+    for (const group of bodies(json, "aws_cloudwatch_log_group"))
+      expect(group.retention_in_days).toBeGreaterThan(0);
+  });
+
+  it("encrypts, versions and closes every bucket, and protects it and every KMS key from destroy", () => {
+    const buckets = resources(json, "aws_s3_bucket").map(
+      ([name]) => `\${aws_s3_bucket.${name}.id}`,
+    );
+    const of = (type: string) => bodies(json, type).map((b) => b.bucket);
+    for (const bucket of buckets) {
+      expect(of("aws_s3_bucket_server_side_encryption_configuration")).toContain(bucket);
+      expect(of("aws_s3_bucket_public_access_block")).toContain(bucket);
+      expect(of("aws_s3_bucket_versioning")).toContain(bucket);
+    }
+    for (const body of [...bodies(json, "aws_s3_bucket"), ...bodies(json, "aws_kms_key")]) {
+      expect(body.lifecycle).toMatchObject({ prevent_destroy: true });
+    }
+    for (const key of bodies(json, "aws_kms_key")) expect(key.enable_key_rotation).toBe(true);
+  });
+
+  it("gives no subnet a public IP on launch", () => {
+    for (const subnet of bodies(json, "aws_subnet"))
+      expect(subnet.map_public_ip_on_launch).toBe(false);
+  });
+});
+
+describe("resource addresses of stateful resources are stable", () => {
+  // A changed address plans a destroy and re-create. If this fails, the change renames a
+  // construct id: keep the id, or add a `moved` block and update the snapshot deliberately.
+  const stateful = [
+    "aws_vpc",
+    "aws_subnet",
+    "aws_s3_bucket",
+    "aws_kms_key",
+    "aws_kms_alias",
+    "aws_db_subnet_group",
+    "aws_eip",
+    "aws_nat_gateway",
+  ];
+  it.each(all)("%s", (stackId, json) => {
+    const addresses = stateful
+      .flatMap((type) => resources(json, type).map(([name]) => `${type}.${name}`))
+      .sort();
+    expect({ stackId, addresses }).toMatchSnapshot();
+  });
+});
+
+describe("the reference check itself", () => {
+  it("finds addresses in expressions and ignores functions, strings and attribute chains", () => {
+    expect(
+      addressesIn(
+        'element(data.aws_availability_zones.azs.names, 0) == "a.b" ? aws_vpc.main.id : var.x[0].y',
+      ),
+    ).toEqual(["data.aws_availability_zones.azs", "aws_vpc.main", "var.x"]);
+    expect(addressesIn("each.value.id")).toEqual([]);
+  });
+
+  it("reports a reference to something the stack does not declare", () => {
+    const json = {
+      resource: { aws_subnet: { a: { vpc_id: "${aws_vpc.missing.id}" } }, aws_vpc: { main: {} } },
+    };
+    const refs = strings(json.resource).flatMap(interpolations).flatMap(addressesIn);
+    expect(refs.filter((r) => !declaredAddresses(json).has(r))).toEqual(["aws_vpc.missing"]);
+  });
+});

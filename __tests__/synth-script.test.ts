@@ -1,0 +1,112 @@
+import { spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+/*
+ * The README's main job, run the way a platform engineer runs it: fresh processes, no AWS
+ * credentials, no Terraform binary on PATH.
+ */
+const root = join(__dirname, "..");
+const scratch = mkdtempSync(join(tmpdir(), "synth-script-"));
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const cleanEnv = Object.fromEntries(
+  Object.entries(process.env).filter(
+    ([k]) => !k.startsWith("AWS_") && k !== "PLATFORM_ENVIRONMENTS" && k !== "CDKTF_OUTDIR",
+  ),
+);
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, ["--import", "tsx", ...args], {
+    cwd: root,
+    env: { ...cleanEnv, PATH: "/usr/bin:/bin", ...env },
+    encoding: "utf8",
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("npm run synth (scripts/synth.ts)", () => {
+  const out = join(scratch, "all");
+
+  it("synthesizes every stack of every environment and prints a summary", () => {
+    const { code, stdout, stderr } = run(["scripts/synth.ts", "--out", out]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const stacks = readdirSync(join(out, "stacks")).sort();
+    expect(stacks).toEqual([
+      "platform-dev-bootstrap",
+      "platform-dev-network",
+      "platform-prod-bootstrap",
+      "platform-prod-network",
+    ]);
+    expect(stdout).toMatch(/^stack\s+resources\s+data\s+outputs\s+backend$/m);
+    expect(stdout).toMatch(/^platform-prod-network\s+\d+\s+\d+\s+12\s+s3$/m);
+    expect(stdout).toMatch(/^platform-dev-bootstrap\s+9\s+1\s+3\s+local$/m);
+    expect(stdout).toMatch(
+      new RegExp(`^4 stacks, \\d+ resources, written to ${out} in \\d+ ms$`, "m"),
+    );
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as {
+      stacks: Record<string, unknown>;
+    };
+    expect(Object.keys(manifest.stacks).sort()).toEqual(stacks);
+  });
+
+  it("limits the synth to the environments asked for", () => {
+    const only = join(scratch, "dev");
+    expect(run(["scripts/synth.ts", "--out", only, "--env", "dev"]).code).toBe(0);
+    expect(readdirSync(join(only, "stacks")).sort()).toEqual([
+      "platform-dev-bootstrap",
+      "platform-dev-network",
+    ]);
+    const viaEnv = join(scratch, "prod");
+    expect(run(["scripts/synth.ts", "--out", viaEnv], { PLATFORM_ENVIRONMENTS: "prod" }).code).toBe(
+      0,
+    );
+    expect(readdirSync(join(viaEnv, "stacks")).sort()).toEqual([
+      "platform-prod-bootstrap",
+      "platform-prod-network",
+    ]);
+  });
+
+  it("fails with one message and leaves the previous output untouched", () => {
+    const kept = join(scratch, "kept");
+    mkdirSync(kept);
+    writeFileSync(join(kept, "marker"), "previous synth");
+    const { code, stdout, stderr } = run(["scripts/synth.ts", "--out", kept, "--env", "staging"]);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr.trim()).toBe(
+      'Invalid configuration: PLATFORM_ENVIRONMENTS: "staging" names no configured environment; known: dev, prod',
+    );
+    expect(readdirSync(kept)).toEqual(["marker"]);
+    expect(readdirSync(scratch).filter((f) => f.includes(".tmp-"))).toEqual([]);
+  });
+});
+
+describe("cdktf.json app command", () => {
+  it("runs main.ts without a type-checking interpreter and writes to CDKTF_OUTDIR", () => {
+    const cdktf = JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8")) as {
+      app: string;
+      language: string;
+    };
+    expect(cdktf.language).toBe("typescript");
+    expect(cdktf.app).toBe("node --import tsx main.ts");
+    const out = join(scratch, "cli");
+    const { code, stderr } = run(["main.ts"], { CDKTF_OUTDIR: out, PLATFORM_ENVIRONMENTS: "dev" });
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(existsSync(join(out, "stacks", "platform-dev-network", "cdk.tf.json"))).toBe(true);
+  });
+});
