@@ -38,4 +38,13 @@ export default tseslint.config(
     files: ["eslint.config.mjs"],
     extends: [tseslint.configs.disableTypeChecked],
   },
+  {
+    files: ["**/*.cjs"],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { require: "readonly", process: "readonly" },
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
 );
