@@ -87,7 +87,7 @@ describe.each(all)("%s", (stackId, json) => {
       expect(group.retention_in_days).toBeGreaterThan(0);
   });
 
-  it("encrypts, versions and closes every bucket, and protects it and every KMS key from destroy", () => {
+  it("encrypts, versions and closes every bucket, and rotates every KMS key", () => {
     const buckets = resources(json, "aws_s3_bucket").map(
       ([name]) => `\${aws_s3_bucket.${name}.id}`,
     );
@@ -97,10 +97,50 @@ describe.each(all)("%s", (stackId, json) => {
       expect(of("aws_s3_bucket_public_access_block")).toContain(bucket);
       expect(of("aws_s3_bucket_versioning")).toContain(bucket);
     }
-    for (const body of [...bodies(json, "aws_s3_bucket"), ...bodies(json, "aws_kms_key")]) {
-      expect(body.lifecycle).toMatchObject({ prevent_destroy: true });
-    }
     for (const key of bodies(json, "aws_kms_key")) expect(key.enable_key_rotation).toBe(true);
+  });
+
+  it("protects state and, in production, every stateful resource from destroy", () => {
+    const stateful = [
+      "aws_kms_key",
+      "aws_s3_bucket",
+      "aws_rds_cluster",
+      "aws_rds_cluster_instance",
+      "aws_db_instance",
+    ];
+    for (const type of stateful) {
+      for (const body of bodies(json, type)) {
+        if (env.production || layer === "bootstrap")
+          expect(body.lifecycle, type).toMatchObject({ prevent_destroy: true });
+      }
+    }
+  });
+
+  it("keeps every database private, encrypted with the stack's own key and deletion-safe in production", () => {
+    const keys = resources(json, "aws_kms_key").map(([name]) => `\${aws_kms_key.${name}.arn}`);
+    const clusters = bodies(json, "aws_rds_cluster");
+    const instances = [
+      ...bodies(json, "aws_rds_cluster_instance"),
+      ...bodies(json, "aws_db_instance"),
+    ];
+    for (const db of [...clusters, ...bodies(json, "aws_db_instance")]) {
+      expect(db.storage_encrypted).toBe(true);
+      expect(keys).toContain(db.kms_key_id);
+      expect(keys).toContain(db.master_user_secret_kms_key_id);
+      expect(db.manage_master_user_password).toBe(true);
+      expect(db).not.toHaveProperty("master_password");
+      expect(db).not.toHaveProperty("password");
+      expect(db.skip_final_snapshot).toBe(false);
+      if (env.production) {
+        expect(db.deletion_protection).toBe(true);
+        expect(db.backup_retention_period).toBeGreaterThanOrEqual(7);
+      }
+    }
+    for (const instance of instances) {
+      expect(instance.publicly_accessible).toBe(false);
+      if (instance.performance_insights_enabled === true)
+        expect(keys).toContain(instance.performance_insights_kms_key_id);
+    }
   });
 
   it("gives no subnet a public IP on launch", () => {

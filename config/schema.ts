@@ -4,6 +4,8 @@ import { LOG_RETENTION_DAYS, isLogRetentionDays } from "../lib/log-retention";
 import { GATEWAY_ENDPOINT_SERVICES } from "../modules/network/endpoint-services";
 import { MAX_AZS } from "../modules/network/subnet-plan";
 import { networkIssues } from "../modules/network/validate";
+import { databaseIssues } from "../modules/database/validate";
+import { DatabaseSchema } from "./database-schema";
 import { show, type Issue } from "../lib/validation";
 
 /*
@@ -196,6 +198,12 @@ export const EnvironmentSchema = z.strictObject({
   /** AWS region of every stack of the environment. */
   region,
   /**
+   * Production environments must keep data safe: deletion protection, prevent_destroy, final
+   * snapshots, >= 7 days of backups and a standby or reader in another AZ.
+   * @default false
+   */
+  production: z.boolean().default(false),
+  /**
    * Extra tags on every resource, through the provider's default_tags.
    * @default {}
    */
@@ -204,6 +212,11 @@ export const EnvironmentSchema = z.strictObject({
   state: StateSchema,
   /** The VPC and its subnets, routes and endpoints. */
   network: NetworkSchema,
+  /**
+   * The environment's PostgreSQL database (`<project>-<env>-data` stack).
+   * @default none (no data stack)
+   */
+  database: DatabaseSchema.optional(),
 });
 
 export const PlatformSchema = z.strictObject({
@@ -230,6 +243,12 @@ export function semanticIssues(config: z.output<typeof PlatformSchema>): Issue[]
     issues.push(
       ...network.issues.map((i) => ({ ...i, path: ["environments", key, "network", ...i.path] })),
     );
+    if (env.database !== undefined) {
+      const database = databaseIssues(env.database, { production: env.production });
+      issues.push(
+        ...database.map((i) => ({ ...i, path: ["environments", key, "database", ...i.path] })),
+      );
+    }
   }
   const owners = new Map<string, string>();
   for (const [key, env] of Object.entries(config.environments)) {

@@ -1,10 +1,12 @@
 import type { Construct } from "constructs";
 import type { EnvironmentConfig, PlatformConfig } from "../config/schema";
 import { BootstrapStack } from "./bootstrap-stack";
+import { DataStack } from "./data-stack";
 import { NetworkStack } from "./network-stack";
 import type { PlatformStack } from "./platform-stack";
 
 export { BootstrapStack } from "./bootstrap-stack";
+export { DataStack } from "./data-stack";
 export { NetworkStack } from "./network-stack";
 export { PlatformStack } from "./platform-stack";
 
@@ -12,6 +14,7 @@ export { PlatformStack } from "./platform-stack";
 export interface EnvironmentStacks {
   readonly bootstrap?: BootstrapStack;
   readonly network: NetworkStack;
+  readonly data?: DataStack;
 }
 
 export interface BuildOptions {
@@ -40,7 +43,15 @@ export function buildPlatform(
         ? new BootstrapStack(scope, { ...common, state: environment.state })
         : undefined;
     const network = new NetworkStack(scope, common);
-    built[environment.name] = { bootstrap, network };
+    const data =
+      environment.database === undefined
+        ? undefined
+        : new DataStack(scope, {
+            ...common,
+            network: network.network,
+            database: environment.database,
+          });
+    built[environment.name] = { bootstrap, network, data };
   }
   return built;
 }

@@ -46,7 +46,8 @@ export class VpcEndpoints extends Construct {
 
     // No egress rules: Terraform removes AWS's default allow-all, and endpoints only answer.
     this.securityGroup = new SecurityGroup(this, "security-group", {
-      name: names.physical("vpc-endpoints", { maxLength: 255 }),
+      // A prefix, not a name: create_before_destroy needs the replacement to get a new name.
+      namePrefix: `${names.physical("vpc-endpoints", { maxLength: 200 })}-`,
       description: "Interface VPC endpoints: HTTPS from inside the VPC only",
       vpcId: props.vpcId,
       tags: names.nameTag("vpc-endpoints"),

@@ -1,0 +1,88 @@
+import { z } from "zod";
+import { LOG_RETENTION_DAYS, isLogRetentionDays } from "../lib/log-retention";
+import type { DatabaseSettings } from "../modules/database/settings";
+
+/*
+ * Shape and defaults of `environments.<env>.database`. Cross-field and production rules live
+ * in modules/database/validate.ts, shared with the constructs. Field meanings and defaults are
+ * documented once, on the interfaces in modules/database/settings.ts.
+ */
+const retentionDays = z
+  .number()
+  .refine(
+    isLogRetentionDays,
+    `must be one of the values CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
+  );
+
+const common = {
+  engineVersion: z.string(),
+  databaseName: z.string().default("app"),
+  masterUsername: z.string().default("platform_admin"),
+  port: z.number().int().default(5432),
+  backup: z.strictObject({
+    retentionDays: z.number().int().min(1).max(35),
+    window: z.string().default("16:00-17:00"),
+  }),
+  maintenanceWindow: z.string().default("sun:17:00-sun:18:00"),
+  deletionProtection: z.boolean(),
+  preventDestroy: z.boolean(),
+  skipFinalSnapshot: z.boolean().default(false),
+  iamAuthentication: z.boolean().default(true),
+  autoMinorVersionUpgrade: z.boolean().default(true),
+  logs: z
+    .strictObject({
+      retentionDays: retentionDays.default(30),
+      statement: z.enum(["none", "ddl", "mod", "all"]).default("ddl"),
+      minDurationMs: z.number().int().default(1000),
+    })
+    .default({ retentionDays: 30, statement: "ddl", minDurationMs: 1000 }),
+  performanceInsights: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      retentionDays: z.number().int().default(7),
+    })
+    .default({ enabled: true, retentionDays: 7 }),
+  monitoringIntervalSeconds: z.number().int().default(60),
+};
+
+export const AuroraSchema = z.strictObject({
+  ...common,
+  engine: z.literal("aurora-postgresql"),
+  instanceClass: z.string(),
+  readers: z.number().int().min(0).max(15).default(0),
+  serverless: z
+    .strictObject({
+      minCapacity: z.number(),
+      maxCapacity: z.number(),
+      secondsUntilAutoPause: z.number().int().optional(),
+    })
+    .optional(),
+  readerAutoscaling: z
+    .strictObject({
+      minReaders: z.number().int().min(0).max(15),
+      maxReaders: z.number().int().min(1).max(15),
+      metric: z.enum(["cpu", "connections"]).default("cpu"),
+      target: z.number().positive().default(70),
+      scaleInCooldownSeconds: z.number().int().min(0).default(300),
+      scaleOutCooldownSeconds: z.number().int().min(0).default(60),
+    })
+    .optional(),
+});
+
+export const PostgresSchema = z.strictObject({
+  ...common,
+  engine: z.literal("postgres"),
+  instanceClass: z.string(),
+  allocatedStorageGb: z.number().int().min(20).max(65536).default(20),
+  maxAllocatedStorageGb: z.number().int().min(0).max(65536).default(100),
+  multiAz: z.boolean().default(false),
+});
+
+export const DatabaseSchema = z.discriminatedUnion("engine", [AuroraSchema, PostgresSchema]);
+
+// The schema's output must be exactly what the module documents and consumes.
+type Equal<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const databaseSchemaMatchesSettings: Equal<
+  z.output<typeof DatabaseSchema>,
+  DatabaseSettings
+> = true;

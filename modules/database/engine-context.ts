@@ -1,0 +1,28 @@
+import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import type { Names } from "../../lib/names";
+import type { DatabaseParameterGroups } from "./parameter-groups";
+
+/** What the Database construct hands to the engine-specific constructs. */
+export interface EngineContext {
+  /** Naming helper of the owning stack. */
+  readonly names: Names;
+  /** Cluster or instance identifier. */
+  readonly identifier: string;
+  /** ARN of the key for storage, the master secret and Performance Insights. */
+  readonly kmsKeyArn: string;
+  /** The database's security group. */
+  readonly securityGroupId: string;
+  /** DB subnet group over the isolated subnets. */
+  readonly subnetGroupName: string;
+  /** AZ names in slot order; instances are spread over them. */
+  readonly availabilityZones: readonly string[];
+  /** Enhanced monitoring role, when monitoring is on. */
+  readonly monitoringRoleArn?: string;
+  /** Parameter groups of the engine family. */
+  readonly parameterGroups: DatabaseParameterGroups;
+  /** Log groups that must exist before RDS starts exporting to them. */
+  readonly logGroups: readonly CloudwatchLogGroup[];
+}
+
+/** The CA every instance presents: RSA 2048, valid until 2061. */
+export const CA_CERT_IDENTIFIER = "rds-ca-rsa2048-g1";
