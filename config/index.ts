@@ -37,6 +37,12 @@ export function loadConfig(input: unknown = platformInput): PlatformConfig {
           issue.input === undefined ? issue.message : `${show(issue.input)} ${issue.message}`,
       };
     }
+    if (issue.code === "unrecognized_keys") {
+      return {
+        path,
+        message: `${issue.message} (a misspelt or misplaced setting is never ignored)`,
+      };
+    }
     if (issue.input === undefined && issue.code === "invalid_type") {
       return { path, message: `is required (${issue.message})` };
     }

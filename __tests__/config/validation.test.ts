@@ -156,7 +156,7 @@ describe("validation rules: each names the path, the value and what is allowed",
     [
       "misspelt key",
       withEnv("dev", (e) => Object.assign(e.network, { natGateway: "single" })),
-      /environments\.dev\.network: got .*: Unrecognized key: "natGateway"/,
+      /environments\.dev\.network: Unrecognized key: "natGateway" \(a misspelt or misplaced setting is never ignored\)/,
     ],
     [
       "account id that is not 12 digits",

@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import { synthShipped } from "../helpers/synth";
+import { bodies, only, type TfJson } from "../helpers/tf";
+
+const { stacks } = synthShipped();
+
+/** The producer output a `${data.terraform_remote_state.X.outputs.Y}` reference reads. */
+function remoteOutput(reference: unknown): string {
+  const m = /^\$\{data\.terraform_remote_state\.([^.]+)\.outputs\.([^}]+)\}$/.exec(
+    String(reference),
+  );
+  if (!m) throw new Error(`${String(reference)} is not a remote-state read`);
+  return m[2];
+}
+
+describe.each(["dev", "prod"])("platform-%s-data", (env) => {
+  const json = stacks[`platform-${env}-data`];
+  const network = stacks[`platform-${env}-network`];
+  const db = [...bodies(json, "aws_rds_cluster"), ...bodies(json, "aws_db_instance")][0];
+
+  it("reads the subnet group and VPC from the network stack's state", () => {
+    const sources = Object.values(json.data?.terraform_remote_state ?? {});
+    expect(sources).toEqual([
+      expect.objectContaining({
+        backend: "s3",
+        config: expect.objectContaining({ key: `platform/${env}/network.tfstate` }) as unknown,
+      }),
+    ]);
+    const subnetGroupOutput = remoteOutput(db.db_subnet_group_name);
+    const vpcOutput = remoteOutput(only(json, "aws_security_group").vpc_id);
+    const producerOutputs = network.output ?? {};
+    expect(String(producerOutputs[subnetGroupOutput].value)).toMatch(
+      /^\$\{aws_db_subnet_group\.[^.]+\.name\}$/,
+    );
+    expect(String(producerOutputs[vpcOutput].value)).toMatch(/^\$\{aws_vpc\.[^.]+\.id\}$/);
+  });
+
+  it("exports what services need: endpoints, port, database name, secret, security group, key", () => {
+    expect(Object.keys(json.output ?? {}).sort()).toEqual([
+      "database_name",
+      "kms_key_arn",
+      "master_secret_arn",
+      "port",
+      "reader_endpoint",
+      "security_group_id",
+      "writer_endpoint",
+    ]);
+    const secret = String(json.output?.master_secret_arn.value);
+    expect(secret).toMatch(/\.master_user_secret\[0\]\.secret_arn\}$/);
+  });
+
+  it("grants nobody access yet: the services layer adds its own rule", () => {
+    expect(bodies(json, "aws_vpc_security_group_ingress_rule")).toEqual([]);
+  });
+});
+
+describe("shipped database shapes", () => {
+  const dev: TfJson = stacks["platform-dev-data"];
+  const prod: TfJson = stacks["platform-prod-data"];
+
+  it("dev: one small RDS PostgreSQL 16 instance on gp3, destroyable, still with a final snapshot", () => {
+    expect(bodies(dev, "aws_rds_cluster")).toEqual([]);
+    expect(only(dev, "aws_db_instance")).toMatchObject({
+      engine: "postgres",
+      engine_version: "16.4",
+      instance_class: "db.t4g.micro",
+      storage_type: "gp3",
+      allocated_storage: 20,
+      multi_az: false,
+      deletion_protection: false,
+      skip_final_snapshot: false,
+      backup_retention_period: 7,
+      lifecycle: { prevent_destroy: false },
+    });
+  });
+
+  it("prod: Aurora db.r6g.large, writer and a reader in another AZ, deletion-protected, 30-day backups", () => {
+    const cluster = only(prod, "aws_rds_cluster");
+    expect(cluster).toMatchObject({
+      engine: "aurora-postgresql",
+      deletion_protection: true,
+      skip_final_snapshot: false,
+      final_snapshot_identifier: "platform-prod-db-final",
+      backup_retention_period: 30,
+      lifecycle: { prevent_destroy: true },
+    });
+    const instances = bodies(prod, "aws_rds_cluster_instance");
+    expect(instances).toHaveLength(2);
+    expect(new Set(instances.map((i) => i.availability_zone)).size).toBe(2);
+    for (const i of instances)
+      expect(i).toMatchObject({
+        instance_class: "db.r6g.large",
+        lifecycle: { prevent_destroy: true },
+      });
+    expect(only(prod, "aws_kms_key").lifecycle).toEqual({ prevent_destroy: true });
+    expect(only(prod, "aws_appautoscaling_target")).toMatchObject({
+      min_capacity: 1,
+      max_capacity: 3,
+    });
+  });
+});
