@@ -161,6 +161,10 @@ describe("resource addresses of stateful resources are stable", () => {
     "aws_db_subnet_group",
     "aws_eip",
     "aws_nat_gateway",
+    "aws_rds_cluster",
+    "aws_rds_cluster_instance",
+    "aws_db_instance",
+    "aws_security_group",
   ];
   it.each(all)("%s", (stackId, json) => {
     const addresses = stateful

@@ -1,0 +1,102 @@
+import { createServer, type Server } from "node:https";
+import type { IncomingHttpHeaders } from "node:http";
+import type { Socket } from "node:net";
+import { WebSocketServer, type RawData } from "ws";
+import type { SelfSignedCert } from "./certs";
+import { withTimeout } from "./wait";
+
+/** What a stand-in agent answers to every HTTP request. */
+export interface AgentReply {
+  readonly agent: string;
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+}
+
+/**
+ * A stand-in DCV server on 127.0.0.1: HTTPS requests get a JSON AgentReply, WebSocket
+ * messages come back as "<agent>:<message>". It can be stopped and restarted on the same port,
+ * which is what failover tests need.
+ */
+export class StandInAgent {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private boundPort = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly cert: SelfSignedCert,
+  ) {}
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get running(): boolean {
+    return this.server !== undefined;
+  }
+
+  /** Listens on the previous port, or on a free one the first time. */
+  async start(): Promise<void> {
+    if (this.server !== undefined) return;
+    const server = createServer({ key: this.cert.key, cert: this.cert.cert }, (req, res) => {
+      const reply: AgentReply = {
+        agent: this.name,
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+      };
+      const body = JSON.stringify(reply);
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(body),
+      });
+      res.end(body);
+    });
+    // Raw sockets, so stop() also cuts TLS handshakes and upgraded WebSockets.
+    server.on("connection", (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once("close", () => this.sockets.delete(socket));
+    });
+    const wss = new WebSocketServer({ server });
+    wss.on("connection", (ws) => {
+      ws.on("message", (data) => {
+        ws.send(`${this.name}:${rawText(data)}`);
+      });
+    });
+    await withTimeout(
+      new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(this.boundPort, "127.0.0.1", () => {
+          server.off("error", reject);
+          resolve();
+        });
+      }),
+      5_000,
+      `agent ${this.name} to listen`,
+    );
+    const address = server.address();
+    if (typeof address === "object" && address !== null) this.boundPort = address.port;
+    this.server = server;
+  }
+
+  /** Stops listening and drops every open connection, like a DCV server going away. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (server === undefined) return;
+    this.server = undefined;
+    const closed = new Promise<void>((resolve) =>
+      server.close(() => {
+        resolve();
+      }),
+    );
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    await withTimeout(closed, 5_000, `agent ${this.name} to stop`);
+  }
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
+  return (data instanceof ArrayBuffer ? Buffer.from(data) : data).toString("utf8");
+}
