@@ -48,16 +48,18 @@ describe("npm run synth (scripts/synth.ts)", () => {
     expect(stacks).toEqual([
       "platform-dev-bootstrap",
       "platform-dev-data",
+      "platform-dev-dcv",
       "platform-dev-network",
       "platform-prod-bootstrap",
       "platform-prod-data",
+      "platform-prod-dcv",
       "platform-prod-network",
     ]);
     expect(stdout).toMatch(/^stack\s+resources\s+data\s+outputs\s+backend$/m);
     expect(stdout).toMatch(/^platform-prod-network\s+\d+\s+\d+\s+\d+\s+s3$/m);
     expect(stdout).toMatch(/^platform-dev-bootstrap\s+9\s+1\s+3\s+local$/m);
     expect(stdout).toMatch(
-      new RegExp(`^6 stacks, \\d+ resources, written to ${out} in \\d+ ms$`, "m"),
+      new RegExp(`^8 stacks, \\d+ resources, written to ${out} in \\d+ ms$`, "m"),
     );
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as {
       stacks: Record<string, unknown>;
@@ -71,6 +73,7 @@ describe("npm run synth (scripts/synth.ts)", () => {
     expect(readdirSync(join(only, "stacks")).sort()).toEqual([
       "platform-dev-bootstrap",
       "platform-dev-data",
+      "platform-dev-dcv",
       "platform-dev-network",
     ]);
     const viaEnv = join(scratch, "prod");
@@ -80,6 +83,7 @@ describe("npm run synth (scripts/synth.ts)", () => {
     expect(readdirSync(join(viaEnv, "stacks")).sort()).toEqual([
       "platform-prod-bootstrap",
       "platform-prod-data",
+      "platform-prod-dcv",
       "platform-prod-network",
     ]);
   });

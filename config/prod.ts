@@ -45,4 +45,42 @@ export const prod: EnvironmentInput = {
     performanceInsights: { enabled: true, retentionDays: 7 },
     logs: { retentionDays: 90, statement: "ddl", minDurationMs: 1000 },
   },
+  // DCV servers created here from the team's DCV image; the client account connects through
+  // its own interface endpoint after the connection is accepted.
+  dcv: {
+    agents: [
+      {
+        name: "desk1",
+        instance: {
+          instanceType: "g4dn.xlarge",
+          amiParameter: "/platform/dcv/agent-ami",
+          rootVolumeGb: 100,
+        },
+        weight: 1,
+      },
+      {
+        name: "desk2",
+        instance: {
+          instanceType: "g4dn.xlarge",
+          amiParameter: "/platform/dcv/agent-ami",
+          rootVolumeGb: 100,
+        },
+        weight: 1,
+      },
+    ],
+    affinity: "ip_hash",
+    readTimeoutSeconds: 14400,
+    sendTimeoutSeconds: 14400,
+    gateway: {
+      instanceType: "t3.small",
+      architecture: "x86_64",
+      minSize: 3,
+      maxSize: 6,
+      rootVolumeGb: 8,
+    },
+    endpointService: {
+      allowedPrincipals: ["arn:aws:iam::333333333333:root"],
+      acceptanceRequired: true,
+    },
+  },
 };

@@ -6,6 +6,9 @@ import { MAX_AZS } from "../modules/network/subnet-plan";
 import { networkIssues } from "../modules/network/validate";
 import { databaseIssues } from "../modules/database/validate";
 import { DatabaseSchema } from "./database-schema";
+import { DcvSchema } from "./dcv-schema";
+import { planSubnets } from "../modules/network/subnet-plan";
+import { dcvIssues } from "../modules/dcv/validate";
 import { show, type Issue } from "../lib/validation";
 
 /*
@@ -217,6 +220,11 @@ export const EnvironmentSchema = z.strictObject({
    * @default none (no data stack)
    */
   database: DatabaseSchema.optional(),
+  /**
+   * The DCV remote-desktop gateway behind PrivateLink (`<project>-<env>-dcv` stack).
+   * @default none (no dcv stack)
+   */
+  dcv: DcvSchema.optional(),
 });
 
 export const PlatformSchema = z.strictObject({
@@ -243,6 +251,19 @@ export function semanticIssues(config: z.output<typeof PlatformSchema>): Issue[]
     issues.push(
       ...network.issues.map((i) => ({ ...i, path: ["environments", key, "network", ...i.path] })),
     );
+    if (env.dcv !== undefined) {
+      // The gateway trusts PROXY headers from the private subnets, where the NLB lives.
+      const plan = planSubnets({
+        vpcCidr: env.network.cidr,
+        azCount: env.network.azCount,
+        azSlots: env.network.azSlots,
+        tiers: env.network.subnets,
+      });
+      if (plan.ok) {
+        const dcv = dcvIssues(env.dcv, plan.plan.private);
+        issues.push(...dcv.map((i) => ({ ...i, path: ["environments", key, "dcv", ...i.path] })));
+      }
+    }
     if (env.database !== undefined) {
       const database = databaseIssues(env.database, { production: env.production });
       issues.push(

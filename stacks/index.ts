@@ -2,11 +2,13 @@ import type { Construct } from "constructs";
 import type { EnvironmentConfig, PlatformConfig } from "../config/schema";
 import { BootstrapStack } from "./bootstrap-stack";
 import { DataStack } from "./data-stack";
+import { DcvStack } from "./dcv-stack";
 import { NetworkStack } from "./network-stack";
 import type { PlatformStack } from "./platform-stack";
 
 export { BootstrapStack } from "./bootstrap-stack";
 export { DataStack } from "./data-stack";
+export { DcvStack } from "./dcv-stack";
 export { NetworkStack } from "./network-stack";
 export { PlatformStack } from "./platform-stack";
 
@@ -15,6 +17,7 @@ export interface EnvironmentStacks {
   readonly bootstrap?: BootstrapStack;
   readonly network: NetworkStack;
   readonly data?: DataStack;
+  readonly dcv?: DcvStack;
 }
 
 export interface BuildOptions {
@@ -51,7 +54,11 @@ export function buildPlatform(
             network: network.network,
             database: environment.database,
           });
-    built[environment.name] = { bootstrap, network, data };
+    const dcv =
+      environment.dcv === undefined
+        ? undefined
+        : new DcvStack(scope, { ...common, network: network.network, dcv: environment.dcv });
+    built[environment.name] = { bootstrap, network, data, dcv };
   }
   return built;
 }

@@ -15,12 +15,17 @@ export interface HttpResult {
 }
 
 /** GET over TLS on a fresh connection (no pooling, so each request is balanced on its own). */
-export function httpsGet(port: number, path: string): Promise<HttpResult> {
+export function httpsGet(
+  port: number,
+  path: string,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<HttpResult> {
   return send(
     httpsRequest({
       host: LOOPBACK,
       port,
       path,
+      headers,
       servername: "localhost",
       rejectUnauthorized: false,
       agent: false,

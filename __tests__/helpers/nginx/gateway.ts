@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { join } from "node:path";
 import { renderNginxConfig, type NginxGatewayConfig } from "../../../modules/dcv/nginx-config";
+import type { SelfSignedCert } from "./certs";
 import { healthCheck } from "./client";
 import { freePort } from "./ports";
 import { eventually, withTimeout } from "./wait";
@@ -62,11 +63,13 @@ export function nginxConfigTest(prefix: string, confPath: string): Promise<Nginx
 }
 
 /**
- * Renders the configuration for loopback, free ports and a fresh prefix under `root`, checks it
+ * Renders the configuration for loopback, free ports, the gateway certificate `cert` and a fresh
+ * prefix under `root`, checks it
  * with `nginx -t`, starts nginx in the foreground as the current user and waits for /health.
  */
 export async function startGateway(
   root: string,
+  cert: SelfSignedCert,
   config: TestGatewayConfig,
 ): Promise<RunningGateway> {
   const prefix = await mkdtemp(join(root, "gateway-"));
@@ -82,8 +85,8 @@ export async function startGateway(
     healthPort,
     user: userInfo().username,
     paths: {
-      certificate: join(root, "gateway.crt"),
-      certificateKey: join(root, "gateway.key"),
+      certificate: cert.certPath,
+      certificateKey: cert.keyPath,
       pid: join(prefix, "nginx.pid"),
       accessLog,
       errorLog: join(prefix, "error.log"),

@@ -1,0 +1,392 @@
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { WebSocket } from "ws";
+import type { DcvAgentTarget } from "../../modules/dcv/nginx-config";
+import { StandInAgent } from "../helpers/nginx/agent";
+import { selfSignedCert, type SelfSignedCert } from "../helpers/nginx/certs";
+import {
+  agentReply,
+  closed,
+  echo,
+  httpGet,
+  httpsGet,
+  httpsGetAs,
+  openWebSocket,
+} from "../helpers/nginx/client";
+import {
+  NGINX_BIN,
+  nginxInstalled,
+  startGateway,
+  type RunningGateway,
+  type TestGatewayConfig,
+} from "../helpers/nginx/gateway";
+import { eventually, sleep } from "../helpers/nginx/wait";
+
+const installed = nginxInstalled();
+const inCi = (process.env.CI ?? "") !== "" && process.env.CI !== "false";
+if (!installed && !inCi) {
+  console.warn(
+    `dcv-nginx-live: skipped, ${NGINX_BIN} not found (apt-get install -y nginx to run these tests)`,
+  );
+}
+
+const TEST_MS = 20_000;
+
+// Without nginx on CI the suite must fail, not skip: the generated config would go untested.
+describe.skipIf(!installed && !inCi)("DCV gateway config on a real nginx", () => {
+  let root = "";
+  let agentCert: SelfSignedCert;
+  let gatewayCert: SelfSignedCert;
+  let agent1: StandInAgent;
+  let agent2: StandInAgent;
+  let agent3: StandInAgent;
+  const gateways: RunningGateway[] = [];
+  const sockets: WebSocket[] = [];
+
+  beforeAll(async () => {
+    if (!installed) {
+      throw new Error(
+        `${NGINX_BIN} is missing but CI is set: install it (apt-get install -y nginx)`,
+      );
+    }
+    root = await mkdtemp(join(tmpdir(), "dcv-nginx-"));
+    gatewayCert = await selfSignedCert(root, "gateway");
+    agentCert = await selfSignedCert(root, "agent");
+    agent1 = new StandInAgent("agent1", agentCert);
+    agent2 = new StandInAgent("agent2", agentCert);
+    agent3 = new StandInAgent("agent3", agentCert);
+    await Promise.all([agent1.start(), agent2.start(), agent3.start()]);
+  }, 30_000);
+
+  afterEach(async () => {
+    for (const ws of sockets.splice(0)) ws.terminate();
+    await Promise.all(gateways.splice(0).map((g) => g.stop()));
+    // Tests stop agents to simulate outages; the next test starts from all agents up.
+    for (const agent of [agent1, agent2, agent3]) await agent.start();
+  });
+
+  afterAll(async () => {
+    for (const ws of sockets.splice(0)) ws.terminate();
+    await Promise.all(gateways.splice(0).map((g) => g.stop()));
+    await Promise.all([agent1, agent2, agent3].map((a) => a?.stop()));
+    if (root !== "") await rm(root, { recursive: true, force: true });
+  });
+
+  function target(agent: StandInAgent, extra: Partial<DcvAgentTarget> = {}): DcvAgentTarget {
+    return { name: agent.name, address: "127.0.0.1", port: agent.port, ...extra };
+  }
+
+  async function launch(config: TestGatewayConfig): Promise<RunningGateway> {
+    const gateway = await startGateway(root, gatewayCert, config);
+    gateways.push(gateway);
+    return gateway;
+  }
+
+  async function webSocket(gateway: RunningGateway, path: string): Promise<WebSocket> {
+    const ws = await openWebSocket(gateway.listenPort, path);
+    sockets.push(ws);
+    return ws;
+  }
+
+  /** Which agent answered each of `count` sequential requests. */
+  async function answers(gateway: RunningGateway, path: string, count: number): Promise<string[]> {
+    const names: string[] = [];
+    for (let i = 0; i < count; i++) {
+      names.push(agentReply(await httpsGet(gateway.listenPort, path)).agent);
+    }
+    return names;
+  }
+
+  it(
+    "nginx -t accepts configs using every feature",
+    async () => {
+      const routed = await launch({
+        agents: [
+          target(agent1, { weight: 3, maxFails: 1, failTimeoutSeconds: 5 }),
+          target(agent2),
+          target(agent3, { backup: true }),
+        ],
+        affinity: "none",
+        proxyProtocol: true,
+        trustedProxyCidrs: ["127.0.0.1/32", "10.0.0.0/16"],
+        pathRoutes: [
+          { path: "/agent1/", agent: "agent1" },
+          { path: "/desk-1/", agent: "agent1" },
+          { path: "/agent2/", agent: "agent2" },
+        ],
+        verifyAgentTls: true,
+        agentCaPath: agentCert.certPath,
+        agentTlsName: "localhost",
+        keepaliveConnections: 8,
+      });
+      expect(routed.testOutput).toMatch(/test is successful/);
+      const hashed = await launch({
+        agents: [target(agent1), target(agent2)],
+        affinity: "ip_hash",
+        trustedProxyCidrs: ["127.0.0.1/32"],
+      });
+      expect(hashed.testOutput).toMatch(/test is successful/);
+    },
+    TEST_MS,
+  );
+
+  it(
+    "passes an HTTPS request through to the agent with forwarding headers",
+    async () => {
+      const gateway = await launch({ agents: [target(agent1)], proxyProtocol: false });
+      const reply = agentReply(
+        await httpsGet(gateway.listenPort, "/some/page?x=1", { "x-forwarded-for": "6.6.6.6" }),
+      );
+      expect(reply.agent).toBe("agent1");
+      expect(reply.url).toBe("/some/page?x=1");
+      expect(reply.headers["x-forwarded-proto"]).toBe("https");
+      expect(reply.headers["x-real-ip"]).toBe("127.0.0.1");
+      // A client-supplied X-Forwarded-For is replaced, not extended.
+      expect(reply.headers["x-forwarded-for"]).toBe("127.0.0.1");
+    },
+    TEST_MS,
+  );
+
+  it(
+    "passes a WebSocket through both ways",
+    async () => {
+      const gateway = await launch({ agents: [target(agent1)], proxyProtocol: false });
+      const ws = await webSocket(gateway, "/ws");
+      expect(await echo(ws, "hello")).toBe("agent1:hello");
+      expect(await echo(ws, "again")).toBe("agent1:again");
+    },
+    TEST_MS,
+  );
+
+  it(
+    "keeps an idle WebSocket open within readTimeoutSeconds and closes it after",
+    async () => {
+      const gateway = await launch({
+        agents: [target(agent1)],
+        proxyProtocol: false,
+        readTimeoutSeconds: 2,
+      });
+      const ws = await webSocket(gateway, "/ws");
+      expect(await echo(ws, "start")).toBe("agent1:start");
+      await sleep(1_000);
+      expect(ws.readyState).toBe(ws.OPEN);
+      expect(await echo(ws, "after 1 s idle")).toBe("agent1:after 1 s idle");
+      const idleSince = Date.now();
+      const code = await closed(ws, 6_000);
+      const idleMs = Date.now() - idleSince;
+      // 1006: the TCP connection was cut without a close frame, i.e. by nginx, not the agent.
+      expect(code).toBe(1006);
+      expect(idleMs).toBeGreaterThanOrEqual(1_500);
+      expect(idleMs).toBeLessThan(4_500);
+    },
+    TEST_MS,
+  );
+
+  it(
+    "fails over to the other agent when the agent a client is pinned to stops (ip_hash)",
+    async () => {
+      const gateway = await launch({
+        agents: [target(agent1), target(agent2)],
+        affinity: "ip_hash",
+        proxyProtocol: false,
+      });
+      const pinned = await answers(gateway, "/", 4);
+      expect(new Set(pinned).size).toBe(1);
+      const [primary, other] = pinned[0] === "agent1" ? [agent1, agent2] : [agent2, agent1];
+      await primary.stop();
+      expect(await answers(gateway, "/", 4)).toEqual(Array(4).fill(other.name));
+    },
+    TEST_MS,
+  );
+
+  it(
+    "balances by weight, and uses the backup agent only while every other agent is down",
+    async () => {
+      const fast = { maxFails: 1, failTimeoutSeconds: 1 };
+      const gateway = await launch({
+        agents: [
+          target(agent1, { ...fast, weight: 3 }),
+          target(agent2, { ...fast, weight: 1 }),
+          target(agent3, { ...fast, backup: true }),
+        ],
+        affinity: "none",
+        proxyProtocol: false,
+      });
+      const balanced = await answers(gateway, "/", 12);
+      const count = (name: string): number => balanced.filter((n) => n === name).length;
+      expect(count("agent3")).toBe(0);
+      expect(count("agent2")).toBeGreaterThan(0);
+      expect(count("agent1")).toBeGreaterThanOrEqual(2 * count("agent2"));
+
+      await agent1.stop();
+      expect(new Set(await answers(gateway, "/", 4))).toEqual(new Set(["agent2"]));
+      await agent2.stop();
+      expect(await answers(gateway, "/", 4)).toEqual(Array(4).fill("agent3"));
+
+      await agent1.start();
+      // nginx retries agent1 once its fail_timeout has passed (1 s, with 1 s clock granularity).
+      await eventually(
+        async () => {
+          const reply = agentReply(await httpsGet(gateway.listenPort, "/"));
+          if (reply.agent !== "agent1") throw new Error(`still served by ${reply.agent}`);
+        },
+        5_000,
+        "agent1 to be used again after its restart",
+      );
+      expect(await answers(gateway, "/", 4)).toEqual(Array(4).fill("agent1"));
+    },
+    TEST_MS,
+  );
+
+  it(
+    "routes /agent1/ to agent1 only, prefix kept, and answers 502 rather than use agent2",
+    async () => {
+      const gateway = await launch({
+        agents: [target(agent1), target(agent2)],
+        affinity: "none",
+        proxyProtocol: false,
+        pathRoutes: [{ path: "/agent1/", agent: "agent1" }],
+      });
+      for (let i = 0; i < 6; i++) {
+        const reply = agentReply(await httpsGet(gateway.listenPort, `/agent1/session?n=${i}`));
+        expect([reply.agent, reply.url]).toEqual(["agent1", `/agent1/session?n=${i}`]);
+      }
+      const ws = await webSocket(gateway, "/agent1/ws");
+      expect(await echo(ws, "routed")).toBe("agent1:routed");
+      ws.terminate();
+
+      await agent1.stop();
+      for (let i = 0; i < 3; i++) {
+        const result = await httpsGet(gateway.listenPort, "/agent1/session");
+        expect(result.status).toBe(502);
+        expect(result.body).not.toContain("agent2");
+      }
+      expect(agentReply(await httpsGet(gateway.listenPort, "/")).agent).toBe("agent2");
+    },
+    TEST_MS,
+  );
+
+  it(
+    "answers the health check with 200 while every agent is down",
+    async () => {
+      const gateway = await launch({
+        agents: [target(agent1), target(agent2)],
+        trustedProxyCidrs: ["127.0.0.1/32"],
+      });
+      await Promise.all([agent1.stop(), agent2.stop(), agent3.stop()]);
+      // Plain HTTP without a PROXY header, exactly as NLB health checks arrive.
+      expect(await httpGet(gateway.healthPort, "/health")).toEqual({ status: 200, body: "ok\n" });
+      expect((await httpGet(gateway.healthPort, "/anything-else")).status).toBe(404);
+      expect((await httpsGetAs("203.0.113.7", gateway.listenPort, "/")).status).toBe(502);
+    },
+    TEST_MS,
+  );
+
+  it(
+    "takes the client address from a PROXY v2 header sent by a trusted peer",
+    async () => {
+      const gateway = await launch({
+        agents: [target(agent1)],
+        proxyProtocol: true,
+        trustedProxyCidrs: ["127.0.0.1/32"],
+      });
+      const probe = randomUUID();
+      const reply = agentReply(await httpsGetAs("203.0.113.7", gateway.listenPort, `/p?${probe}`));
+      expect(reply.headers["x-real-ip"]).toBe("203.0.113.7");
+      expect(reply.headers["x-forwarded-for"]).toBe("203.0.113.7");
+
+      const entry = await eventually(
+        async () => {
+          const found = (await gateway.accessLogEntries()).find((e) =>
+            String(e.request).includes(probe),
+          );
+          if (found === undefined) throw new Error("no access log line yet");
+          return found;
+        },
+        3_000,
+        "the access log line",
+      );
+      expect(entry).toMatchObject({
+        client: "203.0.113.7",
+        peer: "127.0.0.1",
+        request: `GET /p?${probe} HTTP/1.1`,
+        status: 200,
+        upstream: `127.0.0.1:${agent1.port}`,
+        upstream_status: "200",
+      });
+      expect(typeof entry.request_time).toBe("number");
+      expect(entry.upstream_connect_time).toMatch(/^\d+\.\d{3}$/);
+      expect(entry.time).toMatch(/^\d{4}-\d\d-\d\dT/);
+
+      // Every connection must start with the header once PROXY protocol is on.
+      await expect(httpsGet(gateway.listenPort, "/")).rejects.toThrow();
+    },
+    TEST_MS,
+  );
+
+  it(
+    "ignores PROXY v2 addresses from a peer outside trustedProxyCidrs",
+    async () => {
+      const gateway = await launch({
+        agents: [target(agent1)],
+        proxyProtocol: true,
+        trustedProxyCidrs: ["10.0.0.0/8"],
+      });
+      const reply = agentReply(await httpsGetAs("203.0.113.7", gateway.listenPort, "/"));
+      expect(reply.headers["x-real-ip"]).toBe("127.0.0.1");
+      expect(reply.headers["x-forwarded-for"]).toBe("127.0.0.1");
+    },
+    TEST_MS,
+  );
+
+  it(
+    "keeps each real client on one agent with ip_hash over PROXY v2",
+    async () => {
+      const gateway = await launch({
+        agents: [target(agent1), target(agent2)],
+        affinity: "ip_hash",
+        proxyProtocol: true,
+        trustedProxyCidrs: ["127.0.0.1/32"],
+      });
+      // ip_hash keys on the first three octets, so the clients sit in different /24s.
+      const clients = ["203.0.113.7", "198.51.100.23", "192.0.2.45", "100.64.1.9", "172.16.5.4"];
+      const chosen = new Map<string, string>();
+      for (const client of clients) {
+        const seen = new Set<string>();
+        for (let i = 0; i < 4; i++) {
+          seen.add(agentReply(await httpsGetAs(client, gateway.listenPort, "/")).agent);
+        }
+        expect([client, [...seen]]).toEqual([client, [expect.any(String)]]);
+        chosen.set(client, [...seen][0]);
+      }
+      expect(new Set(chosen.values()).size).toBe(2);
+    },
+    TEST_MS,
+  );
+
+  it(
+    "verifies agent certificates against agentCaPath when verifyAgentTls is on",
+    async () => {
+      const trusting = await launch({
+        agents: [target(agent1)],
+        proxyProtocol: false,
+        verifyAgentTls: true,
+        agentCaPath: agentCert.certPath,
+        agentTlsName: "localhost",
+      });
+      expect(agentReply(await httpsGet(trusting.listenPort, "/")).agent).toBe("agent1");
+      const wrongCa = await launch({
+        agents: [target(agent1)],
+        proxyProtocol: false,
+        verifyAgentTls: true,
+        agentCaPath: gatewayCert.certPath,
+        agentTlsName: "localhost",
+      });
+      expect((await httpsGet(wrongCa.listenPort, "/")).status).toBe(502);
+    },
+    TEST_MS,
+  );
+});

@@ -1,0 +1,483 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { Names } from "../../lib/names";
+import { DcvGateway, type DcvGatewayProps, type DcvSettings } from "../../modules/dcv";
+import { renderNginxConfig } from "../../modules/dcv/nginx-config";
+import { nginxConfigFor } from "../../modules/dcv/validate";
+import { synthConstruct } from "../helpers/synth";
+import { bodies, byPath, only, refTo, type Block, type TfJson } from "../helpers/tf";
+
+const names = new Names({ project: "acme", environment: "test" });
+const settings: DcvSettings = {
+  agents: [
+    { name: "agent1", address: "10.150.248.180" },
+    {
+      name: "desk1",
+      instance: { instanceType: "g4dn.xlarge", amiParameter: "/acme/dcv/ami", rootVolumeGb: 100 },
+    },
+    {
+      name: "desk2",
+      instance: { instanceType: "g4dn.xlarge", amiParameter: "/acme/dcv/ami", rootVolumeGb: 100 },
+    },
+  ],
+  pathRoutes: [{ path: "/agent1/", agent: "agent1" }],
+  listenPort: 8443,
+  healthPort: 8081,
+  proxyProtocol: true,
+  affinity: "ip_hash",
+  readTimeoutSeconds: 3600,
+  sendTimeoutSeconds: 3600,
+  verifyAgentTls: false,
+  gateway: {
+    instanceType: "t3.small",
+    architecture: "x86_64",
+    minSize: 2,
+    maxSize: 4,
+    rootVolumeGb: 8,
+  },
+  endpointService: {
+    allowedPrincipals: ["arn:aws:iam::333333333333:root"],
+    acceptanceRequired: true,
+  },
+  consumer: { vpcId: "self", clientCidrs: ["10.99.0.0/16"] },
+};
+const base: Omit<DcvGatewayProps, "settings"> = {
+  names,
+  account: "123456789012",
+  region: "ap-northeast-1",
+  vpcId: "vpc-1",
+  vpcCidr: "10.50.0.0/16",
+  privateSubnetIds: ["subnet-a", "subnet-c"],
+  privateSubnetCidrs: ["10.50.0.0/20", "10.50.16.0/20"],
+  endpointSecurityGroupId: "sg-endpoints",
+};
+
+function synth(overrides: Partial<DcvSettings> = {}, props: Partial<DcvGatewayProps> = {}): TfJson {
+  return synthConstruct(
+    (stack) =>
+      new DcvGateway(stack, "dcv", { ...base, ...props, settings: { ...settings, ...overrides } }),
+  );
+}
+
+const json = synth();
+const sgId = (j: TfJson, suffix: string) =>
+  refTo(j, "aws_security_group", byPath(j, "aws_security_group", suffix), "id");
+const userDataOf = (j: TfJson) =>
+  Buffer.from(String(only(j, "aws_launch_template").user_data), "base64").toString("utf8");
+
+describe("DcvGateway: provider side of PrivateLink", () => {
+  it("runs an internal, cross-zone NLB in the private subnets behind its own security group", () => {
+    expect(only(json, "aws_lb")).toMatchObject({
+      name: "acme-test-dcv",
+      load_balancer_type: "network",
+      internal: true,
+      subnets: ["subnet-a", "subnet-c"],
+      security_groups: [sgId(json, "dcv/nlb-sg")],
+      enable_cross_zone_load_balancing: true,
+      enforce_security_group_inbound_rules_on_private_link_traffic: "off",
+      enable_deletion_protection: false,
+    });
+    expect(only(synth({}, { production: true }), "aws_lb").enable_deletion_protection).toBe(true);
+  });
+
+  it("passes TCP 8443 through to gateways with PROXY protocol v2 and a health check on the health port", () => {
+    const tg = only(json, "aws_lb_target_group");
+    expect(tg).toMatchObject({
+      port: 8443,
+      protocol: "TCP",
+      target_type: "instance",
+      proxy_protocol_v2: true,
+      preserve_client_ip: "false",
+      health_check: {
+        enabled: true,
+        protocol: "HTTP",
+        port: "8081",
+        path: "/health",
+        matcher: "200",
+      },
+    });
+    expect(only(json, "aws_lb_listener")).toMatchObject({
+      port: 8443,
+      protocol: "TCP",
+      load_balancer_arn: refTo(json, "aws_lb", only(json, "aws_lb"), "arn"),
+      default_action: [
+        { type: "forward", target_group_arn: refTo(json, "aws_lb_target_group", tg, "arn") },
+      ],
+    });
+  });
+
+  it("terminates TLS on the NLB with a modern policy when a certificate is configured", () => {
+    const arn = "arn:aws:acm:ap-northeast-1:123456789012:certificate/abc";
+    const tls = synth({ listenerCertificateArn: arn });
+    expect(only(tls, "aws_lb_listener")).toMatchObject({
+      protocol: "TLS",
+      certificate_arn: arn,
+      ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    });
+    expect(only(tls, "aws_lb_target_group").protocol).toBe("TLS");
+  });
+
+  it("publishes the NLB as an endpoint service that requires acceptance and lists its principals", () => {
+    expect(only(json, "aws_vpc_endpoint_service")).toMatchObject({
+      acceptance_required: true,
+      network_load_balancer_arns: [refTo(json, "aws_lb", only(json, "aws_lb"), "arn")],
+      // "self" consumers add this account.
+      allowed_principals: ["arn:aws:iam::333333333333:root", "arn:aws:iam::123456789012:root"],
+    });
+    const named = synth({
+      consumer: undefined,
+      endpointService: { ...settings.endpointService, privateDnsName: "dcv.example.com" },
+    });
+    expect(only(named, "aws_vpc_endpoint_service")).toMatchObject({
+      allowed_principals: ["arn:aws:iam::333333333333:root"],
+      private_dns_name: "dcv.example.com",
+    });
+  });
+});
+
+describe("DcvGateway: consumer side", () => {
+  it("creates an interface endpoint for the service in the consumer subnets and accepts it", () => {
+    const endpoint = only(json, "aws_vpc_endpoint");
+    const service = only(json, "aws_vpc_endpoint_service");
+    expect(endpoint).toMatchObject({
+      vpc_id: "vpc-1",
+      vpc_endpoint_type: "Interface",
+      service_name: refTo(json, "aws_vpc_endpoint_service", service, "service_name"),
+      subnet_ids: ["subnet-a", "subnet-c"],
+      security_group_ids: [sgId(json, "dcv/consumer-sg")],
+    });
+    expect(only(json, "aws_vpc_endpoint_connection_accepter")).toMatchObject({
+      vpc_endpoint_service_id: refTo(json, "aws_vpc_endpoint_service", service, "id"),
+      vpc_endpoint_id: refTo(json, "aws_vpc_endpoint", endpoint, "id"),
+    });
+  });
+
+  it("uses a foreign VPC's subnets when given", () => {
+    const other = synth({
+      consumer: {
+        vpcId: "vpc-0123456789abcdef0",
+        subnetIds: ["subnet-0123456789abcdef0"],
+        clientCidrs: ["192.168.0.0/24"],
+      },
+    });
+    expect(only(other, "aws_vpc_endpoint")).toMatchObject({
+      vpc_id: "vpc-0123456789abcdef0",
+      subnet_ids: ["subnet-0123456789abcdef0"],
+    });
+  });
+
+  it("has no consumer endpoint unless configured", () => {
+    const none = synth({ consumer: undefined });
+    expect(bodies(none, "aws_vpc_endpoint")).toEqual([]);
+    expect(bodies(none, "aws_vpc_endpoint_connection_accepter")).toEqual([]);
+  });
+});
+
+/** Every rule as `sg-purpose direction port peer`, peers named by purpose where they are ours. */
+function reachability(j: TfJson): string[] {
+  const purposeOf = new Map<string, string>();
+  for (const [name, body] of Object.entries(j.resource?.aws_security_group ?? {})) {
+    purposeOf.set(
+      `\${aws_security_group.${name}.id}`,
+      (body.tags as Record<string, string>).Name.replace("acme-test-", ""),
+    );
+  }
+  const peer = (r: Block) => {
+    const ref = r.referenced_security_group_id as string | undefined;
+    const cidr = r.cidr_ipv4 as string | undefined;
+    if (ref !== undefined) return purposeOf.get(ref) ?? ref;
+    return cidr ?? "s3-prefix-list";
+  };
+  const line = (dir: string) => (r: Block) =>
+    `${purposeOf.get(String(r.security_group_id)) ?? "?"} ${dir} ${String(r.ip_protocol)}/${String(r.from_port)}-${String(r.to_port)} ${peer(r)}`;
+  return [
+    ...bodies(j, "aws_vpc_security_group_ingress_rule").map(line("in")),
+    ...bodies(j, "aws_vpc_security_group_egress_rule").map(line("out")),
+  ].sort();
+}
+
+describe("DcvGateway: exact reachability", () => {
+  it("allows clients -> NLB -> gateways (service and health ports) -> agents:8443, AWS APIs, and nothing else", () => {
+    expect(reachability(json)).toEqual(
+      [
+        "dcv-consumer in tcp/8443-8443 10.99.0.0/16",
+        "dcv-nlb in tcp/8443-8443 10.50.0.0/16",
+        "dcv-nlb out tcp/8443-8443 dcv-gateway",
+        "dcv-nlb out tcp/8081-8081 dcv-gateway",
+        "dcv-gateway in tcp/8443-8443 dcv-nlb",
+        "dcv-gateway in tcp/8081-8081 dcv-nlb",
+        "dcv-gateway out tcp/8443-8443 dcv-agent",
+        "dcv-gateway out tcp/8443-8443 10.150.248.180/32",
+        "dcv-gateway out tcp/443-443 sg-endpoints",
+        "dcv-gateway out tcp/443-443 s3-prefix-list",
+        "dcv-agent in tcp/8443-8443 dcv-gateway",
+        "dcv-agent out tcp/443-443 sg-endpoints",
+        "dcv-agent out tcp/443-443 s3-prefix-list",
+      ].sort(),
+    );
+    for (const sg of bodies(json, "aws_security_group")) {
+      expect(sg).not.toHaveProperty("ingress");
+      expect(sg).not.toHaveProperty("egress");
+    }
+  });
+
+  it("has no agent security group when every agent is an existing address", () => {
+    const existing = synth({
+      agents: [{ name: "agent1", address: "10.150.248.180" }],
+      pathRoutes: [],
+    });
+    expect(reachability(existing).filter((r) => r.includes("dcv-agent"))).toEqual([]);
+    expect(bodies(existing, "aws_instance")).toEqual([]);
+  });
+});
+
+describe("DcvGateway: gateway fleet", () => {
+  const lt = only(json, "aws_launch_template");
+  const asg = only(json, "aws_autoscaling_group");
+
+  it("launches Amazon Linux 2023 with IMDSv2 only, an encrypted disk, no public IP and no key pair", () => {
+    expect(lt).toMatchObject({
+      image_id: "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+      instance_type: "t3.small",
+      metadata_options: {
+        http_endpoint: "enabled",
+        http_tokens: "required",
+        http_put_response_hop_limit: 1,
+      },
+      block_device_mappings: [
+        {
+          device_name: "/dev/xvda",
+          ebs: { encrypted: "true", volume_type: "gp3", volume_size: 8 },
+        },
+      ],
+      network_interfaces: [
+        { associate_public_ip_address: "false", security_groups: [sgId(json, "dcv/gateway-sg")] },
+      ],
+    });
+    expect(lt).not.toHaveProperty("key_name");
+    const arm = synth({
+      gateway: { ...settings.gateway, instanceType: "t4g.small", architecture: "arm64" },
+    });
+    expect(only(arm, "aws_launch_template").image_id).toMatch(/al2023-ami-kernel-default-arm64$/);
+  });
+
+  it("reaches instances only through SSM Session Manager, and reads no secret unless one is configured", () => {
+    const attachments = bodies(json, "aws_iam_role_policy_attachment").map((a) => a.policy_arn);
+    expect(attachments).toEqual([
+      "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+      "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+    ]);
+    expect(bodies(json, "aws_iam_role_policy")).toEqual([]);
+    const secret = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:dcv-tls-AbCdEf";
+    const withSecret = synth({ gateway: { ...settings.gateway, tlsSecretArn: secret } });
+    const doc = Object.entries(withSecret.data?.aws_iam_policy_document ?? {}).find(([k]) =>
+      k.includes("read-secrets"),
+    )?.[1];
+    expect(doc?.statement).toEqual([
+      expect.objectContaining({ actions: ["secretsmanager:GetSecretValue"], resources: [secret] }),
+    ]);
+    expect(userDataOf(withSecret)).toContain(`--secret-id '${secret}'`);
+  });
+
+  it("keeps at least two gateways spread over every private subnet, health-checked by the NLB", () => {
+    expect(asg).toMatchObject({
+      min_size: 2,
+      max_size: 4,
+      vpc_zone_identifier: ["subnet-a", "subnet-c"],
+      target_group_arns: [
+        refTo(json, "aws_lb_target_group", only(json, "aws_lb_target_group"), "arn"),
+      ],
+      health_check_type: "ELB",
+    });
+  });
+
+  it("rolls every configuration change out as a new launch template version with an instance refresh", () => {
+    expect(asg.launch_template).toEqual({
+      id: refTo(json, "aws_launch_template", lt, "id"),
+      version: refTo(json, "aws_launch_template", lt, "latest_version"),
+    });
+    expect(asg.instance_refresh).toMatchObject({
+      strategy: "Rolling",
+      preferences: { min_healthy_percentage: 50, auto_rollback: true },
+    });
+    expect(lt.update_default_version).toBe(true);
+    const changed = synth({ readTimeoutSeconds: 7200 });
+    expect(only(changed, "aws_launch_template").user_data).not.toBe(lt.user_data);
+  });
+});
+
+describe("DcvGateway: user data", () => {
+  const userData = userDataOf(json);
+  const doc = JSON.parse(userData.replace(/^#cloud-config\n/, "")) as {
+    packages: string[];
+    write_files: { path: string; content: string; defer: boolean }[];
+    runcmd: string[][];
+  };
+
+  it("installs nginx, writes exactly the generated configuration and starts nginx only after nginx -t", () => {
+    expect(userData.startsWith("#cloud-config\n")).toBe(true);
+    expect(doc.packages).toEqual(["nginx"]);
+    const conf = doc.write_files.find((f) => f.path === "/etc/nginx/nginx.conf");
+    const expected = renderNginxConfig(
+      nginxConfigFor(
+        settings,
+        ["10.150.248.180", "10.50.15.254", "10.50.31.254"],
+        base.privateSubnetCidrs,
+      ),
+    );
+    expect(conf).toMatchObject({ defer: true, content: expected });
+    expect(doc.runcmd).toEqual([
+      ["/usr/local/sbin/dcv-gateway-tls"],
+      ["nginx", "-t"],
+      ["systemctl", "enable", "--now", "nginx"],
+    ]);
+  });
+
+  it("makes a self-signed certificate at boot when none is configured", () => {
+    const script =
+      doc.write_files.find((f) => f.path === "/usr/local/sbin/dcv-gateway-tls")?.content ?? "";
+    expect(script).toContain("openssl req -x509");
+    expect(script).toContain("crt='/etc/nginx/tls/gateway.crt'");
+    expect(script).not.toContain("secretsmanager");
+  });
+
+  const cloudInit = spawnSync("cloud-init", ["--version"], { encoding: "utf8" });
+  const haveCloudInit = cloudInit.status === 0;
+  if (!haveCloudInit && process.env.CI === undefined) {
+    console.warn(
+      "skipping the cloud-init schema check: cloud-init is not installed (apt-get install cloud-init)",
+    );
+  }
+  const scratch = mkdtempSync(join(tmpdir(), "cloud-init-"));
+  afterAll(() => {
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it.skipIf(!haveCloudInit && process.env.CI === undefined)(
+    "is valid cloud-config according to cloud-init schema",
+    () => {
+      const file = join(scratch, "user-data");
+      for (const [name, variant] of [
+        ["shipped", json],
+        [
+          "with secret",
+          synth({
+            gateway: {
+              ...settings.gateway,
+              tlsSecretArn: "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:x-AbCdEf",
+            },
+          }),
+        ],
+      ] as const) {
+        writeFileSync(file, userDataOf(variant));
+        const result = spawnSync("cloud-init", ["schema", "--config-file", file], {
+          encoding: "utf8",
+        });
+        expect(`${name}: ${result.stdout}${result.stderr}`).toContain("Valid cloud-config");
+        expect(result.status).toBe(0);
+      }
+      writeFileSync(file, userData.replace('"defer": true', '"defer": "yes"'));
+      expect(spawnSync("cloud-init", ["schema", "--config-file", file]).status).not.toBe(0);
+    },
+  );
+});
+
+describe("DcvGateway: agents", () => {
+  const instances = bodies(json, "aws_instance");
+
+  it("creates the instance agents at fixed addresses from the top of their subnets, round-robin over AZs", () => {
+    expect(instances.map((i) => [i.subnet_id, i.private_ip])).toEqual([
+      ["subnet-a", "10.50.15.254"],
+      ["subnet-c", "10.50.31.254"],
+    ]);
+  });
+
+  it("locks them down: IMDSv2, encrypted root, no public IP, SSM profile, only the agent SG", () => {
+    for (const i of instances) {
+      expect(i).toMatchObject({
+        instance_type: "g4dn.xlarge",
+        associate_public_ip_address: false,
+        vpc_security_group_ids: [sgId(json, "dcv/agent-sg")],
+        metadata_options: { http_tokens: "required", http_put_response_hop_limit: 1 },
+        root_block_device: { encrypted: true, volume_type: "gp3", volume_size: 100 },
+        lifecycle: { ignore_changes: ["ami"], prevent_destroy: false },
+      });
+      expect(i).not.toHaveProperty("key_name");
+      expect(String(i.ami)).toMatch(/^\$\{data\.aws_ssm_parameter\.[^.]+\.value\}$/);
+    }
+    expect(Object.values(json.data?.aws_ssm_parameter ?? {})).toEqual([
+      expect.objectContaining({ name: "/acme/dcv/ami" }),
+    ]);
+  });
+
+  it("protects desktops from destroy in production", () => {
+    for (const i of bodies(synth({}, { production: true }), "aws_instance")) {
+      expect(i.lifecycle).toMatchObject({ prevent_destroy: true });
+    }
+  });
+
+  it("honours an explicit private address", () => {
+    const pinned = synth({
+      agents: [
+        {
+          name: "desk1",
+          instance: {
+            instanceType: "g4dn.xlarge",
+            amiParameter: "/acme/dcv/ami",
+            rootVolumeGb: 100,
+            privateIp: "10.50.20.10",
+          },
+        },
+      ],
+      pathRoutes: [],
+    });
+    expect(only(pinned, "aws_instance")).toMatchObject({
+      subnet_id: "subnet-c",
+      private_ip: "10.50.20.10",
+    });
+  });
+});
+
+describe("DcvGateway: alarms", () => {
+  it("alarms on unhealthy gateways and on too few gateways in service, notifying the topic", () => {
+    const topic = "arn:aws:sns:ap-northeast-1:123456789012:critical";
+    const alarmed = synth({ alarmTopicArn: topic });
+    const alarms = bodies(alarmed, "aws_cloudwatch_metric_alarm");
+    expect(alarms).toHaveLength(2);
+    expect(alarms).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          namespace: "AWS/NetworkELB",
+          metric_name: "UnHealthyHostCount",
+          dimensions: {
+            LoadBalancer: refTo(alarmed, "aws_lb", only(alarmed, "aws_lb"), "arn_suffix"),
+            TargetGroup: refTo(
+              alarmed,
+              "aws_lb_target_group",
+              only(alarmed, "aws_lb_target_group"),
+              "arn_suffix",
+            ),
+          },
+          comparison_operator: "GreaterThanThreshold",
+          threshold: 0,
+          alarm_actions: [topic],
+        }),
+        expect.objectContaining({
+          namespace: "AWS/AutoScaling",
+          metric_name: "GroupInServiceInstances",
+          comparison_operator: "LessThanThreshold",
+          threshold: 2,
+          alarm_actions: [topic],
+        }),
+      ]),
+    );
+    expect(only(alarmed, "aws_autoscaling_group").enabled_metrics).toContain(
+      "GroupInServiceInstances",
+    );
+    for (const alarm of bodies(json, "aws_cloudwatch_metric_alarm"))
+      expect(alarm).not.toHaveProperty("alarm_actions");
+  });
+});

@@ -1,0 +1,78 @@
+import { z } from "zod";
+import type { DcvSettings } from "../modules/dcv/settings";
+
+/*
+ * Shape and defaults of `environments.<env>.dcv`. The rules across fields (agents, routes,
+ * ports, principals) live in modules/dcv/validate.ts, shared with the construct; meanings and
+ * defaults are documented on modules/dcv/settings.ts.
+ */
+const agent = z.strictObject({
+  name: z.string(),
+  address: z.string().optional(),
+  instance: z
+    .strictObject({
+      instanceType: z.string(),
+      amiParameter: z.string().startsWith("/", "must be an SSM parameter name such as /my/dcv/ami"),
+      rootVolumeGb: z.number().int().min(8).max(16384).default(50),
+      privateIp: z.string().optional(),
+    })
+    .optional(),
+  port: z.number().int().optional(),
+  weight: z.number().int().optional(),
+  backup: z.boolean().optional(),
+  maxFails: z.number().int().optional(),
+  failTimeoutSeconds: z.number().int().optional(),
+});
+
+export const DcvSchema = z.strictObject({
+  agents: z.array(agent).min(1),
+  pathRoutes: z.array(z.strictObject({ path: z.string(), agent: z.string() })).default([]),
+  listenPort: z.number().int().default(8443),
+  healthPort: z.number().int().default(8081),
+  proxyProtocol: z.boolean().default(true),
+  affinity: z.enum(["ip_hash", "none"]).default("ip_hash"),
+  readTimeoutSeconds: z.number().int().default(3600),
+  sendTimeoutSeconds: z.number().int().default(3600),
+  verifyAgentTls: z.boolean().default(false),
+  agentCaPath: z.string().optional(),
+  gateway: z
+    .strictObject({
+      instanceType: z.string().default("t3.small"),
+      architecture: z.enum(["x86_64", "arm64"]).default("x86_64"),
+      minSize: z.number().int().default(2),
+      maxSize: z.number().int().default(4),
+      rootVolumeGb: z.number().int().min(8).max(16384).default(8),
+      tlsSecretArn: z
+        .string()
+        .startsWith("arn:", "must be a Secrets Manager secret ARN")
+        .optional(),
+    })
+    .default({
+      instanceType: "t3.small",
+      architecture: "x86_64",
+      minSize: 2,
+      maxSize: 4,
+      rootVolumeGb: 8,
+    }),
+  listenerCertificateArn: z
+    .string()
+    .startsWith("arn:", "must be an ACM certificate ARN")
+    .optional(),
+  endpointService: z.strictObject({
+    allowedPrincipals: z.array(z.string()).default([]),
+    acceptanceRequired: z.boolean().default(true),
+    privateDnsName: z.string().optional(),
+  }),
+  consumer: z
+    .strictObject({
+      vpcId: z.string(),
+      subnetIds: z.array(z.string()).optional(),
+      clientCidrs: z.array(z.string()).min(1),
+    })
+    .optional(),
+  alarmTopicArn: z.string().startsWith("arn:", "must be an SNS topic ARN").optional(),
+});
+
+// What the schema produces must be what the module consumes.
+type Assignable<A, B> = [A] extends [B] ? true : false;
+export const dcvSchemaMatchesSettings: Assignable<z.output<typeof DcvSchema>, DcvSettings> = true;

@@ -1,0 +1,371 @@
+import { assertNoIssues, type Issue } from "../../lib/validation";
+import { gatewayIssues } from "./nginx-validate";
+
+/** One DCV server the gateway proxies to. */
+export interface DcvAgentTarget {
+  /** Agent name, [a-z][a-z0-9-]{0,31}; used in upstream names and path routes. */
+  readonly name: string;
+  /** IPv4 address or DNS name nginx proxies to. */
+  readonly address: string;
+  /** DCV server port. @default 8443 */
+  readonly port?: number;
+  /** Relative share of new connections, 1..100. @default 1 */
+  readonly weight?: number;
+  /** Only used when every non-backup agent is down. @default false */
+  readonly backup?: boolean;
+  /** Failed attempts within failTimeout before the agent is considered down. @default 3 */
+  readonly maxFails?: number;
+  /** Seconds: window for maxFails and how long the agent then stays down. @default 30 */
+  readonly failTimeoutSeconds?: number;
+}
+
+/** A prefix whose requests go to one agent only. */
+export interface DcvPathRoute {
+  /** "/<prefix>/", equal to that agent's DCV web-url-path; passed on unchanged. */
+  readonly path: string;
+  /** Name of the agent that serves the prefix. */
+  readonly agent: string;
+}
+
+/** Files on the gateway host. */
+export interface NginxGatewayPaths {
+  /** PEM certificate (chain) the TLS listener presents. @default "/etc/nginx/tls/gateway.crt" */
+  readonly certificate?: string;
+  /** PEM private key of the certificate. @default "/etc/nginx/tls/gateway.key" */
+  readonly certificateKey?: string;
+  /** Master process pid file. @default "/run/nginx.pid" */
+  readonly pid?: string;
+  /** JSON access log, one object per line. @default "/var/log/nginx/dcv-access.log" */
+  readonly accessLog?: string;
+  /** nginx error log (nginx's own line format, level warn). @default "/var/log/nginx/dcv-error.log" */
+  readonly errorLog?: string;
+  /**
+   * Existing directory under which nginx creates its temp directories (client_body, proxy, ...).
+   * @default "/var/lib/nginx/tmp"
+   */
+  readonly tempDir?: string;
+}
+
+/** What the gateway's nginx.conf is generated from. */
+export interface NginxGatewayConfig {
+  /** DCV servers behind the gateway; at least one must not be a backup. */
+  readonly agents: readonly DcvAgentTarget[];
+  /** TLS listener port for clients (behind the NLB). @default 8443 */
+  readonly listenPort?: number;
+  /** Plain-HTTP health endpoint port for the NLB; answers without any agent. @default 8081 */
+  readonly healthPort?: number;
+  /** IPv4 address nginx binds to. @default "0.0.0.0" */
+  readonly listenAddress?: string;
+  /** Expect a PROXY protocol v2 header from the NLB and use it as the client address. @default true */
+  readonly proxyProtocol?: boolean;
+  /**
+   * CIDRs allowed to send PROXY headers (set_real_ip_from), e.g. the VPC CIDR. Required and
+   * non-empty when proxyProtocol is true; there is deliberately no trust-everyone default.
+   * @default []
+   */
+  readonly trustedProxyCidrs?: readonly string[];
+  /** Session affinity: ip_hash on the real client address, or none (round robin by weight). @default "ip_hash" */
+  readonly affinity?: "ip_hash" | "none";
+  /** Path routes: requests under /<prefix>/ go only to that agent, prefix kept. @default [] */
+  readonly pathRoutes?: readonly DcvPathRoute[];
+  /** Seconds an idle proxied connection (WebSocket) may stay open; DCV sessions last hours. @default 3600 */
+  readonly readTimeoutSeconds?: number;
+  /** Seconds a write to an agent may stall before the connection is closed. @default 3600 */
+  readonly sendTimeoutSeconds?: number;
+  /** Verify the agents' TLS certificates (DCV ships self-signed ones). @default false */
+  readonly verifyAgentTls?: boolean;
+  /** CA bundle path used when verifyAgentTls is true (required then). @default undefined */
+  readonly agentCaPath?: string;
+  /**
+   * Name sent as SNI to agents and checked against their certificates when verifyAgentTls is
+   * true (proxy_ssl_name). @default the upstream name ("dcv-pool", "dcv-route-<agent>")
+   */
+  readonly agentTlsName?: string;
+  /** Idle upstream keepalive connections per worker, 1..1024. @default 16 */
+  readonly keepaliveConnections?: number;
+  /** User the worker processes run as when the master runs as root. @default "nginx" */
+  readonly user?: string;
+  /** Paths on the gateway host; tests override them to a temp prefix so nginx runs unprivileged. @default {} */
+  readonly paths?: NginxGatewayPaths;
+}
+
+/** Every default in one place, so validation and rendering agree on them. */
+export const NGINX_GATEWAY_DEFAULTS = {
+  agentPort: 8443,
+  weight: 1,
+  maxFails: 3,
+  failTimeoutSeconds: 30,
+  listenPort: 8443,
+  healthPort: 8081,
+  listenAddress: "0.0.0.0",
+  proxyProtocol: true,
+  affinity: "ip_hash",
+  readTimeoutSeconds: 3600,
+  sendTimeoutSeconds: 3600,
+  verifyAgentTls: false,
+  keepaliveConnections: 16,
+  user: "nginx",
+  paths: {
+    certificate: "/etc/nginx/tls/gateway.crt",
+    certificateKey: "/etc/nginx/tls/gateway.key",
+    pid: "/run/nginx.pid",
+    accessLog: "/var/log/nginx/dcv-access.log",
+    errorLog: "/var/log/nginx/dcv-error.log",
+    tempDir: "/var/lib/nginx/tmp",
+  },
+} as const;
+
+/** An agent with every default filled in. */
+export type ResolvedAgent = Required<DcvAgentTarget>;
+
+/**
+ * The configuration with every default filled in; what the rules and the renderer read.
+ * Properties mean what they mean in NginxGatewayConfig.
+ */
+export type ResolvedGatewayConfig = Readonly<
+  Required<Omit<NginxGatewayConfig, "agents" | "agentCaPath" | "agentTlsName" | "paths">> & {
+    agents: readonly ResolvedAgent[];
+    agentCaPath: string | undefined;
+    agentTlsName: string | undefined;
+    paths: Required<NginxGatewayPaths>;
+  }
+>;
+
+/** Fills in every default; does not validate (nginxConfigIssues does). */
+export function resolveGatewayConfig(config: NginxGatewayConfig): ResolvedGatewayConfig {
+  const d = NGINX_GATEWAY_DEFAULTS;
+  return {
+    agents: config.agents.map((a) => ({
+      name: a.name,
+      address: a.address,
+      port: a.port ?? d.agentPort,
+      weight: a.weight ?? d.weight,
+      backup: a.backup ?? false,
+      maxFails: a.maxFails ?? d.maxFails,
+      failTimeoutSeconds: a.failTimeoutSeconds ?? d.failTimeoutSeconds,
+    })),
+    listenPort: config.listenPort ?? d.listenPort,
+    healthPort: config.healthPort ?? d.healthPort,
+    listenAddress: config.listenAddress ?? d.listenAddress,
+    proxyProtocol: config.proxyProtocol ?? d.proxyProtocol,
+    trustedProxyCidrs: config.trustedProxyCidrs ?? [],
+    affinity: config.affinity ?? d.affinity,
+    pathRoutes: config.pathRoutes ?? [],
+    readTimeoutSeconds: config.readTimeoutSeconds ?? d.readTimeoutSeconds,
+    sendTimeoutSeconds: config.sendTimeoutSeconds ?? d.sendTimeoutSeconds,
+    verifyAgentTls: config.verifyAgentTls ?? d.verifyAgentTls,
+    agentCaPath: config.agentCaPath,
+    agentTlsName: config.agentTlsName,
+    keepaliveConnections: config.keepaliveConnections ?? d.keepaliveConnections,
+    user: config.user ?? d.user,
+    paths: { ...d.paths, ...stripUndefined(config.paths ?? {}) },
+  };
+}
+
+/** Every rule the gateway configuration must satisfy; paths are relative to it. */
+export function nginxConfigIssues(config: NginxGatewayConfig): Issue[] {
+  return gatewayIssues(resolveGatewayConfig(config));
+}
+
+/**
+ * A complete nginx.conf for the gateway host (/etc/nginx/nginx.conf).
+ * Throws ConfigError(configPath ?? "dcv.gateway", issues) when the configuration is invalid.
+ */
+export function renderNginxConfig(config: NginxGatewayConfig, configPath?: string): string {
+  const c = resolveGatewayConfig(config);
+  assertNoIssues(configPath ?? "dcv.gateway", gatewayIssues(c));
+  return renderResolved(c);
+}
+
+/** Upstream name of the whole pool, and of each path route's single-agent upstream. */
+export const POOL_UPSTREAM = "dcv-pool";
+export function routeUpstream(agent: string): string {
+  return `dcv-route-${agent}`;
+}
+
+type Line = string | Line[];
+
+function renderResolved(c: ResolvedGatewayConfig): string {
+  const p = c.paths;
+  const tree: Line[] = [
+    `# Generated by modules/dcv/nginx-config.ts; edit the configuration, not this file.`,
+    `user ${c.user};`,
+    `worker_processes auto;`,
+    `pid ${p.pid};`,
+    `error_log ${p.errorLog} warn;`,
+    "",
+    "events {",
+    ["worker_connections 1024;"],
+    "}",
+    "",
+    "http {",
+    httpBlock(c),
+    "}",
+  ];
+  return flatten(tree, "").join("\n") + "\n";
+}
+
+function httpBlock(c: ResolvedGatewayConfig): Line[] {
+  const p = c.paths;
+  const t = p.tempDir;
+  const pool = c.agents.map((a) => serverLine(a, true));
+  return [
+    "server_tokens off;",
+    "default_type application/octet-stream;",
+    // Unprivileged runs (tests) cannot write the compiled-in /var/lib/nginx paths.
+    `client_body_temp_path ${t}/client_body;`,
+    `proxy_temp_path ${t}/proxy;`,
+    `fastcgi_temp_path ${t}/fastcgi;`,
+    `uwsgi_temp_path ${t}/uwsgi;`,
+    `scgi_temp_path ${t}/scgi;`,
+    "",
+    // $remote_addr is the real client once realip has read the PROXY header.
+    "log_format dcv_json escape=json",
+    [
+      `'{"time":"$time_iso8601","client":"$remote_addr","peer":"$realip_remote_addr",'`,
+      `'"request":"$request","status":$status,"bytes_sent":$bytes_sent,'`,
+      `'"upstream":"$upstream_addr","upstream_status":"$upstream_status",'`,
+      `'"request_time":$request_time,"upstream_connect_time":"$upstream_connect_time",'`,
+      `'"server_port":"$server_port"}';`,
+    ],
+    `access_log ${p.accessLog} dcv_json;`,
+    "",
+    // An empty Connection header (not "close") keeps upstream keepalive usable for plain requests.
+    "map $http_upgrade $connection_upgrade {",
+    ["default upgrade;", `'' '';`],
+    "}",
+    "",
+    `upstream ${POOL_UPSTREAM} {`,
+    [
+      // Shared peer state: a failed agent is seen as down by every worker, not just one.
+      `zone ${POOL_UPSTREAM} 64k;`,
+      // nginx requires the balancing method before keepalive.
+      ...(c.affinity === "ip_hash" ? ["ip_hash;"] : []),
+      ...pool,
+      `keepalive ${c.keepaliveConnections};`,
+    ],
+    "}",
+    // One upstream per routed agent, however many prefixes lead to it.
+    ...[...new Set(c.pathRoutes.map((r) => r.agent))].flatMap((name) =>
+      routeUpstreamBlock(c, name),
+    ),
+    "",
+    "server {",
+    tlsServer(c),
+    "}",
+    "",
+    "server {",
+    healthServer(c),
+    "}",
+  ];
+}
+
+function serverLine(a: ResolvedAgent, inPool: boolean): string {
+  const weight = inPool ? ` weight=${a.weight}` : "";
+  const backup = inPool && a.backup ? " backup" : "";
+  return (
+    `server ${a.address}:${a.port}${weight} max_fails=${a.maxFails}` +
+    ` fail_timeout=${a.failTimeoutSeconds}s${backup};  # ${a.name}`
+  );
+}
+
+function routeUpstreamBlock(c: ResolvedGatewayConfig, agentName: string): Line[] {
+  const agent = c.agents.find((a) => a.name === agentName) as ResolvedAgent;
+  const name = routeUpstream(agent.name);
+  return [
+    "",
+    `upstream ${name} {`,
+    [`zone ${name} 64k;`, serverLine(agent, false), `keepalive ${c.keepaliveConnections};`],
+    "}",
+  ];
+}
+
+function tlsServer(c: ResolvedGatewayConfig): Line[] {
+  const p = c.paths;
+  const realIp = c.proxyProtocol
+    ? [
+        ...c.trustedProxyCidrs.map((cidr) => `set_real_ip_from ${cidr};`),
+        "real_ip_header proxy_protocol;",
+      ]
+    : [];
+  const agentCa =
+    c.verifyAgentTls && c.agentCaPath !== undefined
+      ? [
+          `proxy_ssl_trusted_certificate ${c.agentCaPath};`,
+          // Agent certificate, one intermediate, then the root in agentCaPath.
+          "proxy_ssl_verify_depth 2;",
+        ]
+      : [];
+  return [
+    // No http2: nginx cannot carry WebSocket upgrades over HTTP/2, and DCV's web client needs them.
+    `listen ${c.listenAddress}:${c.listenPort} ssl${c.proxyProtocol ? " proxy_protocol" : ""} default_server;`,
+    ...realIp,
+    `ssl_certificate ${p.certificate};`,
+    `ssl_certificate_key ${p.certificateKey};`,
+    "ssl_protocols TLSv1.2 TLSv1.3;",
+    "ssl_prefer_server_ciphers off;",
+    "ssl_session_cache shared:dcv_tls:10m;",
+    "ssl_session_timeout 1h;",
+    "ssl_session_tickets off;",
+    "",
+    "proxy_http_version 1.1;",
+    "proxy_set_header Host $host;",
+    "proxy_set_header Upgrade $http_upgrade;",
+    "proxy_set_header Connection $connection_upgrade;",
+    "proxy_set_header X-Real-IP $remote_addr;",
+    // Overwritten, not appended: the NLB is layer 4, so any incoming X-Forwarded-For is client-made.
+    "proxy_set_header X-Forwarded-For $remote_addr;",
+    "proxy_set_header X-Forwarded-Proto https;",
+    // Streams (display frames, uploads) must flow as they arrive, not be spooled to disk.
+    "proxy_buffering off;",
+    "proxy_request_buffering off;",
+    // A blackholed agent (stopped instance, security group) must fail over in seconds, not 60 s.
+    "proxy_connect_timeout 5s;",
+    `proxy_read_timeout ${c.readTimeoutSeconds}s;`,
+    `proxy_send_timeout ${c.sendTimeoutSeconds}s;`,
+    "proxy_ssl_protocols TLSv1.2 TLSv1.3;",
+    "proxy_ssl_server_name on;",
+    ...(c.agentTlsName !== undefined ? [`proxy_ssl_name ${c.agentTlsName};`] : []),
+    `proxy_ssl_verify ${c.verifyAgentTls ? "on" : "off"};`,
+    ...agentCa,
+    "proxy_ssl_session_reuse on;",
+    "",
+    ...c.pathRoutes.flatMap((r) => [
+      // ^~ wins over "/", and proxy_pass without a URI passes the prefix on: DCV serves under it.
+      `location ^~ ${r.path} {`,
+      [`proxy_pass https://${routeUpstream(r.agent)};`],
+      "}",
+    ]),
+    "location / {",
+    [`proxy_pass https://${POOL_UPSTREAM};`],
+    "}",
+  ];
+}
+
+function healthServer(c: ResolvedGatewayConfig): Line[] {
+  return [
+    // No proxy_protocol here: NLB health checks connect without a PROXY header.
+    `listen ${c.listenAddress}:${c.healthPort} default_server;`,
+    "location = /health {",
+    [
+      // Polled every few seconds per AZ; logging it would drown the real traffic.
+      "access_log off;",
+      "default_type text/plain;",
+      'return 200 "ok\\n";',
+    ],
+    "}",
+    "location / {",
+    ["return 404;"],
+    "}",
+  ];
+}
+
+function flatten(lines: readonly Line[], indent: string): string[] {
+  return lines.flatMap((line) =>
+    typeof line === "string" ? [line === "" ? "" : indent + line] : flatten(line, indent + "    "),
+  );
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,267 @@
+import { Token } from "cdktf";
+import { cidrProblem } from "../../lib/cidr";
+import { show, type Issue } from "../../lib/validation";
+import type { ResolvedAgent, ResolvedGatewayConfig } from "./nginx-config";
+
+export const AGENT_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+export const ROUTE_PATH = /^\/[a-z0-9][a-z0-9-]*\/$/;
+export const AFFINITIES = ["ip_hash", "none"] as const;
+const MAX_TIMEOUT_SECONDS = 604_800;
+const MAX_KEEPALIVE = 1024;
+
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const DNS_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+const DNS_NAME = new RegExp(`^(?=.{1,253}$)${DNS_LABEL}(?:\\.${DNS_LABEL})*$`);
+const LINUX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
+// Anything that could end a directive, open a block, start a comment or a variable in nginx.
+const UNSAFE = /[\s;{}'"`$\\#]/;
+const UNSAFE_TEXT = 'whitespace, quotes, ";", "{", "}", "#", "$" or "\\"';
+
+/** Every gateway rule, on the configuration with its defaults filled in. */
+export function gatewayIssues(c: ResolvedGatewayConfig): Issue[] {
+  return [
+    ...agentIssues(c),
+    ...listenerIssues(c),
+    ...routeIssues(c),
+    ...proxyProtocolIssues(c),
+    ...upstreamTlsIssues(c),
+    ...hostIssues(c),
+  ];
+}
+
+function agentIssues(c: ResolvedGatewayConfig): Issue[] {
+  const issues: Issue[] = [];
+  if (c.agents.length === 0) {
+    issues.push({ path: ["agents"], message: "is empty; list at least one DCV agent" });
+    return issues;
+  }
+  c.agents.forEach((a, i) => {
+    const at = (field: string): (string | number)[] => ["agents", i, field];
+    if (!AGENT_NAME.test(a.name)) {
+      issues.push({
+        path: at("name"),
+        message: `${show(a.name)} is not a valid agent name; use [a-z][a-z0-9-]{0,31} (a lower-case letter, then up to 31 lower-case letters, digits or hyphens)`,
+      });
+    }
+    const sameName = c.agents.findIndex((b) => b.name === a.name);
+    if (sameName !== i) {
+      issues.push({
+        path: at("name"),
+        message: `${show(a.name)} is already the name of agents[${sameName}]; agent names must be unique`,
+      });
+    }
+    const problem = addressProblem(a.address);
+    if (problem !== undefined) issues.push({ path: at("address"), message: problem });
+    const sameTarget = c.agents.findIndex((b) => b.address === a.address && b.port === a.port);
+    if (sameTarget !== i) {
+      issues.push({
+        path: at("port"),
+        message: `${show(`${a.address}:${a.port}`)} is already the target of agents[${sameTarget}]; each agent needs its own address and port`,
+      });
+    }
+    if (!isIntIn(a.port, 1, 65535)) issues.push({ path: at("port"), message: portMessage(a.port) });
+    if (!isIntIn(a.weight, 1, 100)) {
+      issues.push({
+        path: at("weight"),
+        message: `${show(a.weight)} is not allowed; use an integer from 1 to 100`,
+      });
+    }
+    issues.push(...failureIssues(a, i));
+    if (a.backup && c.affinity === "ip_hash") {
+      issues.push({
+        path: at("backup"),
+        message: `is true but affinity is "ip_hash", and nginx rejects backup servers in an ip_hash upstream; set affinity "none" (round robin by weight) to keep a backup agent, or drop backup`,
+      });
+    }
+  });
+  if (c.agents.every((a) => a.backup)) {
+    issues.push({
+      path: ["agents"],
+      message: `marks all ${c.agents.length} agents as backup; at least one agent must not be a backup, or nginx has no primary to send traffic to`,
+    });
+  }
+  return issues;
+}
+
+function failureIssues(a: ResolvedAgent, i: number): Issue[] {
+  const issues: Issue[] = [];
+  if (!isIntIn(a.maxFails, 0, Number.MAX_SAFE_INTEGER)) {
+    issues.push({
+      path: ["agents", i, "maxFails"],
+      message: `${show(a.maxFails)} is not allowed; use an integer of 0 or more (0 never marks the agent down)`,
+    });
+  }
+  if (!isIntIn(a.failTimeoutSeconds, 1, Number.MAX_SAFE_INTEGER)) {
+    issues.push({
+      path: ["agents", i, "failTimeoutSeconds"],
+      message: `${show(a.failTimeoutSeconds)} is not allowed; use a whole number of seconds, 1 or more`,
+    });
+  }
+  return issues;
+}
+
+function listenerIssues(c: ResolvedGatewayConfig): Issue[] {
+  const issues: Issue[] = [];
+  if (!isIntIn(c.listenPort, 1, 65535)) {
+    issues.push({ path: ["listenPort"], message: portMessage(c.listenPort) });
+  }
+  if (!isIntIn(c.healthPort, 1, 65535)) {
+    issues.push({ path: ["healthPort"], message: portMessage(c.healthPort) });
+  } else if (c.healthPort === c.listenPort) {
+    issues.push({
+      path: ["healthPort"],
+      message: `${c.healthPort} is also the listenPort; the health endpoint needs a port of its own (plain HTTP, no PROXY protocol)`,
+    });
+  }
+  if (known(c.listenAddress) && !isIpv4(c.listenAddress)) {
+    issues.push({
+      path: ["listenAddress"],
+      message: `${show(c.listenAddress)} is not an IPv4 address; use a.b.c.d, e.g. "0.0.0.0" for every interface or "127.0.0.1"`,
+    });
+  }
+  for (const key of ["readTimeoutSeconds", "sendTimeoutSeconds"] as const) {
+    if (!isIntIn(c[key], 1, MAX_TIMEOUT_SECONDS)) {
+      issues.push({
+        path: [key],
+        message: `${show(c[key])} is not allowed; use a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS} (7 days)`,
+      });
+    }
+  }
+  if (!isIntIn(c.keepaliveConnections, 1, MAX_KEEPALIVE)) {
+    issues.push({
+      path: ["keepaliveConnections"],
+      message: `${show(c.keepaliveConnections)} is not allowed; use an integer from 1 to ${MAX_KEEPALIVE}`,
+    });
+  }
+  if (!(AFFINITIES as readonly string[]).includes(c.affinity)) {
+    issues.push({
+      path: ["affinity"],
+      message: `${show(c.affinity)} is not an affinity mode; allowed: ${AFFINITIES.map((a) => show(a)).join(", ")}`,
+    });
+  }
+  return issues;
+}
+
+function routeIssues(c: ResolvedGatewayConfig): Issue[] {
+  const issues: Issue[] = [];
+  const names = c.agents.map((a) => a.name);
+  c.pathRoutes.forEach((r, i) => {
+    if (!ROUTE_PATH.test(r.path)) {
+      issues.push({
+        path: ["pathRoutes", i, "path"],
+        message: `${show(r.path)} is not a route prefix; use "/" + lower-case letters, digits or hyphens + "/", e.g. "/agent1/" (the agent's DCV web-url-path)`,
+      });
+    } else {
+      const first = c.pathRoutes.findIndex((o) => o.path === r.path);
+      if (first !== i) {
+        issues.push({
+          path: ["pathRoutes", i, "path"],
+          message: `${show(r.path)} is already routed by pathRoutes[${first}]; each prefix may appear once`,
+        });
+      }
+    }
+    if (!names.includes(r.agent)) {
+      issues.push({
+        path: ["pathRoutes", i, "agent"],
+        message: `${show(r.agent)} is not an agent; known agents: ${names.length > 0 ? names.map((n) => show(n)).join(", ") : "none"}`,
+      });
+    }
+  });
+  return issues;
+}
+
+function proxyProtocolIssues(c: ResolvedGatewayConfig): Issue[] {
+  const issues: Issue[] = [];
+  if (c.proxyProtocol && c.trustedProxyCidrs.length === 0) {
+    issues.push({
+      path: ["trustedProxyCidrs"],
+      message: `is empty or not set but proxyProtocol is true; list the CIDRs allowed to send PROXY headers (the VPC CIDR or the NLB subnets), or set proxyProtocol false`,
+    });
+  }
+  c.trustedProxyCidrs.forEach((cidr, i) => {
+    if (!known(cidr)) return;
+    const problem = cidrProblem(cidr);
+    if (problem !== undefined) {
+      issues.push({
+        path: ["trustedProxyCidrs", i],
+        message: `${show(cidr)} is not a valid IPv4 CIDR (${problem})`,
+      });
+    } else if (cidr.endsWith("/0")) {
+      issues.push({
+        path: ["trustedProxyCidrs", i],
+        message: `${show(cidr)} would let any host claim any client address; list the VPC CIDR or the NLB subnets instead`,
+      });
+    }
+  });
+  return issues;
+}
+
+function upstreamTlsIssues(c: ResolvedGatewayConfig): Issue[] {
+  const issues: Issue[] = [];
+  if (c.verifyAgentTls && c.agentCaPath === undefined) {
+    issues.push({
+      path: ["agentCaPath"],
+      message:
+        "is missing but verifyAgentTls is true; give the path of the CA bundle that signed the agents' certificates, or set verifyAgentTls false",
+    });
+  }
+  if (c.agentCaPath !== undefined) issues.push(...pathIssues(["agentCaPath"], c.agentCaPath));
+  if (c.agentTlsName !== undefined && known(c.agentTlsName) && !DNS_NAME.test(c.agentTlsName)) {
+    issues.push({
+      path: ["agentTlsName"],
+      message: `${show(c.agentTlsName)} is not a DNS name; use letters, digits, hyphens and dots, e.g. "dcv.internal"`,
+    });
+  }
+  return issues;
+}
+
+function hostIssues(c: ResolvedGatewayConfig): Issue[] {
+  const issues: Issue[] = [];
+  if (!LINUX_USER.test(c.user)) {
+    issues.push({
+      path: ["user"],
+      message: `${show(c.user)} is not a user name; use [a-z_][a-z0-9_-]{0,31}, e.g. "nginx" or "www-data"`,
+    });
+  }
+  for (const [key, value] of Object.entries(c.paths)) {
+    issues.push(...pathIssues(["paths", key], value));
+  }
+  return issues;
+}
+
+function pathIssues(path: (string | number)[], value: string): Issue[] {
+  if (!known(value)) return [];
+  if (value.startsWith("/") && !UNSAFE.test(value)) return [];
+  return [
+    { path, message: `${show(value)} is not allowed; use an absolute path without ${UNSAFE_TEXT}` },
+  ];
+}
+
+/** Why an agent address cannot go into a server line, or undefined when it can. */
+function addressProblem(address: string): string | undefined {
+  // Addresses of instances in the same stack are tokens until deploy; Terraform checks them then.
+  if (!known(address)) return undefined;
+  if (UNSAFE.test(address)) {
+    return `${show(address)} contains ${UNSAFE_TEXT}, which would inject nginx configuration; give a bare IPv4 address or DNS name`;
+  }
+  const looksIpv4 = /^[\d.]+$/.test(address);
+  if (looksIpv4 ? isIpv4(address) : DNS_NAME.test(address)) return undefined;
+  return `${show(address)} is not an IPv4 address or DNS name; allowed: a.b.c.d (octets 0-255) or letters, digits, hyphens and dots, with the port in "port"`;
+}
+
+function portMessage(port: number): string {
+  return `${show(port)} is not a TCP port; use an integer from 1 to 65535`;
+}
+
+function isIntIn(value: number, min: number, max: number): boolean {
+  return Number.isInteger(value) && value >= min && value <= max;
+}
+
+function isIpv4(text: string): boolean {
+  const m = IPV4.exec(text);
+  return m !== null && m.slice(1).every((o) => Number(o) <= 255);
+}
+
+function known(value: string): boolean {
+  return !Token.isUnresolved(value);
+}

@@ -1,0 +1,178 @@
+import { Token } from "cdktf";
+import { cidrProblem } from "../../lib/cidr";
+import { show, type Issue } from "../../lib/validation";
+import { nginxConfigIssues, type DcvAgentTarget, type NginxGatewayConfig } from "./nginx-config";
+import { placeAgents } from "./placement";
+import type { DcvAgentSettings, DcvSettings } from "./settings";
+
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const PRINCIPAL = /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/;
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/** Graviton families (t4g, m7g, c6gn, ...) run arm64 images; everything else here is x86_64. */
+export function architectureOf(instanceType: string): "arm64" | "x86_64" {
+  return /^[a-z]+\d+[a-z]*g[a-z]*\./.test(instanceType) ? "arm64" : "x86_64";
+}
+
+/**
+ * The address nginx gets for an agent: the configured one, or the instance's private IP once
+ * it exists (a placeholder here so the nginx rules can run at synth).
+ */
+export function agentTarget(agent: DcvAgentSettings, address: string): DcvAgentTarget {
+  return {
+    name: agent.name,
+    address,
+    port: agent.port,
+    weight: agent.weight,
+    backup: agent.backup,
+    maxFails: agent.maxFails,
+    failTimeoutSeconds: agent.failTimeoutSeconds,
+  };
+}
+
+/** The nginx generator's view of the settings. */
+export function nginxConfigFor(
+  s: DcvSettings,
+  addresses: readonly string[],
+  trustedProxyCidrs: readonly string[],
+): NginxGatewayConfig {
+  return {
+    agents: s.agents.map((a, i) => agentTarget(a, addresses[i])),
+    pathRoutes: s.pathRoutes,
+    listenPort: s.listenPort,
+    healthPort: s.healthPort,
+    proxyProtocol: s.proxyProtocol,
+    trustedProxyCidrs,
+    affinity: s.affinity,
+    readTimeoutSeconds: s.readTimeoutSeconds,
+    sendTimeoutSeconds: s.sendTimeoutSeconds,
+    verifyAgentTls: s.verifyAgentTls,
+    agentCaPath: s.agentCaPath,
+  };
+}
+
+/**
+ * Every DCV rule: the infrastructure ones here plus the nginx generator's, so a bad agent list
+ * fails at synth with the same paths either way. Paths are relative to the dcv settings.
+ */
+export function dcvIssues(s: DcvSettings, privateSubnetCidrs: readonly string[]): Issue[] {
+  const issues: Issue[] = [];
+  const add = (path: (string | number)[], message: string) => issues.push({ path, message });
+
+  s.agents.forEach((agent, i) => {
+    if ((agent.address === undefined) === (agent.instance === undefined)) {
+      add(
+        ["agents", i],
+        `${show(agent.name)} must have exactly one of address (an existing DCV server) or instance (one this stack creates)`,
+      );
+    } else if (
+      agent.address !== undefined &&
+      !Token.isUnresolved(agent.address) &&
+      !IPV4.test(agent.address)
+    ) {
+      add(
+        ["agents", i, "address"],
+        `${show(agent.address)} is not an IPv4 address; the gateway's egress rule is a /32 per existing agent`,
+      );
+    }
+    if (agent.instance !== undefined && !INSTANCE_TYPE.test(agent.instance.instanceType)) {
+      add(
+        ["agents", i, "instance", "instanceType"],
+        `${show(agent.instance.instanceType)} is not an EC2 instance type such as "g4dn.xlarge"`,
+      );
+    }
+    const ip = agent.instance?.privateIp;
+    if (ip !== undefined && !IPV4.test(ip)) {
+      add(["agents", i, "instance", "privateIp"], `${show(ip)} is not an IPv4 address`);
+    }
+  });
+  if (issues.length === 0) issues.push(...placeAgents(s.agents, privateSubnetCidrs).issues);
+  // Created agents get a unique placeholder so the nginx rules (names, routes, weights) still run.
+  const addresses = s.agents.map(
+    (a) => a.address ?? a.instance?.privateIp ?? `${a.name}.instance.invalid`,
+  );
+  issues.push(...nginxConfigIssues(nginxConfigFor(s, addresses, privateSubnetCidrs)));
+
+  const g = s.gateway;
+  if (!INSTANCE_TYPE.test(g.instanceType)) {
+    add(
+      ["gateway", "instanceType"],
+      `${show(g.instanceType)} is not an EC2 instance type such as "t3.small"`,
+    );
+  } else if (architectureOf(g.instanceType) !== g.architecture) {
+    add(
+      ["gateway", "architecture"],
+      `${show(g.architecture)} does not match ${show(g.instanceType)}, which is ${architectureOf(g.instanceType)}`,
+    );
+  }
+  if (g.minSize < 2)
+    add(
+      ["gateway", "minSize"],
+      `${show(g.minSize)} is not highly available; run at least 2 gateways`,
+    );
+  if (g.maxSize < g.minSize || g.maxSize > 20) {
+    add(["gateway", "maxSize"], `${show(g.maxSize)} must be between minSize (${g.minSize}) and 20`);
+  }
+
+  if (
+    s.listenerCertificateArn !== undefined &&
+    !/^arn:aws[a-z-]*:acm:/.test(s.listenerCertificateArn)
+  ) {
+    add(
+      ["listenerCertificateArn"],
+      `${show(s.listenerCertificateArn)} is not an ACM certificate ARN`,
+    );
+  }
+  s.endpointService.allowedPrincipals.forEach((p, i) => {
+    if (p === "*") {
+      add(
+        ["endpointService", "allowedPrincipals", i],
+        `"*" would let every AWS account request a connection; list account, role or user ARNs`,
+      );
+    } else if (!PRINCIPAL.test(p)) {
+      add(
+        ["endpointService", "allowedPrincipals", i],
+        `${show(p)} is not an IAM principal ARN such as arn:aws:iam::123456789012:root`,
+      );
+    }
+  });
+  const dns = s.endpointService.privateDnsName;
+  if (dns !== undefined && !HOSTNAME.test(dns)) {
+    add(
+      ["endpointService", "privateDnsName"],
+      `${show(dns)} is not a DNS name such as dcv.example.com`,
+    );
+  }
+
+  const c = s.consumer;
+  if (c !== undefined) {
+    if (c.vpcId !== "self" && !/^vpc-[0-9a-f]{8,17}$/.test(c.vpcId)) {
+      add(
+        ["consumer", "vpcId"],
+        `${show(c.vpcId)} must be "self" or a VPC id such as vpc-0123456789abcdef0`,
+      );
+    }
+    if (c.vpcId !== "self" && (c.subnetIds ?? []).length === 0) {
+      add(
+        ["consumer", "subnetIds"],
+        `are required with a VPC id: give the consumer subnets (one per AZ) for the endpoint`,
+      );
+    }
+    (c.subnetIds ?? []).forEach((id, i) => {
+      if (!/^subnet-[0-9a-f]{8,17}$/.test(id))
+        add(["consumer", "subnetIds", i], `${show(id)} is not a subnet id`);
+    });
+    c.clientCidrs.forEach((cidr, i) => {
+      const problem = cidrProblem(cidr);
+      if (problem !== undefined)
+        add(["consumer", "clientCidrs", i], `${show(cidr)} is not a valid IPv4 CIDR (${problem})`);
+      else if (cidr.endsWith("/0"))
+        add(
+          ["consumer", "clientCidrs", i],
+          `${show(cidr)} admits everyone; list the client networks`,
+        );
+    });
+  }
+  return issues;
+}
