@@ -20,6 +20,7 @@ const agent = z.strictObject({
   port: z.number().int().optional(),
   weight: z.number().int().optional(),
   backup: z.boolean().optional(),
+  drain: z.boolean().optional(),
   maxFails: z.number().int().optional(),
   failTimeoutSeconds: z.number().int().optional(),
 });

@@ -80,6 +80,21 @@ describe("rendered nginx.conf", () => {
     );
   });
 
+  it("drains an agent with nginx's down flag, keeping ip_hash and its own path route", () => {
+    const t = renderNginxConfig(
+      config({
+        agents: [{ ...AGENT1, drain: true }, AGENT2],
+        pathRoutes: [{ path: "/agent1/", agent: "agent1" }],
+      }),
+    );
+    const pool = block(t, "upstream dcv-pool");
+    expect(pool).toContain("ip_hash;");
+    expect(lines(pool)).toContain(
+      "server 10.150.248.180:8443 weight=1 max_fails=3 fail_timeout=30s down;  # agent1",
+    );
+    expect(block(t, "upstream dcv-route-agent1")).not.toContain(" down;");
+  });
+
   it("trusts PROXY headers only from the configured CIDRs", () => {
     const tls = block(
       renderNginxConfig(config({ trustedProxyCidrs: ["10.150.0.0/16", "10.151.0.0/24"] })),
@@ -261,6 +276,16 @@ describe("validation rules: each names the path, the value and what is allowed",
       "duplicate address:port",
       config({ agents: [a1, { ...a2, address: a1.address, port: 8443 }] }),
       /agents\[1\]\.port: "10\.150\.248\.180:8443" is already the target of agents\[0\]; each agent needs its own address and port/,
+    ],
+    [
+      "every primary agent drained",
+      config({
+        agents: [
+          { ...a1, drain: true },
+          { ...a2, drain: true },
+        ],
+      }),
+      /dcv\.gateway\.agents: drains every primary agent; keep at least one agent that is neither backup nor drain/,
     ],
     [
       "every agent a backup",

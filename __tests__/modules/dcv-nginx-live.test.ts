@@ -134,6 +134,22 @@ describe.skipIf(!installed && !inCi)("DCV gateway config on a real nginx", () =>
   );
 
   it(
+    "sends no new requests to a drained agent, and nginx -t accepts down with ip_hash",
+    async () => {
+      const gateway = await launch({
+        agents: [target(agent1, { drain: true }), target(agent2)],
+        affinity: "ip_hash",
+        proxyProtocol: false,
+        pathRoutes: [{ path: "/agent1/", agent: "agent1" }],
+      });
+      expect(gateway.testOutput).toMatch(/test is successful/);
+      expect(new Set(await answers(gateway, "/", 6))).toEqual(new Set(["agent2"]));
+      expect(agentReply(await httpsGet(gateway.listenPort, "/agent1/x")).agent).toBe("agent1");
+    },
+    TEST_MS,
+  );
+
+  it(
     "passes an HTTPS request through to the agent with forwarding headers",
     async () => {
       const gateway = await launch({ agents: [target(agent1)], proxyProtocol: false });

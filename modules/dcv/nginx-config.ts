@@ -13,6 +13,12 @@ export interface DcvAgentTarget {
   readonly weight?: number;
   /** Only used when every non-backup agent is down. @default false */
   readonly backup?: boolean;
+  /**
+   * Takes no new sessions from the pool (nginx `down`): with ip_hash the other clients keep
+   * their agent. Its own path route still reaches it, for users finishing their work.
+   * @default false
+   */
+  readonly drain?: boolean;
   /** Failed attempts within failTimeout before the agent is considered down. @default 3 */
   readonly maxFails?: number;
   /** Seconds: window for maxFails and how long the agent then stays down. @default 30 */
@@ -141,6 +147,7 @@ export function resolveGatewayConfig(config: NginxGatewayConfig): ResolvedGatewa
       port: a.port ?? d.agentPort,
       weight: a.weight ?? d.weight,
       backup: a.backup ?? false,
+      drain: a.drain ?? false,
       maxFails: a.maxFails ?? d.maxFails,
       failTimeoutSeconds: a.failTimeoutSeconds ?? d.failTimeoutSeconds,
     })),
@@ -263,9 +270,10 @@ function httpBlock(c: ResolvedGatewayConfig): Line[] {
 function serverLine(a: ResolvedAgent, inPool: boolean): string {
   const weight = inPool ? ` weight=${a.weight}` : "";
   const backup = inPool && a.backup ? " backup" : "";
+  const down = inPool && a.drain ? " down" : "";
   return (
     `server ${a.address}:${a.port}${weight} max_fails=${a.maxFails}` +
-    ` fail_timeout=${a.failTimeoutSeconds}s${backup};  # ${a.name}`
+    ` fail_timeout=${a.failTimeoutSeconds}s${backup}${down};  # ${a.name}`
   );
 }
 

@@ -74,6 +74,12 @@ function agentIssues(c: ResolvedGatewayConfig): Issue[] {
       });
     }
   });
+  if (!c.agents.every((a) => a.backup) && c.agents.every((a) => a.backup || a.drain)) {
+    issues.push({
+      path: ["agents"],
+      message: `drains every primary agent; keep at least one agent that is neither backup nor drain, or new sessions have nowhere to go`,
+    });
+  }
   if (c.agents.every((a) => a.backup)) {
     issues.push({
       path: ["agents"],

@@ -43,6 +43,8 @@ export interface DcvAgentSettings {
   readonly weight?: number;
   /** Only used when every other agent is down. @default false */
   readonly backup?: boolean;
+  /** No new sessions from the pool; existing users may finish (its path route still works). @default false */
+  readonly drain?: boolean;
   /** Failed attempts within failTimeoutSeconds before the agent is taken out. @default 3 */
   readonly maxFails?: number;
   /** @default 30 */

@@ -26,6 +26,7 @@ export function agentTarget(agent: DcvAgentSettings, address: string): DcvAgentT
     port: agent.port,
     weight: agent.weight,
     backup: agent.backup,
+    drain: agent.drain,
     maxFails: agent.maxFails,
     failTimeoutSeconds: agent.failTimeoutSeconds,
   };
