@@ -76,9 +76,18 @@ describe.each(all)("%s", (stackId, json) => {
     expect(backend).toEqual(layer === "bootstrap" ? ["local"] : [env.state.backend]);
   });
 
-  it("opens no security group to the internet", () => {
-    const rules = bodies(json, "aws_vpc_security_group_ingress_rule");
-    expect(rules.filter((r) => r.cidr_ipv4 === "0.0.0.0/0" || r.cidr_ipv6 === "::/0")).toEqual([]);
+  it("opens nothing to the internet but the ALB's HTTP/HTTPS ports", () => {
+    const albGroups = resources(json, "aws_security_group")
+      .filter(([, sg]) => (sg.tags as Record<string, string>).Name.endsWith("-alb"))
+      .map(([name]) => `\${aws_security_group.${name}.id}`);
+    const open = bodies(json, "aws_vpc_security_group_ingress_rule").filter(
+      (r) => r.cidr_ipv4 === "0.0.0.0/0" || r.cidr_ipv6 === "::/0",
+    );
+    for (const rule of open) {
+      expect(albGroups).toContain(rule.security_group_id);
+      expect([80, 443]).toContain(rule.from_port);
+      expect(rule.to_port).toBe(rule.from_port);
+    }
     for (const sg of bodies(json, "aws_security_group")) expect(sg).not.toHaveProperty("ingress");
   });
 
@@ -169,6 +178,7 @@ describe("resource addresses of stateful resources are stable", () => {
     "aws_lb",
     "aws_vpc_endpoint_service",
     "aws_instance",
+    "aws_ecr_repository",
   ];
   it.each(all)("%s", (stackId, json) => {
     const addresses = stateful

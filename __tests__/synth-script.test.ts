@@ -50,16 +50,18 @@ describe("npm run synth (scripts/synth.ts)", () => {
       "platform-dev-data",
       "platform-dev-dcv",
       "platform-dev-network",
+      "platform-dev-services",
       "platform-prod-bootstrap",
       "platform-prod-data",
       "platform-prod-dcv",
       "platform-prod-network",
+      "platform-prod-services",
     ]);
     expect(stdout).toMatch(/^stack\s+resources\s+data\s+outputs\s+backend$/m);
     expect(stdout).toMatch(/^platform-prod-network\s+\d+\s+\d+\s+\d+\s+s3$/m);
     expect(stdout).toMatch(/^platform-dev-bootstrap\s+9\s+1\s+3\s+local$/m);
     expect(stdout).toMatch(
-      new RegExp(`^8 stacks, \\d+ resources, written to ${out} in \\d+ ms$`, "m"),
+      new RegExp(`^10 stacks, \\d+ resources, written to ${out} in \\d+ ms$`, "m"),
     );
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as {
       stacks: Record<string, unknown>;
@@ -75,6 +77,7 @@ describe("npm run synth (scripts/synth.ts)", () => {
       "platform-dev-data",
       "platform-dev-dcv",
       "platform-dev-network",
+      "platform-dev-services",
     ]);
     const viaEnv = join(scratch, "prod");
     expect(run(["scripts/synth.ts", "--out", viaEnv], { PLATFORM_ENVIRONMENTS: "prod" }).code).toBe(
@@ -85,6 +88,7 @@ describe("npm run synth (scripts/synth.ts)", () => {
       "platform-prod-data",
       "platform-prod-dcv",
       "platform-prod-network",
+      "platform-prod-services",
     ]);
   });
 

@@ -61,4 +61,45 @@ export const dev: EnvironmentInput = {
     // An endpoint in dev's own VPC, for the VPN clients that use it.
     consumer: { vpcId: "self", clientCidrs: ["10.10.0.0/16"] },
   },
+  // seed 004: Next.js web on 3000, NestJS api on 3001 with Socket.IO, one ALB routing by path.
+  services: {
+    cluster: { containerInsights: "enabled", fargateBase: 0, fargateWeight: 1, spotWeight: 1 },
+    alb: {
+      listener: {
+        protocol: "http",
+        reason: "dev has no domain yet; reachable only from the office range",
+      },
+      ingressCidrs: ["203.0.113.0/24"],
+    },
+    services: {
+      web: {
+        imageTag: "0.1.0",
+        port: 3000,
+        cpu: 256,
+        memory: 512,
+        healthCheckPath: "/",
+        environment: { NEXT_PUBLIC_API_BASE: "/api" },
+        scaling: { minTasks: 1, maxTasks: 2 },
+        logRetentionDays: 7,
+      },
+      api: {
+        imageTag: "0.1.0",
+        port: 3001,
+        cpu: 512,
+        memory: 1024,
+        healthCheckPath: "/health",
+        database: true,
+        // Socket.IO long-polling must stay on one task.
+        stickiness: true,
+        environment: { NODE_ENV: "development" },
+        scaling: { minTasks: 1, maxTasks: 2 },
+        logRetentionDays: 7,
+        execEnabled: true,
+      },
+    },
+    routes: [
+      { service: "api", paths: ["/api/*", "/socket.io/*"] },
+      { service: "web", paths: ["/*"] },
+    ],
+  },
 };

@@ -83,4 +83,46 @@ export const prod: EnvironmentInput = {
       acceptanceRequired: true,
     },
   },
+  services: {
+    cluster: { containerInsights: "enhanced", fargateBase: 2, fargateWeight: 1, spotWeight: 0 },
+    alb: {
+      listener: {
+        protocol: "https",
+        domain: "app.example.com",
+        hostedZoneId: "Z0123456789ABCDEFGHIJ",
+      },
+      idleTimeoutSeconds: 300,
+      testListenerCidrs: ["10.20.0.0/16"],
+    },
+    services: {
+      web: {
+        imageTag: "1.0.0",
+        port: 3000,
+        cpu: 512,
+        memory: 1024,
+        healthCheckPath: "/",
+        environment: { NEXT_PUBLIC_API_BASE: "/api" },
+        scaling: { minTasks: 2, maxTasks: 10, requestsPerTarget: 1000 },
+        logRetentionDays: 30,
+        // seed 001: blue/green releases, test traffic on 8080 from inside the VPC only.
+        blueGreen: { enabled: true, bakeTimeMinutes: 10 },
+      },
+      api: {
+        imageTag: "1.0.0",
+        port: 3001,
+        cpu: 1024,
+        memory: 2048,
+        healthCheckPath: "/health",
+        database: true,
+        stickiness: true,
+        environment: { NODE_ENV: "production" },
+        scaling: { minTasks: 2, maxTasks: 10 },
+        logRetentionDays: 30,
+      },
+    },
+    routes: [
+      { service: "api", paths: ["/api/*", "/socket.io/*"] },
+      { service: "web", paths: ["/*"] },
+    ],
+  },
 };

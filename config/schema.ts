@@ -7,6 +7,8 @@ import { networkIssues } from "../modules/network/validate";
 import { databaseIssues } from "../modules/database/validate";
 import { DatabaseSchema } from "./database-schema";
 import { DcvSchema } from "./dcv-schema";
+import { ServicesSchema } from "./services-schema";
+import { servicesIssues } from "./services-rules";
 import { planSubnets } from "../modules/network/subnet-plan";
 import { dcvIssues } from "../modules/dcv/validate";
 import { show, type Issue } from "../lib/validation";
@@ -225,6 +227,11 @@ export const EnvironmentSchema = z.strictObject({
    * @default none (no dcv stack)
    */
   dcv: DcvSchema.optional(),
+  /**
+   * ECS cluster, Fargate services and the shared ALB (`<project>-<env>-services` stack).
+   * @default none (no services stack)
+   */
+  services: ServicesSchema.optional(),
 });
 
 export const PlatformSchema = z.strictObject({
@@ -264,6 +271,10 @@ export function semanticIssues(config: z.output<typeof PlatformSchema>): Issue[]
         issues.push(...dcv.map((i) => ({ ...i, path: ["environments", key, "dcv", ...i.path] })));
       }
     }
+    const services = servicesIssues(env, `${config.project}-${key}`);
+    issues.push(
+      ...services.map((i) => ({ ...i, path: ["environments", key, "services", ...i.path] })),
+    );
     if (env.database !== undefined) {
       const database = databaseIssues(env.database, { production: env.production });
       issues.push(

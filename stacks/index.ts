@@ -3,12 +3,14 @@ import type { EnvironmentConfig, PlatformConfig } from "../config/schema";
 import { BootstrapStack } from "./bootstrap-stack";
 import { DataStack } from "./data-stack";
 import { DcvStack } from "./dcv-stack";
+import { ServicesStack } from "./services-stack";
 import { NetworkStack } from "./network-stack";
 import type { PlatformStack } from "./platform-stack";
 
 export { BootstrapStack } from "./bootstrap-stack";
 export { DataStack } from "./data-stack";
 export { DcvStack } from "./dcv-stack";
+export { ServicesStack } from "./services-stack";
 export { NetworkStack } from "./network-stack";
 export { PlatformStack } from "./platform-stack";
 
@@ -18,6 +20,7 @@ export interface EnvironmentStacks {
   readonly network: NetworkStack;
   readonly data?: DataStack;
   readonly dcv?: DcvStack;
+  readonly services?: ServicesStack;
 }
 
 export interface BuildOptions {
@@ -58,7 +61,16 @@ export function buildPlatform(
       environment.dcv === undefined
         ? undefined
         : new DcvStack(scope, { ...common, network: network.network, dcv: environment.dcv });
-    built[environment.name] = { bootstrap, network, data, dcv };
+    const services =
+      environment.services === undefined
+        ? undefined
+        : new ServicesStack(scope, {
+            ...common,
+            network: network.network,
+            database: data?.database,
+            services: environment.services,
+          });
+    built[environment.name] = { bootstrap, network, data, dcv, services };
   }
   return built;
 }

@@ -1,0 +1,89 @@
+import type { Issue } from "../lib/validation";
+import { planRoutes, routingIssues, type RoutingPlan } from "../modules/alb/routing";
+import { albIssues } from "../modules/alb/validate";
+import { fargateServiceIssues } from "../modules/fargate-service/validate";
+import type { EnvironmentConfig } from "./schema";
+
+/**
+ * Rules of the services layer that need the whole environment: each service, the routes, the
+ * ALB, and what the network and data layers must provide. Paths are relative to
+ * `environments.<env>.services`.
+ */
+export function servicesIssues(env: EnvironmentConfig, namePrefix: string): Issue[] {
+  const s = env.services;
+  if (s === undefined) return [];
+  const issues: Issue[] = [];
+  const names = Object.keys(s.services);
+  const endpoints = env.network.interfaceEndpoints;
+  const noNat = env.network.natGateways === "none";
+
+  for (const [name, svc] of Object.entries(s.services)) {
+    const at = (...path: (string | number)[]) => ["services", name, ...path];
+    issues.push(
+      ...fargateServiceIssues(name, svc, { namePrefix }).map((i) => ({
+        ...i,
+        path: at(...i.path),
+      })),
+    );
+    if (svc.database && env.database === undefined) {
+      issues.push({
+        path: at("database"),
+        message: "true, but this environment has no database (environments.<env>.database)",
+      });
+    }
+    if (noNat && svc.internetEgress) {
+      issues.push({
+        path: at("internetEgress"),
+        message: 'true, but natGateways is "none": there is no route to the internet',
+      });
+    }
+    const usesSecrets = svc.database || Object.values(svc.secrets).some((x) => "secretArn" in x);
+    if (noNat && usesSecrets && !endpoints.includes("secretsmanager")) {
+      issues.push({
+        path: at("secrets"),
+        message:
+          'need the secretsmanager interface endpoint when natGateways is "none" (add it to network.interfaceEndpoints)',
+      });
+    }
+    if (
+      noNat &&
+      Object.values(svc.secrets).some((x) => "ssmParameterArn" in x) &&
+      !endpoints.includes("ssm")
+    ) {
+      issues.push({
+        path: at("secrets"),
+        message:
+          'need the ssm interface endpoint when natGateways is "none" (add it to network.interfaceEndpoints)',
+      });
+    }
+    if (noNat && svc.execEnabled && !endpoints.includes("ssmmessages")) {
+      issues.push({
+        path: at("execEnabled"),
+        message: 'true needs the ssmmessages interface endpoint when natGateways is "none"',
+      });
+    }
+  }
+
+  const routing = routingIssues(s.routes, names);
+  issues.push(...routing.map((i) => ({ ...i, path: ["routes", ...i.path] })));
+  let plan: RoutingPlan | undefined;
+  if (routing.length === 0) {
+    plan = planRoutes(s.routes, names);
+    const routed = new Set([
+      ...plan.rules.map((r) => r.service),
+      ...(plan.defaultService === undefined ? [] : [plan.defaultService]),
+    ]);
+    for (const name of names.filter((n) => !routed.has(n))) {
+      issues.push({
+        path: ["services", name],
+        message:
+          "has no route; ECS cannot register a target group that no listener uses. Add a route or remove the service",
+      });
+    }
+  }
+  const blueGreen = names.filter((n) => s.services[n].blueGreen.enabled);
+  const alb = albIssues(s.alb, plan, blueGreen);
+  issues.push(...alb.alb.map((i) => ({ ...i, path: ["alb", ...i.path] })));
+  issues.push(...alb.services.map((i) => ({ ...i, path: ["services", ...i.path] })));
+  return issues;
+}

@@ -1,0 +1,125 @@
+import { z } from "zod";
+import { LOG_RETENTION_DAYS, isLogRetentionDays } from "../lib/log-retention";
+import type { AlbSettings } from "../modules/alb/settings";
+import type { FargateServiceSettings } from "../modules/fargate-service/settings";
+
+/*
+ * Shape and defaults of `environments.<env>.services`. Cross-field rules live next to the
+ * modules (fargate-service/validate.ts, alb/routing.ts); meanings and defaults are documented
+ * on the settings interfaces.
+ */
+const retentionDays = z
+  .number()
+  .refine(
+    isLogRetentionDays,
+    `must be one of the values CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
+  );
+
+const secretSource = z.union([
+  z.strictObject({
+    secretArn: z.string().startsWith("arn:", "must be a secret ARN"),
+    jsonKey: z.string().optional(),
+  }),
+  z.strictObject({ ssmParameterArn: z.string().startsWith("arn:", "must be a parameter ARN") }),
+]);
+
+export const FargateServiceSchema = z.strictObject({
+  imageTag: z.string().optional(),
+  image: z.string().optional(),
+  port: z.number().int(),
+  cpu: z.number().int(),
+  memory: z.number().int(),
+  healthCheckPath: z.string(),
+  healthCheckMatcher: z.string().default("200-399"),
+  environment: z.record(z.string(), z.string()).default({}),
+  secrets: z.record(z.string(), secretSource).default({}),
+  database: z.boolean().default(false),
+  stickiness: z.boolean().default(false),
+  deregistrationDelaySeconds: z.number().int().min(0).max(3600).default(30),
+  slowStartSeconds: z.number().int().default(0),
+  healthCheckGracePeriodSeconds: z.number().int().min(0).max(2147483647).default(60),
+  scaling: z.strictObject({
+    minTasks: z.number().int().min(0),
+    maxTasks: z.number().int().min(1),
+    cpuTarget: z.number().default(70),
+    memoryTarget: z.number().default(70),
+    requestsPerTarget: z.number().int().positive().optional(),
+    scaleOutCooldownSeconds: z.number().int().min(0).default(60),
+    scaleInCooldownSeconds: z.number().int().min(0).default(300),
+  }),
+  user: z.string().default("1000:1000"),
+  logRetentionDays: retentionDays.default(30),
+  execEnabled: z.boolean().default(false),
+  internetEgress: z.boolean().default(false),
+  taskPermissions: z
+    .array(
+      z.strictObject({
+        actions: z.array(z.string()).min(1),
+        resources: z.array(z.string()).min(1),
+      }),
+    )
+    .default([]),
+  blueGreen: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      bakeTimeMinutes: z.number().int().min(0).max(1440).default(5),
+    })
+    .default({ enabled: false, bakeTimeMinutes: 5 }),
+});
+
+const listener = z.union([
+  z.strictObject({ protocol: z.literal("https"), certificateArn: z.string() }),
+  z.strictObject({ protocol: z.literal("https"), domain: z.string(), hostedZoneId: z.string() }),
+  z.strictObject({
+    protocol: z.literal("http"),
+    reason: z.string().min(10, "say why this environment serves plain HTTP"),
+  }),
+]);
+
+export const AlbSchema = z.strictObject({
+  listener,
+  idleTimeoutSeconds: z.number().int().min(1).max(4000).default(300),
+  ingressCidrs: z.array(z.string()).min(1).default(["0.0.0.0/0"]),
+  accessLogs: z.boolean().default(true),
+  logsToGlacierAfterDays: z.number().int().min(1).default(90),
+  logsExpireAfterDays: z.number().int().min(1).default(365),
+  wafWebAclArn: z.string().startsWith("arn:", "must be a WAFv2 web ACL ARN").optional(),
+  testListenerPort: z.number().int().default(8080),
+  testListenerCidrs: z.array(z.string()).optional(),
+});
+
+export const RouteSchema = z.strictObject({
+  service: z.string(),
+  paths: z.array(z.string()).optional(),
+  hosts: z.array(z.string()).optional(),
+  priority: z.number().int().optional(),
+});
+
+export const ServicesSchema = z.strictObject({
+  cluster: z
+    .strictObject({
+      containerInsights: z.enum(["enhanced", "enabled", "disabled"]).default("enabled"),
+      fargateBase: z.number().int().min(0).max(100000).default(1),
+      fargateWeight: z.number().int().min(0).max(1000).default(1),
+      spotWeight: z.number().int().min(0).max(1000).default(0),
+      execLogRetentionDays: retentionDays.default(30),
+    })
+    .default({
+      containerInsights: "enabled",
+      fargateBase: 1,
+      fargateWeight: 1,
+      spotWeight: 0,
+      execLogRetentionDays: 30,
+    }),
+  alb: AlbSchema,
+  services: z.record(z.string(), FargateServiceSchema),
+  routes: z.array(RouteSchema),
+});
+
+type Assignable<A, B> = [A] extends [B] ? true : false;
+export const serviceSchemaMatchesSettings: Assignable<
+  z.output<typeof FargateServiceSchema>,
+  FargateServiceSettings
+> = true;
+export const albSchemaMatchesSettings: Assignable<z.output<typeof AlbSchema>, AlbSettings> = true;
+export type ServicesConfig = z.output<typeof ServicesSchema>;

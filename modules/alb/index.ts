@@ -1,0 +1,278 @@
+import { Construct } from "constructs";
+import { Lb } from "@cdktf/provider-aws/lib/lb";
+import { LbListener, type LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
+import {
+  LbListenerRule,
+  type LbListenerRuleAction,
+} from "@cdktf/provider-aws/lib/lb-listener-rule";
+import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
+import type { Names } from "../../lib/names";
+import { allowIn } from "../../lib/sg-rules";
+import { AccessLogBucket } from "./access-logs";
+import { DnsValidatedCertificate } from "./certificate";
+import type { PlannedRule, RoutingPlan } from "./routing";
+import type { AlbSettings } from "./settings";
+
+export type * from "./settings";
+
+/** Modern TLS only: TLS 1.3 and 1.2 with forward-secret ciphers. */
+export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/** Lowest priority, for a blue/green catch-all that has to be a rule rather than the default. */
+const CATCH_ALL_PRIORITY = 50000;
+
+/** A service's target groups as the ALB sees them. */
+export interface RouteTargets {
+  readonly primary: LbTargetGroup;
+  /** Present for blue/green services: ECS moves traffic between the two. */
+  readonly alternate?: LbTargetGroup;
+}
+
+export interface ApplicationLoadBalancerProps {
+  /** Naming helper of the owning stack. */
+  readonly names: Names;
+  /** Account (access-log bucket). */
+  readonly account: string;
+  /** Region (access-log delivery). */
+  readonly region: string;
+  /** VPC of the ALB. */
+  readonly vpcId: string;
+  /** VPC CIDR: the default source allowed on the test listener. */
+  readonly vpcCidr: string;
+  /** Public subnets, one per AZ. */
+  readonly publicSubnetIds: readonly string[];
+  /** Listener, logging, WAF settings. */
+  readonly settings: AlbSettings;
+  /** Validated routing plan (planRoutes). */
+  readonly plan: RoutingPlan;
+  /** Target groups by service. */
+  readonly targets: Readonly<Record<string, RouteTargets>>;
+  /** Deletion protection. */
+  readonly deletionProtection: boolean;
+}
+
+/**
+ * The one internet-facing ALB of an environment: HTTPS with a modern policy (HTTP redirects
+ * with 301) or an explicit HTTP-only exception, invalid headers dropped, desync mitigation,
+ * access logs, and the computed routing rules. Blue/green services get a test listener and
+ * rules whose actions ECS owns during deployments.
+ */
+export class ApplicationLoadBalancer extends Construct {
+  readonly securityGroup: SecurityGroup;
+  readonly loadBalancer: Lb;
+  readonly listener: LbListener;
+  readonly redirectListener?: LbListener;
+  readonly testListener?: LbListener;
+  readonly accessLogs?: AccessLogBucket;
+  /** Production listener rules by service (the first, for blue/green services the only one). */
+  readonly productionRules: Readonly<Record<string, LbListenerRule>>;
+  /** Test listener rules of blue/green services. */
+  readonly testRules: Readonly<Record<string, LbListenerRule>>;
+  /** Everything a service must wait for before ECS registers targets. */
+  readonly routingResources: readonly (LbListener | LbListenerRule)[];
+
+  constructor(scope: Construct, id: string, props: ApplicationLoadBalancerProps) {
+    super(scope, id);
+    const { names, settings: s, plan } = props;
+    const https = s.listener.protocol === "https";
+    const blueGreen = Object.entries(props.targets)
+      .filter(([, t]) => t.alternate !== undefined)
+      .map(([name]) => name);
+
+    this.securityGroup = new SecurityGroup(this, "security-group", {
+      namePrefix: `${names.physical("alb", { maxLength: 200 })}-`,
+      description: "ALB: HTTP/HTTPS from the allowed networks, to the services only",
+      vpcId: props.vpcId,
+      tags: names.nameTag("alb"),
+      lifecycle: { createBeforeDestroy: true },
+    });
+    const sg = this.securityGroup.id;
+    const ports = https ? [80, 443] : [80];
+    s.ingressCidrs.forEach((cidr, i) => {
+      for (const port of ports) {
+        allowIn(this, `in-${port}-${i}`, {
+          securityGroupId: sg,
+          peer: { cidr },
+          port,
+          description: `Clients ${cidr}`,
+        });
+      }
+    });
+    if (blueGreen.length > 0) {
+      (s.testListenerCidrs ?? [props.vpcCidr]).forEach((cidr, i) => {
+        allowIn(this, `in-test-${i}`, {
+          securityGroupId: sg,
+          peer: { cidr },
+          port: s.testListenerPort,
+          description: `Blue/green test traffic ${cidr}`,
+        });
+      });
+    }
+
+    const logPrefix = "alb";
+    this.accessLogs = s.accessLogs
+      ? new AccessLogBucket(this, "access-logs", {
+          names,
+          account: props.account,
+          region: props.region,
+          glacierAfterDays: s.logsToGlacierAfterDays,
+          expireAfterDays: s.logsExpireAfterDays,
+          prefix: logPrefix,
+          preventDestroy: props.deletionProtection,
+        })
+      : undefined;
+
+    this.loadBalancer = new Lb(this, "alb", {
+      name: names.physical("alb", { maxLength: 32 }),
+      loadBalancerType: "application",
+      internal: false,
+      subnets: [...props.publicSubnetIds],
+      securityGroups: [sg],
+      dropInvalidHeaderFields: true,
+      desyncMitigationMode: "defensive",
+      idleTimeout: s.idleTimeoutSeconds,
+      enableDeletionProtection: props.deletionProtection,
+      enableHttp2: true,
+      accessLogs:
+        this.accessLogs === undefined
+          ? undefined
+          : { bucket: this.accessLogs.bucket.id, prefix: logPrefix, enabled: true },
+      tags: names.nameTag("alb"),
+    });
+
+    let certificateArn: string | undefined;
+    if (s.listener.protocol === "https") {
+      if ("certificateArn" in s.listener) {
+        certificateArn = s.listener.certificateArn;
+      } else {
+        const cert = new DnsValidatedCertificate(this, "certificate", {
+          names,
+          domain: s.listener.domain,
+          hostedZoneId: s.listener.hostedZoneId,
+        });
+        certificateArn = cert.validatedArn;
+        new Route53Record(this, "alias", {
+          zoneId: s.listener.hostedZoneId,
+          name: s.listener.domain,
+          type: "A",
+          alias: {
+            name: this.loadBalancer.dnsName,
+            zoneId: this.loadBalancer.zoneId,
+            evaluateTargetHealth: true,
+          },
+        });
+      }
+    }
+
+    const forward = (service: string): LbListenerRuleAction & LbListenerDefaultAction => {
+      const t = props.targets[service];
+      if (t.alternate === undefined) return { type: "forward", targetGroupArn: t.primary.arn };
+      return {
+        type: "forward",
+        forward: {
+          targetGroup: [
+            { arn: t.primary.arn, weight: 100 },
+            { arn: t.alternate.arn, weight: 0 },
+          ],
+        },
+      };
+    };
+    const notFound: LbListenerDefaultAction = {
+      type: "fixed-response",
+      fixedResponse: { contentType: "text/plain", messageBody: "Not Found", statusCode: "404" },
+    };
+    // A blue/green catch-all must be a rule, because ECS shifts rules, not default actions.
+    const defaultService = plan.defaultService;
+    const defaultIsRule = defaultService !== undefined && blueGreen.includes(defaultService);
+    const rules: PlannedRule[] = [...plan.rules];
+    if (defaultIsRule) {
+      rules.push({
+        priority: CATCH_ALL_PRIORITY,
+        service: defaultService,
+        paths: ["/*"],
+        hosts: [],
+        id: `${defaultService}-catch-all`,
+      });
+    }
+    const defaultAction =
+      defaultService === undefined || defaultIsRule ? notFound : forward(defaultService);
+
+    const tls = https ? { certificateArn, sslPolicy: ALB_TLS_POLICY } : {};
+    this.listener = new LbListener(this, https ? "https" : "http", {
+      loadBalancerArn: this.loadBalancer.arn,
+      port: https ? 443 : 80,
+      protocol: https ? "HTTPS" : "HTTP",
+      ...tls,
+      defaultAction: [defaultAction],
+      tags:
+        s.listener.protocol === "http"
+          ? { ...names.nameTag("alb-http"), HttpOnlyReason: s.listener.reason }
+          : names.nameTag("alb-https"),
+    });
+    if (https) {
+      this.redirectListener = new LbListener(this, "http-redirect", {
+        loadBalancerArn: this.loadBalancer.arn,
+        port: 80,
+        protocol: "HTTP",
+        defaultAction: [
+          {
+            type: "redirect",
+            redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" },
+          },
+        ],
+        tags: names.nameTag("alb-http-redirect"),
+      });
+    }
+
+    const production: Record<string, LbListenerRule> = {};
+    const routing: (LbListener | LbListenerRule)[] = [this.listener];
+    const addRule = (listener: LbListener, prefix: string, r: PlannedRule): LbListenerRule => {
+      const rule = new LbListenerRule(this, `${prefix}-${r.id}`, {
+        listenerArn: listener.arn,
+        priority: r.priority,
+        action: [forward(r.service)],
+        condition: [
+          ...(r.paths.length > 0 ? [{ pathPattern: { values: [...r.paths] } }] : []),
+          ...(r.hosts.length > 0 ? [{ hostHeader: { values: [...r.hosts] } }] : []),
+        ],
+        tags: { ...names.nameTag(["rule", r.service]), Service: r.service },
+        // During a blue/green deployment ECS rewrites the weights; that is not drift.
+        lifecycle: blueGreen.includes(r.service) ? { ignoreChanges: ["action"] } : undefined,
+      });
+      routing.push(rule);
+      return rule;
+    };
+    for (const r of rules) {
+      const rule = addRule(this.listener, "rule", r);
+      production[r.service] ??= rule;
+    }
+    this.productionRules = production;
+
+    const test: Record<string, LbListenerRule> = {};
+    if (blueGreen.length > 0) {
+      this.testListener = new LbListener(this, "test", {
+        loadBalancerArn: this.loadBalancer.arn,
+        port: s.testListenerPort,
+        protocol: https ? "HTTPS" : "HTTP",
+        ...tls,
+        defaultAction: [notFound],
+        tags: names.nameTag("alb-test"),
+      });
+      routing.push(this.testListener);
+      for (const r of rules.filter((rule) => blueGreen.includes(rule.service))) {
+        test[r.service] ??= addRule(this.testListener, "test", r);
+      }
+    }
+    this.testRules = test;
+    this.routingResources = routing;
+
+    if (s.wafWebAclArn !== undefined) {
+      new Wafv2WebAclAssociation(this, "waf", {
+        resourceArn: this.loadBalancer.arn,
+        webAclArn: s.wafWebAclArn,
+      });
+    }
+  }
+}

@@ -1,0 +1,498 @@
+import { createHash } from "node:crypto";
+import { ConfigError, show, type Issue } from "../../lib/validation";
+import { patternsOverlap } from "./explain";
+
+/*
+ * ALB limits, from the Elastic Load Balancing user guide and API reference:
+ * - "Condition types for listener rules" (docs.aws.amazon.com/elasticloadbalancing/latest/
+ *   application/rule-condition-types.html): up to three match evaluations per condition, up to
+ *   five per rule, at most five wildcards per rule. Host names: at least one "." and only
+ *   letters after the last one.
+ * - "Quotas for your Application Load Balancers" (.../application/load-balancer-limits.html):
+ *   100 rules per load balancer excluding default rules; 5 condition values and 5 condition
+ *   wildcards per rule.
+ * - API PathPatternConditionConfig / HostHeaderConditionConfig and RuleCondition.Values: at most
+ *   128 characters; paths A-Z a-z 0-9 _ - . $ / ~ " ' @ : + & * ?; hosts A-Z a-z 0-9 - . * ?.
+ * - API CreateRule: priority 1 to 50000.
+ */
+const VALUES_PER_CONDITION = 3;
+const VALUES_PER_RULE = 5;
+const WILDCARDS_PER_RULE = 5;
+const RULES_PER_LOAD_BALANCER = 100;
+const MAX_PATTERN_LENGTH = 128;
+const MAX_PRIORITY = 50_000;
+const NOT_PATH_CHAR = /[^A-Za-z0-9_\-.$/~"'@:+&*?]/g;
+const NOT_HOST_CHAR = /[^A-Za-z0-9\-.*?]/g;
+
+/** The pattern that catches every request; without hosts it is the listener default. */
+export const CATCH_ALL = "/*";
+
+export interface RouteInput {
+  /** Service that receives the matching requests. */
+  readonly service: string;
+  /**
+   * ALB path patterns, e.g. "/api/*". "/*" without hosts makes the service the listener default.
+   * @default [] (host-only route)
+   */
+  readonly paths?: readonly string[];
+  /**
+   * Host-header patterns, e.g. "admin.example.com".
+   * @default [] (any host)
+   */
+  readonly hosts?: readonly string[];
+  /**
+   * Pins the route's rules to priority, priority+1, ... instead of planning them from their
+   * specificity (1..50000, lower is evaluated first).
+   * @default undefined (planned)
+   */
+  readonly priority?: number;
+}
+
+export interface PlannedRule {
+  /** Listener rule priority (1..50000, lower is evaluated first). */
+  readonly priority: number;
+  /** Service that receives the matching requests. */
+  readonly service: string;
+  /** Path-pattern condition values (empty = no path condition). */
+  readonly paths: readonly string[];
+  /** Host-header condition values, lowercase (empty = no host condition). */
+  readonly hosts: readonly string[];
+  /** Stable construct-id suffix derived from the rule's patterns, e.g. "api-3f9a2c1b". */
+  readonly id: string;
+}
+
+export interface RoutingPlan {
+  /** Listener rules, sorted by priority. */
+  readonly rules: readonly PlannedRule[];
+  /**
+   * Service of the catch-all route ("/*" with no hosts), the listener's default action.
+   * @default undefined (no catch-all: the listener default answers unmatched requests itself)
+   */
+  readonly defaultService?: string;
+}
+
+const WILDCARDS = /[*?]/g;
+const wildcards = (p: string): number => p.match(WILDCARDS)?.length ?? 0;
+const isExact = (p: string): boolean => wildcards(p) === 0;
+
+/*
+ * Most specific first. A rule's band is fixed by its kind and the specificity of its patterns
+ * (every pattern in one rule has the same specificity), never by the other rules:
+ *   1. host AND path rules, by path specificity, then exact hosts before wildcard hosts;
+ *   2. host-only rules, by host specificity;
+ *   3. path-only rules, by path specificity.
+ * Path specificity: more literal characters before the first wildcard first, and an exact path
+ * before a wildcard one with the same prefix ("/api/v2/*" < "/api/*", "/health" < "/he*").
+ * Host specificity: more literal characters first, an exact host before a wildcard one.
+ * Counts above LEVEL_CAP rank alike; overlapping rules of equal rank and different services
+ * are rejected, so the order is never a coin toss. Each band has BAND_WIDTH priorities (as many
+ * as the rule quota, so a band never fills up); a rule takes the slot its content hashes to,
+ * or the next free one. Adding a route therefore leaves other rules' priorities alone unless
+ * their slots collide.
+ */
+const LEVEL_CAP = 60;
+const LEVELS = LEVEL_CAP * 2 + 2;
+const BAND_WIDTH = RULES_PER_LOAD_BALANCER;
+
+const pathLevel = (p: string): number => {
+  const prefix = p.search(/[*?]/);
+  return Math.min(prefix < 0 ? p.length : prefix, LEVEL_CAP) * 2 + (isExact(p) ? 1 : 0);
+};
+const hostLevel = (h: string): number =>
+  Math.min(h.length - wildcards(h), LEVEL_CAP) * 2 + (isExact(h) ? 1 : 0);
+
+function bandOf(hosts: readonly string[], paths: readonly string[]): number {
+  const fromTop = (level: number): number => LEVELS - 1 - level;
+  if (paths.length === 0) return LEVELS * 2 + fromTop(hostLevel(hosts[0]));
+  if (hosts.length === 0) return LEVELS * 3 + fromTop(pathLevel(paths[0]));
+  return fromTop(pathLevel(paths[0])) * 2 + (isExact(hosts[0]) ? 0 : 1);
+}
+
+function pathProblem(p: string): string | undefined {
+  if (!p.startsWith("/")) {
+    return `${show(p)} must start with "/": ALB compares it with the request path${p === "*" ? ` (use ${show(CATCH_ALL)} to catch everything)` : ""}`;
+  }
+  if (p.length > MAX_PATTERN_LENGTH) {
+    return `${show(p)} is ${p.length} characters long; ALB allows at most ${MAX_PATTERN_LENGTH}`;
+  }
+  const bad = [...new Set(p.match(NOT_PATH_CHAR))];
+  if (bad.length > 0) {
+    return `${show(p)} contains ${bad.map((c) => show(c)).join(", ")}; ALB path patterns allow only A-Z a-z 0-9 _ - . $ / ~ " ' @ : + & and the wildcards * and ?`;
+  }
+  return wildcardProblem(p);
+}
+
+function hostProblem(h: string): string | undefined {
+  if (h.length > MAX_PATTERN_LENGTH) {
+    return `${show(h)} is ${h.length} characters long; ALB allows at most ${MAX_PATTERN_LENGTH}`;
+  }
+  if (/[/:]/.test(h)) {
+    return `${show(h)} is not a host name; give only the host (e.g. "api.example.com"), without scheme, port or path`;
+  }
+  const bad = [...new Set(h.match(NOT_HOST_CHAR))];
+  if (bad.length > 0) {
+    return `${show(h)} contains ${bad.map((c) => show(c)).join(", ")}; ALB host patterns allow only A-Z a-z 0-9 - . and the wildcards * and ?`;
+  }
+  const last = h.slice(h.lastIndexOf(".") + 1);
+  if (!h.includes(".") || !/^[A-Za-z]+$/.test(last)) {
+    return `${show(h)} is not allowed: ALB needs at least one "." and only letters after the last one (e.g. "api.example.com", "*.example.com")`;
+  }
+  return wildcardProblem(h);
+}
+
+function wildcardProblem(pattern: string): string | undefined {
+  const n = wildcards(pattern);
+  return n > WILDCARDS_PER_RULE
+    ? `${show(pattern)} has ${n} wildcards; ALB allows at most ${WILDCARDS_PER_RULE} per rule`
+    : undefined;
+}
+
+/** Consecutive chunks of at most `size` values and `budget` wildcards; undefined if one value alone is over budget. */
+function chunk(values: readonly string[], size: number, budget: number): string[][] | undefined {
+  const out: string[][] = [];
+  let current: string[] = [];
+  let used = 0;
+  for (const value of values) {
+    const w = wildcards(value);
+    if (w > budget) return undefined;
+    if (current.length === size || used + w > budget) {
+      out.push(current);
+      current = [];
+      used = 0;
+    }
+    current.push(value);
+    used += w;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+interface Conditions {
+  readonly hosts: string[];
+  readonly paths: string[];
+}
+
+/**
+ * Hosts x paths as few rules as the per-condition, per-rule and wildcard limits allow. A rule
+ * ANDs its host and path conditions, so every host chunk is paired with every path chunk.
+ */
+function split(hosts: readonly string[], paths: readonly string[]): Conditions[] | undefined {
+  if (hosts.length === 0 || paths.length === 0) {
+    const onHosts = hosts.length > 0;
+    return chunk(onHosts ? hosts : paths, VALUES_PER_CONDITION, WILDCARDS_PER_RULE)?.map((c) =>
+      onHosts ? { hosts: c, paths: [] } : { hosts: [], paths: c },
+    );
+  }
+  let best: Conditions[] | undefined;
+  for (let h = 1; h <= VALUES_PER_CONDITION; h++) {
+    for (let p = 1; p <= VALUES_PER_CONDITION && h + p <= VALUES_PER_RULE; p++) {
+      for (let budget = 0; budget <= WILDCARDS_PER_RULE; budget++) {
+        const hc = chunk(hosts, h, budget);
+        const pc = chunk(paths, p, WILDCARDS_PER_RULE - budget);
+        if (hc === undefined || pc === undefined) continue;
+        if (best === undefined || hc.length * pc.length < best.length) {
+          best = hc.flatMap((hs) => pc.map((ps) => ({ hosts: hs, paths: ps })));
+        }
+      }
+    }
+  }
+  return best;
+}
+
+function groupBy(values: readonly string[], key: (v: string) => number): string[][] {
+  const groups = new Map<number, string[]>();
+  for (const v of values) groups.set(key(v), [...(groups.get(key(v)) ?? []), v]);
+  return [...groups.values()];
+}
+
+/** A route's rules, each holding patterns of one specificity (pinned routes: any mix). */
+function splitRoute(
+  hosts: readonly string[],
+  paths: readonly string[],
+  pinned: boolean,
+): Conditions[] | undefined {
+  const sortedHosts = [...hosts].sort();
+  const sortedPaths = [...paths].sort();
+  if (pinned) return split(sortedHosts, sortedPaths);
+  const hostGroups =
+    sortedHosts.length === 0
+      ? [[]]
+      : groupBy(sortedHosts, paths.length === 0 ? hostLevel : (h) => (isExact(h) ? 1 : 0));
+  const pathGroups = sortedPaths.length === 0 ? [[]] : groupBy(sortedPaths, pathLevel);
+  const rules: Conditions[] = [];
+  for (const hs of hostGroups) {
+    for (const ps of pathGroups) {
+      const part = split(hs, ps);
+      if (part === undefined) return undefined;
+      rules.push(...part);
+    }
+  }
+  return rules;
+}
+
+interface Draft extends Conditions {
+  readonly route: number;
+  readonly service: string;
+  readonly pinned?: number;
+  readonly band: number;
+  readonly home: number;
+  readonly id: string;
+}
+
+function draft(route: number, service: string, c: Conditions, pinned?: number): Draft {
+  // Only the patterns feed the hash: reordering the config or adding routes must not move it.
+  const digest = createHash("sha256")
+    .update(JSON.stringify([c.hosts, c.paths]))
+    .digest("hex")
+    .slice(0, 8);
+  const home = parseInt(digest, 16) % BAND_WIDTH;
+  return {
+    ...c,
+    route,
+    service,
+    pinned,
+    band: bandOf(c.hosts, c.paths),
+    home,
+    id: `${service}-${digest}`,
+  };
+}
+
+const overlapAny = (as: readonly string[], bs: readonly string[]): string | undefined =>
+  bs.length === 0 || as.length === 0
+    ? undefined
+    : bs.find((b) => as.some((a) => patternsOverlap(a, b)));
+
+/** Per-route checks; fills `drafts` with the rules of the routes that pass. */
+function routeIssues(routes: readonly RouteInput[], services: readonly string[], drafts: Draft[]) {
+  const issues: Issue[] = [];
+  const owners = new Map<string, number>();
+  let defaultRoute: number | undefined;
+  routes.forEach((route, i) => {
+    const before = issues.length;
+    const paths = route.paths ?? [];
+    const hosts = (route.hosts ?? []).map((h) => h.toLowerCase());
+    if (!services.includes(route.service)) {
+      const known =
+        services.length === 0 ? "none are defined" : services.map((s) => show(s)).join(", ");
+      issues.push({
+        path: [i, "service"],
+        message: `${show(route.service)} is not a service of this environment; known services: ${known}`,
+      });
+    }
+    if (paths.length === 0 && hosts.length === 0) {
+      issues.push({
+        path: [i],
+        message: `has neither paths nor hosts; give at least one path pattern (e.g. "/api/*") or host pattern (e.g. "admin.example.com")`,
+      });
+    }
+    paths.forEach((p, j) => {
+      const problem =
+        pathProblem(p) ??
+        (paths.indexOf(p) !== j ? `${show(p)} is listed twice in this route` : undefined);
+      if (problem !== undefined) issues.push({ path: [i, "paths", j], message: problem });
+    });
+    (route.hosts ?? []).forEach((h, j) => {
+      const twice = hosts.indexOf(hosts[j]) !== j;
+      const problem =
+        hostProblem(h) ??
+        (twice ? `${show(h)} is listed twice in this route (host names ignore case)` : undefined);
+      if (problem !== undefined) issues.push({ path: [i, "hosts", j], message: problem });
+    });
+    const pin = route.priority;
+    if (pin !== undefined && (!Number.isInteger(pin) || pin < 1 || pin > MAX_PRIORITY)) {
+      issues.push({
+        path: [i, "priority"],
+        message: `${show(pin)} is not a listener rule priority; use a whole number from 1 to ${MAX_PRIORITY} (lower is evaluated first)`,
+      });
+    }
+    if (issues.length > before) return;
+
+    // "/*" matches every path: beside hosts it adds nothing; without hosts it is the default.
+    let rulePaths = paths.filter((p) => p !== CATCH_ALL);
+    if (rulePaths.length < paths.length && hosts.length === 0) {
+      if (defaultRoute !== undefined) {
+        issues.push({
+          path: [i, "paths", paths.indexOf(CATCH_ALL)],
+          message: `${show(CATCH_ALL)} is a second catch-all: routes[${defaultRoute}] (service ${show(routes[defaultRoute].service)}) already receives every unmatched request; only one route may be the listener default`,
+        });
+        return;
+      }
+      defaultRoute = i;
+      if (rulePaths.length === 0) {
+        if (pin !== undefined)
+          issues.push({
+            path: [i, "priority"],
+            message: `${show(pin)} cannot apply: a catch-all route (${show(CATCH_ALL)} without hosts) becomes the listener's default action, which has no priority; remove it`,
+          });
+        return;
+      }
+    } else if (rulePaths.length < paths.length) {
+      rulePaths = [];
+    }
+
+    for (const [j, host] of (hosts.length > 0 ? hosts : [""]).entries()) {
+      const path = (rulePaths.length > 0 ? rulePaths : [""]).find((p) =>
+        owners.has(`${host} ${p}`),
+      );
+      const owner = path === undefined ? undefined : owners.get(`${host} ${path}`);
+      if (path !== undefined && owner !== undefined && owner !== i) {
+        const what = [path === "" ? "" : show(path), host === "" ? "" : `host ${show(host)}`]
+          .filter((s) => s !== "")
+          .join(" on ");
+        issues.push({
+          path: path === "" ? [i, "hosts", j] : [i, "paths", paths.indexOf(path)],
+          message: `${what} is already routed by routes[${owner}] (service ${show(routes[owner].service)}); each host and path combination may be routed once`,
+        });
+        return;
+      }
+      for (const p of rulePaths.length > 0 ? rulePaths : [""]) owners.set(`${host} ${p}`, i);
+    }
+
+    const parts = splitRoute(hosts, rulePaths, pin !== undefined);
+    if (parts === undefined) {
+      issues.push({
+        path: [i],
+        message: `its host and path patterns together need more than ${WILDCARDS_PER_RULE} wildcards in one rule, which ALB does not allow; use fewer * and ? in them`,
+      });
+      return;
+    }
+    parts.forEach((c, k) =>
+      drafts.push(draft(i, route.service, c, pin === undefined ? undefined : pin + k)),
+    );
+  });
+  return { issues, defaultRoute };
+}
+
+/** Checks that need every rule: the quota, pinned ranges, and ties between overlapping rules. */
+function planIssues(routes: readonly RouteInput[], drafts: readonly Draft[]): Issue[] {
+  if (drafts.length > RULES_PER_LOAD_BALANCER) {
+    return [
+      {
+        path: [],
+        message: `need ${drafts.length} listener rules once split to ALB's per-rule limits (${VALUES_PER_CONDITION} values per condition, ${VALUES_PER_RULE} per rule); ALB allows ${RULES_PER_LOAD_BALANCER} per load balancer besides the default: merge routes or use broader patterns`,
+      },
+    ];
+  }
+  const issues: Issue[] = [];
+  const ranges = new Map<number, [number, number]>();
+  for (const d of drafts) {
+    if (d.pinned === undefined) continue;
+    const [first] = ranges.get(d.route) ?? [d.pinned];
+    ranges.set(d.route, [first, d.pinned]);
+  }
+  for (const [route, [first, last]] of ranges) {
+    const span =
+      first === last
+        ? `priority ${first}`
+        : `priorities ${first}..${last} (the route is split into ${last - first + 1} rules)`;
+    const clash = [...ranges].find(([other, [a, b]]) => other < route && a <= last && first <= b);
+    if (last > MAX_PRIORITY) {
+      issues.push({
+        path: [route, "priority"],
+        message: `${first} pins ${span}; ALB allows up to ${MAX_PRIORITY}`,
+      });
+    } else if (clash !== undefined) {
+      issues.push({
+        path: [route, "priority"],
+        message: `${first} pins ${span}, which collides with routes[${clash[0]}] (priorities ${clash[1][0]}..${clash[1][1]}); pinned priorities must be unique`,
+      });
+    }
+  }
+  const reported = new Set<string>();
+  drafts.forEach((b, n) => {
+    for (const a of drafts.slice(0, n)) {
+      if (
+        a.pinned !== undefined ||
+        b.pinned !== undefined ||
+        a.band !== b.band ||
+        a.service === b.service
+      )
+        continue;
+      const host = overlapAny(a.hosts, b.hosts);
+      const path = overlapAny(a.paths, b.paths);
+      if ((b.hosts.length > 0 && host === undefined) || (b.paths.length > 0 && path === undefined))
+        continue;
+      if (reported.has(`${a.route} ${b.route}`)) continue;
+      reported.add(`${a.route} ${b.route}`);
+      const route = routes[b.route];
+      const [pattern, where] = path !== undefined ? [path, "paths"] : [host ?? "", "hosts"];
+      const index =
+        where === "paths"
+          ? (route.paths ?? []).indexOf(pattern)
+          : (route.hosts ?? []).findIndex((h) => h.toLowerCase() === pattern);
+      issues.push({
+        path: [b.route, where, index],
+        message: `${show(pattern)} (service ${show(b.service)}) overlaps routes[${a.route}] (service ${show(a.service)}) and neither is more specific, so which one ALB evaluates first would be arbitrary; make one pattern more specific or pin a priority on one route`,
+      });
+    }
+  });
+  return issues;
+}
+
+function analyze(
+  routes: readonly RouteInput[],
+  services: readonly string[],
+): { issues: Issue[]; plan?: RoutingPlan } {
+  if (routes.length === 0) {
+    // An empty list is fine only while there is nothing to route to.
+    if (services.length === 0) return { issues: [], plan: { rules: [] } };
+    const message = `is empty, so ${services.map((s) => show(s)).join(", ")} would be unreachable: the listener would have no rules and no default service; add at least one route, e.g. { service: ${show(services[0])}, paths: ["/*"] }`;
+    return { issues: [{ path: [], message }] };
+  }
+  const drafts: Draft[] = [];
+  const { issues, defaultRoute } = routeIssues(routes, services, drafts);
+  if (issues.length === 0) issues.push(...planIssues(routes, drafts));
+  if (issues.length > 0) return { issues };
+
+  const taken = new Set(drafts.flatMap((d) => (d.pinned === undefined ? [] : [d.pinned])));
+  const rules: PlannedRule[] = [];
+  const auto = drafts.filter((d) => d.pinned === undefined);
+  // Probe in an order that depends on content only, never on the order of the routes.
+  auto.sort((x, y) => x.band - y.band || x.home - y.home || (x.id < y.id ? -1 : 1));
+  for (const d of auto) {
+    let k = 0;
+    while (taken.has(d.band * BAND_WIDTH + ((d.home + k) % BAND_WIDTH) + 1)) k++;
+    const priority = d.band * BAND_WIDTH + ((d.home + k) % BAND_WIDTH) + 1;
+    taken.add(priority);
+    rules.push({ priority, service: d.service, hosts: d.hosts, paths: d.paths, id: d.id });
+  }
+  for (const d of drafts) {
+    if (d.pinned !== undefined)
+      rules.push({
+        priority: d.pinned,
+        service: d.service,
+        hosts: d.hosts,
+        paths: d.paths,
+        id: d.id,
+      });
+  }
+  rules.sort((a, b) => a.priority - b.priority);
+  return {
+    issues,
+    plan: {
+      rules,
+      defaultService: defaultRoute === undefined ? undefined : routes[defaultRoute].service,
+    },
+  };
+}
+
+/**
+ * Every routing rule, with paths relative to the routes list (e.g. [0, "paths", 1]). `services`
+ * are the names routes may point at. An empty list is an error only while services exist: then
+ * nothing would reach them. Routes without a catch-all are fine: the listener answers unmatched
+ * requests itself.
+ */
+export function routingIssues(routes: readonly RouteInput[], services: readonly string[]): Issue[] {
+  return analyze(routes, services).issues;
+}
+
+/** The listener rules and default service for `routes`; throws a ConfigError listing every problem. */
+export function planRoutes(
+  routes: readonly RouteInput[],
+  services: readonly string[],
+  configPath?: string,
+): RoutingPlan {
+  const { issues, plan } = analyze(routes, services);
+  if (plan === undefined) throw new ConfigError(configPath ?? "routes", issues);
+  return plan;
+}

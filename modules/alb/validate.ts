@@ -1,0 +1,95 @@
+import { cidrProblem } from "../../lib/cidr";
+import { show, type Issue } from "../../lib/validation";
+import type { RoutingPlan } from "./routing";
+import type { AlbSettings } from "./settings";
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/**
+ * ALB rules; paths are relative to the alb settings, except blue/green ones, which name the
+ * service (`services.<name>.blueGreen`), relative to the services settings' parent.
+ */
+export function albIssues(
+  s: AlbSettings,
+  plan: RoutingPlan | undefined,
+  blueGreenServices: readonly string[],
+): { alb: Issue[]; services: Issue[] } {
+  const alb: Issue[] = [];
+  const services: Issue[] = [];
+  const add = (path: (string | number)[], message: string) => alb.push({ path, message });
+
+  const l = s.listener;
+  if (
+    l.protocol === "https" &&
+    "certificateArn" in l &&
+    !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+$/.test(l.certificateArn)
+  ) {
+    add(
+      ["listener", "certificateArn"],
+      `${show(l.certificateArn)} is not an ACM certificate ARN in this form: arn:aws:acm:<region>:<account>:certificate/<id>`,
+    );
+  }
+  if (l.protocol === "https" && "domain" in l) {
+    if (!DOMAIN.test(l.domain))
+      add(
+        ["listener", "domain"],
+        `${show(l.domain)} is not a lower-case DNS name such as app.example.com`,
+      );
+    if (!/^Z[A-Z0-9]{1,31}$/.test(l.hostedZoneId))
+      add(
+        ["listener", "hostedZoneId"],
+        `${show(l.hostedZoneId)} is not a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ`,
+      );
+  }
+  s.ingressCidrs.forEach((cidr, i) => {
+    const problem = cidrProblem(cidr);
+    if (problem !== undefined)
+      add(["ingressCidrs", i], `${show(cidr)} is not a valid IPv4 CIDR (${problem})`);
+  });
+  (s.testListenerCidrs ?? []).forEach((cidr, i) => {
+    const problem = cidrProblem(cidr);
+    if (problem !== undefined)
+      add(["testListenerCidrs", i], `${show(cidr)} is not a valid IPv4 CIDR (${problem})`);
+    else if (cidr.endsWith("/0"))
+      add(
+        ["testListenerCidrs", i],
+        `${show(cidr)} would publish untested releases; list the testers' networks`,
+      );
+  });
+  if (
+    !Number.isInteger(s.testListenerPort) ||
+    s.testListenerPort < 1 ||
+    s.testListenerPort > 65535 ||
+    [80, 443].includes(s.testListenerPort)
+  ) {
+    add(
+      ["testListenerPort"],
+      `${show(s.testListenerPort)} must be a TCP port other than 80 and 443`,
+    );
+  }
+  if (s.logsToGlacierAfterDays >= s.logsExpireAfterDays) {
+    add(
+      ["logsExpireAfterDays"],
+      `${show(s.logsExpireAfterDays)} must be later than logsToGlacierAfterDays (${s.logsToGlacierAfterDays})`,
+    );
+  }
+  if (
+    s.wafWebAclArn !== undefined &&
+    !/^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/.+$/.test(s.wafWebAclArn)
+  ) {
+    add(["wafWebAclArn"], `${show(s.wafWebAclArn)} is not a regional WAFv2 web ACL ARN`);
+  }
+
+  if (plan !== undefined) {
+    for (const service of blueGreenServices) {
+      const count = plan.rules.filter((r) => r.service === service).length;
+      if (count > 1) {
+        services.push({
+          path: [service, "blueGreen"],
+          message: `is on, but the routes of ${show(service)} need ${count} listener rules and ECS shifts exactly one; keep its patterns within one rule (one route, few enough patterns)`,
+        });
+      }
+    }
+  }
+  return { alb, services };
+}

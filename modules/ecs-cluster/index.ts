@@ -1,0 +1,76 @@
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EcsCluster as EcsClusterResource } from "@cdktf/provider-aws/lib/ecs-cluster";
+import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
+import type { LogRetentionDays } from "../../lib/log-retention";
+import type { Names } from "../../lib/names";
+
+export interface CapacityStrategy {
+  /** Tasks always on regular Fargate before weights apply. */
+  readonly fargateBase: number;
+  /** Share of further tasks on regular Fargate. */
+  readonly fargateWeight: number;
+  /** Share of further tasks on Fargate Spot (0 = never). */
+  readonly spotWeight: number;
+}
+
+export interface EcsClusterProps {
+  /** Naming helper of the owning stack. */
+  readonly names: Names;
+  /**
+   * Container Insights level.
+   * @default "enabled"
+   */
+  readonly containerInsights?: "enhanced" | "enabled" | "disabled";
+  /**
+   * Default capacity provider strategy.
+   * @default { fargateBase: 1, fargateWeight: 1, spotWeight: 0 }
+   */
+  readonly capacity?: CapacityStrategy;
+  /**
+   * Days the ECS Exec session log group keeps sessions.
+   * @default 30
+   */
+  readonly execLogRetentionDays?: LogRetentionDays;
+}
+
+/** An ECS cluster with Container Insights, logged ECS Exec sessions and Fargate + Fargate Spot. */
+export class EcsCluster extends Construct {
+  readonly cluster: EcsClusterResource;
+  readonly execLogGroup: CloudwatchLogGroup;
+  readonly capacity: CapacityStrategy;
+
+  constructor(scope: Construct, id: string, props: EcsClusterProps) {
+    super(scope, id);
+    const { names } = props;
+    this.capacity = props.capacity ?? { fargateBase: 1, fargateWeight: 1, spotWeight: 0 };
+
+    this.execLogGroup = new CloudwatchLogGroup(this, "exec-logs", {
+      name: `/${names.context.project}/${names.context.environment}/ecs/exec`,
+      retentionInDays: props.execLogRetentionDays ?? 30,
+      tags: names.nameTag("ecs-exec"),
+    });
+    this.cluster = new EcsClusterResource(this, "cluster", {
+      name: names.physical("cluster", { maxLength: 255 }),
+      setting: [{ name: "containerInsights", value: props.containerInsights ?? "enabled" }],
+      configuration: {
+        // Every `ecs execute-command` session is recorded.
+        executeCommandConfiguration: {
+          logging: "OVERRIDE",
+          logConfiguration: { cloudWatchLogGroupName: this.execLogGroup.name },
+        },
+      },
+      tags: names.nameTag("cluster"),
+    });
+
+    const c = this.capacity;
+    new EcsClusterCapacityProviders(this, "capacity-providers", {
+      clusterName: this.cluster.name,
+      capacityProviders: ["FARGATE", "FARGATE_SPOT"],
+      defaultCapacityProviderStrategy: [
+        { capacityProvider: "FARGATE", base: c.fargateBase, weight: c.fargateWeight },
+        ...(c.spotWeight > 0 ? [{ capacityProvider: "FARGATE_SPOT", weight: c.spotWeight }] : []),
+      ],
+    });
+  }
+}

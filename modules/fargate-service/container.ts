@@ -1,0 +1,81 @@
+/**
+ * The subset of the ECS container definition this platform writes, typed so that a typo or a
+ * string where ECS wants a number fails the build rather than the deployment.
+ */
+export interface ContainerDefinition {
+  readonly name: string;
+  readonly image: string;
+  readonly essential: boolean;
+  readonly portMappings: readonly {
+    readonly containerPort: number;
+    readonly protocol: "tcp";
+    readonly name: string;
+  }[];
+  readonly environment: readonly { readonly name: string; readonly value: string }[];
+  readonly secrets: readonly { readonly name: string; readonly valueFrom: string }[];
+  readonly user: string;
+  readonly readonlyRootFilesystem: boolean;
+  readonly mountPoints: readonly {
+    readonly sourceVolume: string;
+    readonly containerPath: string;
+    readonly readOnly: boolean;
+  }[];
+  readonly linuxParameters: { readonly initProcessEnabled: boolean };
+  readonly stopTimeout: number;
+  readonly logConfiguration: {
+    readonly logDriver: "awslogs";
+    readonly options: Readonly<
+      Record<"awslogs-group" | "awslogs-region" | "awslogs-stream-prefix", string>
+    >;
+  };
+}
+
+export interface ContainerProps {
+  /** Container (and service) name. */
+  readonly name: string;
+  /** Image reference. */
+  readonly image: string;
+  /** Port the application listens on. */
+  readonly port: number;
+  /** Plain environment variables. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Secret references (`valueFrom`) by variable name. */
+  readonly secrets: Readonly<Record<string, string>>;
+  /** Non-root user. */
+  readonly user: string;
+  /** Log group the awslogs driver writes to. */
+  readonly logGroupName: string;
+  /** Region of the log group. */
+  readonly region: string;
+}
+
+/** Scratch space for a read-only root filesystem. */
+export const TMP_VOLUME = "tmp";
+
+export function containerDefinition(p: ContainerProps): ContainerDefinition {
+  const sorted = (record: Readonly<Record<string, string>>) =>
+    Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
+  return {
+    name: p.name,
+    image: p.image,
+    essential: true,
+    portMappings: [{ containerPort: p.port, protocol: "tcp", name: p.name }],
+    // Sorted so that reordering the config never produces a new task definition revision.
+    environment: sorted(p.environment).map(([name, value]) => ({ name, value })),
+    secrets: sorted(p.secrets).map(([name, valueFrom]) => ({ name, valueFrom })),
+    user: p.user,
+    readonlyRootFilesystem: true,
+    mountPoints: [{ sourceVolume: TMP_VOLUME, containerPath: "/tmp", readOnly: false }],
+    // An init process reaps zombies and forwards SIGTERM, so tasks stop cleanly.
+    linuxParameters: { initProcessEnabled: true },
+    stopTimeout: 30,
+    logConfiguration: {
+      logDriver: "awslogs",
+      options: {
+        "awslogs-group": p.logGroupName,
+        "awslogs-region": p.region,
+        "awslogs-stream-prefix": p.name,
+      },
+    },
+  };
+}

@@ -1,0 +1,178 @@
+import { Construct } from "constructs";
+import {
+  DataAwsIamPolicyDocument,
+  type DataAwsIamPolicyDocumentStatement,
+} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { Names } from "../../lib/names";
+import type { IamStatementSettings } from "./settings";
+
+export interface ServiceRolesProps {
+  /** Naming helper of the owning stack. */
+  readonly names: Names;
+  /** Service name. */
+  readonly service: string;
+  /** Account whose ECS may assume the roles. */
+  readonly account: string;
+  /** Region (for kms:ViaService). */
+  readonly region: string;
+  /** ECR repository ARN the execution role may pull from (none for an external image). */
+  readonly repositoryArn?: string;
+  /** Log group ARN the container logs go to. */
+  readonly logGroupArn: string;
+  /** Secrets Manager secret ARNs injected at start. */
+  readonly secretArns: readonly string[];
+  /** SSM parameter ARNs injected at start. */
+  readonly parameterArns: readonly string[];
+  /** KMS keys that encrypt injected secrets (decrypt through Secrets Manager only). */
+  readonly secretKeyArns: readonly string[];
+  /** What the application may call. */
+  readonly taskPermissions: readonly IamStatementSettings[];
+  /** ECS Exec: the SSM channel and the exec log group. */
+  readonly exec?: { readonly logGroupArn: string };
+}
+
+/**
+ * The execution role (what ECS needs to start the task: pull, logs, exactly the injected
+ * secrets) and the task role (what the application declared, nothing else), kept apart.
+ */
+export class ServiceRoles extends Construct {
+  readonly executionRole: IamRole;
+  readonly taskRole: IamRole;
+
+  constructor(scope: Construct, id: string, props: ServiceRolesProps) {
+    super(scope, id);
+    const { names } = props;
+    const trust = new DataAwsIamPolicyDocument(this, "trust", {
+      statement: [
+        {
+          effect: "Allow",
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["ecs-tasks.amazonaws.com"] }],
+          condition: [
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [props.account] },
+          ],
+        },
+      ],
+    });
+
+    const execution: DataAwsIamPolicyDocumentStatement[] = [
+      {
+        sid: "Logs",
+        effect: "Allow",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [`${props.logGroupArn}:*`],
+      },
+    ];
+    if (props.repositoryArn !== undefined) {
+      // GetAuthorizationToken has no resource-level permissions: AWS requires "*".
+      execution.push({
+        sid: "EcrAuth",
+        effect: "Allow",
+        actions: ["ecr:GetAuthorizationToken"],
+        resources: ["*"],
+      });
+      execution.push({
+        sid: "EcrPull",
+        effect: "Allow",
+        actions: [
+          "ecr:BatchCheckLayerAvailability",
+          "ecr:GetDownloadUrlForLayer",
+          "ecr:BatchGetImage",
+        ],
+        resources: [props.repositoryArn],
+      });
+    }
+    if (props.secretArns.length > 0) {
+      execution.push({
+        sid: "Secrets",
+        effect: "Allow",
+        actions: ["secretsmanager:GetSecretValue"],
+        resources: [...props.secretArns],
+      });
+    }
+    if (props.parameterArns.length > 0) {
+      execution.push({
+        sid: "Parameters",
+        effect: "Allow",
+        actions: ["ssm:GetParameters"],
+        resources: [...props.parameterArns],
+      });
+    }
+    if (props.secretKeyArns.length > 0) {
+      execution.push({
+        sid: "DecryptSecrets",
+        effect: "Allow",
+        actions: ["kms:Decrypt"],
+        resources: [...props.secretKeyArns],
+        condition: [
+          {
+            test: "StringEquals",
+            variable: "kms:ViaService",
+            values: [`secretsmanager.${props.region}.amazonaws.com`],
+          },
+        ],
+      });
+    }
+    this.executionRole = this.role(
+      names,
+      "execution",
+      `${props.service}-exec`,
+      trust.json,
+      execution,
+    );
+
+    const task: DataAwsIamPolicyDocumentStatement[] = props.taskPermissions.map((st) => ({
+      effect: "Allow",
+      actions: [...st.actions],
+      resources: [...st.resources],
+    }));
+    if (props.exec !== undefined) {
+      // The SSM message channel has no resource-level permissions: AWS requires "*".
+      task.push({
+        sid: "EcsExecChannel",
+        effect: "Allow",
+        actions: [
+          "ssmmessages:CreateControlChannel",
+          "ssmmessages:CreateDataChannel",
+          "ssmmessages:OpenControlChannel",
+          "ssmmessages:OpenDataChannel",
+        ],
+        resources: ["*"],
+      });
+      task.push({
+        sid: "EcsExecLogs",
+        effect: "Allow",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+        resources: [`${props.exec.logGroupArn}:*`],
+      });
+      task.push({
+        sid: "EcsExecLogGroups",
+        effect: "Allow",
+        actions: ["logs:DescribeLogGroups"],
+        resources: ["*"],
+      });
+    }
+    this.taskRole = this.role(names, "task", `${props.service}-task`, trust.json, task);
+  }
+
+  private role(
+    names: Names,
+    id: string,
+    purpose: string,
+    trust: string,
+    statements: DataAwsIamPolicyDocumentStatement[],
+  ): IamRole {
+    const role = new IamRole(this, id, {
+      name: names.physical(purpose, { maxLength: 64 }),
+      assumeRolePolicy: trust,
+      tags: names.nameTag(purpose),
+    });
+    if (statements.length > 0) {
+      const doc = new DataAwsIamPolicyDocument(this, `${id}-document`, { statement: statements });
+      new IamRolePolicy(this, `${id}-policy`, { role: role.id, name: purpose, policy: doc.json });
+    }
+    return role;
+  }
+}

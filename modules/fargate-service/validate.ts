@@ -1,0 +1,138 @@
+import { show, type Issue } from "../../lib/validation";
+import { FARGATE_CPU_VALUES, describeMemory, memoryChoices } from "./fargate-sizes";
+import type { FargateServiceSettings } from "./settings";
+
+/** Variable names that carry credentials and so belong in `secrets`, never in `environment`. */
+const SECRET_LOOKING = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const SERVICE_NAME = /^[a-z][a-z0-9-]{0,29}$/;
+/** AWS caps target group names at 32 characters; the alternate (blue/green) one adds "-g". */
+export const TARGET_GROUP_NAME_LIMIT = 32;
+export const DATABASE_VARIABLES = [
+  "DATABASE_HOST",
+  "DATABASE_PORT",
+  "DATABASE_NAME",
+  "DATABASE_USER",
+  "DATABASE_PASSWORD",
+];
+
+export interface ServiceRuleContext {
+  /** `<project>-<env>`, the prefix of every physical name. */
+  readonly namePrefix: string;
+}
+
+/** The target group name of a service (and its blue/green alternate). */
+export function targetGroupName(prefix: string, service: string, alternate = false): string {
+  return `${prefix}-${service}${alternate ? "-g" : ""}`;
+}
+
+/** Every rule of one service; paths are relative to its settings. */
+export function fargateServiceIssues(
+  name: string,
+  s: FargateServiceSettings,
+  ctx: ServiceRuleContext,
+): Issue[] {
+  const issues: Issue[] = [];
+  const add = (path: (string | number)[], message: string) => issues.push({ path, message });
+
+  if (!SERVICE_NAME.test(name)) {
+    add(
+      [],
+      `${show(name)} is not a service name: a lower-case letter, then up to 29 lower-case letters, digits or hyphens`,
+    );
+  } else {
+    const longest = targetGroupName(ctx.namePrefix, name, s.blueGreen.enabled);
+    if (longest.length > TARGET_GROUP_NAME_LIMIT) {
+      const room =
+        TARGET_GROUP_NAME_LIMIT - ctx.namePrefix.length - 1 - (s.blueGreen.enabled ? 2 : 0);
+      add(
+        [],
+        `${show(name)} is too long: its target group ${show(longest)} would have ${longest.length} characters and AWS allows ${TARGET_GROUP_NAME_LIMIT}; use at most ${room} characters`,
+      );
+    }
+  }
+  if ((s.image === undefined) === (s.imageTag === undefined)) {
+    add(
+      ["imageTag"],
+      "give exactly one of imageTag (an immutable tag in the service's ECR repository) or image (a full reference)",
+    );
+  }
+  if (!Number.isInteger(s.port) || s.port < 1 || s.port > 65535)
+    add(["port"], `${show(s.port)} is not a TCP port (1..65535)`);
+
+  const memory = memoryChoices(s.cpu);
+  if (memory === undefined) {
+    add(
+      ["cpu"],
+      `${show(s.cpu)} is not a Fargate CPU value; allowed: ${FARGATE_CPU_VALUES.join(", ")}`,
+    );
+  } else if (!memory.includes(s.memory)) {
+    add(
+      ["memory"],
+      `${show(s.memory)} MiB does not pair with cpu ${s.cpu}; Fargate allows ${describeMemory(s.cpu)}`,
+    );
+  }
+
+  if (!s.healthCheckPath.startsWith("/"))
+    add(["healthCheckPath"], `${show(s.healthCheckPath)} must start with "/"`);
+  if (!/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/.test(s.healthCheckMatcher)) {
+    add(
+      ["healthCheckMatcher"],
+      `${show(s.healthCheckMatcher)} must be HTTP codes such as "200" or "200-399"`,
+    );
+  }
+
+  for (const key of Object.keys(s.environment)) {
+    if (!ENV_NAME.test(key))
+      add(["environment", key], `${show(key)} is not a valid environment variable name`);
+    else if (SECRET_LOOKING.test(key)) {
+      add(
+        ["environment", key],
+        `${show(key)} looks like a credential; plaintext environment values end up in the task definition for anyone with read access. Move it to secrets (Secrets Manager or SSM)`,
+      );
+    }
+    if (key in s.secrets)
+      add(["environment", key], `${show(key)} is also a secret; give each variable once`);
+    if (s.database && DATABASE_VARIABLES.includes(key))
+      add(["environment", key], `${show(key)} is set by database: true`);
+  }
+  for (const key of Object.keys(s.secrets)) {
+    if (!ENV_NAME.test(key))
+      add(["secrets", key], `${show(key)} is not a valid environment variable name`);
+    if (s.database && DATABASE_VARIABLES.includes(key))
+      add(["secrets", key], `${show(key)} is set by database: true`);
+  }
+
+  const sc = s.scaling;
+  if (sc.minTasks > sc.maxTasks)
+    add(["scaling", "minTasks"], `${show(sc.minTasks)} is above maxTasks (${sc.maxTasks})`);
+  for (const key of ["cpuTarget", "memoryTarget"] as const) {
+    if (sc[key] < 10 || sc[key] > 90)
+      add(["scaling", key], `${show(sc[key])} is not a sensible target; use 10..90 (%)`);
+  }
+  if (/^(root|0)(:|$)/.test(s.user))
+    add(
+      ["user"],
+      `${show(s.user)} runs the container as root; use a non-root user such as "1000:1000"`,
+    );
+  if (s.slowStartSeconds !== 0 && (s.slowStartSeconds < 30 || s.slowStartSeconds > 900)) {
+    add(["slowStartSeconds"], `${show(s.slowStartSeconds)} must be 0 (off) or 30..900 seconds`);
+  }
+  s.taskPermissions.forEach((st, i) => {
+    st.actions.forEach((action, j) => {
+      if (action !== "*" && !/^[a-z0-9-]+:[A-Za-z0-9*]+$/.test(action)) {
+        add(
+          ["taskPermissions", i, "actions", j],
+          `${show(action)} is not an IAM action such as "s3:GetObject"`,
+        );
+      }
+    });
+    if (st.actions.some((a) => a === "*" || a.endsWith(":*")) && st.resources.includes("*")) {
+      add(
+        ["taskPermissions", i],
+        `grants ${show(st.actions.join(","))} on "*"; name the resources or the actions`,
+      );
+    }
+  });
+  return issues;
+}

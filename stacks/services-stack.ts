@@ -1,0 +1,163 @@
+import { TerraformOutput } from "cdktf";
+import type { Construct } from "constructs";
+import { DataAwsPrefixList } from "@cdktf/provider-aws/lib/data-aws-prefix-list";
+import type { ServicesConfig } from "../config/services-schema";
+import { partitionOf } from "../lib/arn";
+import { ApplicationLoadBalancer, type RouteTargets } from "../modules/alb";
+import { planRoutes } from "../modules/alb/routing";
+import type { Database } from "../modules/database";
+import { EcsCluster } from "../modules/ecs-cluster";
+import { FargateService, type ServiceDatabase } from "../modules/fargate-service";
+import { BlueGreenRole } from "../modules/fargate-service/blue-green-role";
+import { ServiceTargetGroups } from "../modules/fargate-service/target-groups";
+import type { Network } from "../modules/network";
+import { PlatformStack, type PlatformStackProps } from "./platform-stack";
+
+export interface ServicesStackProps extends PlatformStackProps {
+  /** The environment's network. */
+  readonly network: Network;
+  /**
+   * The environment's database, for services with `database: true`.
+   * @default none
+   */
+  readonly database?: Database;
+  /** Cluster, ALB, services and routes. */
+  readonly services: ServicesConfig;
+}
+
+/** `<project>-<env>-services`: the ECS cluster, the Fargate services and the shared ALB. */
+export class ServicesStack extends PlatformStack {
+  readonly cluster: EcsCluster;
+  readonly alb: ApplicationLoadBalancer;
+  readonly services: Readonly<Record<string, FargateService>>;
+
+  constructor(scope: Construct, props: ServicesStackProps) {
+    super(scope, "services", props);
+    const env = this.environment;
+    const cfg = props.services;
+    const net = props.network;
+    const names = Object.keys(cfg.services);
+    const plan = planRoutes(cfg.routes, names, this.configPath("services", "routes"));
+
+    this.cluster = new EcsCluster(this, "cluster", {
+      names: this.names,
+      containerInsights: cfg.cluster.containerInsights,
+      capacity: cfg.cluster,
+      execLogRetentionDays: cfg.cluster.execLogRetentionDays,
+    });
+    const targets: Record<string, RouteTargets> = {};
+    for (const name of names) {
+      targets[name] = new ServiceTargetGroups(this, `${name}-targets`, {
+        names: this.names,
+        service: name,
+        vpcId: net.vpcId,
+        settings: cfg.services[name],
+      });
+    }
+    this.alb = new ApplicationLoadBalancer(this, "alb", {
+      names: this.names,
+      account: env.account,
+      region: env.region,
+      vpcId: net.vpcId,
+      vpcCidr: net.vpcCidr,
+      publicSubnetIds: net.subnetIds.public,
+      settings: cfg.alb,
+      plan,
+      targets,
+      deletionProtection: env.production,
+    });
+
+    const needsBlueGreen = names.some((n) => cfg.services[n].blueGreen.enabled);
+    const blueGreenRole = needsBlueGreen
+      ? new BlueGreenRole(this, "blue-green-role", {
+          names: this.names,
+          partition: partitionOf(env.region),
+          account: env.account,
+        })
+      : undefined;
+    const s3 = new DataAwsPrefixList(this, "s3-prefix-list", {
+      name: `com.amazonaws.${env.region}.s3`,
+    });
+    const db = props.database;
+    const database: ServiceDatabase | undefined =
+      db === undefined
+        ? undefined
+        : {
+            host: db.endpoint,
+            port: db.port,
+            name: db.databaseName,
+            secretArn: db.masterSecretArn,
+            secretKeyArn: db.kmsKey.arn,
+            securityGroupId: db.securityGroup.id,
+            allowFrom: (scope, id, peer, description) => {
+              db.allowFrom(scope, id, peer, description);
+            },
+          };
+
+    const services: Record<string, FargateService> = {};
+    for (const name of names) {
+      const production = this.alb.productionRules[name] as
+        (typeof this.alb.productionRules)[string] | undefined;
+      const test = this.alb.testRules[name] as (typeof this.alb.testRules)[string] | undefined;
+      services[name] = new FargateService(this, name, {
+        names: this.names,
+        service: name,
+        account: env.account,
+        region: env.region,
+        vpcId: net.vpcId,
+        subnetIds: net.subnetIds.private,
+        endpointSecurityGroupId: net.endpointSecurityGroupId,
+        s3PrefixListId: s3.id,
+        cluster: this.cluster,
+        settings: cfg.services[name],
+        loadBalancing: {
+          albSecurityGroupId: this.alb.securityGroup.id,
+          targetGroups: targets[name] as ServiceTargetGroups,
+          albArnSuffix: this.alb.loadBalancer.arnSuffix,
+          blueGreen:
+            blueGreenRole !== undefined && production !== undefined && test !== undefined
+              ? {
+                  productionRuleArn: production.arn,
+                  testRuleArn: test.arn,
+                  roleArn: blueGreenRole.role.arn,
+                }
+              : undefined,
+          dependsOn: this.alb.routingResources,
+        },
+        database,
+        configPath: this.configPath("services", "services", name),
+      });
+    }
+    this.services = services;
+
+    new TerraformOutput(this, "alb_dns_name", {
+      value: this.alb.loadBalancer.dnsName,
+      description: "ALB DNS name",
+    });
+    new TerraformOutput(this, "alb_arn", {
+      value: this.alb.loadBalancer.arn,
+      description: "ALB ARN",
+    });
+    new TerraformOutput(this, "alb_security_group_id", {
+      value: this.alb.securityGroup.id,
+      description: "ALB SG",
+    });
+    new TerraformOutput(this, "cluster_name", {
+      value: this.cluster.cluster.name,
+      description: "ECS cluster",
+    });
+    new TerraformOutput(this, "ecr_repository_urls", {
+      value: Object.fromEntries(
+        names.flatMap((n) => {
+          const repo = services[n].repository;
+          return repo === undefined ? [] : [[n, repo.repository.repositoryUrl]];
+        }),
+      ),
+      description: "ECR repository URL per service (push images here)",
+    });
+    new TerraformOutput(this, "service_security_group_ids", {
+      value: Object.fromEntries(names.map((n) => [n, services[n].securityGroup.id])),
+      description: "Security group per service",
+    });
+  }
+}
