@@ -3,7 +3,7 @@ import type { Construct } from "constructs";
 import { DataAwsPrefixList } from "@cdktf/provider-aws/lib/data-aws-prefix-list";
 import type { ServicesConfig } from "../config/services-schema";
 import { partitionOf } from "../lib/arn";
-import { ApplicationLoadBalancer, type RouteTargets } from "../modules/alb";
+import { ApplicationLoadBalancer } from "../modules/alb";
 import { planRoutes } from "../modules/alb/routing";
 import type { Database } from "../modules/database";
 import { EcsCluster } from "../modules/ecs-cluster";
@@ -45,7 +45,7 @@ export class ServicesStack extends PlatformStack {
       capacity: cfg.cluster,
       execLogRetentionDays: cfg.cluster.execLogRetentionDays,
     });
-    const targets: Record<string, RouteTargets> = {};
+    const targets: Record<string, ServiceTargetGroups> = {};
     for (const name of names) {
       targets[name] = new ServiceTargetGroups(this, `${name}-targets`, {
         names: this.names,
@@ -112,7 +112,7 @@ export class ServicesStack extends PlatformStack {
         settings: cfg.services[name],
         loadBalancing: {
           albSecurityGroupId: this.alb.securityGroup.id,
-          targetGroups: targets[name] as ServiceTargetGroups,
+          targetGroups: targets[name],
           albArnSuffix: this.alb.loadBalancer.arnSuffix,
           blueGreen:
             blueGreenRole !== undefined && production !== undefined && test !== undefined

@@ -101,6 +101,26 @@ describe("most specific first", () => {
     expect(serve(p, "/health/deep")).toBe("docs");
   });
 
+  it("evaluates an exact path before a wildcard with the same literal prefix", () => {
+    const p = plan([
+      { service: "api", paths: ["/api*"] },
+      { service: "health", paths: ["/api"] },
+    ]);
+    expect(serve(p, "/api")).toBe("health");
+    expect(serve(p, "/apix")).toBe("api");
+  });
+
+  it.each<RouteInput>([
+    { service: "api", paths: ["/?"] },
+    { service: "docs", paths: ["/*x"] },
+    { service: "admin", hosts: ["*.?.io"] },
+    { service: "files", hosts: ["*.a.io"], paths: ["/*y"] },
+  ])("gives the least specific rules valid priorities too: %j", (route) => {
+    const [rule] = plan([route]).rules;
+    expect(rule.priority).toBeGreaterThanOrEqual(1);
+    expect(rule.priority).toBeLessThanOrEqual(50_000);
+  });
+
   it("evaluates host AND path rules before host-only and path-only ones", () => {
     const p = plan([
       { service: "api", paths: ["/api/*"] },
@@ -189,6 +209,7 @@ describe("ordering invariant", () => {
     "/s*",
     "/docs/*",
     "/docs/v?/*",
+    "/api*",
     "/*",
   ];
   const hostPool = ["admin.example.com", "*.example.com", "api.example.com", "*.api.example.com"];
@@ -559,7 +580,7 @@ describe("validation rules: each names the path, the value and what is allowed",
         { service: "docs", paths: ["/docs/*"], priority: 10 },
       ],
       new RegExp(
-        `${at}\\[1\\]\\.priority: 10 pins priority 10, which collides with routes\\[0\\] \\(priorities 10\\.\\.10\\); pinned priorities must be unique`,
+        `${at}\\[1\\]\\.priority: 10 pins priority 10, which collides with routes\\[0\\] \\(priority 10\\); pinned priorities must be unique`,
       ),
     ],
     [

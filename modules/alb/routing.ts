@@ -108,43 +108,36 @@ function bandOf(hosts: readonly string[], paths: readonly string[]): number {
   return fromTop(pathLevel(paths[0])) * 2 + (isExact(hosts[0]) ? 0 : 1);
 }
 
-function pathProblem(p: string): string | undefined {
-  if (!p.startsWith("/")) {
-    return `${show(p)} must start with "/": ALB compares it with the request path${p === "*" ? ` (use ${show(CATCH_ALL)} to catch everything)` : ""}`;
-  }
-  if (p.length > MAX_PATTERN_LENGTH) {
-    return `${show(p)} is ${p.length} characters long; ALB allows at most ${MAX_PATTERN_LENGTH}`;
-  }
-  const bad = [...new Set(p.match(NOT_PATH_CHAR))];
-  if (bad.length > 0) {
-    return `${show(p)} contains ${bad.map((c) => show(c)).join(", ")}; ALB path patterns allow only A-Z a-z 0-9 _ - . $ / ~ " ' @ : + & and the wildcards * and ?`;
-  }
-  return wildcardProblem(p);
-}
+const SYNTAX = {
+  path: { notAllowed: NOT_PATH_CHAR, allowed: `A-Z a-z 0-9 _ - . $ / ~ " ' @ : + &` },
+  host: { notAllowed: NOT_HOST_CHAR, allowed: "A-Z a-z 0-9 - ." },
+} as const;
 
-function hostProblem(h: string): string | undefined {
-  if (h.length > MAX_PATTERN_LENGTH) {
-    return `${show(h)} is ${h.length} characters long; ALB allows at most ${MAX_PATTERN_LENGTH}`;
+/** What ALB would reject about a path or host pattern, if anything. */
+function patternProblem(kind: "path" | "host", value: string): string | undefined {
+  const v = show(value);
+  if (kind === "path" && !value.startsWith("/")) {
+    const hint = value === "*" ? ` (use ${show(CATCH_ALL)} to catch everything)` : "";
+    return `${v} must start with "/": ALB compares it with the request path${hint}`;
   }
-  if (/[/:]/.test(h)) {
-    return `${show(h)} is not a host name; give only the host (e.g. "api.example.com"), without scheme, port or path`;
+  if (value.length > MAX_PATTERN_LENGTH) {
+    return `${v} is ${value.length} characters long; ALB allows at most ${MAX_PATTERN_LENGTH}`;
   }
-  const bad = [...new Set(h.match(NOT_HOST_CHAR))];
+  if (kind === "host" && /[/:]/.test(value)) {
+    return `${v} is not a host name; give only the host (e.g. "api.example.com"), without scheme, port or path`;
+  }
+  const bad = [...new Set(value.match(SYNTAX[kind].notAllowed))].map((c) => show(c));
   if (bad.length > 0) {
-    return `${show(h)} contains ${bad.map((c) => show(c)).join(", ")}; ALB host patterns allow only A-Z a-z 0-9 - . and the wildcards * and ?`;
+    return `${v} contains ${bad.join(", ")}; ALB ${kind} patterns allow only ${SYNTAX[kind].allowed} and the wildcards * and ?`;
   }
-  const last = h.slice(h.lastIndexOf(".") + 1);
-  if (!h.includes(".") || !/^[A-Za-z]+$/.test(last)) {
-    return `${show(h)} is not allowed: ALB needs at least one "." and only letters after the last one (e.g. "api.example.com", "*.example.com")`;
+  if (kind === "host" && !/\.[A-Za-z]+$/.test(value)) {
+    return `${v} is not allowed: ALB needs at least one "." and only letters after the last one (e.g. "api.example.com", "*.example.com")`;
   }
-  return wildcardProblem(h);
-}
-
-function wildcardProblem(pattern: string): string | undefined {
-  const n = wildcards(pattern);
-  return n > WILDCARDS_PER_RULE
-    ? `${show(pattern)} has ${n} wildcards; ALB allows at most ${WILDCARDS_PER_RULE} per rule`
-    : undefined;
+  const n = wildcards(value);
+  if (n > WILDCARDS_PER_RULE) {
+    return `${v} has ${n} wildcards; ALB allows at most ${WILDCARDS_PER_RULE} per rule`;
+  }
+  return undefined;
 }
 
 /** Consecutive chunks of at most `size` values and `budget` wildcards; undefined if one value alone is over budget. */
@@ -263,7 +256,11 @@ const overlapAny = (as: readonly string[], bs: readonly string[]): string | unde
     : bs.find((b) => as.some((a) => patternsOverlap(a, b)));
 
 /** Per-route checks; fills `drafts` with the rules of the routes that pass. */
-function routeIssues(routes: readonly RouteInput[], services: readonly string[], drafts: Draft[]) {
+function routeIssues(
+  routes: readonly RouteInput[],
+  services: readonly string[],
+  drafts: Draft[],
+): { issues: Issue[]; defaultRoute?: number } {
   const issues: Issue[] = [];
   const owners = new Map<string, number>();
   let defaultRoute: number | undefined;
@@ -287,14 +284,14 @@ function routeIssues(routes: readonly RouteInput[], services: readonly string[],
     }
     paths.forEach((p, j) => {
       const problem =
-        pathProblem(p) ??
+        patternProblem("path", p) ??
         (paths.indexOf(p) !== j ? `${show(p)} is listed twice in this route` : undefined);
       if (problem !== undefined) issues.push({ path: [i, "paths", j], message: problem });
     });
     (route.hosts ?? []).forEach((h, j) => {
       const twice = hosts.indexOf(hosts[j]) !== j;
       const problem =
-        hostProblem(h) ??
+        patternProblem("host", h) ??
         (twice ? `${show(h)} is listed twice in this route (host names ignore case)` : undefined);
       if (problem !== undefined) issues.push({ path: [i, "hosts", j], message: problem });
     });
@@ -335,7 +332,7 @@ function routeIssues(routes: readonly RouteInput[], services: readonly string[],
         owners.has(`${host} ${p}`),
       );
       const owner = path === undefined ? undefined : owners.get(`${host} ${path}`);
-      if (path !== undefined && owner !== undefined && owner !== i) {
+      if (path !== undefined && owner !== undefined) {
         const what = [path === "" ? "" : show(path), host === "" ? "" : `host ${show(host)}`]
           .filter((s) => s !== "")
           .join(" on ");
@@ -380,21 +377,20 @@ function planIssues(routes: readonly RouteInput[], drafts: readonly Draft[]): Is
     const [first] = ranges.get(d.route) ?? [d.pinned];
     ranges.set(d.route, [first, d.pinned]);
   }
+  const span = (a: number, b: number): string =>
+    a === b ? `priority ${a}` : `priorities ${a}..${b}`;
   for (const [route, [first, last]] of ranges) {
-    const span =
-      first === last
-        ? `priority ${first}`
-        : `priorities ${first}..${last} (the route is split into ${last - first + 1} rules)`;
+    const pins = `${first} pins ${span(first, last)}${first === last ? "" : ` (the route is split into ${last - first + 1} rules)`}`;
     const clash = [...ranges].find(([other, [a, b]]) => other < route && a <= last && first <= b);
     if (last > MAX_PRIORITY) {
       issues.push({
         path: [route, "priority"],
-        message: `${first} pins ${span}; ALB allows up to ${MAX_PRIORITY}`,
+        message: `${pins}; ALB allows up to ${MAX_PRIORITY}`,
       });
     } else if (clash !== undefined) {
       issues.push({
         path: [route, "priority"],
-        message: `${first} pins ${span}, which collides with routes[${clash[0]}] (priorities ${clash[1][0]}..${clash[1][1]}); pinned priorities must be unique`,
+        message: `${pins}, which collides with routes[${clash[0]}] (${span(...clash[1])}); pinned priorities must be unique`,
       });
     }
   }
@@ -444,27 +440,20 @@ function analyze(
   if (issues.length === 0) issues.push(...planIssues(routes, drafts));
   if (issues.length > 0) return { issues };
 
-  const taken = new Set(drafts.flatMap((d) => (d.pinned === undefined ? [] : [d.pinned])));
-  const rules: PlannedRule[] = [];
-  const auto = drafts.filter((d) => d.pinned === undefined);
+  const rule = (d: Draft, priority: number): PlannedRule => {
+    return { priority, service: d.service, hosts: d.hosts, paths: d.paths, id: d.id };
+  };
+  const rules = drafts.flatMap((d) => (d.pinned === undefined ? [] : [rule(d, d.pinned)]));
+  const taken = new Set(rules.map((r) => r.priority));
   // Probe in an order that depends on content only, never on the order of the routes.
+  const auto = drafts.filter((d) => d.pinned === undefined);
   auto.sort((x, y) => x.band - y.band || x.home - y.home || (x.id < y.id ? -1 : 1));
   for (const d of auto) {
+    const slot = (k: number): number => d.band * BAND_WIDTH + ((d.home + k) % BAND_WIDTH) + 1;
     let k = 0;
-    while (taken.has(d.band * BAND_WIDTH + ((d.home + k) % BAND_WIDTH) + 1)) k++;
-    const priority = d.band * BAND_WIDTH + ((d.home + k) % BAND_WIDTH) + 1;
-    taken.add(priority);
-    rules.push({ priority, service: d.service, hosts: d.hosts, paths: d.paths, id: d.id });
-  }
-  for (const d of drafts) {
-    if (d.pinned !== undefined)
-      rules.push({
-        priority: d.pinned,
-        service: d.service,
-        hosts: d.hosts,
-        paths: d.paths,
-        id: d.id,
-      });
+    while (taken.has(slot(k))) k++;
+    taken.add(slot(k));
+    rules.push(rule(d, slot(k)));
   }
   rules.sort((a, b) => a.priority - b.priority);
   return {

@@ -1,0 +1,196 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig, type EnvironmentInput } from "../../config";
+import { ConfigError } from "../../lib/validation";
+import { withEnv } from "../helpers/config";
+
+type ServicesInput = NonNullable<EnvironmentInput["services"]>;
+type ServiceInput = ServicesInput["services"][string];
+
+function failure(
+  env: "dev" | "prod",
+  edit: (s: ServicesInput, e: EnvironmentInput) => void,
+): string {
+  const input = withEnv(env, (e) => {
+    if (e.services === undefined) throw new Error("shipped environment without services");
+    edit(e.services, e);
+  });
+  try {
+    loadConfig(input);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).message;
+  }
+  throw new Error("expected the configuration to be rejected");
+}
+
+const api = (s: ServicesInput): ServiceInput => s.services.api;
+
+describe("services validation rules (config paths)", () => {
+  const cases: [string, "dev" | "prod", (s: ServicesInput, e: EnvironmentInput) => void, RegExp][] =
+    [
+      [
+        "cpu/memory pair Fargate does not offer",
+        "prod",
+        (s) => (api(s).memory = 1536),
+        /environments\.prod\.services\.services\.api\.memory: 1536 MiB does not pair with cpu 1024; Fargate allows 2048 to 8192 in steps of 1024/,
+      ],
+      [
+        "cpu value Fargate does not offer",
+        "prod",
+        (s) => (api(s).cpu = 3000),
+        /environments\.prod\.services\.services\.api\.cpu: 3000 is not a Fargate CPU value; allowed: 256, 512, 1024, 2048, 4096, 8192, 16384/,
+      ],
+      [
+        "a secret in plain environment variables",
+        "dev",
+        (s) => (api(s).environment = { JWT_SECRET: "hunter2" }),
+        /environments\.dev\.services\.services\.api\.environment\.JWT_SECRET: "JWT_SECRET" looks like a credential; .*Move it to secrets/,
+      ],
+      [
+        "a database password in plain environment variables",
+        "dev",
+        (s) => (api(s).environment = { DB_PASSWORD: "x" }),
+        /environment\.DB_PASSWORD: "DB_PASSWORD" looks like a credential/,
+      ],
+      [
+        "service name too long for its target group",
+        "prod",
+        (s) => {
+          s.services["customer-notifications"] = {
+            ...s.services.web,
+            blueGreen: { enabled: false },
+          };
+          s.routes.unshift({ service: "customer-notifications", paths: ["/notify/*"] });
+        },
+        /environments\.prod\.services\.services\.customer-notifications: "customer-notifications" is too long: its target group "platform-prod-customer-notifications" would have 36 characters and AWS allows 32; use at most 18 characters/,
+      ],
+      [
+        "duplicate path",
+        "dev",
+        (s) => s.routes.unshift({ service: "web", paths: ["/api/*"] }),
+        /environments\.dev\.services\.routes\[1\]\.paths\[0\]: "\/api\/\*" is already routed by routes\[0\] \(service "web"\); each host and path combination may be routed once/,
+      ],
+      [
+        "route to an unknown service",
+        "dev",
+        (s) => s.routes.unshift({ service: "admin", paths: ["/admin/*"] }),
+        /environments\.dev\.services\.routes\[0\]\.service: "admin" is not a service of this environment; known services: "web", "api"/,
+      ],
+      [
+        "two catch-alls",
+        "dev",
+        (s) => s.routes.push({ service: "api", paths: ["/*"] }),
+        /environments\.dev\.services\.routes\[2\]\.paths\[0\]: "\/\*" is a second catch-all: routes\[1\] \(service "web"\) already receives every unmatched request/,
+      ],
+      [
+        "neither image nor tag",
+        "dev",
+        (s) => delete api(s).imageTag,
+        /environments\.dev\.services\.services\.api\.imageTag: give exactly one of imageTag .* or image/,
+      ],
+      [
+        "root user",
+        "dev",
+        (s) => (api(s).user = "0:0"),
+        /environments\.dev\.services\.services\.api\.user: "0:0" runs the container as root/,
+      ],
+      [
+        "database injection without a database",
+        "dev",
+        (_s, e) => delete e.database,
+        /environments\.dev\.services\.services\.api\.database: true, but this environment has no database/,
+      ],
+      [
+        "internet egress without a NAT gateway",
+        "dev",
+        (s) => (api(s).internetEgress = true),
+        /environments\.dev\.services\.services\.api\.internetEgress: true, but natGateways is "none"/,
+      ],
+      [
+        "secrets without the Secrets Manager endpoint and no NAT",
+        "dev",
+        (_s, e) =>
+          (e.network.interfaceEndpoints = ["ecr.api", "ecr.dkr", "logs", "ssm", "ssmmessages"]),
+        /environments\.dev\.services\.services\.api\.secrets: need the secretsmanager interface endpoint when natGateways is "none"/,
+      ],
+      [
+        "a service no route reaches",
+        "dev",
+        (s) => (s.services.worker = { ...s.services.web }),
+        /environments\.dev\.services\.services\.worker: has no route; ECS cannot register a target group that no listener uses/,
+      ],
+      [
+        "blue/green on a service that needs several listener rules",
+        "prod",
+        (s) => (api(s).blueGreen = { enabled: true }),
+        /environments\.prod\.services\.services\.api\.blueGreen: is on, but the routes of "api" need 2 listener rules and ECS shifts exactly one/,
+      ],
+      [
+        "test listener open to the internet",
+        "prod",
+        (s) => (s.alb.testListenerCidrs = ["0.0.0.0/0"]),
+        /environments\.prod\.services\.alb\.testListenerCidrs\[0\]: "0\.0\.0\.0\/0" would publish untested releases/,
+      ],
+      [
+        "test listener on the production port",
+        "prod",
+        (s) => (s.alb.testListenerPort = 443),
+        /environments\.prod\.services\.alb\.testListenerPort: 443 must be a TCP port other than 80 and 443/,
+      ],
+      [
+        "hosted zone id malformed",
+        "prod",
+        (s) =>
+          (s.alb.listener = {
+            protocol: "https",
+            domain: "app.example.com",
+            hostedZoneId: "example.com",
+          }),
+        /environments\.prod\.services\.alb\.listener\.hostedZoneId: "example\.com" is not a Route 53 hosted zone id/,
+      ],
+      [
+        "certificate that is not an ACM ARN",
+        "prod",
+        (s) =>
+          (s.alb.listener = {
+            protocol: "https",
+            certificateArn: "arn:aws:iam::222222222222:server-certificate/app",
+          }),
+        /environments\.prod\.services\.alb\.listener\.certificateArn: "arn:aws:iam::222222222222:server-certificate\/app" is not an ACM certificate ARN/,
+      ],
+      [
+        "plain HTTP without a reason",
+        "dev",
+        (s) => (s.alb.listener = { protocol: "http", reason: "" }),
+        /environments\.dev\.services\.alb\.listener\.reason: got "": say why this environment serves plain HTTP/,
+      ],
+      [
+        "logs expiring before they reach Glacier",
+        "prod",
+        (s) => Object.assign(s.alb, { logsToGlacierAfterDays: 400, logsExpireAfterDays: 365 }),
+        /environments\.prod\.services\.alb\.logsExpireAfterDays: 365 must be later than logsToGlacierAfterDays \(400\)/,
+      ],
+      [
+        "health check path without a slash",
+        "prod",
+        (s) => (api(s).healthCheckPath = "health"),
+        /environments\.prod\.services\.services\.api\.healthCheckPath: "health" must start with "\/"/,
+      ],
+      [
+        "more tasks at minimum than at maximum",
+        "prod",
+        (s) => (api(s).scaling = { minTasks: 5, maxTasks: 2 }),
+        /environments\.prod\.services\.services\.api\.scaling\.minTasks: 5 is above maxTasks \(2\)/,
+      ],
+      [
+        "task permission of everything on everything",
+        "prod",
+        (s) => (api(s).taskPermissions = [{ actions: ["*"], resources: ["*"] }]),
+        /environments\.prod\.services\.services\.api\.taskPermissions\[0\]: grants "\*" on "\*"; name the resources or the actions/,
+      ],
+    ];
+
+  it.each(cases)("%s", (_name, env, edit, message) => {
+    expect(failure(env, edit)).toMatch(message);
+  });
+});

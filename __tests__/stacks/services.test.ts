@@ -1,0 +1,455 @@
+import { describe, expect, it } from "vitest";
+import { explainRequest, listenerRulesFromStack } from "../../modules/alb/explain";
+import { synthShipped } from "../helpers/synth";
+import { bodies, byPath, only, refTo, resources, type Block, type TfJson } from "../helpers/tf";
+
+const { stacks } = synthShipped();
+const dev = stacks["platform-dev-services"];
+const prod = stacks["platform-prod-services"];
+
+interface Container {
+  name: string;
+  image: string;
+  essential: boolean;
+  portMappings: { containerPort: unknown; protocol: string }[];
+  environment: { name: string; value: string }[];
+  secrets: { name: string; valueFrom: string }[];
+  user: string;
+  readonlyRootFilesystem: boolean;
+  mountPoints: { sourceVolume: string; containerPath: string }[];
+  logConfiguration: { logDriver: string; options: Record<string, string> };
+}
+const containerOf = (json: TfJson, service: string): Container => {
+  const task = byPath(json, "aws_ecs_task_definition", `${service}/task`);
+  const defs = JSON.parse(String(task.container_definitions)) as Container[];
+  expect(defs).toHaveLength(1);
+  return defs[0];
+};
+const policyDoc = (json: TfJson, suffix: string): Block[] => {
+  const entry = Object.entries(json.data?.aws_iam_policy_document ?? {}).find(([, b]) =>
+    (b["//"] as { metadata: { path: string } }).metadata.path.endsWith(suffix),
+  );
+  return (entry?.[1].statement ?? []) as Block[];
+};
+
+describe("routing: real requests through the synthesized listener rules", () => {
+  const requests: [string, string][] = [
+    ["/", "web"],
+    ["/about", "web"],
+    ["/api/users", "api"],
+    ["/socket.io/?EIO=4&transport=websocket", "api"],
+    ["/apix", "web"],
+  ];
+  it.each(["dev", "prod"])("%s", (env) => {
+    const routing = listenerRulesFromStack(stacks[`platform-${env}-services`]);
+    for (const [path, service] of requests) {
+      expect(
+        explainRequest(routing.rules, routing.defaultService, { path }, routing.defaultAction)
+          .service,
+        path,
+      ).toBe(service);
+    }
+  });
+
+  it("redirects plain HTTP to HTTPS with a 301 where there is a certificate", () => {
+    const http = listenerRulesFromStack(prod, "http");
+    expect(http.defaultAction).toMatch(/redirect/i);
+    const listener = bodies(prod, "aws_lb_listener").find((l) => l.port === 80);
+    expect(listener?.default_action).toEqual([
+      { type: "redirect", redirect: { protocol: "HTTPS", port: "443", status_code: "HTTP_301" } },
+    ]);
+  });
+});
+
+describe("ALB", () => {
+  it("is internet-facing in the public subnets, drops invalid headers, mitigates desync, keeps WebSockets open", () => {
+    for (const json of [dev, prod]) {
+      const alb = only(json, "aws_lb");
+      expect(alb).toMatchObject({
+        load_balancer_type: "application",
+        internal: false,
+        drop_invalid_header_fields: true,
+        desync_mitigation_mode: "defensive",
+        idle_timeout: 300,
+        access_logs: { enabled: true, prefix: "alb" },
+      });
+      for (const subnet of alb.subnets as string[])
+        expect(subnet).toMatch(/outputs\.cross-stack-output-aws_subnetnetwork_public-/);
+    }
+    expect(only(prod, "aws_lb").enable_deletion_protection).toBe(true);
+    expect(only(dev, "aws_lb").enable_deletion_protection).toBe(false);
+  });
+
+  it("prod: HTTPS with a DNS-validated certificate, the TLS 1.3 policy and an alias record", () => {
+    const https = bodies(prod, "aws_lb_listener").find((l) => l.port === 443);
+    const validation = only(prod, "aws_acm_certificate_validation");
+    expect(https).toMatchObject({
+      protocol: "HTTPS",
+      ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+      certificate_arn: refTo(prod, "aws_acm_certificate_validation", validation, "certificate_arn"),
+    });
+    expect(only(prod, "aws_acm_certificate")).toMatchObject({
+      domain_name: "app.example.com",
+      validation_method: "DNS",
+    });
+    const records = bodies(prod, "aws_route53_record");
+    expect(records.find((r) => r.type === "A")).toMatchObject({
+      name: "app.example.com",
+      zone_id: "Z0123456789ABCDEFGHIJ",
+      alias: {
+        name: refTo(prod, "aws_lb", only(prod, "aws_lb"), "dns_name"),
+        evaluate_target_health: true,
+      },
+    });
+  });
+
+  it("dev: plain HTTP only, as an explicit exception with its reason on the listener", () => {
+    const listeners = bodies(dev, "aws_lb_listener");
+    expect(listeners).toHaveLength(1);
+    expect(listeners[0]).toMatchObject({ port: 80, protocol: "HTTP" });
+    expect((listeners[0].tags as Record<string, string>).HttpOnlyReason).toMatch(/no domain/);
+    expect(bodies(dev, "aws_acm_certificate")).toEqual([]);
+  });
+
+  it("writes access logs to a private, SSE-S3, TLS-only bucket the region's ELB account may write to", () => {
+    const bucket = only(prod, "aws_s3_bucket");
+    const ref = refTo(prod, "aws_s3_bucket", bucket, "id");
+    expect(only(prod, "aws_lb").access_logs).toMatchObject({ bucket: ref });
+    expect(only(prod, "aws_s3_bucket_server_side_encryption_configuration").rule).toEqual([
+      { apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } },
+    ]);
+    expect(only(prod, "aws_s3_bucket_public_access_block")).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(only(prod, "aws_s3_bucket_lifecycle_configuration").rule).toEqual([
+      expect.objectContaining({
+        transition: [{ days: 90, storage_class: "GLACIER" }],
+        expiration: [{ days: 365 }],
+      }),
+    ]);
+    const statements = policyDoc(prod, "access-logs/policy-document");
+    const elb = Object.keys(prod.data?.aws_elb_service_account ?? {})[0];
+    expect(statements[0]).toMatchObject({
+      effect: "Allow",
+      actions: ["s3:PutObject"],
+      principals: [{ type: "AWS", identifiers: [`\${data.aws_elb_service_account.${elb}.arn}`] }],
+      resources: [`${refTo(prod, "aws_s3_bucket", bucket, "arn")}/alb/AWSLogs/222222222222/*`],
+    });
+    expect(statements[1]).toMatchObject({
+      effect: "Deny",
+      condition: [{ variable: "aws:SecureTransport", values: ["false"] }],
+    });
+  });
+
+  it("target groups: ip targets, per-service health checks, stickiness for Socket.IO, names within 32 characters", () => {
+    const tgs = [...bodies(dev, "aws_lb_target_group"), ...bodies(prod, "aws_lb_target_group")];
+    const names = tgs.map((t) => String(t.name));
+    expect(new Set(names).size).toBe(names.length);
+    for (const tg of tgs) {
+      expect(tg.target_type).toBe("ip");
+      expect(String(tg.name).length).toBeLessThanOrEqual(32);
+    }
+    const api = byPath(prod, "aws_lb_target_group", "api-targets/primary");
+    expect(api).toMatchObject({
+      port: 3001,
+      health_check: { path: "/health", matcher: "200-399" },
+      stickiness: { type: "lb_cookie", enabled: true },
+      deregistration_delay: "30",
+    });
+    expect(byPath(prod, "aws_lb_target_group", "web-targets/primary")).toMatchObject({
+      health_check: { path: "/" },
+      stickiness: { enabled: false },
+    });
+  });
+});
+
+describe("ECS cluster", () => {
+  it("has Container Insights, recorded ECS Exec sessions and Fargate + Fargate Spot", () => {
+    expect(only(prod, "aws_ecs_cluster")).toMatchObject({
+      setting: [{ name: "containerInsights", value: "enhanced" }],
+      configuration: { execute_command_configuration: { logging: "OVERRIDE" } },
+    });
+    expect(only(dev, "aws_ecs_cluster_capacity_providers")).toMatchObject({
+      capacity_providers: ["FARGATE", "FARGATE_SPOT"],
+      default_capacity_provider_strategy: [
+        { capacity_provider: "FARGATE", base: 0, weight: 1 },
+        { capacity_provider: "FARGATE_SPOT", weight: 1 },
+      ],
+    });
+  });
+});
+
+describe("Fargate services", () => {
+  it("each has an ECR repository that scans on push, keeps tags immutable and the last 10 images", () => {
+    for (const repo of bodies(prod, "aws_ecr_repository")) {
+      expect(repo).toMatchObject({
+        image_tag_mutability: "IMMUTABLE",
+        image_scanning_configuration: { scan_on_push: true },
+        force_delete: false,
+      });
+    }
+    const policy = JSON.parse(String(bodies(prod, "aws_ecr_lifecycle_policy")[0].policy)) as {
+      rules: Block[];
+    };
+    expect(policy.rules[0]).toMatchObject({
+      selection: { countType: "imageCountMoreThan", countNumber: 10 },
+      action: { type: "expire" },
+    });
+  });
+
+  it("container definitions have the ECS API shape: numeric ports, an essential container, awslogs", () => {
+    for (const json of [dev, prod]) {
+      for (const service of ["web", "api"]) {
+        const c = containerOf(json, service);
+        expect(c.essential).toBe(true);
+        expect(typeof c.portMappings[0].containerPort).toBe("number");
+        expect(c.portMappings[0].protocol).toBe("tcp");
+        expect(c.logConfiguration.logDriver).toBe("awslogs");
+        expect(Object.keys(c.logConfiguration.options).sort()).toEqual([
+          "awslogs-group",
+          "awslogs-region",
+          "awslogs-stream-prefix",
+        ]);
+        expect(c.user).not.toMatch(/^(root|0)(:|$)/);
+        expect(c.readonlyRootFilesystem).toBe(true);
+        expect(c.mountPoints).toEqual([
+          { sourceVolume: "tmp", containerPath: "/tmp", readOnly: false },
+        ]);
+        expect(c.image).toMatch(/\.repository_url\}:\d+\.\d+\.\d+$/);
+        for (const variable of c.environment)
+          expect(variable.name).not.toMatch(/PASSWORD|SECRET|TOKEN/);
+      }
+    }
+  });
+
+  it("injects the database: host, port and name in plain, user and password from the RDS-managed secret", () => {
+    const c = containerOf(prod, "api");
+    const env = Object.fromEntries(c.environment.map((e) => [e.name, e.value]));
+    expect(env.DATABASE_HOST).toMatch(/terraform_remote_state\..*\.outputs\..*endpoint\}$/);
+    expect(env.DATABASE_PORT).toBe("5432");
+    expect(env.DATABASE_NAME).toBe("app");
+    const secrets = Object.fromEntries(c.secrets.map((s) => [s.name, s.valueFrom]));
+    expect(secrets.DATABASE_USER).toMatch(/master_user_secret0secret_arn\}:username::$/);
+    expect(secrets.DATABASE_PASSWORD).toMatch(/master_user_secret0secret_arn\}:password::$/);
+    expect(containerOf(prod, "web").secrets).toEqual([]);
+  });
+
+  it("the execution role may pull its image, write its logs and read exactly the injected secret", () => {
+    const statements = policyDoc(prod, "api/roles/execution-document");
+    const sids = statements.map((s) => s.sid);
+    expect(sids).toEqual(["Logs", "EcrAuth", "EcrPull", "Secrets", "DecryptSecrets"]);
+    const pull = statements.find((s) => s.sid === "EcrPull");
+    expect(pull?.resources).toEqual([
+      refTo(
+        prod,
+        "aws_ecr_repository",
+        byPath(prod, "aws_ecr_repository", "api/ecr/repository"),
+        "arn",
+      ),
+    ]);
+    expect(statements.find((s) => s.sid === "Secrets")?.resources).toEqual([
+      expect.stringMatching(/master_user_secret0secret_arn\}$/),
+    ]);
+    expect(statements.find((s) => s.sid === "DecryptSecrets")?.condition).toEqual([
+      {
+        test: "StringEquals",
+        variable: "kms:ViaService",
+        values: ["secretsmanager.ap-northeast-1.amazonaws.com"],
+      },
+    ]);
+    expect(policyDoc(prod, "web/roles/execution-document").map((s) => s.sid)).toEqual([
+      "Logs",
+      "EcrAuth",
+      "EcrPull",
+    ]);
+  });
+
+  it("the task role grants nothing unless declared; ECS Exec permissions only where exec is on", () => {
+    expect(policyDoc(prod, "api/roles/task-document")).toEqual([]);
+    expect(policyDoc(dev, "web/roles/task-document")).toEqual([]);
+    expect(policyDoc(dev, "api/roles/task-document").map((s) => s.sid)).toEqual([
+      "EcsExecChannel",
+      "EcsExecLogs",
+      "EcsExecLogGroups",
+    ]);
+    expect(byPath(dev, "aws_ecs_service", "api/service").enable_execute_command).toBe(true);
+    expect(byPath(dev, "aws_ecs_service", "web/service").enable_execute_command).toBe(false);
+  });
+
+  it("runs in private subnets without public IPs, rolls back failed deployments, and leaves the count to autoscaling", () => {
+    for (const service of bodies(prod, "aws_ecs_service")) {
+      expect(service).toMatchObject({
+        network_configuration: { assign_public_ip: false },
+        deployment_circuit_breaker: { enable: true, rollback: true },
+        deployment_minimum_healthy_percent: 100,
+        deployment_maximum_percent: 200,
+        health_check_grace_period_seconds: 60,
+        lifecycle: { ignore_changes: ["desired_count"] },
+      });
+      for (const subnet of (service.network_configuration as { subnets: string[] }).subnets) {
+        expect(subnet).toMatch(/cross-stack-output-aws_subnetnetwork_private-/);
+      }
+    }
+  });
+
+  it("scales on CPU and memory at 70 % (60 s out, 300 s in), and on requests where configured", () => {
+    const policies = bodies(prod, "aws_appautoscaling_policy").map(
+      (p) => p.target_tracking_scaling_policy_configuration as Block,
+    );
+    const metric = (p: Block) =>
+      (p.predefined_metric_specification as Block).predefined_metric_type;
+    expect(policies.map(metric).sort()).toEqual([
+      "ALBRequestCountPerTarget",
+      "ECSServiceAverageCPUUtilization",
+      "ECSServiceAverageCPUUtilization",
+      "ECSServiceAverageMemoryUtilization",
+      "ECSServiceAverageMemoryUtilization",
+    ]);
+    for (const p of policies.filter((x) => metric(x) !== "ALBRequestCountPerTarget")) {
+      expect(p).toMatchObject({ target_value: 70, scale_out_cooldown: 60, scale_in_cooldown: 300 });
+    }
+    const requests = policies.find((p) => metric(p) === "ALBRequestCountPerTarget");
+    expect((requests?.predefined_metric_specification as Block).resource_label).toMatch(
+      /\.arn_suffix\}\/\$\{aws_lb_target_group\..*\.arn_suffix\}$/,
+    );
+    expect(
+      bodies(prod, "aws_appautoscaling_target").map((t) => [t.min_capacity, t.max_capacity]),
+    ).toEqual([
+      [2, 10],
+      [2, 10],
+    ]);
+  });
+});
+
+describe("blue/green (prod web)", () => {
+  const web = byPath(prod, "aws_ecs_service", "web/service");
+  const rule = byPath(prod, "aws_lb_listener_rule", "alb/rule-web-catch-all");
+  const testRule = byPath(prod, "aws_lb_listener_rule", "alb/test-web-catch-all");
+
+  it("uses ECS-native blue/green with an alternate target group, production and test rules and a bake time", () => {
+    expect(web.deployment_configuration).toEqual({
+      strategy: "BLUE_GREEN",
+      bake_time_in_minutes: "10",
+    });
+    const lb = (web.load_balancer as Block[])[0];
+    expect(lb.target_group_arn).toBe(
+      refTo(
+        prod,
+        "aws_lb_target_group",
+        byPath(prod, "aws_lb_target_group", "web-targets/primary"),
+        "arn",
+      ),
+    );
+    expect(lb.advanced_configuration).toEqual({
+      alternate_target_group_arn: refTo(
+        prod,
+        "aws_lb_target_group",
+        byPath(prod, "aws_lb_target_group", "web-targets/alternate"),
+        "arn",
+      ),
+      production_listener_rule: refTo(prod, "aws_lb_listener_rule", rule, "arn"),
+      test_listener_rule: refTo(prod, "aws_lb_listener_rule", testRule, "arn"),
+      role_arn: refTo(
+        prod,
+        "aws_iam_role",
+        byPath(prod, "aws_iam_role", "blue-green-role/role"),
+        "arn",
+      ),
+    });
+    expect(
+      byPath(prod, "aws_iam_role_policy_attachment", "blue-green-role/policy").policy_arn,
+    ).toBe("arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers");
+  });
+
+  it("ignores the weights ECS rewrites, so a deployment never shows up as drift", () => {
+    for (const r of [rule, testRule]) {
+      expect(r.lifecycle).toEqual({ ignore_changes: ["action"] });
+      expect((r.action as Block[])[0]).toMatchObject({
+        type: "forward",
+        forward: { target_group: [{ weight: 100 }, { weight: 0 }] },
+      });
+    }
+    expect(byPath(prod, "aws_lb_listener_rule", "alb/rule-api-e0a0aaab")).not.toHaveProperty(
+      "lifecycle",
+    );
+  });
+
+  it("serves test traffic on 8080, reachable from the VPC only", () => {
+    const listener = bodies(prod, "aws_lb_listener").find((l) => l.port === 8080);
+    expect(listener).toMatchObject({
+      protocol: "HTTPS",
+      default_action: [{ type: "fixed-response" }],
+    });
+    const albSg = refTo(
+      prod,
+      "aws_security_group",
+      byPath(prod, "aws_security_group", "alb/security-group"),
+      "id",
+    );
+    const testIngress = bodies(prod, "aws_vpc_security_group_ingress_rule").filter(
+      (r) => r.from_port === 8080,
+    );
+    expect(testIngress).toEqual([
+      expect.objectContaining({ security_group_id: albSg, cidr_ipv4: "10.20.0.0/16" }),
+    ]);
+  });
+});
+
+/** Rules as `<sg> <direction> <port> <peer>`, our groups named by their Name tag. */
+function reachability(json: TfJson): string[] {
+  const named = new Map(
+    resources(json, "aws_security_group").map(([n, b]) => [
+      `\${aws_security_group.${n}.id}`,
+      (b.tags as Record<string, string>).Name.replace(/^platform-\w+-/, ""),
+    ]),
+  );
+  const peer = (r: Block): string => {
+    const ref = r.referenced_security_group_id as string | undefined;
+    if (ref !== undefined)
+      return (
+        named.get(ref) ??
+        (/cross-stack-output-aws_security_groupdatabase/.test(ref) ? "db" : "endpoints")
+      );
+    return (r.cidr_ipv4 as string | undefined) ?? "s3-prefix-list";
+  };
+  const owner = (r: Block): string => named.get(String(r.security_group_id)) ?? "db";
+  return [
+    ...bodies(json, "aws_vpc_security_group_ingress_rule").map(
+      (r) => `${owner(r)} in ${String(r.from_port)} ${peer(r)}`,
+    ),
+    ...bodies(json, "aws_vpc_security_group_egress_rule").map(
+      (r) => `${owner(r)} out ${String(r.from_port)} ${peer(r)}`,
+    ),
+  ].sort();
+}
+
+describe("security group reachability: internet -> ALB -> service -> database, nothing else", () => {
+  it("prod", () => {
+    expect(reachability(prod)).toEqual(
+      [
+        "alb in 80 0.0.0.0/0",
+        "alb in 443 0.0.0.0/0",
+        "alb in 8080 10.20.0.0/16",
+        "alb out 3000 svc-web",
+        "alb out 3001 svc-api",
+        "svc-web in 3000 alb",
+        "svc-web out 443 endpoints",
+        "svc-web out 443 s3-prefix-list",
+        "svc-api in 3001 alb",
+        "svc-api out 443 endpoints",
+        "svc-api out 443 s3-prefix-list",
+        "svc-api out 5432 db",
+        "db in 5432 svc-api",
+      ].sort(),
+    );
+  });
+
+  it("dev keeps the ALB to the office range", () => {
+    expect(reachability(dev).filter((r) => r.startsWith("alb in"))).toEqual([
+      "alb in 80 203.0.113.0/24",
+    ]);
+  });
+});
