@@ -122,3 +122,41 @@ describe("cdktf.json app command", () => {
     expect(existsSync(join(out, "stacks", "platform-dev-network", "cdk.tf.json"))).toBe(true);
   });
 });
+
+describe("npm run routes (scripts/routes.ts)", () => {
+  it.each<[string, RegExp]>([
+    ["/", /^GET \/ -> web \(listener default\)$/],
+    ["/about", /^GET \/about -> web \(listener default\)$/],
+    ["/api/users", /^GET \/api\/users -> api \(rule \d+: path \/api\/\*\)$/],
+    [
+      "/socket.io/?EIO=4&transport=websocket",
+      /^GET \/socket\.io\/\?EIO=4&transport=websocket -> api \(rule \d+: path \/socket\.io\/\*\)$/,
+    ],
+    ["/apix", /^GET \/apix -> web \(listener default\)$/],
+  ])("explains %s in dev from the synthesized services stack", (path, expected) => {
+    const { code, stdout, stderr } = run(["scripts/routes.ts", "dev", path]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout.trim()).toMatch(expected);
+  });
+
+  it("explains prod, where the catch-all is a blue/green rule", () => {
+    const { code, stdout } = run(["scripts/routes.ts", "prod", "/about"]);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toMatch(/^GET \/about -> web \(rule 50000: path \/\*\)$/);
+  });
+
+  it("fails with usage when arguments are missing", () => {
+    const { code, stderr } = run(["scripts/routes.ts", "dev"]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      /missing <path>\nusage: npm run routes -- <env> <path> \[--host <host>\]/,
+    );
+  });
+
+  it("fails on an unknown environment", () => {
+    const { code, stderr } = run(["scripts/routes.ts", "staging", "/"]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/unknown environment "staging"; known: dev, prod/);
+  });
+});

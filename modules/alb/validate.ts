@@ -1,5 +1,6 @@
 import { cidrProblem } from "../../lib/cidr";
 import { show, type Issue } from "../../lib/validation";
+import { RULES_PER_LOAD_BALANCER } from "./limits";
 import type { RoutingPlan } from "./routing";
 import type { AlbSettings } from "./settings";
 
@@ -81,6 +82,15 @@ export function albIssues(
   }
 
   if (plan !== undefined) {
+    // The quota counts every listener's rules: blue/green adds a test rule per service, and a
+    // blue/green catch-all becomes a rule of its own.
+    const extra = blueGreenServices.length * 2;
+    if (plan.rules.length + extra > RULES_PER_LOAD_BALANCER) {
+      add(
+        [],
+        `needs ${plan.rules.length + extra} listener rules (${plan.rules.length} routed, ${extra} for blue/green); an ALB allows ${RULES_PER_LOAD_BALANCER}`,
+      );
+    }
     for (const service of blueGreenServices) {
       const count = plan.rules.filter((r) => r.service === service).length;
       if (count > 1) {
