@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig, type EnvironmentInput } from "../../config";
-import { ConfigError } from "../../lib/validation";
-import { withEnv } from "../helpers/config";
+import { withEnv, rejection } from "../helpers/config";
 
 type DatabaseInput = NonNullable<EnvironmentInput["database"]>;
 
@@ -14,13 +13,7 @@ function failure(
     if (e.database === undefined) throw new Error("shipped environment without database");
     edit(e.database);
   });
-  try {
-    loadConfig(input);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).message;
-  }
-  throw new Error("expected the configuration to be rejected");
+  return rejection(input);
 }
 
 describe("database validation rules", () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig, type EnvironmentInput } from "../../config";
-import { ConfigError } from "../../lib/validation";
-import { withEnv } from "../helpers/config";
+import type { EnvironmentInput } from "../../config";
+import { withEnv, rejection } from "../helpers/config";
 
 type DcvInput = NonNullable<EnvironmentInput["dcv"]>;
 
@@ -10,13 +9,7 @@ function failure(env: "dev" | "prod", edit: (dcv: DcvInput) => void): string {
     if (e.dcv === undefined) throw new Error("shipped environment without dcv");
     edit(e.dcv);
   });
-  try {
-    loadConfig(input);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).message;
-  }
-  throw new Error("expected the configuration to be rejected");
+  return rejection(input);
 }
 
 const desk = { instanceType: "g4dn.xlarge", amiParameter: "/platform/dcv/agent-ami" };

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig, type EnvironmentInput } from "../../config";
-import { ConfigError } from "../../lib/validation";
-import { withEnv } from "../helpers/config";
+import type { EnvironmentInput } from "../../config";
+import { withEnv, rejection } from "../helpers/config";
 
 type ServicesInput = NonNullable<EnvironmentInput["services"]>;
 type ServiceInput = ServicesInput["services"][string];
@@ -14,13 +13,7 @@ function failure(
     if (e.services === undefined) throw new Error("shipped environment without services");
     edit(e.services, e);
   });
-  try {
-    loadConfig(input);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).message;
-  }
-  throw new Error("expected the configuration to be rejected");
+  return rejection(input);
 }
 
 const api = (s: ServicesInput): ServiceInput => s.services.api;

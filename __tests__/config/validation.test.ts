@@ -1,18 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig, selectEnvironments } from "../../config";
-import { ConfigError } from "../../lib/validation";
-import { shippedInput, withEnv } from "../helpers/config";
-
-/** The message of the ConfigError that loading `input` throws. */
-function failure(input: unknown): string {
-  try {
-    loadConfig(input);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).message;
-  }
-  throw new Error("expected the configuration to be rejected");
-}
+import { shippedInput, withEnv, rejection } from "../helpers/config";
 
 describe("shipped configuration", () => {
   it("validates and fills in defaults", () => {
@@ -213,7 +201,7 @@ describe("validation rules: each names the path, the value and what is allowed",
   ];
 
   it.each(cases)("%s", (_name, input, message) => {
-    expect(failure(input)).toMatch(message);
+    expect(rejection(input)).toMatch(message);
   });
 
   it("reports several problems in one error, one line each", () => {
@@ -221,7 +209,7 @@ describe("validation rules: each names the path, the value and what is allowed",
       e.account = "1";
       e.network.azCount = 9;
     });
-    const message = failure(input);
+    const message = rejection(input);
     expect(message).toMatch(/^Invalid configuration \(2 problems\):/);
     expect(message).toContain("\n  environments.dev.account: ");
     expect(message).toContain("\n  environments.dev.network.azCount: ");

@@ -1,4 +1,6 @@
-import { platformInput, type EnvironmentInput, type PlatformInput } from "../../config";
+import { expect } from "vitest";
+import { loadConfig, platformInput, type EnvironmentInput, type PlatformInput } from "../../config";
+import { ConfigError } from "../../lib/validation";
 
 /** A deep copy of the shipped configuration, so a test can break one value of it. */
 export function shippedInput(): PlatformInput {
@@ -13,4 +15,15 @@ export function withEnv(
   const input = shippedInput();
   edit(input.environments[name]);
   return input;
+}
+
+/** The message of the ConfigError that loading `input` throws; fails the test if it loads. */
+export function rejection(input: unknown): string {
+  try {
+    loadConfig(input);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).message;
+  }
+  throw new Error("expected the configuration to be rejected");
 }

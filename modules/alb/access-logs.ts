@@ -3,11 +3,8 @@ import { DataAwsElbServiceAccount } from "@cdktf/provider-aws/lib/data-aws-elb-s
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { denyInsecureTransport, hardenBucket } from "../../lib/bucket-hardening";
 import type { Names } from "../../lib/names";
 
 export interface AccessLogBucketProps {
@@ -45,24 +42,8 @@ export class AccessLogBucket extends Construct {
       lifecycle: { preventDestroy: props.preventDestroy },
     });
     const bucket = this.bucket.id;
-    new S3BucketVersioningA(this, "versioning", {
-      bucket,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
-      bucket,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-    });
-    const block = new S3BucketPublicAccessBlock(this, "public-access-block", {
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, "ownership", {
-      bucket,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
+    const { publicAccessBlock: block } = hardenBucket(this, bucket, {
+      applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" },
     });
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket,
@@ -90,14 +71,7 @@ export class AccessLogBucket extends Construct {
           resources: [objects],
           principals: [{ type: "AWS", identifiers: [elb.arn] }],
         },
-        {
-          sid: "DenyInsecureTransport",
-          effect: "Deny",
-          actions: ["s3:*"],
-          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-          principals: [{ type: "*", identifiers: ["*"] }],
-          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-        },
+        denyInsecureTransport(this.bucket.arn),
       ],
     });
     new S3BucketPolicy(this, "policy", { bucket, policy: policy.json, dependsOn: [block] });

@@ -3,7 +3,7 @@ import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-pol
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
-import { CA_CERT_IDENTIFIER, type EngineContext } from "./engine-context";
+import { CA_CERT_IDENTIFIER, instanceTelemetry, type EngineContext } from "./engine-context";
 import type { AuroraSettings } from "./settings";
 
 export interface AuroraClusterProps {
@@ -79,14 +79,7 @@ export class AuroraCluster extends Construct {
         dbParameterGroupName: ctx.parameterGroups.instance.name,
         publiclyAccessible: false,
         caCertIdentifier: CA_CERT_IDENTIFIER,
-        autoMinorVersionUpgrade: s.autoMinorVersionUpgrade,
-        monitoringInterval: s.monitoringIntervalSeconds,
-        monitoringRoleArn: ctx.monitoringRoleArn,
-        performanceInsightsEnabled: s.performanceInsights.enabled,
-        performanceInsightsKmsKeyId: s.performanceInsights.enabled ? ctx.kmsKeyArn : undefined,
-        performanceInsightsRetentionPeriod: s.performanceInsights.enabled
-          ? s.performanceInsights.retentionDays
-          : undefined,
+        ...instanceTelemetry(ctx, s),
         copyTagsToSnapshot: true,
         tags: ctx.names.nameTag(["db", String(i + 1)]),
         lifecycle: { preventDestroy: s.preventDestroy },

@@ -1,6 +1,7 @@
 import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import type { Names } from "../../lib/names";
 import type { DatabaseParameterGroups } from "./parameter-groups";
+import type { DatabaseSettings } from "./settings";
 
 /** What the Database construct hands to the engine-specific constructs. */
 export interface EngineContext {
@@ -26,3 +27,16 @@ export interface EngineContext {
 
 /** The CA every instance presents: RSA 2048, valid until 2061. */
 export const CA_CERT_IDENTIFIER = "rds-ca-rsa2048-g1";
+
+/** Minor upgrades, enhanced monitoring and Performance Insights, alike on every instance. */
+export function instanceTelemetry(ctx: EngineContext, s: DatabaseSettings) {
+  const pi = s.performanceInsights;
+  return {
+    autoMinorVersionUpgrade: s.autoMinorVersionUpgrade,
+    monitoringInterval: s.monitoringIntervalSeconds,
+    monitoringRoleArn: ctx.monitoringRoleArn,
+    performanceInsightsEnabled: pi.enabled,
+    performanceInsightsKmsKeyId: pi.enabled ? ctx.kmsKeyArn : undefined,
+    performanceInsightsRetentionPeriod: pi.enabled ? pi.retentionDays : undefined,
+  };
+}

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
-import { CA_CERT_IDENTIFIER, type EngineContext } from "./engine-context";
+import { CA_CERT_IDENTIFIER, instanceTelemetry, type EngineContext } from "./engine-context";
 import type { PostgresSettings } from "./settings";
 
 export interface PostgresInstanceProps {
@@ -50,14 +50,7 @@ export class PostgresInstance extends Construct {
       deletionProtection: s.deletionProtection,
       skipFinalSnapshot: s.skipFinalSnapshot,
       finalSnapshotIdentifier: `${ctx.identifier}-final`,
-      autoMinorVersionUpgrade: s.autoMinorVersionUpgrade,
-      monitoringInterval: s.monitoringIntervalSeconds,
-      monitoringRoleArn: ctx.monitoringRoleArn,
-      performanceInsightsEnabled: s.performanceInsights.enabled,
-      performanceInsightsKmsKeyId: s.performanceInsights.enabled ? ctx.kmsKeyArn : undefined,
-      performanceInsightsRetentionPeriod: s.performanceInsights.enabled
-        ? s.performanceInsights.retentionDays
-        : undefined,
+      ...instanceTelemetry(ctx, s),
       tags: ctx.names.nameTag("db"),
       dependsOn: [...ctx.logGroups],
       lifecycle: { preventDestroy: s.preventDestroy },

@@ -1,9 +1,10 @@
 import { Construct } from "constructs";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { serviceRole } from "../../lib/iam";
 import type { Names } from "../../lib/names";
 
 export interface InstanceRoleProps {
@@ -31,19 +32,10 @@ export class InstanceRole extends Construct {
   constructor(scope: Construct, id: string, props: InstanceRoleProps) {
     super(scope, id);
     const { names } = props;
-    const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [
-        {
-          effect: "Allow",
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }],
-        },
-      ],
-    });
-    this.role = new IamRole(this, "role", {
-      name: names.physical(props.purpose, { maxLength: 64 }),
-      assumeRolePolicy: trust.json,
-      tags: names.nameTag(props.purpose),
+    this.role = serviceRole(this, "role", {
+      names,
+      purpose: props.purpose,
+      servicePrincipal: "ec2.amazonaws.com",
     });
     new IamRolePolicyAttachment(this, "ssm", {
       role: this.role.name,

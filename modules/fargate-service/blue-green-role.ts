@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { serviceRole } from "../../lib/iam";
 import type { Names } from "../../lib/names";
 
 export interface BlueGreenRoleProps {
@@ -19,22 +19,11 @@ export class BlueGreenRole extends Construct {
 
   constructor(scope: Construct, id: string, props: BlueGreenRoleProps) {
     super(scope, id);
-    const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [
-        {
-          effect: "Allow",
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: ["ecs.amazonaws.com"] }],
-          condition: [
-            { test: "StringEquals", variable: "aws:SourceAccount", values: [props.account] },
-          ],
-        },
-      ],
-    });
-    this.role = new IamRole(this, "role", {
-      name: props.names.physical("ecs-blue-green", { maxLength: 64 }),
-      assumeRolePolicy: trust.json,
-      tags: props.names.nameTag("ecs-blue-green"),
+    this.role = serviceRole(this, "role", {
+      names: props.names,
+      purpose: "ecs-blue-green",
+      servicePrincipal: "ecs.amazonaws.com",
+      sourceAccount: props.account,
     });
     new IamRolePolicyAttachment(this, "policy", {
       role: this.role.name,

@@ -2,8 +2,9 @@ import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { serviceRole } from "../../lib/iam";
 import type { Names } from "../../lib/names";
 import type { LogRetentionDays } from "../../lib/log-retention";
 
@@ -60,30 +61,18 @@ export class VpcFlowLogs extends Construct {
       tags: names.nameTag("vpc-flow-logs"),
     });
 
-    // Confused-deputy guard: only this account's flow logs service may assume the role.
-    const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [
+    this.role = serviceRole(this, "role", {
+      names,
+      purpose: "vpc-flow-logs",
+      servicePrincipal: "vpc-flow-logs.amazonaws.com",
+      sourceAccount: props.account,
+      conditions: [
         {
-          effect: "Allow",
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }],
-          condition: [
-            { test: "StringEquals", variable: "aws:SourceAccount", values: [props.account] },
-            {
-              test: "ArnLike",
-              variable: "aws:SourceArn",
-              values: [
-                `arn:${props.partition}:ec2:${props.region}:${props.account}:vpc-flow-log/*`,
-              ],
-            },
-          ],
+          test: "ArnLike",
+          variable: "aws:SourceArn",
+          values: [`arn:${props.partition}:ec2:${props.region}:${props.account}:vpc-flow-log/*`],
         },
       ],
-    });
-    this.role = new IamRole(this, "role", {
-      name: names.physical("vpc-flow-logs", { maxLength: 64 }),
-      assumeRolePolicy: trust.json,
-      tags: names.nameTag("vpc-flow-logs"),
     });
     const write = new DataAwsIamPolicyDocument(this, "write", {
       statement: [

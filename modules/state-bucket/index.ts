@@ -4,12 +4,9 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { s3BucketNameProblem } from "../../lib/aws-names";
+import { denyInsecureTransport, hardenBucket } from "../../lib/bucket-hardening";
 import type { Names } from "../../lib/names";
 import { assertNoIssues, show } from "../../lib/validation";
 
@@ -82,32 +79,12 @@ export class StateBucket extends Construct {
     });
     const bucket = this.bucket.id;
 
-    new S3BucketVersioningA(this, "versioning", {
-      bucket,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
-      bucket,
-      rule: [
-        {
-          applyServerSideEncryptionByDefault: {
-            sseAlgorithm: "aws:kms",
-            kmsMasterKeyId: this.kmsKey.arn,
-          },
-          bucketKeyEnabled: true,
-        },
-      ],
-    });
-    const publicAccessBlock = new S3BucketPublicAccessBlock(this, "public-access-block", {
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, "ownership", {
-      bucket,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
+    const { publicAccessBlock } = hardenBucket(this, bucket, {
+      applyServerSideEncryptionByDefault: {
+        sseAlgorithm: "aws:kms",
+        kmsMasterKeyId: this.kmsKey.arn,
+      },
+      bucketKeyEnabled: true,
     });
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket,
@@ -125,14 +102,7 @@ export class StateBucket extends Construct {
     const objects = [this.bucket.arn, `${this.bucket.arn}/*`];
     const policy = new DataAwsIamPolicyDocument(this, "policy-document", {
       statement: [
-        {
-          sid: "DenyInsecureTransport",
-          effect: "Deny",
-          actions: ["s3:*"],
-          resources: objects,
-          principals: [{ type: "*", identifiers: ["*"] }],
-          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-        },
+        denyInsecureTransport(this.bucket.arn),
         {
           sid: "DenyOutdatedTls",
           effect: "Deny",
