@@ -102,4 +102,11 @@ export const dev: EnvironmentInput = {
       { service: "web", paths: ["/*"] },
     ],
   },
+  policyExceptions: [
+    {
+      rule: "ALB-HTTP-REDIRECT",
+      resource: "platform-dev-services/alb/http",
+      reason: "dev has no domain yet; the ALB admits only the office range (203.0.113.0/24)",
+    },
+  ],
 };

@@ -11,6 +11,7 @@ import { ServicesSchema } from "./services-schema";
 import { servicesIssues } from "./services-rules";
 import { planSubnets } from "../modules/network/subnet-plan";
 import { dcvIssues } from "../modules/dcv/validate";
+import { POLICY_RULES } from "../lib/policy/rules";
 import { show, type Issue } from "../lib/validation";
 
 /*
@@ -232,6 +233,20 @@ export const EnvironmentSchema = z.strictObject({
    * @default none (no services stack)
    */
   services: ServicesSchema.optional(),
+  /**
+   * Deliberate exceptions to the synth-time policy checks, one rule and one resource each,
+   * with the reason (listed in every synth summary).
+   * @default []
+   */
+  policyExceptions: z
+    .array(
+      z.strictObject({
+        rule: z.string(),
+        resource: z.string().min(1),
+        reason: z.string().min(10, "say why the exception is acceptable"),
+      }),
+    )
+    .default([]),
 });
 
 export const PlatformSchema = z.strictObject({
@@ -271,6 +286,14 @@ export function semanticIssues(config: z.output<typeof PlatformSchema>): Issue[]
         issues.push(...dcv.map((i) => ({ ...i, path: ["environments", key, "dcv", ...i.path] })));
       }
     }
+    env.policyExceptions.forEach((e, i) => {
+      if (!POLICY_RULES.some((r) => r.id === e.rule)) {
+        issues.push({
+          path: ["environments", key, "policyExceptions", i, "rule"],
+          message: `${show(e.rule)} is not a policy rule; rules: ${POLICY_RULES.map((r) => r.id).join(", ")}`,
+        });
+      }
+    });
     const services = servicesIssues(env, `${config.project}-${key}`);
     issues.push(
       ...services.map((i) => ({ ...i, path: ["environments", key, "services", ...i.path] })),

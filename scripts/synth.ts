@@ -1,5 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { loadConfig } from "../config";
+import { checkPolicies, type StackJson } from "../lib/policy";
 import { createApp } from "../main";
 
 /*
@@ -49,6 +51,26 @@ export function summarize(outdir: string): StackSummary[] {
     });
 }
 
+/** The policy violations the configuration excepts, as `<rule> <resource>: <reason>` lines. */
+export function policyExceptions(outdir: string): string[] {
+  const config = loadConfig();
+  const stacksDir = join(outdir, "stacks");
+  return readdirSync(stacksDir)
+    .sort()
+    .flatMap((stack) => {
+      const env = Object.values(config.environments).find((e) =>
+        stack.startsWith(`${config.project}-${e.name}-`),
+      );
+      if (env === undefined) return [];
+      const json = JSON.parse(
+        readFileSync(join(stacksDir, stack, "cdk.tf.json"), "utf8"),
+      ) as StackJson;
+      return checkPolicies(json, env.production, env.policyExceptions).excepted.map(
+        (x) => `${x.rule} ${x.resource.path}: ${x.reason}`,
+      );
+    });
+}
+
 function main(): void {
   const started = process.hrtime.bigint();
   const outdir = resolve(argValue("--out") ?? "cdktf.out");
@@ -61,7 +83,14 @@ function main(): void {
     renameSync(scratch, outdir);
   } catch (error) {
     rmSync(scratch, { recursive: true, force: true });
-    console.error(error instanceof Error ? error.message : String(error));
+    const message = error instanceof Error ? error.message : String(error);
+    // cdktf suggests skipping validation; the fix is the resource or a documented exception.
+    console.error(
+      message.replace(
+        /\n*If you wish to ignore these validations.*$/s,
+        "\n\nFix the resource, or add { rule, resource, reason } to environments.<env>.policyExceptions.",
+      ),
+    );
     process.exitCode = 1;
     return;
   }
@@ -72,6 +101,11 @@ function main(): void {
     console.log(
       `${r.stack.padEnd(width)}  ${String(r.resources).padStart(9)}  ${String(r.dataSources).padStart(4)}  ${String(r.outputs).padStart(7)}  ${r.backend}`,
     );
+  }
+  const exceptions = policyExceptions(outdir);
+  if (exceptions.length > 0) {
+    console.log("policy exceptions (config policyExceptions):");
+    for (const line of exceptions) console.log(`  ${line}`);
   }
   const total = rows.reduce((n, r) => n + r.resources, 0);
   const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);

@@ -4,6 +4,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { EnvironmentConfig } from "../config/schema";
 import { requiredVersionFor } from "../config/toolchain";
 import { Names } from "../lib/names";
+import { checkPolicies, formatViolation, type StackJson } from "../lib/policy";
 import { configureBackend } from "./backend";
 
 export interface PlatformStackProps {
@@ -46,6 +47,29 @@ export class PlatformStack extends TerraformStack {
     });
     configureBackend(this, names, props.environment, layer, props.state ?? "remote");
     this.addOverride("terraform.required_version", requiredVersionFor(props.terraformVersion));
+    this.node.addValidation({ validate: () => this.policyErrors() });
+  }
+
+  /**
+   * The security and data-safety rules (lib/policy), run on the stack exactly as it will be
+   * written. Any violation without an exception, or an exception that no longer matches
+   * anything, fails the synth before this stack's JSON is written.
+   */
+  private policyErrors(): string[] {
+    const json: unknown = this.toTerraform();
+    const exceptions = this.environment.policyExceptions.filter((e) =>
+      e.resource.startsWith(`${this.node.id}/`),
+    );
+    const result = checkPolicies(json as StackJson, this.environment.production, exceptions);
+    const stale = exceptions.filter(
+      (e) => !result.excepted.some((x) => x.rule === e.rule && x.resource.path === e.resource),
+    );
+    return [
+      ...result.violations.map((v) => `POLICY ${formatViolation(v)}`),
+      ...stale.map(
+        (e) => `POLICY exception ${e.rule} for ${e.resource} matches no violation; remove it`,
+      ),
+    ];
   }
 
   /** Path prefix for validation errors about this environment's config. */
