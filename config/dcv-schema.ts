@@ -31,7 +31,7 @@ export const DcvSchema = z.strictObject({
   listenPort: z.number().int().default(8443),
   healthPort: z.number().int().default(8081),
   proxyProtocol: z.boolean().default(true),
-  affinity: z.enum(["ip_hash", "none"]).default("ip_hash"),
+  affinity: z.enum(["client-ip", "none"]).default("client-ip"),
   readTimeoutSeconds: z.number().int().default(3600),
   sendTimeoutSeconds: z.number().int().default(3600),
   verifyAgentTls: z.boolean().default(false),

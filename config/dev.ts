@@ -56,7 +56,7 @@ export const dev: EnvironmentInput = {
       { path: "/agent1/", agent: "agent1" },
       { path: "/agent2/", agent: "agent2" },
     ],
-    affinity: "ip_hash",
+    affinity: "client-ip",
     endpointService: { allowedPrincipals: [], acceptanceRequired: true },
     // An endpoint in dev's own VPC, for the VPN clients that use it.
     consumer: { vpcId: "self", clientCidrs: ["10.10.0.0/16"] },

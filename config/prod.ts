@@ -68,7 +68,7 @@ export const prod: EnvironmentInput = {
         weight: 1,
       },
     ],
-    affinity: "ip_hash",
+    affinity: "client-ip",
     readTimeoutSeconds: 14400,
     sendTimeoutSeconds: 14400,
     gateway: {

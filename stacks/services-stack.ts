@@ -72,7 +72,6 @@ export class ServicesStack extends PlatformStack {
       ? new BlueGreenRole(this, "blue-green-role", {
           names: this.names,
           partition: partitionOf(env.region),
-          account: env.account,
         })
       : undefined;
     const s3 = new DataAwsPrefixList(this, "s3-prefix-list", {

@@ -74,10 +74,10 @@ describe("dcv validation rules (config paths)", () => {
       /environments\.dev\.dcv\.agents\[0\]\.port: 70000 is not a TCP port; use an integer from 1 to 65535/,
     ],
     [
-      "ip_hash together with a backup agent",
+      "client-ip affinity together with a backup agent",
       "dev",
       (d) => (d.agents[1] = { ...d.agents[1], backup: true }),
-      /environments\.dev\.dcv\.agents\[1\]\.backup: is true but affinity is "ip_hash", and nginx rejects backup servers in an ip_hash upstream/,
+      /environments\.dev\.dcv\.agents\[1\]\.backup: is true but affinity is "client-ip", and nginx rejects backup servers in a hash upstream/,
     ],
     [
       "instance type that is not one",

@@ -48,9 +48,11 @@ describe("rendered nginx.conf", () => {
     expect(text.endsWith("}\n")).toBe(true);
   });
 
-  it("defaults: TLS on 0.0.0.0:8443 with PROXY protocol, health on 8081 without, ip_hash", () => {
+  it("defaults: TLS on 0.0.0.0:8443 with PROXY protocol, health on 8081 with it too, client-ip affinity", () => {
     expect(text).toContain("listen 0.0.0.0:8443 ssl proxy_protocol default_server;");
-    expect(block(text, "upstream dcv-pool")).toMatch(/ip_hash;[\s\S]*server[\s\S]*keepalive 16;/);
+    expect(block(text, "upstream dcv-pool")).toMatch(
+      /hash \$remote_addr consistent;[\s\S]*server[\s\S]*keepalive 16;/,
+    );
     expect(text).toContain("proxy_read_timeout 3600s;");
     expect(text).toContain("proxy_send_timeout 3600s;");
     expect(text).toContain("proxy_ssl_verify off;");
@@ -71,7 +73,7 @@ describe("rendered nginx.conf", () => {
       }),
     );
     const pool = block(t, "upstream dcv-pool");
-    expect(pool).not.toContain("ip_hash");
+    expect(pool).not.toContain("hash");
     expect(lines(pool)).toContain(
       "server 10.150.248.180:8443 weight=3 max_fails=0 fail_timeout=10s;  # agent1",
     );
@@ -80,7 +82,7 @@ describe("rendered nginx.conf", () => {
     );
   });
 
-  it("drains an agent with nginx's down flag, keeping ip_hash and its own path route", () => {
+  it("drains an agent with nginx's down flag, keeping client-ip affinity and its own path route", () => {
     const t = renderNginxConfig(
       config({
         agents: [{ ...AGENT1, drain: true }, AGENT2],
@@ -88,7 +90,7 @@ describe("rendered nginx.conf", () => {
       }),
     );
     const pool = block(t, "upstream dcv-pool");
-    expect(pool).toContain("ip_hash;");
+    expect(pool).toContain("hash $remote_addr consistent;");
     expect(lines(pool)).toContain(
       "server 10.150.248.180:8443 weight=1 max_fails=3 fail_timeout=30s down;  # agent1",
     );
@@ -182,10 +184,17 @@ describe("rendered nginx.conf", () => {
   it("serves /health on its own plain-HTTP server that never proxies", () => {
     const t = renderNginxConfig(config({ healthPort: 9000, listenAddress: "10.0.1.5" }));
     const health = t.slice(t.lastIndexOf("server {"));
-    expect(lines(health)).toContain("listen 10.0.1.5:9000 default_server;");
+    // NLB health checks carry the PROXY header once PPv2 is on.
+    expect(lines(health)).toContain("listen 10.0.1.5:9000 proxy_protocol default_server;");
     expect(health).toContain("location = /health {");
     expect(health).toContain('return 200 "ok\\n";');
-    expect(health).not.toMatch(/proxy_pass|proxy_protocol|ssl/);
+    expect(health).not.toMatch(/proxy_pass|ssl|real_ip/);
+    const plain = renderNginxConfig(
+      config({ healthPort: 9000, listenAddress: "10.0.1.5", proxyProtocol: false }),
+    );
+    expect(lines(plain.slice(plain.lastIndexOf("server {")))).toContain(
+      "listen 10.0.1.5:9000 default_server;",
+    );
   });
 
   it("writes a JSON access log with the real client and upstream timings", () => {
@@ -339,9 +348,9 @@ describe("validation rules: each names the path, the value and what is allowed",
       /agents\[1\]\.failTimeoutSeconds: 0 is not allowed; use a whole number of seconds, 1 or more/,
     ],
     [
-      "backup agent with ip_hash",
+      "backup agent with client-ip affinity",
       config({ agents: [a1, { ...a2, backup: true }] }),
-      /agents\[1\]\.backup: is true but affinity is "ip_hash", and nginx rejects backup servers in an ip_hash upstream; set affinity "none"/,
+      /agents\[1\]\.backup: is true but affinity is "client-ip", and nginx rejects backup servers in a hash upstream; set affinity "none"/,
     ],
     [
       "path route to an unknown agent",
@@ -436,7 +445,7 @@ describe("validation rules: each names the path, the value and what is allowed",
     [
       "unknown affinity",
       config({ affinity: "sticky" as "none" }),
-      /affinity: "sticky" is not an affinity mode; allowed: "ip_hash", "none"/,
+      /affinity: "sticky" is not an affinity mode; allowed: "client-ip", "none"/,
     ],
     [
       "user that is not a user name",

@@ -12,6 +12,7 @@ import {
   closed,
   echo,
   httpGet,
+  httpGetAs,
   httpsGet,
   httpsGetAs,
   openWebSocket,
@@ -125,7 +126,7 @@ describe.skipIf(!installed && !inCi)("DCV gateway config on a real nginx", () =>
       expect(routed.testOutput).toMatch(/test is successful/);
       const hashed = await launch({
         agents: [target(agent1), target(agent2)],
-        affinity: "ip_hash",
+        affinity: "client-ip",
         trustedProxyCidrs: ["127.0.0.1/32"],
       });
       expect(hashed.testOutput).toMatch(/test is successful/);
@@ -134,17 +135,26 @@ describe.skipIf(!installed && !inCi)("DCV gateway config on a real nginx", () =>
   );
 
   it(
-    "sends no new requests to a drained agent, and nginx -t accepts down with ip_hash",
+    "sends no new requests to a drained agent, and nginx -t accepts down with client-ip affinity",
     async () => {
       const gateway = await launch({
         agents: [target(agent1, { drain: true }), target(agent2)],
-        affinity: "ip_hash",
+        affinity: "client-ip",
         proxyProtocol: false,
         pathRoutes: [{ path: "/agent1/", agent: "agent1" }],
       });
       expect(gateway.testOutput).toMatch(/test is successful/);
       expect(new Set(await answers(gateway, "/", 6))).toEqual(new Set(["agent2"]));
       expect(agentReply(await httpsGet(gateway.listenPort, "/agent1/x")).agent).toBe("agent1");
+    },
+    TEST_MS,
+  );
+
+  it(
+    "answers plain health checks when PROXY protocol is off",
+    async () => {
+      const gateway = await launch({ agents: [target(agent1)], proxyProtocol: false });
+      expect(await httpGet(gateway.healthPort, "/health")).toEqual({ status: 200, body: "ok\n" });
     },
     TEST_MS,
   );
@@ -202,11 +212,11 @@ describe.skipIf(!installed && !inCi)("DCV gateway config on a real nginx", () =>
   );
 
   it(
-    "fails over to the other agent when the agent a client is pinned to stops (ip_hash)",
+    "fails over to the other agent when the agent a client is pinned to stops (client-ip affinity)",
     async () => {
       const gateway = await launch({
         agents: [target(agent1), target(agent2)],
-        affinity: "ip_hash",
+        affinity: "client-ip",
         proxyProtocol: false,
       });
       const pinned = await answers(gateway, "/", 4);
@@ -293,9 +303,14 @@ describe.skipIf(!installed && !inCi)("DCV gateway config on a real nginx", () =>
         trustedProxyCidrs: ["127.0.0.1/32"],
       });
       await Promise.all([agent1.stop(), agent2.stop(), agent3.stop()]);
-      // Plain HTTP without a PROXY header, exactly as NLB health checks arrive.
-      expect(await httpGet(gateway.healthPort, "/health")).toEqual({ status: 200, body: "ok\n" });
-      expect((await httpGet(gateway.healthPort, "/anything-else")).status).toBe(404);
+      // Plain HTTP behind a PROXY v2 header, exactly as NLB health checks arrive with PPv2 on.
+      expect(await httpGetAs("10.0.0.9", gateway.healthPort, "/health")).toEqual({
+        status: 200,
+        body: "ok\n",
+      });
+      expect((await httpGetAs("10.0.0.9", gateway.healthPort, "/anything-else")).status).toBe(404);
+      // Without the header nginx drops the connection: the health port speaks what the NLB speaks.
+      await expect(httpGet(gateway.healthPort, "/health")).rejects.toThrow();
       expect((await httpsGetAs("203.0.113.7", gateway.listenPort, "/")).status).toBe(502);
     },
     TEST_MS,
@@ -359,15 +374,14 @@ describe.skipIf(!installed && !inCi)("DCV gateway config on a real nginx", () =>
   );
 
   it(
-    "keeps each real client on one agent with ip_hash over PROXY v2",
+    "keeps each real client on one agent with client-ip affinity over PROXY v2",
     async () => {
       const gateway = await launch({
         agents: [target(agent1), target(agent2)],
-        affinity: "ip_hash",
+        affinity: "client-ip",
         proxyProtocol: true,
         trustedProxyCidrs: ["127.0.0.1/32"],
       });
-      // ip_hash keys on the first three octets, so the clients sit in different /24s.
       const clients = ["203.0.113.7", "198.51.100.23", "192.0.2.45", "100.64.1.9", "172.16.5.4"];
       const chosen = new Map<string, string>();
       for (const client of clients) {

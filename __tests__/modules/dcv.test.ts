@@ -27,7 +27,7 @@ const settings: DcvSettings = {
   listenPort: 8443,
   healthPort: 8081,
   proxyProtocol: true,
-  affinity: "ip_hash",
+  affinity: "client-ip",
   readTimeoutSeconds: 3600,
   sendTimeoutSeconds: 3600,
   verifyAgentTls: false,
@@ -301,8 +301,12 @@ describe("DcvGateway: gateway fleet", () => {
     });
     expect(asg.instance_refresh).toMatchObject({
       strategy: "Rolling",
-      preferences: { min_healthy_percentage: 50, auto_rollback: true },
+      preferences: { min_healthy_percentage: 50 },
     });
+    // EC2 cannot roll back to a template whose AMI is an SSM alias.
+    expect((asg.instance_refresh as { preferences: object }).preferences).not.toHaveProperty(
+      "auto_rollback",
+    );
     expect(lt.update_default_version).toBe(true);
     const changed = synth({ readTimeoutSeconds: 7200 });
     expect(only(changed, "aws_launch_template").user_data).not.toBe(lt.user_data);
@@ -331,8 +335,7 @@ describe("DcvGateway: user data", () => {
     expect(conf).toMatchObject({ defer: true, content: expected });
     expect(doc.runcmd).toEqual([
       ["/usr/local/sbin/dcv-gateway-tls"],
-      ["nginx", "-t"],
-      ["systemctl", "enable", "--now", "nginx"],
+      ["sh", "-c", "nginx -t && systemctl enable --now nginx"],
     ]);
   });
 

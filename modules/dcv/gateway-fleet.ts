@@ -96,7 +96,8 @@ export class GatewayFleet extends Construct {
       },
       instanceRefresh: {
         strategy: "Rolling",
-        preferences: { minHealthyPercentage: 50, instanceWarmup: "120", autoRollback: true },
+        // No auto_rollback: EC2 cannot roll back to a template whose AMI is an SSM alias.
+        preferences: { minHealthyPercentage: 50, instanceWarmup: "120" },
       },
       enabledMetrics: [
         "GroupInServiceInstances",

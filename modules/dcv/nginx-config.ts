@@ -15,7 +15,7 @@ export interface DcvAgentTarget {
   /** Only used when every non-backup agent is down. @default false */
   readonly backup?: boolean;
   /**
-   * Takes no new sessions from the pool (nginx `down`): with ip_hash the other clients keep
+   * Takes no new sessions from the pool (nginx `down`): with client-ip affinity the other clients keep
    * their agent. Its own path route still reaches it, for users finishing their work.
    * @default false
    */
@@ -71,8 +71,13 @@ export interface NginxGatewayConfig {
    * @default []
    */
   readonly trustedProxyCidrs?: readonly string[];
-  /** Session affinity: ip_hash on the real client address, or none (round robin by weight). @default "ip_hash" */
-  readonly affinity?: "ip_hash" | "none";
+  /**
+   * Session affinity: a consistent hash of the full real client address (`hash $remote_addr
+   * consistent`; nginx's ip_hash would use only the first three octets), or none (round
+   * robin by weight).
+   * @default "client-ip"
+   */
+  readonly affinity?: "client-ip" | "none";
   /** Path routes: requests under /<prefix>/ go only to that agent, prefix kept. @default [] */
   readonly pathRoutes?: readonly DcvPathRoute[];
   /** Seconds an idle proxied connection (WebSocket) may stay open; DCV sessions last hours. @default 3600 */
@@ -106,7 +111,7 @@ export const NGINX_GATEWAY_DEFAULTS = {
   healthPort: 8081,
   listenAddress: "0.0.0.0",
   proxyProtocol: true,
-  affinity: "ip_hash",
+  affinity: "client-ip",
   readTimeoutSeconds: 3600,
   sendTimeoutSeconds: 3600,
   verifyAgentTls: false,

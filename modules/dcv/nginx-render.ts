@@ -67,7 +67,8 @@ function httpBlock(c: ResolvedGatewayConfig): Line[] {
       // Shared peer state: a failed agent is seen as down by every worker, not just one.
       `zone ${POOL_UPSTREAM} 64k;`,
       // nginx requires the balancing method before keepalive.
-      ...(c.affinity === "ip_hash" ? ["ip_hash;"] : []),
+      // Not ip_hash: it keys on the first three octets, so a whole VPN /24 would share one desk.
+      ...(c.affinity === "client-ip" ? ["hash $remote_addr consistent;"] : []),
       ...pool,
       `keepalive ${c.keepaliveConnections};`,
     ],
@@ -172,8 +173,9 @@ function tlsServer(c: ResolvedGatewayConfig): Line[] {
 
 function healthServer(c: ResolvedGatewayConfig): Line[] {
   return [
-    // No proxy_protocol here: NLB health checks connect without a PROXY header.
-    `listen ${c.listenAddress}:${c.healthPort} default_server;`,
+    // Once PPv2 is on, the NLB sends the PROXY header on health-check connections too (AWS
+    // docs; a plain listener then answers 400 and every gateway looks unhealthy).
+    `listen ${c.listenAddress}:${c.healthPort}${c.proxyProtocol ? " proxy_protocol" : ""} default_server;`,
     "location = /health {",
     [
       // Polled every few seconds per AZ; logging it would drown the real traffic.

@@ -5,7 +5,7 @@ import type { ResolvedAgent, ResolvedGatewayConfig } from "./nginx-config";
 
 export const AGENT_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 export const ROUTE_PATH = /^\/[a-z0-9][a-z0-9-]*\/$/;
-export const AFFINITIES = ["ip_hash", "none"] as const;
+export const AFFINITIES = ["client-ip", "none"] as const;
 const MAX_TIMEOUT_SECONDS = 604_800;
 const MAX_KEEPALIVE = 1024;
 
@@ -67,10 +67,10 @@ function agentIssues(c: ResolvedGatewayConfig): Issue[] {
       });
     }
     issues.push(...failureIssues(a, i));
-    if (a.backup && c.affinity === "ip_hash") {
+    if (a.backup && c.affinity === "client-ip") {
       issues.push({
         path: at("backup"),
-        message: `is true but affinity is "ip_hash", and nginx rejects backup servers in an ip_hash upstream; set affinity "none" (round robin by weight) to keep a backup agent, or drop backup`,
+        message: `is true but affinity is "client-ip", and nginx rejects backup servers in a hash upstream; set affinity "none" (round robin by weight) to keep a backup agent, or drop backup`,
       });
     }
   });

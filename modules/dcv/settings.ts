@@ -123,8 +123,8 @@ export interface DcvSettings {
   readonly healthPort: number;
   /** NLB sends PROXY protocol v2 so the gateway sees real client addresses. @default true */
   readonly proxyProtocol: boolean;
-  /** Session affinity on the real client address, or none. @default "ip_hash" */
-  readonly affinity: "ip_hash" | "none";
+  /** Session affinity on the real client address, or none. @default "client-ip" */
+  readonly affinity: "client-ip" | "none";
   /** Idle seconds before a session connection is closed. @default 3600 */
   readonly readTimeoutSeconds: number;
   /** @default 3600 */

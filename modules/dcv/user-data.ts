@@ -71,7 +71,8 @@ export function gatewayCloudConfig(p: GatewayUserDataProps): string {
         content: tlsScript(p),
       },
     ],
-    runcmd: [[TLS_SCRIPT_PATH], ["nginx", "-t"], ["systemctl", "enable", "--now", "nginx"]],
+    // One shell line: a configuration nginx rejects must never be started.
+    runcmd: [[TLS_SCRIPT_PATH], ["sh", "-c", "nginx -t && systemctl enable --now nginx"]],
   };
   return `#cloud-config\n${JSON.stringify(doc, null, 2)}\n`;
 }

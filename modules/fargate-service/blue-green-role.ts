@@ -9,8 +9,6 @@ export interface BlueGreenRoleProps {
   readonly names: Names;
   /** ARN partition. */
   readonly partition: string;
-  /** Account whose ECS may assume the role. */
-  readonly account: string;
 }
 
 /** The role ECS assumes to move listener-rule weights during a blue/green deployment. */
@@ -22,8 +20,8 @@ export class BlueGreenRole extends Construct {
     this.role = serviceRole(this, "role", {
       names: props.names,
       purpose: "ecs-blue-green",
+      // AWS documents this trust without conditions; ECS may not send aws:SourceAccount here.
       servicePrincipal: "ecs.amazonaws.com",
-      sourceAccount: props.account,
     });
     new IamRolePolicyAttachment(this, "policy", {
       role: this.role.name,

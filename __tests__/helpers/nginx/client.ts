@@ -38,8 +38,22 @@ export function httpGet(port: number, path: string): Promise<HttpResult> {
   return send(httpRequest({ host: LOOPBACK, port, path, agent: false }));
 }
 
-export async function healthCheck(port: number): Promise<void> {
-  const result = await httpGet(port, "/health");
+/** Plain-HTTP GET on a raw connection that first sends a PROXY v2 header, as NLB health checks do. */
+export function httpGetAs(clientAddress: string, port: number, path: string): Promise<HttpResult> {
+  const raw = netConnect({ host: LOOPBACK, port });
+  raw.write(proxyV2Header({ address: clientAddress, port: 40_000 }, { address: LOOPBACK, port }));
+  return send(
+    httpRequest({ createConnection: () => raw, path, headers: { host: "localhost" } }),
+  ).finally(() => {
+    raw.destroy();
+  });
+}
+
+/** The NLB's health check: with PROXY protocol on, it carries the header too. */
+export async function healthCheck(port: number, proxyProtocol: boolean): Promise<void> {
+  const result = proxyProtocol
+    ? await httpGetAs("10.0.0.9", port, "/health")
+    : await httpGet(port, "/health");
   if (result.status !== 200) throw new Error(`/health answered ${result.status}`);
 }
 

@@ -118,7 +118,11 @@ export async function startGateway(
     // Only startup failures matter; the exit that stop() causes later is expected.
     died.catch(() => undefined);
     await Promise.race([
-      eventually(() => healthCheck(healthPort), 5_000, "nginx /health to answer"),
+      eventually(
+        () => healthCheck(healthPort, config.proxyProtocol ?? true),
+        5_000,
+        "nginx /health to answer",
+      ),
       died,
     ]);
   } catch (error) {

@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { LOG_RETENTION_DAYS, isLogRetentionDays } from "../lib/log-retention";
+import type { OperationsSettings } from "../modules/observability/settings";
+
+/** Shape and defaults of `environments.<env>.operations` (documented on OperationsSettings). */
+const email = z.email("must be an e-mail address");
+
+export const OperationsSchema = z.strictObject({
+  alarmEmails: z
+    .strictObject({ critical: z.array(email).default([]), warning: z.array(email).default([]) })
+    .default({ critical: [], warning: [] }),
+  thresholds: z
+    .strictObject({
+      alb5xxPercent: z.number().positive().max(100).default(5),
+      albTargetResponseSeconds: z.number().positive().default(2),
+      ecsCpuPercent: z.number().positive().max(100).default(90),
+      ecsMemoryPercent: z.number().positive().max(100).default(90),
+      dbCpuPercent: z.number().positive().max(100).default(80),
+      dbFreeableMemoryMiB: z.number().positive().default(256),
+      dbConnections: z.number().int().positive().default(400),
+      dbFreeStorageGiB: z.number().positive().default(5),
+    })
+    .prefault({}),
+  waf: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      rateLimit: z.number().int().min(10).max(2_000_000_000).default(2000),
+    })
+    .prefault({}),
+  logBucket: z
+    .strictObject({
+      glacierAfterDays: z.number().int().min(1).default(90),
+      expireAfterDays: z.number().int().min(2).default(365),
+    })
+    .prefault({}),
+  logRetentionDays: z
+    .number()
+    .refine(
+      isLogRetentionDays,
+      `must be one of the values CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
+    )
+    .default(30),
+});
+
+type Output = z.output<typeof OperationsSchema>;
+// The WAF default depends on the environment (on in production), so it is resolved later.
+type Assignable<A, B> = [A] extends [B] ? true : false;
+export const operationsSchemaMatchesSettings: Assignable<
+  Omit<Output, "waf"> & { waf: { enabled: boolean; rateLimit: number } },
+  OperationsSettings
+> = true;

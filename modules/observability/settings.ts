@@ -1,0 +1,47 @@
+import type { LogRetentionDays } from "../../lib/log-retention";
+
+/** Alarm thresholds; config/operations-schema.ts produces this shape with the defaults below. */
+export interface AlarmThresholds {
+  /** ALB 5xx responses (ELB + targets) as % of requests, over 5 minutes. @default 5 */
+  readonly alb5xxPercent: number;
+  /** ALB target response time p90, seconds, over 5 minutes. @default 2 */
+  readonly albTargetResponseSeconds: number;
+  /** ECS service average CPU %, above the scaling target: scaling is not keeping up. @default 90 */
+  readonly ecsCpuPercent: number;
+  /** ECS service average memory %. @default 90 */
+  readonly ecsMemoryPercent: number;
+  /** Database CPU %. @default 80 */
+  readonly dbCpuPercent: number;
+  /** Database freeable memory floor, MiB. @default 256 */
+  readonly dbFreeableMemoryMiB: number;
+  /** Database connections ceiling. @default 400 */
+  readonly dbConnections: number;
+  /** Free (RDS) or local (Aurora) storage floor, GiB. @default 5 */
+  readonly dbFreeStorageGiB: number;
+}
+
+export interface OperationsSettings {
+  /** E-mail subscribers per topic. @default {} */
+  readonly alarmEmails: {
+    readonly critical: readonly string[];
+    readonly warning: readonly string[];
+  };
+  /** When alarms fire. */
+  readonly thresholds: AlarmThresholds;
+  /** WAF on the ALB. @default enabled in production, 2000 requests per 5 minutes per IP */
+  readonly waf: { readonly enabled: boolean; readonly rateLimit: number };
+  /** Central log bucket lifecycle. @default Glacier after 90 days, expiry after 365 */
+  readonly logBucket: { readonly glacierAfterDays: number; readonly expireAfterDays: number };
+  /** Retention of the operations log groups (WAF). @default 30 */
+  readonly logRetentionDays: LogRetentionDays;
+}
+
+/** Where alarms go. */
+export interface AlarmTargets {
+  /** Topic for page-worthy alarms. */
+  readonly critical: string;
+  /** Topic for alarms someone should look at today. */
+  readonly warning: string;
+  /** Thresholds. */
+  readonly thresholds: AlarmThresholds;
+}
