@@ -34,7 +34,8 @@ export const dev: EnvironmentInput = {
   // The cheapest sane shape (seed 001): one small RDS PostgreSQL 16 instance on gp3.
   database: {
     engine: "postgres",
-    engineVersion: "16.4",
+    // Major only: RDS applies minor upgrades in the maintenance window.
+    engineVersion: "16",
     instanceClass: "db.t4g.micro",
     allocatedStorageGb: 20,
     maxAllocatedStorageGb: 100,

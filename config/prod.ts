@@ -92,7 +92,8 @@ export const prod: EnvironmentInput = {
         hostedZoneId: "Z0123456789ABCDEFGHIJ",
       },
       idleTimeoutSeconds: 300,
-      testListenerCidrs: ["10.20.0.0/16"],
+      // Release testers on the office network reach the test listener (8080) only.
+      testListenerCidrs: ["203.0.113.0/24"],
     },
     services: {
       web: {
@@ -102,7 +103,7 @@ export const prod: EnvironmentInput = {
         memory: 1024,
         healthCheckPath: "/",
         environment: { NEXT_PUBLIC_API_BASE: "/api" },
-        scaling: { minTasks: 2, maxTasks: 10, requestsPerTarget: 1000 },
+        scaling: { minTasks: 2, maxTasks: 10 },
         logRetentionDays: 30,
         // seed 001: blue/green releases, test traffic on 8080 from inside the VPC only.
         blueGreen: { enabled: true, bakeTimeMinutes: 10 },
@@ -116,7 +117,7 @@ export const prod: EnvironmentInput = {
         database: true,
         stickiness: true,
         environment: { NODE_ENV: "production" },
-        scaling: { minTasks: 2, maxTasks: 10 },
+        scaling: { minTasks: 2, maxTasks: 10, requestsPerTarget: 1000 },
         logRetentionDays: 30,
       },
     },

@@ -59,7 +59,6 @@ export class ServicesStack extends PlatformStack {
       account: env.account,
       region: env.region,
       vpcId: net.vpcId,
-      vpcCidr: net.vpcCidr,
       publicSubnetIds: net.subnetIds.public,
       settings: cfg.alb,
       plan,

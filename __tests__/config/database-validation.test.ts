@@ -162,7 +162,19 @@ describe("database validation rules", () => {
       "unsupported engine version",
       "dev",
       (db) => (db.engineVersion = "9.6"),
-      /environments\.dev\.database\.engineVersion: "9\.6" is not supported; use major\.minor with a major of 13, 14, 15, 16, 17/,
+      /environments\.dev\.database\.engineVersion: "9\.6" is not supported; use a major of 13, 14, 15, 16, 17/,
+    ],
+    [
+      "RDS minor version pinned while AWS upgrades minors",
+      "dev",
+      (db) => (db.engineVersion = "16.4"),
+      /environments\.dev\.database\.engineVersion: "16\.4" pins a minor while autoMinorVersionUpgrade is on: .* Give the major only \("16"\)/,
+    ],
+    [
+      "Aurora version without a minor",
+      "prod",
+      (db) => (db.engineVersion = "16"),
+      /environments\.prod\.database\.engineVersion: "16" needs a minor version for Aurora, e\.g\. "16\.4"/,
     ],
     [
       "database name RDS rejects",

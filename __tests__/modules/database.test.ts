@@ -31,6 +31,7 @@ const aurora: AuroraSettings = {
 };
 const postgres: PostgresSettings = {
   ...common,
+  engineVersion: "16",
   engine: "postgres",
   instanceClass: "db.t4g.micro",
   allocatedStorageGb: 20,
@@ -105,7 +106,8 @@ describe("Database: Aurora PostgreSQL (provisioned)", () => {
       skip_final_snapshot: false,
       final_snapshot_identifier: "acme-test-db-final",
       deletion_protection: true,
-      lifecycle: { prevent_destroy: true },
+      // Minor upgrades by AWS must not plan a downgrade.
+      lifecycle: { prevent_destroy: true, ignore_changes: ["engine_version"] },
     });
   });
 
@@ -271,7 +273,7 @@ describe("Database: RDS PostgreSQL single instance", () => {
     expect(instance).toMatchObject({
       identifier: "acme-test-db",
       engine: "postgres",
-      engine_version: "16.4",
+      engine_version: "16",
       instance_class: "db.t4g.micro",
       allocated_storage: 20,
       max_allocated_storage: 100,

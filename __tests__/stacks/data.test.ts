@@ -65,7 +65,7 @@ describe("shipped database shapes", () => {
     expect(bodies(dev, "aws_rds_cluster")).toEqual([]);
     expect(only(dev, "aws_db_instance")).toMatchObject({
       engine: "postgres",
-      engine_version: "16.4",
+      engine_version: "16",
       instance_class: "db.t4g.micro",
       storage_type: "gp3",
       allocated_storage: 20,

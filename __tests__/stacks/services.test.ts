@@ -215,7 +215,7 @@ describe("Fargate services", () => {
         ]);
         expect(c.user).not.toMatch(/^(root|0)(:|$)/);
         expect(c.readonlyRootFilesystem).toBe(true);
-        expect(c.mountPoints).toEqual([
+        expect(c.mountPoints.slice(0, 1)).toEqual([
           { sourceVolume: "tmp", containerPath: "/tmp", readOnly: false },
         ]);
         expect(c.image).toMatch(/\.repository_url\}:\d+\.\d+\.\d+$/);
@@ -265,6 +265,28 @@ describe("Fargate services", () => {
       "EcrAuth",
       "EcrPull",
     ]);
+  });
+
+  it("gives ECS Exec's agent writable directories despite the read-only root filesystem", () => {
+    const mounts = containerOf(dev, "api").mountPoints.map((m) => m.containerPath);
+    expect(mounts).toEqual([
+      "/tmp",
+      "/var/lib/amazon/ssm",
+      "/var/log/amazon/ssm",
+      "/managed-agents",
+    ]);
+    const volumes = (byPath(dev, "aws_ecs_task_definition", "api/task").volume as Block[]).map(
+      (v) => v.name,
+    );
+    expect(volumes).toEqual(["tmp", "ssm-lib", "ssm-log", "managed-agents"]);
+    expect(containerOf(dev, "web").mountPoints.map((m) => m.containerPath)).toEqual(["/tmp"]);
+  });
+
+  it("waits for the cluster's capacity providers before creating a service", () => {
+    const providers = Object.keys(dev.resource?.aws_ecs_cluster_capacity_providers ?? {})[0];
+    for (const service of bodies(dev, "aws_ecs_service")) {
+      expect(service.depends_on).toContain(`aws_ecs_cluster_capacity_providers.${providers}`);
+    }
   });
 
   it("the task role grants nothing unless declared; ECS Exec permissions only where exec is on", () => {
@@ -377,7 +399,7 @@ describe("blue/green (prod web)", () => {
     );
   });
 
-  it("serves test traffic on 8080, reachable from the VPC only", () => {
+  it("serves test traffic on 8080, reachable from the testers' network only", () => {
     const listener = bodies(prod, "aws_lb_listener").find((l) => l.port === 8080);
     expect(listener).toMatchObject({
       protocol: "HTTPS",
@@ -393,7 +415,7 @@ describe("blue/green (prod web)", () => {
       (r) => r.from_port === 8080,
     );
     expect(testIngress).toEqual([
-      expect.objectContaining({ security_group_id: albSg, cidr_ipv4: "10.20.0.0/16" }),
+      expect.objectContaining({ security_group_id: albSg, cidr_ipv4: "203.0.113.0/24" }),
     ]);
   });
 });
@@ -432,7 +454,7 @@ describe("security group reachability: internet -> ALB -> service -> database, n
       [
         "alb in 80 0.0.0.0/0",
         "alb in 443 0.0.0.0/0",
-        "alb in 8080 10.20.0.0/16",
+        "alb in 8080 203.0.113.0/24",
         "alb out 3000 svc-web",
         "alb out 3001 svc-api",
         "svc-web in 3000 alb",

@@ -39,8 +39,6 @@ export interface ApplicationLoadBalancerProps {
   readonly region: string;
   /** VPC of the ALB. */
   readonly vpcId: string;
-  /** VPC CIDR: the default source allowed on the test listener. */
-  readonly vpcCidr: string;
   /** Public subnets, one per AZ. */
   readonly publicSubnetIds: readonly string[];
   /** Listener, logging, WAF settings. */
@@ -101,7 +99,7 @@ export class ApplicationLoadBalancer extends Construct {
       }
     });
     if (blueGreen.length > 0) {
-      (s.testListenerCidrs ?? [props.vpcCidr]).forEach((cidr, i) => {
+      (s.testListenerCidrs ?? []).forEach((cidr, i) => {
         allowIn(this, `in-test-${i}`, {
           securityGroupId: sg,
           peer: { cidr },

@@ -63,8 +63,9 @@ export interface AlbSettings {
    */
   readonly testListenerPort: number;
   /**
-   * Who may reach the test listener.
-   * @default the VPC CIDR
+   * Who may reach the test listener (public addresses: the ALB is internet-facing). Required
+   * when a service uses blue/green.
+   * @default none
    */
   readonly testListenerCidrs?: readonly string[];
 }

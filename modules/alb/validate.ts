@@ -81,6 +81,12 @@ export function albIssues(
     add(["wafWebAclArn"], `${show(s.wafWebAclArn)} is not a regional WAFv2 web ACL ARN`);
   }
 
+  if (blueGreenServices.length > 0 && s.testListenerCidrs === undefined) {
+    add(
+      ["testListenerCidrs"],
+      `are required with blue/green (${blueGreenServices.join(", ")}): the ALB is internet-facing, so testers arrive from public addresses (office, VPN or NAT egress), never from the VPC CIDR`,
+    );
+  }
   if (plan !== undefined) {
     // The quota counts every listener's rules: blue/green adds a test rule per service, and a
     // blue/green catch-all becomes a rule of its own.

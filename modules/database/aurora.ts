@@ -62,7 +62,12 @@ export class AuroraCluster extends Construct {
             },
       tags: ctx.names.nameTag("db"),
       dependsOn: [...ctx.logGroups],
-      lifecycle: { preventDestroy: s.preventDestroy },
+      // With automatic minor upgrades AWS moves the version on; a major upgrade is a deliberate
+      // change of engineVersion with this ignore lifted for that apply.
+      lifecycle: {
+        preventDestroy: s.preventDestroy,
+        ignoreChanges: s.autoMinorVersionUpgrade ? ["engine_version"] : undefined,
+      },
     });
 
     const azs = ctx.availabilityZones;
@@ -82,7 +87,10 @@ export class AuroraCluster extends Construct {
         ...instanceTelemetry(ctx, s),
         copyTagsToSnapshot: true,
         tags: ctx.names.nameTag(["db", String(i + 1)]),
-        lifecycle: { preventDestroy: s.preventDestroy },
+        lifecycle: {
+          preventDestroy: s.preventDestroy,
+          ignoreChanges: s.autoMinorVersionUpgrade ? ["engine_version"] : undefined,
+        },
       });
     });
 

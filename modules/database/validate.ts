@@ -40,12 +40,22 @@ export function databaseIssues(s: DatabaseSettings, ctx: DatabaseRuleContext): I
   const issues: Issue[] = [];
   const add = (path: (string | number)[], message: string) => issues.push({ path, message });
 
-  const version = /^(\d+)\.(\d+)$/.exec(s.engineVersion);
+  const version = /^(\d+)(?:\.(\d+))?$/.exec(s.engineVersion);
   const major = version ? Number(version[1]) : undefined;
   if (major === undefined || !(SUPPORTED_MAJORS as readonly number[]).includes(major)) {
     add(
       ["engineVersion"],
-      `${show(s.engineVersion)} is not supported; use major.minor with a major of ${SUPPORTED_MAJORS.join(", ")} (e.g. "16.4")`,
+      `${show(s.engineVersion)} is not supported; use a major of ${SUPPORTED_MAJORS.join(", ")} ("16", or "16.4" for Aurora)`,
+    );
+  } else if (s.engine === "aurora-postgresql" && version?.[2] === undefined) {
+    add(
+      ["engineVersion"],
+      `${show(s.engineVersion)} needs a minor version for Aurora, e.g. "${s.engineVersion}.4"`,
+    );
+  } else if (s.engine === "postgres" && s.autoMinorVersionUpgrade && version?.[2] !== undefined) {
+    add(
+      ["engineVersion"],
+      `${show(s.engineVersion)} pins a minor while autoMinorVersionUpgrade is on: once RDS upgrades the instance every plan would try a downgrade. Give the major only ("${String(major)}")`,
     );
   }
 

@@ -39,6 +39,8 @@ export class EcsCluster extends Construct {
   readonly cluster: EcsClusterResource;
   readonly execLogGroup: CloudwatchLogGroup;
   readonly capacity: CapacityStrategy;
+  /** The cluster's capacity-provider association; services using a strategy depend on it. */
+  readonly capacityProviders: EcsClusterCapacityProviders;
 
   constructor(scope: Construct, id: string, props: EcsClusterProps) {
     super(scope, id);
@@ -64,7 +66,7 @@ export class EcsCluster extends Construct {
     });
 
     const c = this.capacity;
-    new EcsClusterCapacityProviders(this, "capacity-providers", {
+    this.capacityProviders = new EcsClusterCapacityProviders(this, "capacity-providers", {
       clusterName: this.cluster.name,
       capacityProviders: ["FARGATE", "FARGATE_SPOT"],
       defaultCapacityProviderStrategy: [

@@ -43,6 +43,8 @@ export interface ContainerProps {
   readonly secrets: Readonly<Record<string, string>>;
   /** Non-root user. */
   readonly user: string;
+  /** ECS Exec: its SSM agent needs writable directories despite the read-only root. */
+  readonly execEnabled: boolean;
   /** Log group the awslogs driver writes to. */
   readonly logGroupName: string;
   /** Region of the log group. */
@@ -51,6 +53,13 @@ export interface ContainerProps {
 
 /** Scratch space for a read-only root filesystem. */
 export const TMP_VOLUME = "tmp";
+
+/** Where the SSM agent that ECS Exec injects writes; read-only otherwise, exec sessions fail. */
+export const EXEC_VOLUMES = [
+  { name: "ssm-lib", path: "/var/lib/amazon/ssm" },
+  { name: "ssm-log", path: "/var/log/amazon/ssm" },
+  { name: "managed-agents", path: "/managed-agents" },
+] as const;
 
 export function containerDefinition(p: ContainerProps): ContainerDefinition {
   const sorted = (record: Readonly<Record<string, string>>) =>
@@ -65,7 +74,16 @@ export function containerDefinition(p: ContainerProps): ContainerDefinition {
     secrets: sorted(p.secrets).map(([name, valueFrom]) => ({ name, valueFrom })),
     user: p.user,
     readonlyRootFilesystem: true,
-    mountPoints: [{ sourceVolume: TMP_VOLUME, containerPath: "/tmp", readOnly: false }],
+    mountPoints: [
+      { sourceVolume: TMP_VOLUME, containerPath: "/tmp", readOnly: false },
+      ...(p.execEnabled
+        ? EXEC_VOLUMES.map((v) => ({
+            sourceVolume: v.name,
+            containerPath: v.path,
+            readOnly: false,
+          }))
+        : []),
+    ],
     // An init process reaps zombies and forwards SIGTERM, so tasks stop cleanly.
     linuxParameters: { initProcessEnabled: true },
     stopTimeout: 30,

@@ -10,7 +10,7 @@ import type { Names } from "../../lib/names";
 import { allowIn, allowOut } from "../../lib/sg-rules";
 import { assertNoIssues } from "../../lib/validation";
 import type { EcsCluster } from "../ecs-cluster";
-import { containerDefinition, TMP_VOLUME } from "./container";
+import { containerDefinition, EXEC_VOLUMES, TMP_VOLUME } from "./container";
 import { ServiceRepository } from "./ecr";
 import { ServiceRoles } from "./roles";
 import type { FargateServiceSettings } from "./settings";
@@ -232,6 +232,7 @@ export class FargateService extends Construct {
       environment,
       secrets,
       user: s.user,
+      execEnabled: s.execEnabled,
       logGroupName: this.logGroup.name,
       region: props.region,
     });
@@ -245,7 +246,10 @@ export class FargateService extends Construct {
       taskRoleArn: this.roles.taskRole.arn,
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
       containerDefinitions: JSON.stringify([container]),
-      volume: [{ name: TMP_VOLUME }],
+      volume: [
+        { name: TMP_VOLUME },
+        ...(s.execEnabled ? EXEC_VOLUMES.map((v) => ({ name: v.name })) : []),
+      ],
       tags: names.nameTag(name),
     });
 
@@ -296,7 +300,8 @@ export class FargateService extends Construct {
       enableEcsManagedTags: true,
       propagateTags: "SERVICE",
       tags: names.nameTag(name),
-      dependsOn: [...lb.dependsOn],
+      // The strategy needs the providers associated first (and still associated on destroy).
+      dependsOn: [...lb.dependsOn, props.cluster.capacityProviders],
       // Autoscaling owns the task count after creation.
       lifecycle: { ignoreChanges: ["desired_count"] },
     });

@@ -110,6 +110,12 @@ export function fargateServiceIssues(
     if (sc[key] < 10 || sc[key] > 90)
       add(["scaling", key], `${show(sc[key])} is not a sensible target; use 10..90 (%)`);
   }
+  if (sc.requestsPerTarget !== undefined && s.blueGreen.enabled) {
+    add(
+      ["scaling", "requestsPerTarget"],
+      `${show(sc.requestsPerTarget)} cannot be tracked with blue/green: the metric follows one target group while ECS moves traffic between two; scale on CPU and memory`,
+    );
+  }
   if (/^(root|0)(:|$)/.test(s.user))
     add(
       ["user"],
