@@ -49,19 +49,23 @@ describe("npm run synth (scripts/synth.ts)", () => {
       "platform-dev-bootstrap",
       "platform-dev-data",
       "platform-dev-dcv",
+      "platform-dev-monitoring",
       "platform-dev-network",
+      "platform-dev-ops",
       "platform-dev-services",
       "platform-prod-bootstrap",
       "platform-prod-data",
       "platform-prod-dcv",
+      "platform-prod-monitoring",
       "platform-prod-network",
+      "platform-prod-ops",
       "platform-prod-services",
     ]);
     expect(stdout).toMatch(/^stack\s+resources\s+data\s+outputs\s+backend$/m);
     expect(stdout).toMatch(/^platform-prod-network\s+\d+\s+\d+\s+\d+\s+s3$/m);
     expect(stdout).toMatch(/^platform-dev-bootstrap\s+9\s+1\s+3\s+local$/m);
     expect(stdout).toMatch(
-      new RegExp(`^10 stacks, \\d+ resources, written to ${out} in \\d+ ms$`, "m"),
+      new RegExp(`^14 stacks, \\d+ resources, written to ${out} in \\d+ ms$`, "m"),
     );
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as {
       stacks: Record<string, unknown>;
@@ -76,7 +80,9 @@ describe("npm run synth (scripts/synth.ts)", () => {
       "platform-dev-bootstrap",
       "platform-dev-data",
       "platform-dev-dcv",
+      "platform-dev-monitoring",
       "platform-dev-network",
+      "platform-dev-ops",
       "platform-dev-services",
     ]);
     const viaEnv = join(scratch, "prod");
@@ -87,7 +93,9 @@ describe("npm run synth (scripts/synth.ts)", () => {
       "platform-prod-bootstrap",
       "platform-prod-data",
       "platform-prod-dcv",
+      "platform-prod-monitoring",
       "platform-prod-network",
+      "platform-prod-ops",
       "platform-prod-services",
     ]);
   });

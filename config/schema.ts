@@ -7,6 +7,7 @@ import { networkIssues } from "../modules/network/validate";
 import { databaseIssues } from "../modules/database/validate";
 import { DatabaseSchema } from "./database-schema";
 import { DcvSchema } from "./dcv-schema";
+import { OperationsSchema } from "./operations-schema";
 import { ServicesSchema } from "./services-schema";
 import { servicesIssues } from "./services-rules";
 import { planSubnets } from "../modules/network/subnet-plan";
@@ -234,6 +235,12 @@ export const EnvironmentSchema = z.strictObject({
    */
   services: ServicesSchema.optional(),
   /**
+   * Alarm topics and thresholds, the central log bucket and the WAF
+   * (`<project>-<env>-ops` stack).
+   * @default thresholds and lifecycle as documented on OperationsSettings; WAF in production
+   */
+  operations: OperationsSchema.prefault({}),
+  /**
    * Deliberate exceptions to the synth-time policy checks, one rule and one resource each,
    * with the reason (listed in every synth summary).
    * @default []
@@ -285,6 +292,13 @@ export function semanticIssues(config: z.output<typeof PlatformSchema>): Issue[]
         const dcv = dcvIssues(env.dcv, plan.plan.private);
         issues.push(...dcv.map((i) => ({ ...i, path: ["environments", key, "dcv", ...i.path] })));
       }
+    }
+    const lifecycle = env.operations.logBucket;
+    if (lifecycle.glacierAfterDays >= lifecycle.expireAfterDays) {
+      issues.push({
+        path: ["environments", key, "operations", "logBucket", "expireAfterDays"],
+        message: `${show(lifecycle.expireAfterDays)} must be later than glacierAfterDays (${lifecycle.glacierAfterDays})`,
+      });
     }
     env.policyExceptions.forEach((e, i) => {
       if (!POLICY_RULES.some((r) => r.id === e.rule)) {

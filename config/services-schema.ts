@@ -81,8 +81,6 @@ export const AlbSchema = z.strictObject({
   idleTimeoutSeconds: z.number().int().min(1).max(4000).default(300),
   ingressCidrs: z.array(z.string()).min(1).default(["0.0.0.0/0"]),
   accessLogs: z.boolean().default(true),
-  logsToGlacierAfterDays: z.number().int().min(1).default(90),
-  logsExpireAfterDays: z.number().int().min(1).default(365),
   wafWebAclArn: z.string().startsWith("arn:", "must be a WAFv2 web ACL ARN").optional(),
   testListenerPort: z.number().int().default(8080),
   testListenerCidrs: z.array(z.string()).optional(),

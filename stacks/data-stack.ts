@@ -3,6 +3,7 @@ import type { Construct } from "constructs";
 import { Database } from "../modules/database";
 import type { DatabaseSettings } from "../modules/database/settings";
 import type { Network } from "../modules/network";
+import type { AlarmTargets } from "../modules/observability/settings";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
 export interface DataStackProps extends PlatformStackProps {
@@ -10,6 +11,11 @@ export interface DataStackProps extends PlatformStackProps {
   readonly network: Network;
   /** The environment's database settings. */
   readonly database: DatabaseSettings;
+  /**
+   * Alarm topics and thresholds (operations stack).
+   * @default no alarms
+   */
+  readonly alarms?: AlarmTargets;
 }
 
 /** `<project>-<env>-data`: the environment's PostgreSQL in the isolated subnets. */
@@ -27,6 +33,7 @@ export class DataStack extends PlatformStack {
       availabilityZones: props.network.availabilityZones,
       settings: props.database,
       production: this.environment.production,
+      alarms: props.alarms,
       configPath: this.configPath("database"),
     });
 

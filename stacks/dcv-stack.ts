@@ -10,6 +10,11 @@ export interface DcvStackProps extends PlatformStackProps {
   readonly network: Network;
   /** The environment's DCV settings. */
   readonly dcv: DcvSettings;
+  /**
+   * Topic for the gateway alarms when the config names none (operations stack's critical).
+   * @default no notification
+   */
+  readonly alarmTopicArn?: string;
 }
 
 /** `<project>-<env>-dcv`: the DCV gateway behind PrivateLink. */
@@ -28,7 +33,7 @@ export class DcvStack extends PlatformStack {
       privateSubnetIds: net.subnetIds.private,
       privateSubnetCidrs: net.subnetCidrs.private,
       endpointSecurityGroupId: net.endpointSecurityGroupId,
-      settings: props.dcv,
+      settings: { ...props.dcv, alarmTopicArn: props.dcv.alarmTopicArn ?? props.alarmTopicArn },
       production: this.environment.production,
       configPath: this.configPath("dcv"),
     });

@@ -4,23 +4,29 @@ import { BootstrapStack } from "./bootstrap-stack";
 import { DataStack } from "./data-stack";
 import { DcvStack } from "./dcv-stack";
 import { ServicesStack } from "./services-stack";
+import { MonitoringStack } from "./monitoring-stack";
 import { NetworkStack } from "./network-stack";
+import { OpsStack } from "./ops-stack";
 import type { PlatformStack } from "./platform-stack";
 
 export { BootstrapStack } from "./bootstrap-stack";
 export { DataStack } from "./data-stack";
 export { DcvStack } from "./dcv-stack";
 export { ServicesStack } from "./services-stack";
+export { MonitoringStack } from "./monitoring-stack";
 export { NetworkStack } from "./network-stack";
+export { OpsStack } from "./ops-stack";
 export { PlatformStack } from "./platform-stack";
 
 /** The stacks of one environment; later layers take earlier ones' constructs as inputs. */
 export interface EnvironmentStacks {
   readonly bootstrap?: BootstrapStack;
   readonly network: NetworkStack;
+  readonly ops: OpsStack;
   readonly data?: DataStack;
   readonly dcv?: DcvStack;
   readonly services?: ServicesStack;
+  readonly monitoring: MonitoringStack;
 }
 
 export interface BuildOptions {
@@ -49,6 +55,16 @@ export function buildPlatform(
         ? new BootstrapStack(scope, { ...common, state: environment.state })
         : undefined;
     const network = new NetworkStack(scope, common);
+    const operations = environment.operations;
+    const ops = new OpsStack(scope, {
+      ...common,
+      // The WAF is on in production unless the config says otherwise.
+      operations: {
+        ...operations,
+        waf: { ...operations.waf, enabled: operations.waf.enabled ?? environment.production },
+      },
+    });
+    const alarms = ops.alarmTargets;
     const data =
       environment.database === undefined
         ? undefined
@@ -56,11 +72,17 @@ export function buildPlatform(
             ...common,
             network: network.network,
             database: environment.database,
+            alarms,
           });
     const dcv =
       environment.dcv === undefined
         ? undefined
-        : new DcvStack(scope, { ...common, network: network.network, dcv: environment.dcv });
+        : new DcvStack(scope, {
+            ...common,
+            network: network.network,
+            dcv: environment.dcv,
+            alarmTopicArn: alarms.critical,
+          });
     const services =
       environment.services === undefined
         ? undefined
@@ -69,8 +91,12 @@ export function buildPlatform(
             network: network.network,
             database: data?.database,
             services: environment.services,
+            logBucket: ops.logBucket.bucket.bucket,
+            webAclArn: ops.webAcl?.acl.arn,
+            alarms,
           });
-    built[environment.name] = { bootstrap, network, data, dcv, services };
+    const monitoring = new MonitoringStack(scope, { ...common, data, services, dcv });
+    built[environment.name] = { bootstrap, network, ops, data, dcv, services, monitoring };
   }
   return built;
 }

@@ -11,6 +11,7 @@ import { FargateService, type ServiceDatabase } from "../modules/fargate-service
 import { BlueGreenRole } from "../modules/fargate-service/blue-green-role";
 import { ServiceTargetGroups } from "../modules/fargate-service/target-groups";
 import type { Network } from "../modules/network";
+import type { AlarmTargets } from "../modules/observability/settings";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
 export interface ServicesStackProps extends PlatformStackProps {
@@ -23,6 +24,18 @@ export interface ServicesStackProps extends PlatformStackProps {
   readonly database?: Database;
   /** Cluster, ALB, services and routes. */
   readonly services: ServicesConfig;
+  /** The central log bucket (operations stack) for ALB access logs. */
+  readonly logBucket: string;
+  /**
+   * The WAF web ACL (operations stack).
+   * @default none
+   */
+  readonly webAclArn?: string;
+  /**
+   * Alarm topics and thresholds (operations stack).
+   * @default no alarms
+   */
+  readonly alarms?: AlarmTargets;
 }
 
 /** `<project>-<env>-services`: the ECS cluster, the Fargate services and the shared ALB. */
@@ -64,6 +77,9 @@ export class ServicesStack extends PlatformStack {
       plan,
       targets,
       deletionProtection: env.production,
+      accessLogBucket: props.logBucket,
+      webAclArn: props.webAclArn,
+      alarms: props.alarms,
     });
 
     const needsBlueGreen = names.some((n) => cfg.services[n].blueGreen.enabled);
@@ -123,6 +139,7 @@ export class ServicesStack extends PlatformStack {
           dependsOn: this.alb.routingResources,
         },
         database,
+        alarms: props.alarms,
         configPath: this.configPath("services", "services", name),
       });
     }

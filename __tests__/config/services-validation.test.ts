@@ -158,12 +158,6 @@ describe("services validation rules (config paths)", () => {
         /environments\.dev\.services\.alb\.listener\.reason: got "": say why this environment serves plain HTTP/,
       ],
       [
-        "logs expiring before they reach Glacier",
-        "prod",
-        (s) => Object.assign(s.alb, { logsToGlacierAfterDays: 400, logsExpireAfterDays: 365 }),
-        /environments\.prod\.services\.alb\.logsExpireAfterDays: 365 must be later than logsToGlacierAfterDays \(400\)/,
-      ],
-      [
         "health check path without a slash",
         "prod",
         (s) => (api(s).healthCheckPath = "health"),

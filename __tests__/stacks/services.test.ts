@@ -111,37 +111,13 @@ describe("ALB", () => {
     expect(bodies(dev, "aws_acm_certificate")).toEqual([]);
   });
 
-  it("writes access logs to a private, SSE-S3, TLS-only bucket the region's ELB account may write to", () => {
-    const bucket = only(prod, "aws_s3_bucket");
-    const ref = refTo(prod, "aws_s3_bucket", bucket, "id");
-    expect(only(prod, "aws_lb").access_logs).toMatchObject({ bucket: ref });
-    expect(only(prod, "aws_s3_bucket_server_side_encryption_configuration").rule).toEqual([
-      { apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } },
-    ]);
-    expect(only(prod, "aws_s3_bucket_public_access_block")).toMatchObject({
-      block_public_acls: true,
-      block_public_policy: true,
-      ignore_public_acls: true,
-      restrict_public_buckets: true,
-    });
-    expect(only(prod, "aws_s3_bucket_lifecycle_configuration").rule).toEqual([
-      expect.objectContaining({
-        transition: [{ days: 90, storage_class: "GLACIER" }],
-        expiration: [{ days: 365 }],
-      }),
-    ]);
-    const statements = policyDoc(prod, "access-logs/policy-document");
-    const elb = Object.keys(prod.data?.aws_elb_service_account ?? {})[0];
-    expect(statements[0]).toMatchObject({
-      effect: "Allow",
-      actions: ["s3:PutObject"],
-      principals: [{ type: "AWS", identifiers: [`\${data.aws_elb_service_account.${elb}.arn}`] }],
-      resources: [`${refTo(prod, "aws_s3_bucket", bucket, "arn")}/alb/AWSLogs/222222222222/*`],
-    });
-    expect(statements[1]).toMatchObject({
-      effect: "Deny",
-      condition: [{ variable: "aws:SecureTransport", values: ["false"] }],
-    });
+  it("writes access logs under alb/ to the environment's log bucket (ops stack)", () => {
+    const logs = only(prod, "aws_lb").access_logs as Block;
+    expect(logs).toMatchObject({ enabled: true, prefix: "alb" });
+    expect(String(logs.bucket)).toMatch(
+      /terraform_remote_state\.cross-stack-reference-input-platform-prod-ops\.outputs\./,
+    );
+    expect(bodies(prod, "aws_s3_bucket")).toEqual([]);
   });
 
   it("target groups: ip targets, per-service health checks, stickiness for Socket.IO, names within 32 characters", () => {

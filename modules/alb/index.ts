@@ -11,7 +11,9 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import type { Names } from "../../lib/names";
 import { allowIn } from "../../lib/sg-rules";
-import { AccessLogBucket } from "./access-logs";
+import type { AlarmTargets } from "../observability/settings";
+import { ALB_LOG_PREFIX } from "../observability/log-bucket";
+import { AlbAlarms } from "./alarms";
 import { DnsValidatedCertificate } from "./certificate";
 import type { PlannedRule, RoutingPlan } from "./routing";
 import type { AlbSettings } from "./settings";
@@ -49,6 +51,21 @@ export interface ApplicationLoadBalancerProps {
   readonly targets: Readonly<Record<string, RouteTargets>>;
   /** Deletion protection. */
   readonly deletionProtection: boolean;
+  /**
+   * The environment's log bucket (operations stack) for access logs under `alb/`.
+   * @default none (required when settings.accessLogs is on)
+   */
+  readonly accessLogBucket?: string;
+  /**
+   * WAFv2 web ACL to associate (operations stack); overrides settings.wafWebAclArn.
+   * @default settings.wafWebAclArn
+   */
+  readonly webAclArn?: string;
+  /**
+   * Where the 5xx and latency alarms go.
+   * @default no alarms
+   */
+  readonly alarms?: AlarmTargets;
 }
 
 /**
@@ -63,7 +80,6 @@ export class ApplicationLoadBalancer extends Construct {
   readonly listener: LbListener;
   readonly redirectListener?: LbListener;
   readonly testListener?: LbListener;
-  readonly accessLogs?: AccessLogBucket;
   /** Production listener rules by service (the first, for blue/green services the only one). */
   readonly productionRules: Readonly<Record<string, LbListenerRule>>;
   /** Test listener rules of blue/green services. */
@@ -109,19 +125,9 @@ export class ApplicationLoadBalancer extends Construct {
       });
     }
 
-    const logPrefix = "alb";
-    this.accessLogs = s.accessLogs
-      ? new AccessLogBucket(this, "access-logs", {
-          names,
-          account: props.account,
-          region: props.region,
-          glacierAfterDays: s.logsToGlacierAfterDays,
-          expireAfterDays: s.logsExpireAfterDays,
-          prefix: logPrefix,
-          preventDestroy: props.deletionProtection,
-        })
-      : undefined;
-
+    if (s.accessLogs && props.accessLogBucket === undefined) {
+      throw new Error(`${this.node.path}: access logs are on but no log bucket was given`);
+    }
     this.loadBalancer = new Lb(this, "alb", {
       name: names.physical("alb", { maxLength: 32 }),
       loadBalancerType: "application",
@@ -134,9 +140,9 @@ export class ApplicationLoadBalancer extends Construct {
       enableDeletionProtection: props.deletionProtection,
       enableHttp2: true,
       accessLogs:
-        this.accessLogs === undefined
-          ? undefined
-          : { bucket: this.accessLogs.bucket.id, prefix: logPrefix, enabled: true },
+        s.accessLogs && props.accessLogBucket !== undefined
+          ? { bucket: props.accessLogBucket, prefix: ALB_LOG_PREFIX, enabled: true }
+          : undefined,
       tags: names.nameTag("alb"),
     });
 
@@ -266,10 +272,15 @@ export class ApplicationLoadBalancer extends Construct {
     this.testRules = test;
     this.routingResources = routing;
 
-    if (s.wafWebAclArn !== undefined) {
-      new Wafv2WebAclAssociation(this, "waf", {
-        resourceArn: this.loadBalancer.arn,
-        webAclArn: s.wafWebAclArn,
+    const webAclArn = props.webAclArn ?? s.wafWebAclArn;
+    if (webAclArn !== undefined) {
+      new Wafv2WebAclAssociation(this, "waf", { resourceArn: this.loadBalancer.arn, webAclArn });
+    }
+    if (props.alarms !== undefined) {
+      new AlbAlarms(this, "alarms", {
+        names,
+        loadBalancerArnSuffix: this.loadBalancer.arnSuffix,
+        targets: props.alarms,
       });
     }
   }

@@ -38,20 +38,10 @@ export interface AlbSettings {
    */
   readonly ingressCidrs: readonly string[];
   /**
-   * Access logs to an S3 bucket this stack creates.
+   * Access logs to the environment's log bucket (operations stack), under `alb/`.
    * @default true
    */
   readonly accessLogs: boolean;
-  /**
-   * Days before access logs move to Glacier Flexible Retrieval.
-   * @default 90
-   */
-  readonly logsToGlacierAfterDays: number;
-  /**
-   * Days before access logs are deleted.
-   * @default 365
-   */
-  readonly logsExpireAfterDays: number;
   /**
    * WAFv2 web ACL to associate.
    * @default none

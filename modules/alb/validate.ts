@@ -68,12 +68,6 @@ export function albIssues(
       `${show(s.testListenerPort)} must be a TCP port other than 80 and 443`,
     );
   }
-  if (s.logsToGlacierAfterDays >= s.logsExpireAfterDays) {
-    add(
-      ["logsExpireAfterDays"],
-      `${show(s.logsExpireAfterDays)} must be later than logsToGlacierAfterDays (${s.logsToGlacierAfterDays})`,
-    );
-  }
   if (
     s.wafWebAclArn !== undefined &&
     !/^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/.+$/.test(s.wafWebAclArn)

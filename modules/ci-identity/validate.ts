@@ -16,7 +16,8 @@ export interface CiIdentityInput {
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 /** Characters IAM accepts in role and policy names: the prefix ends up in ARN patterns. */
 const IAM_NAME_CHARS = /^[A-Za-z0-9+=,.@_-]+$/;
-const KMS_KEY_OR_ALIAS = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/[A-Za-z0-9-]+|alias\/[\w/-]+)$/;
+const KMS_KEY_OR_ALIAS =
+  /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/[A-Za-z0-9-]+|alias\/[\w/-]+)$/;
 const POLICY_ARN = /^arn:aws[a-z-]*:iam::\d{12}:policy\/[\w+=,.@/-]+$/;
 
 const literal = (value: string | undefined): value is string =>
@@ -95,7 +96,10 @@ export function ciIdentityIssues(input: CiIdentityInput): Issue[] {
       message: `${show(input.stateKmsKeyArn)} is not a KMS key or alias ARN (arn:<partition>:kms:<region>:<account>:key/<id> or :alias/<name>)`,
     });
   }
-  if (literal(input.githubEnvironment) && !/^[^:*?\s][^:*?]{0,254}$/.test(input.githubEnvironment)) {
+  if (
+    literal(input.githubEnvironment) &&
+    !/^[^:*?\s][^:*?]{0,254}$/.test(input.githubEnvironment)
+  ) {
     issues.push({
       path: ["githubEnvironment"],
       message: `${show(input.githubEnvironment)} is not a GitHub environment name; allowed: 1 to 255 characters without ":", "*", "?" or a leading space`,

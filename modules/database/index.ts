@@ -7,6 +7,8 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { partitionOf } from "../../lib/arn";
 import type { Names } from "../../lib/names";
 import { assertNoIssues } from "../../lib/validation";
+import type { AlarmTargets } from "../observability/settings";
+import { DatabaseAlarms } from "./alarms";
 import { AuroraCluster } from "./aurora";
 import { MonitoringRole } from "./monitoring-role";
 import { DatabaseParameterGroups } from "./parameter-groups";
@@ -37,6 +39,11 @@ export interface DatabaseProps {
    * @default false
    */
   readonly production?: boolean;
+  /**
+   * Where the CPU, memory, connection and storage alarms go.
+   * @default no alarms
+   */
+  readonly alarms?: AlarmTargets;
   /**
    * Prefix for validation errors.
    * @default the construct path
@@ -147,6 +154,14 @@ export class Database extends Construct {
       this.readerEndpoint = instance.address;
       this.masterSecretArn = instance.masterUserSecret.get(0).secretArn;
       this.resourceId = instance.resourceId;
+    }
+    if (props.alarms !== undefined) {
+      new DatabaseAlarms(this, "alarms", {
+        names,
+        identifier,
+        kind: s.engine === "aurora-postgresql" ? "cluster" : "instance",
+        targets: props.alarms,
+      });
     }
   }
 

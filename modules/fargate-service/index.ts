@@ -10,6 +10,8 @@ import type { Names } from "../../lib/names";
 import { allowIn, allowOut } from "../../lib/sg-rules";
 import { assertNoIssues } from "../../lib/validation";
 import type { EcsCluster } from "../ecs-cluster";
+import type { AlarmTargets } from "../observability/settings";
+import { ServiceAlarms } from "./alarms";
 import { containerDefinition, EXEC_VOLUMES, TMP_VOLUME } from "./container";
 import { ServiceRepository } from "./ecr";
 import { ServiceRoles } from "./roles";
@@ -88,6 +90,11 @@ export interface FargateServiceProps {
    * @default none
    */
   readonly database?: ServiceDatabase;
+  /**
+   * Where the CPU, memory and missing-task alarms go.
+   * @default no alarms
+   */
+  readonly alarms?: AlarmTargets;
   /**
    * Prefix for validation errors.
    * @default the construct path
@@ -327,6 +334,14 @@ export class FargateService extends Construct {
           predefinedMetricSpecification: { predefinedMetricType: metric, resourceLabel },
         },
       });
+    if (props.alarms !== undefined) {
+      new ServiceAlarms(this, "alarms", {
+        names,
+        cluster: props.cluster.cluster.name,
+        service: this.service.name,
+        targets: props.alarms,
+      });
+    }
     track("cpu", "ECSServiceAverageCPUUtilization", s.scaling.cpuTarget);
     track("memory", "ECSServiceAverageMemoryUtilization", s.scaling.memoryTarget);
     if (s.scaling.requestsPerTarget !== undefined) {

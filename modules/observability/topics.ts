@@ -21,6 +21,11 @@ export interface AlarmTopicsProps {
    * @default none
    */
   readonly emails?: Readonly<Partial<Record<Severity, readonly string[]>>>;
+  /**
+   * Terraform refuses to destroy the key (production).
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -65,6 +70,7 @@ export class AlarmTopics extends Construct {
       deletionWindowInDays: 30,
       policy: keyPolicy.json,
       tags: names.nameTag("alarms"),
+      lifecycle: { preventDestroy: props.preventDestroy ?? false },
     });
     new KmsAlias(this, "key-alias", {
       name: `alias/${names.physical("alarms", { maxLength: 200 })}`,

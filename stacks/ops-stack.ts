@@ -1,0 +1,84 @@
+import { TerraformOutput } from "cdktf";
+import type { Construct } from "constructs";
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { partitionOf } from "../lib/arn";
+import { LogBucket } from "../modules/observability/log-bucket";
+import type { AlarmTargets, OperationsSettings } from "../modules/observability/settings";
+import { AlarmTopics } from "../modules/observability/topics";
+import { WebAcl } from "../modules/observability/waf";
+import { PlatformStack, type PlatformStackProps } from "./platform-stack";
+
+export interface OpsStackProps extends PlatformStackProps {
+  /** Topics, thresholds, WAF and log bucket settings (waf.enabled resolved). */
+  readonly operations: OperationsSettings;
+  /**
+   * More log bucket statements (e.g. AWS Config delivery).
+   * @default []
+   */
+  readonly logBucketStatements?: readonly DataAwsIamPolicyDocumentStatement[];
+}
+
+/**
+ * `<project>-<env>-ops`: what the other layers report to: the `critical` and `warning` alarm
+ * topics, the central log bucket and the ALB's web ACL. Applied right after the network.
+ */
+export class OpsStack extends PlatformStack {
+  readonly topics: AlarmTopics;
+  readonly logBucket: LogBucket;
+  readonly webAcl?: WebAcl;
+  /** Topic ARNs and thresholds for the modules' alarms. */
+  readonly alarmTargets: AlarmTargets;
+
+  constructor(scope: Construct, props: OpsStackProps) {
+    super(scope, "ops", props);
+    const env = this.environment;
+    const ops = props.operations;
+    this.topics = new AlarmTopics(this, "topics", {
+      names: this.names,
+      account: env.account,
+      partition: partitionOf(env.region),
+      emails: ops.alarmEmails,
+      preventDestroy: env.production,
+    });
+    this.logBucket = new LogBucket(this, "logs", {
+      names: this.names,
+      account: env.account,
+      region: env.region,
+      glacierAfterDays: ops.logBucket.glacierAfterDays,
+      expireAfterDays: ops.logBucket.expireAfterDays,
+      extraStatements: props.logBucketStatements,
+      preventDestroy: env.production,
+    });
+    this.webAcl = ops.waf.enabled
+      ? new WebAcl(this, "waf", {
+          names: this.names,
+          rateLimit: ops.waf.rateLimit,
+          logRetentionDays: ops.logRetentionDays,
+        })
+      : undefined;
+    this.alarmTargets = {
+      critical: this.topics.topics.critical.arn,
+      warning: this.topics.topics.warning.arn,
+      thresholds: ops.thresholds,
+    };
+
+    new TerraformOutput(this, "critical_topic_arn", {
+      value: this.topics.topics.critical.arn,
+      description: "Page-worthy alarms",
+    });
+    new TerraformOutput(this, "warning_topic_arn", {
+      value: this.topics.topics.warning.arn,
+      description: "Alarms to look at today",
+    });
+    new TerraformOutput(this, "log_bucket", {
+      value: this.logBucket.bucket.bucket,
+      description: "Central log bucket",
+    });
+    if (this.webAcl !== undefined) {
+      new TerraformOutput(this, "web_acl_arn", {
+        value: this.webAcl.acl.arn,
+        description: "WAF web ACL of the ALB",
+      });
+    }
+  }
+}
