@@ -152,6 +152,16 @@ describe.each(all)("%s", (stackId, json) => {
     }
   });
 
+  it("never leaks an unresolved token into a name or value", () => {
+    // A token turned into text (e.g. a name built from an attribute) reads "tftoken-token-12".
+    const leaked = strings({
+      resource: json.resource,
+      data: json.data,
+      output: json.output,
+    }).filter((s) => /tftoken|TfToken\[/i.test(s));
+    expect(leaked).toEqual([]);
+  });
+
   it("gives no subnet a public IP on launch", () => {
     for (const subnet of bodies(json, "aws_subnet"))
       expect(subnet.map_public_ip_on_launch).toBe(false);

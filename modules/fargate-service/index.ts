@@ -338,7 +338,7 @@ export class FargateService extends Construct {
       new ServiceAlarms(this, "alarms", {
         names,
         cluster: props.cluster.cluster.name,
-        service: this.service.name,
+        service: name,
         targets: props.alarms,
       });
     }

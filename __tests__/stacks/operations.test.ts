@@ -1,0 +1,323 @@
+import { describe, expect, it } from "vitest";
+import { shippedInput, withEnv, rejection } from "../helpers/config";
+import { synthPlatform, synthShipped } from "../helpers/synth";
+import { bodies, only, refTo, type Block, type TfJson } from "../helpers/tf";
+
+const { stacks } = synthShipped();
+const devOps = stacks["platform-dev-ops"];
+const prodOps = stacks["platform-prod-ops"];
+
+const statements = (json: TfJson, pathSuffix: string): Block[] => {
+  const doc = Object.values(json.data?.aws_iam_policy_document ?? {}).find((b) =>
+    (b["//"] as { metadata: { path: string } }).metadata.path.endsWith(pathSuffix),
+  );
+  return (doc?.statement ?? []) as Block[];
+};
+/** Alarms of a stack by the end of their name. */
+const alarm = (json: TfJson, nameSuffix: string): Block => {
+  const found = bodies(json, "aws_cloudwatch_metric_alarm").filter((a) =>
+    String(a.alarm_name).endsWith(nameSuffix),
+  );
+  expect(found, nameSuffix).toHaveLength(1);
+  return found[0];
+};
+const opsOutput = (env: string, output: string) =>
+  new RegExp(
+    `^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-platform-${env}-ops\\.outputs\\.cross-stack-output-aws_sns_topictopics_${output}_[0-9A-F]+arn\\}$`,
+  );
+
+describe("alarm topics", () => {
+  it("creates critical and warning topics encrypted with a rotating key CloudWatch and EventBridge may use", () => {
+    const topics = bodies(prodOps, "aws_sns_topic");
+    expect(topics.map((t) => t.name).sort()).toEqual([
+      "platform-prod-alarms-critical",
+      "platform-prod-alarms-warning",
+    ]);
+    const key = only(prodOps, "aws_kms_key");
+    expect(key).toMatchObject({ enable_key_rotation: true, lifecycle: { prevent_destroy: true } });
+    for (const t of topics)
+      expect(t.kms_master_key_id).toBe(refTo(prodOps, "aws_kms_key", key, "arn"));
+    expect(statements(prodOps, "topics/key-policy")[1]).toMatchObject({
+      principals: [
+        { type: "Service", identifiers: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
+      ],
+      actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      condition: [
+        { test: "StringEquals", variable: "aws:SourceAccount", values: ["222222222222"] },
+      ],
+    });
+    expect(statements(prodOps, "topics/critical-policy-document")[1]).toMatchObject({
+      actions: ["sns:Publish"],
+      principals: [
+        { type: "Service", identifiers: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
+      ],
+    });
+  });
+
+  it("subscribes the configured e-mail addresses", () => {
+    const input = withEnv(
+      "dev",
+      (e) =>
+        (e.operations = {
+          alarmEmails: { critical: ["oncall@example.com"], warning: ["team@example.com"] },
+        }),
+    );
+    const subs = bodies(
+      synthPlatform(input).stacks["platform-dev-ops"],
+      "aws_sns_topic_subscription",
+    );
+    expect(subs.map((s) => [s.protocol, s.endpoint]).sort()).toEqual([
+      ["email", "oncall@example.com"],
+      ["email", "team@example.com"],
+    ]);
+  });
+});
+
+describe("central log bucket", () => {
+  const bucket = only(prodOps, "aws_s3_bucket");
+  const ref = refTo(prodOps, "aws_s3_bucket", bucket, "id");
+
+  it("is private, SSE-S3, versioned, and archives to Glacier after 90 days, deleting after 365", () => {
+    expect(bucket).toMatchObject({
+      bucket: "platform-prod-logs-222222222222-ap-northeast-1",
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(only(prodOps, "aws_s3_bucket_server_side_encryption_configuration")).toMatchObject({
+      bucket: ref,
+      rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }],
+    });
+    expect(only(prodOps, "aws_s3_bucket_public_access_block")).toMatchObject({
+      bucket: ref,
+      restrict_public_buckets: true,
+      block_public_policy: true,
+    });
+    expect(only(prodOps, "aws_s3_bucket_lifecycle_configuration").rule).toEqual([
+      expect.objectContaining({
+        transition: [{ days: 90, storage_class: "GLACIER" }],
+        expiration: [{ days: 365 }],
+      }),
+    ]);
+    expect(only(devOps, "aws_s3_bucket").lifecycle).toEqual({ prevent_destroy: false });
+  });
+
+  it("lets only the region's ELB account write ALB logs under alb/, over TLS", () => {
+    const [elb, tls] = statements(prodOps, "logs/policy-document");
+    const elbAccount = Object.keys(prodOps.data?.aws_elb_service_account ?? {})[0];
+    expect(elb).toMatchObject({
+      actions: ["s3:PutObject"],
+      resources: [`${refTo(prodOps, "aws_s3_bucket", bucket, "arn")}/alb/AWSLogs/222222222222/*`],
+      principals: [
+        { type: "AWS", identifiers: [`\${data.aws_elb_service_account.${elbAccount}.arn}`] },
+      ],
+    });
+    expect(tls).toMatchObject({
+      effect: "Deny",
+      condition: [{ variable: "aws:SecureTransport", values: ["false"] }],
+    });
+  });
+});
+
+describe("WAF", () => {
+  it("prod: managed common, known-bad-inputs and SQLi rules plus a per-IP rate limit, with metrics and logs", () => {
+    const acl = only(prodOps, "aws_wafv2_web_acl");
+    expect(acl).toMatchObject({
+      scope: "REGIONAL",
+      default_action: { allow: {} },
+      visibility_config: { cloudwatch_metrics_enabled: true },
+    });
+    const rules = acl.rule as Block[];
+    expect(rules.map((r) => r.name)).toEqual([
+      "AWSManagedRulesCommonRuleSet",
+      "AWSManagedRulesKnownBadInputsRuleSet",
+      "AWSManagedRulesSQLiRuleSet",
+      "rate-limit-per-ip",
+    ]);
+    expect(rules[0]).toMatchObject({
+      override_action: { none: {} },
+      statement: {
+        managed_rule_group_statement: { name: "AWSManagedRulesCommonRuleSet", vendor_name: "AWS" },
+      },
+    });
+    expect(rules[3]).toMatchObject({
+      action: { block: {} },
+      statement: { rate_based_statement: { limit: 2000, aggregate_key_type: "IP" } },
+    });
+    for (const r of rules)
+      expect(r.visibility_config).toMatchObject({
+        cloudwatch_metrics_enabled: true,
+        sampled_requests_enabled: true,
+      });
+    const logs = only(prodOps, "aws_cloudwatch_log_group");
+    expect(logs).toMatchObject({ name: "aws-waf-logs-platform-prod", retention_in_days: 30 });
+    expect(
+      only(prodOps, "aws_wafv2_web_acl_logging_configuration").log_destination_configs,
+    ).toEqual([refTo(prodOps, "aws_cloudwatch_log_group", logs, "arn")]);
+  });
+
+  it("is associated with the prod ALB, and off in dev unless enabled", () => {
+    const association = only(stacks["platform-prod-services"], "aws_wafv2_web_acl_association");
+    expect(String(association.web_acl_arn)).toMatch(
+      /platform-prod-ops\.outputs\..*aws_wafv2_web_acl.*arn\}$/,
+    );
+    expect(bodies(devOps, "aws_wafv2_web_acl")).toEqual([]);
+    expect(bodies(stacks["platform-dev-services"], "aws_wafv2_web_acl_association")).toEqual([]);
+    const on = synthPlatform(
+      withEnv("dev", (e) => (e.operations = { waf: { enabled: true, rateLimit: 500 } })),
+    );
+    expect(
+      (only(on.stacks["platform-dev-ops"], "aws_wafv2_web_acl").rule as Block[])[3],
+    ).toMatchObject({
+      statement: { rate_based_statement: { limit: 500 } },
+    });
+    expect(
+      bodies(on.stacks["platform-dev-services"], "aws_wafv2_web_acl_association"),
+    ).toHaveLength(1);
+  });
+});
+
+describe("alarms wired into the modules that own the resources", () => {
+  const services = stacks["platform-prod-services"];
+
+  it("ALB: 5xx rate of ELB and targets over requests (critical), p90 response time (warning)", () => {
+    const rate = alarm(services, "alb-5xx-rate");
+    expect(rate).toMatchObject({
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 5,
+      evaluation_periods: 5,
+    });
+    expect((rate.alarm_actions as string[])[0]).toMatch(opsOutput("prod", "critical"));
+    const queries = rate.metric_query as Block[];
+    expect(queries.map((q) => q.id)).toEqual(["elb", "target", "requests", "rate"]);
+    expect(queries[3]).toMatchObject({
+      expression: "100 * (FILL(elb, 0) + FILL(target, 0)) / requests",
+      return_data: true,
+    });
+    const latency = alarm(services, "alb-target-response-time");
+    expect(latency).toMatchObject({
+      metric_name: "TargetResponseTime",
+      extended_statistic: "p90",
+      threshold: 2,
+    });
+    expect((latency.alarm_actions as string[])[0]).toMatch(opsOutput("prod", "warning"));
+  });
+
+  it("ECS: CPU and memory (warning), running fewer tasks than desired (critical), per service", () => {
+    for (const service of ["web", "api"]) {
+      expect(alarm(services, `${service}-cpu`)).toMatchObject({
+        namespace: "AWS/ECS",
+        metric_name: "CPUUtilization",
+        threshold: 90,
+      });
+      expect(alarm(services, `${service}-memory`)).toMatchObject({
+        metric_name: "MemoryUtilization",
+        threshold: 90,
+      });
+      const missing = alarm(services, `${service}-missing-tasks`);
+      expect((missing.metric_query as Block[])[2]).toMatchObject({
+        expression: "desired - running",
+      });
+      expect((missing.alarm_actions as string[])[0]).toMatch(opsOutput("prod", "critical"));
+    }
+  });
+
+  it("database: CPU, freeable memory, connections (warning) and storage (critical); Aurora watches local storage", () => {
+    const prod = stacks["platform-prod-data"];
+    expect(alarm(prod, "db-cpu")).toMatchObject({
+      dimensions: { DBClusterIdentifier: "platform-prod-db" },
+      threshold: 80,
+    });
+    expect(alarm(prod, "db-freeable-memory")).toMatchObject({
+      comparison_operator: "LessThanThreshold",
+      threshold: 256 * 1024 ** 2,
+    });
+    expect(alarm(prod, "db-connections")).toMatchObject({ threshold: 400 });
+    expect(alarm(prod, "db-free-storage")).toMatchObject({
+      metric_name: "FreeLocalStorage",
+      threshold: 5 * 1024 ** 3,
+    });
+    const dev = stacks["platform-dev-data"];
+    expect(alarm(dev, "db-free-storage")).toMatchObject({
+      metric_name: "FreeStorageSpace",
+      dimensions: { DBInstanceIdentifier: "platform-dev-db" },
+    });
+  });
+
+  it("DCV: the gateway alarms notify the critical topic", () => {
+    for (const a of bodies(stacks["platform-prod-dcv"], "aws_cloudwatch_metric_alarm")) {
+      expect((a.alarm_actions as string[])[0]).toMatch(opsOutput("prod", "critical"));
+    }
+  });
+
+  it("takes thresholds from the config", () => {
+    const input = withEnv(
+      "prod",
+      (e) => (e.operations = { thresholds: { alb5xxPercent: 1, dbConnections: 900 } }),
+    );
+    const { stacks: custom } = synthPlatform(input);
+    expect(alarm(custom["platform-prod-services"], "alb-5xx-rate").threshold).toBe(1);
+    expect(alarm(custom["platform-prod-data"], "db-connections").threshold).toBe(900);
+  });
+});
+
+describe("dashboard", () => {
+  it("shows ALB, ECS, database and DCV gateway metrics of the environment", () => {
+    const dashboard = only(stacks["platform-prod-monitoring"], "aws_cloudwatch_dashboard");
+    expect(dashboard.dashboard_name).toBe("platform-prod-platform");
+    const body = JSON.parse(String(dashboard.dashboard_body)) as {
+      widgets: { properties: { title: string; metrics: string[][] } }[];
+    };
+    const titles = body.widgets.map((w) => w.properties.title);
+    expect(titles).toEqual([
+      "ALB requests and 5xx",
+      "ALB target response time (p90)",
+      "ECS CPU %",
+      "ECS memory %",
+      "ECS running tasks",
+      "Database CPU %",
+      "Database connections",
+      "Database freeable memory",
+      "DCV gateways healthy / unhealthy",
+      "DCV active connections",
+      "DCV gateways in service",
+    ]);
+    const ecs = body.widgets[2].properties.metrics;
+    expect(ecs.map((m) => m[5])).toEqual(["web", "api"]);
+    expect(body.widgets[5].properties.metrics[0]).toEqual([
+      "AWS/RDS",
+      "CPUUtilization",
+      "DBClusterIdentifier",
+      "platform-prod-db",
+    ]);
+    expect(body.widgets[0].properties.metrics[0][3]).toMatch(/platform-prod-services\.outputs\./);
+  });
+});
+
+describe("operations validation", () => {
+  it("rejects an alarm address that is not an e-mail", () => {
+    const input = withEnv(
+      "prod",
+      (e) => (e.operations = { alarmEmails: { critical: ["oncall"] } }),
+    );
+    expect(rejection(input)).toMatch(
+      /environments\.prod\.operations\.alarmEmails\.critical\[0\]: got "oncall": must be an e-mail address/,
+    );
+  });
+
+  it("rejects logs that would expire before they reach Glacier", () => {
+    const input = withEnv(
+      "prod",
+      (e) => (e.operations = { logBucket: { glacierAfterDays: 400, expireAfterDays: 365 } }),
+    );
+    expect(rejection(input)).toMatch(
+      /environments\.prod\.operations\.logBucket\.expireAfterDays: 365 must be later than glacierAfterDays \(400\)/,
+    );
+  });
+
+  it("rejects a WAF rate limit below what WAF accepts", () => {
+    const input = shippedInput();
+    input.environments.prod.operations = { waf: { rateLimit: 5 } };
+    expect(rejection(input)).toMatch(
+      /environments\.prod\.operations\.waf\.rateLimit: got 5: Too small: expected number to be >=10/,
+    );
+  });
+});
