@@ -1,0 +1,70 @@
+import { Construct } from "constructs";
+import { ConfigConfigurationRecorder } from "@cdktf/provider-aws/lib/config-configuration-recorder";
+import { ConfigConfigurationRecorderStatus } from "@cdktf/provider-aws/lib/config-configuration-recorder-status";
+import { ConfigDeliveryChannel } from "@cdktf/provider-aws/lib/config-delivery-channel";
+import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked-role";
+import type { Names } from "../../lib/names";
+
+export interface ConfigRecordingProps {
+  readonly names: Names;
+  readonly account: string;
+  readonly partition: string;
+  readonly recordGlobalResources: boolean;
+  readonly createServiceLinkedRole: boolean;
+  readonly bucketName: string;
+  /** Key prefix of the delivered files; "" for none. */
+  readonly keyPrefix: string;
+}
+
+/**
+ * AWS Config recording every supported resource type, delivering history and daily snapshots
+ * to the log bucket.
+ *
+ * The recorder runs as the service-linked role AWSServiceRoleForConfig rather than a role with
+ * the AWS_ConfigRole policy: AWS keeps its permissions in step with the resource types Config
+ * supports, nothing else can assume or change it, and delivery then uses the
+ * `config.amazonaws.com` principal the bucket policy names (bucketPolicyStatements). It exists
+ * once per account, so only one region (or none, where it already exists) creates it.
+ */
+export class ConfigRecording extends Construct {
+  readonly serviceLinkedRole?: IamServiceLinkedRole;
+  readonly recorder: ConfigConfigurationRecorder;
+  readonly deliveryChannel: ConfigDeliveryChannel;
+  readonly status: ConfigConfigurationRecorderStatus;
+
+  constructor(scope: Construct, id: string, props: ConfigRecordingProps) {
+    super(scope, id);
+    const { names } = props;
+    let roleArn = `arn:${props.partition}:iam::${props.account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`;
+    if (props.createServiceLinkedRole) {
+      this.serviceLinkedRole = new IamServiceLinkedRole(this, "service-linked-role", {
+        awsServiceName: "config.amazonaws.com",
+      });
+      roleArn = this.serviceLinkedRole.arn;
+    }
+    const name = names.physical("config", { maxLength: 256 });
+    this.recorder = new ConfigConfigurationRecorder(this, "recorder", {
+      name,
+      roleArn,
+      recordingGroup: {
+        allSupported: true,
+        // IAM is global: recording it in every region would store each change once per region.
+        includeGlobalResourceTypes: props.recordGlobalResources,
+      },
+    });
+    this.deliveryChannel = new ConfigDeliveryChannel(this, "delivery-channel", {
+      name,
+      s3BucketName: props.bucketName,
+      s3KeyPrefix: props.keyPrefix === "" ? undefined : props.keyPrefix,
+      snapshotDeliveryProperties: { deliveryFrequency: "TwentyFour_Hours" },
+      // Config refuses a delivery channel before a recorder exists.
+      dependsOn: [this.recorder],
+    });
+    this.status = new ConfigConfigurationRecorderStatus(this, "status", {
+      name: this.recorder.name,
+      isEnabled: true,
+      // Recording cannot start without somewhere to deliver to.
+      dependsOn: [this.deliveryChannel],
+    });
+  }
+}

@@ -1,0 +1,194 @@
+import { Construct } from "constructs";
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import type { Names } from "../../lib/names";
+import { assertNoIssues } from "../../lib/validation";
+import { ConfigRecording } from "./config-recorder";
+import {
+  AlertRule,
+  CONFIG_NON_COMPLIANT_MESSAGE,
+  CONFIG_NON_COMPLIANT_PATTERN,
+  GUARDDUTY_FINDING_MESSAGE,
+  GUARDDUTY_FINDING_PATTERN,
+} from "./events";
+import { ThreatDetection, type GuardDutyFeature } from "./guardduty";
+import { accountSecurityIssues } from "./validate";
+
+export { DEFAULT_GUARDDUTY_FEATURES, type GuardDutyFeature } from "./guardduty";
+export {
+  CONFIG_NON_COMPLIANT_MESSAGE,
+  CONFIG_NON_COMPLIANT_PATTERN,
+  GUARDDUTY_FINDING_MESSAGE,
+  GUARDDUTY_FINDING_PATTERN,
+  HIGH_SEVERITY,
+} from "./events";
+
+export interface AccountSecurityProps {
+  /** Naming helper of the owning stack. */
+  readonly names: Names;
+  /** Account being protected (delivery paths, confused-deputy conditions). */
+  readonly account: string;
+  /** Region of the detector, recorder and rules. */
+  readonly region: string;
+  /** ARN partition, e.g. `aws`. */
+  readonly partition: string;
+  /** Bucket AWS Config delivers to; its policy must include bucketPolicyStatements(). */
+  readonly logBucketName: string;
+  /** ARN of that bucket. */
+  readonly logBucketArn: string;
+  /**
+   * Key prefix Config delivers under: `<prefix>/AWSLogs/<account>/Config/...`; "" for none.
+   * @default "config"
+   */
+  readonly configKeyPrefix?: string;
+  /**
+   * Record global resource types (IAM users, roles, policies). Do it in exactly one region of
+   * the account, or every IAM change is recorded (and billed) once per region.
+   * @default true
+   */
+  readonly recordGlobalResources?: boolean;
+  /**
+   * Create AWS Config's service-linked role. It exists once per account: set false in the
+   * other regions, and where it already exists (console, Security Hub, Control Tower).
+   * @default true
+   */
+  readonly createConfigServiceLinkedRole?: boolean;
+  /**
+   * GuardDuty protection plans to switch on (true) or off (false).
+   * @default every plan on except RUNTIME_MONITORING (see DEFAULT_GUARDDUTY_FEATURES)
+   */
+  readonly guardDutyFeatures?: Readonly<Partial<Record<GuardDutyFeature, boolean>>>;
+  /**
+   * SNS topic for high-severity findings and compliance changes; its policy must include
+   * topicPolicyStatements().
+   */
+  readonly criticalTopicArn: string;
+  /**
+   * Prefix for validation errors.
+   * @default the construct path
+   */
+  readonly configPath?: string;
+}
+
+/**
+ * What every account and region gets once: GuardDuty threat detection, AWS Config recording,
+ * and EventBridge rules sending GuardDuty findings of severity >= 7 and resources turning
+ * NON_COMPLIANT to the critical topic as one-line messages. The log bucket's and the topic's
+ * policies belong to their owners, who add bucketPolicyStatements() and
+ * topicPolicyStatements().
+ */
+export class AccountSecurity extends Construct {
+  readonly guardDuty: ThreatDetection;
+  readonly config: ConfigRecording;
+  readonly findingRule: AlertRule;
+  readonly complianceRule: AlertRule;
+  private readonly props: AccountSecurityProps;
+  private readonly keyPrefix: string;
+
+  constructor(scope: Construct, id: string, props: AccountSecurityProps) {
+    super(scope, id);
+    assertNoIssues(props.configPath ?? this.node.path, accountSecurityIssues(props));
+    this.props = props;
+    this.keyPrefix = props.configKeyPrefix ?? "config";
+    const { names } = props;
+
+    this.guardDuty = new ThreatDetection(this, "guardduty", {
+      names,
+      features: props.guardDutyFeatures ?? {},
+    });
+    this.config = new ConfigRecording(this, "config", {
+      names,
+      account: props.account,
+      partition: props.partition,
+      recordGlobalResources: props.recordGlobalResources ?? true,
+      createServiceLinkedRole: props.createConfigServiceLinkedRole ?? true,
+      bucketName: props.logBucketName,
+      keyPrefix: this.keyPrefix,
+    });
+    this.findingRule = new AlertRule(this, "guardduty-findings", {
+      names,
+      purpose: "guardduty-findings",
+      description: "GuardDuty findings of high or critical severity (>= 7)",
+      pattern: GUARDDUTY_FINDING_PATTERN,
+      message: GUARDDUTY_FINDING_MESSAGE,
+      topicArn: props.criticalTopicArn,
+    });
+    this.complianceRule = new AlertRule(this, "config-non-compliant", {
+      names,
+      purpose: "config-non-compliant",
+      description: "Resources turning NON_COMPLIANT with an AWS Config rule",
+      pattern: CONFIG_NON_COMPLIANT_PATTERN,
+      message: CONFIG_NON_COMPLIANT_MESSAGE,
+      topicArn: props.criticalTopicArn,
+    });
+  }
+
+  /**
+   * What the log bucket's policy must allow for Config delivery, after AWS's documented
+   * policy: Config checks the bucket's ACL and existence, then writes only under its own
+   * prefix for this account, handing the objects to the bucket owner. Each statement is
+   * limited to this account's Config (confused-deputy guard).
+   */
+  bucketPolicyStatements(): DataAwsIamPolicyDocumentStatement[] {
+    const { account, logBucketArn } = this.props;
+    const path = this.keyPrefix === "" ? "AWSLogs" : `${this.keyPrefix}/AWSLogs`;
+    const config = [{ type: "Service", identifiers: ["config.amazonaws.com"] }];
+    const sourceAccount = {
+      test: "StringEquals",
+      variable: "aws:SourceAccount",
+      values: [account],
+    };
+    return [
+      {
+        sid: "AWSConfigBucketPermissionsCheck",
+        effect: "Allow",
+        principals: config,
+        actions: ["s3:GetBucketAcl"],
+        resources: [logBucketArn],
+        condition: [sourceAccount],
+      },
+      {
+        sid: "AWSConfigBucketExistenceCheck",
+        effect: "Allow",
+        principals: config,
+        actions: ["s3:ListBucket"],
+        resources: [logBucketArn],
+        condition: [sourceAccount],
+      },
+      {
+        sid: "AWSConfigBucketDelivery",
+        effect: "Allow",
+        principals: config,
+        actions: ["s3:PutObject"],
+        resources: [`${logBucketArn}/${path}/${account}/Config/*`],
+        condition: [
+          { test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] },
+          sourceAccount,
+        ],
+      },
+    ];
+  }
+
+  /**
+   * What the critical topic's policy must allow: EventBridge publishing for these two rules
+   * of this account only.
+   */
+  topicPolicyStatements(topicArn: string): DataAwsIamPolicyDocumentStatement[] {
+    return [
+      {
+        sid: "SecurityAlertRulesPublish",
+        effect: "Allow",
+        principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+        actions: ["sns:Publish"],
+        resources: [topicArn],
+        condition: [
+          { test: "StringEquals", variable: "aws:SourceAccount", values: [this.props.account] },
+          {
+            test: "ArnEquals",
+            variable: "aws:SourceArn",
+            values: [this.findingRule.rule.arn, this.complianceRule.rule.arn],
+          },
+        ],
+      },
+    ];
+  }
+}
