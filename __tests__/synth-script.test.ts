@@ -47,6 +47,7 @@ describe("npm run synth (scripts/synth.ts)", () => {
     const stacks = readdirSync(join(out, "stacks")).sort();
     expect(stacks).toEqual([
       "platform-dev-bootstrap",
+      "platform-dev-ci",
       "platform-dev-data",
       "platform-dev-dcv",
       "platform-dev-monitoring",
@@ -54,6 +55,7 @@ describe("npm run synth (scripts/synth.ts)", () => {
       "platform-dev-ops",
       "platform-dev-services",
       "platform-prod-bootstrap",
+      "platform-prod-ci",
       "platform-prod-data",
       "platform-prod-dcv",
       "platform-prod-monitoring",
@@ -65,7 +67,7 @@ describe("npm run synth (scripts/synth.ts)", () => {
     expect(stdout).toMatch(/^platform-prod-network\s+\d+\s+\d+\s+\d+\s+s3$/m);
     expect(stdout).toMatch(/^platform-dev-bootstrap\s+9\s+1\s+3\s+local$/m);
     expect(stdout).toMatch(
-      new RegExp(`^14 stacks, \\d+ resources, written to ${out} in \\d+ ms$`, "m"),
+      new RegExp(`^16 stacks, \\d+ resources, written to ${out} in \\d+ ms$`, "m"),
     );
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as {
       stacks: Record<string, unknown>;
@@ -78,6 +80,7 @@ describe("npm run synth (scripts/synth.ts)", () => {
     expect(run(["scripts/synth.ts", "--out", only, "--env", "dev"]).code).toBe(0);
     expect(readdirSync(join(only, "stacks")).sort()).toEqual([
       "platform-dev-bootstrap",
+      "platform-dev-ci",
       "platform-dev-data",
       "platform-dev-dcv",
       "platform-dev-monitoring",
@@ -91,6 +94,7 @@ describe("npm run synth (scripts/synth.ts)", () => {
     );
     expect(readdirSync(join(viaEnv, "stacks")).sort()).toEqual([
       "platform-prod-bootstrap",
+      "platform-prod-ci",
       "platform-prod-data",
       "platform-prod-dcv",
       "platform-prod-monitoring",

@@ -110,4 +110,7 @@ export const dev: EnvironmentInput = {
       reason: "dev has no domain yet; the ALB admits only the office range (203.0.113.0/24)",
     },
   ],
+  // GitHub Actions deploys through OIDC (seed 001); the workflow's dev job runs in this
+  // GitHub environment, whose subject the deploy role trusts.
+  ci: { repository: "example-org/platform-infra", branch: "main", githubEnvironment: "dev" },
 };

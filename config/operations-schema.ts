@@ -40,6 +40,7 @@ export const OperationsSchema = z.strictObject({
       `must be one of the values CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
     )
     .default(30),
+  accountSecurity: z.boolean().default(true),
 });
 
 type Output = z.output<typeof OperationsSchema>;

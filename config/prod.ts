@@ -126,4 +126,7 @@ export const prod: EnvironmentInput = {
       { service: "web", paths: ["/*"] },
     ],
   },
+  // GitHub Actions deploys through OIDC (seed 001); the workflow's prod job runs in this
+  // GitHub environment, whose subject the deploy role trusts.
+  ci: { repository: "example-org/platform-infra", branch: "main", githubEnvironment: "production" },
 };

@@ -241,6 +241,22 @@ export const EnvironmentSchema = z.strictObject({
    */
   operations: OperationsSchema.prefault({}),
   /**
+   * GitHub Actions OIDC roles (`<project>-<env>-ci` stack, applied by hand). Needs S3 state.
+   * @default none (no ci stack)
+   */
+  ci: z
+    .strictObject({
+      /** `owner/name` of the repository allowed to deploy. */
+      repository: z.string(),
+      /** The branch whose runs may deploy. @default "main" */
+      branch: z.string().default("main"),
+      /** GitHub environment of the deploy job (its token subject names it). @default none */
+      githubEnvironment: z.string().optional(),
+      /** Create the account's GitHub OIDC provider (one per account). @default true */
+      createOidcProvider: z.boolean().default(true),
+    })
+    .optional(),
+  /**
    * Deliberate exceptions to the synth-time policy checks, one rule and one resource each,
    * with the reason (listed in every synth summary).
    * @default []
@@ -319,6 +335,25 @@ export function semanticIssues(config: z.output<typeof PlatformSchema>): Issue[]
       );
     }
   }
+  const securityOwners = new Map<string, string>();
+  for (const [key, env] of Object.entries(config.environments)) {
+    if (!env.operations.accountSecurity) continue;
+    const where = `${env.account}/${env.region}`;
+    const owner = securityOwners.get(where);
+    if (owner === undefined) securityOwners.set(where, key);
+    else {
+      issues.push({
+        path: ["environments", key, "operations", "accountSecurity"],
+        message: `true, but environments.${owner} already runs GuardDuty and AWS Config in account ${env.account} ${env.region}; only one detector and recorder may exist there, so set this to false`,
+      });
+    }
+    if (env.ci !== undefined && env.state.backend !== "s3") {
+      issues.push({
+        path: ["environments", key, "ci"],
+        message: "needs S3 state: the roles are granted the state bucket",
+      });
+    }
+  }
   const owners = new Map<string, string>();
   for (const [key, env] of Object.entries(config.environments)) {
     if (env.state.backend !== "s3" || !env.state.bootstrap) continue;
@@ -344,3 +379,4 @@ export type EnvironmentConfig = z.output<typeof EnvironmentSchema>;
 export type NetworkConfig = z.output<typeof NetworkSchema>;
 export type StateConfig = z.output<typeof StateSchema>;
 export type S3StateConfig = z.output<typeof S3StateSchema>;
+export type CiSettings = NonNullable<EnvironmentConfig["ci"]>;

@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import type { EnvironmentConfig, PlatformConfig } from "../config/schema";
 import { BootstrapStack } from "./bootstrap-stack";
+import { CiStack } from "./ci-stack";
 import { DataStack } from "./data-stack";
 import { DcvStack } from "./dcv-stack";
 import { ServicesStack } from "./services-stack";
@@ -10,6 +11,7 @@ import { OpsStack } from "./ops-stack";
 import type { PlatformStack } from "./platform-stack";
 
 export { BootstrapStack } from "./bootstrap-stack";
+export { CiStack } from "./ci-stack";
 export { DataStack } from "./data-stack";
 export { DcvStack } from "./dcv-stack";
 export { ServicesStack } from "./services-stack";
@@ -21,6 +23,7 @@ export { PlatformStack } from "./platform-stack";
 /** The stacks of one environment; later layers take earlier ones' constructs as inputs. */
 export interface EnvironmentStacks {
   readonly bootstrap?: BootstrapStack;
+  readonly ci?: CiStack;
   readonly network: NetworkStack;
   readonly ops: OpsStack;
   readonly data?: DataStack;
@@ -54,6 +57,10 @@ export function buildPlatform(
       environment.state.backend === "s3" && environment.state.bootstrap
         ? new BootstrapStack(scope, { ...common, state: environment.state })
         : undefined;
+    const ci =
+      environment.ci === undefined
+        ? undefined
+        : new CiStack(scope, { ...common, ci: environment.ci });
     const network = new NetworkStack(scope, common);
     const operations = environment.operations;
     const ops = new OpsStack(scope, {
@@ -96,7 +103,7 @@ export function buildPlatform(
             alarms,
           });
     const monitoring = new MonitoringStack(scope, { ...common, data, services, dcv });
-    built[environment.name] = { bootstrap, network, ops, data, dcv, services, monitoring };
+    built[environment.name] = { bootstrap, ci, network, ops, data, dcv, services, monitoring };
   }
   return built;
 }

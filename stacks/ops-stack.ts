@@ -2,7 +2,8 @@ import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { partitionOf } from "../lib/arn";
-import { LogBucket } from "../modules/observability/log-bucket";
+import { AccountSecurity } from "../modules/account-security";
+import { LogBucket, logBucketName } from "../modules/observability/log-bucket";
 import type { AlarmTargets, OperationsSettings } from "../modules/observability/settings";
 import { AlarmTopics } from "../modules/observability/topics";
 import { WebAcl } from "../modules/observability/waf";
@@ -20,12 +21,14 @@ export interface OpsStackProps extends PlatformStackProps {
 
 /**
  * `<project>-<env>-ops`: what the other layers report to: the `critical` and `warning` alarm
- * topics, the central log bucket and the ALB's web ACL. Applied right after the network.
+ * topics, the central log bucket, the ALB's web ACL and (once per account) GuardDuty and AWS
+ * Config with their alerts. Applied right after the network.
  */
 export class OpsStack extends PlatformStack {
   readonly topics: AlarmTopics;
   readonly logBucket: LogBucket;
   readonly webAcl?: WebAcl;
+  readonly accountSecurity?: AccountSecurity;
   /** Topic ARNs and thresholds for the modules' alarms. */
   readonly alarmTargets: AlarmTargets;
 
@@ -40,15 +43,34 @@ export class OpsStack extends PlatformStack {
       emails: ops.alarmEmails,
       preventDestroy: env.production,
     });
+    const partition = partitionOf(env.region);
+    // Config needs statements in the log bucket's policy, so it is made first, by name.
+    const bucketName = logBucketName(this.names, env.account, env.region);
+    this.accountSecurity = ops.accountSecurity
+      ? new AccountSecurity(this, "account-security", {
+          names: this.names,
+          account: env.account,
+          region: env.region,
+          partition,
+          logBucketName: bucketName,
+          logBucketArn: `arn:${partition}:s3:::${bucketName}`,
+          criticalTopicArn: this.topics.topics.critical.arn,
+          configPath: this.configPath("operations"),
+        })
+      : undefined;
     this.logBucket = new LogBucket(this, "logs", {
       names: this.names,
       account: env.account,
       region: env.region,
       glacierAfterDays: ops.logBucket.glacierAfterDays,
       expireAfterDays: ops.logBucket.expireAfterDays,
-      extraStatements: props.logBucketStatements,
+      extraStatements: [
+        ...(props.logBucketStatements ?? []),
+        ...(this.accountSecurity?.bucketPolicyStatements() ?? []),
+      ],
       preventDestroy: env.production,
     });
+    this.accountSecurity?.deliverAfter(this.logBucket.policy);
     this.webAcl = ops.waf.enabled
       ? new WebAcl(this, "waf", {
           names: this.names,

@@ -120,6 +120,9 @@ describe("HCP Terraform (cloud) backend", () => {
   };
   const input = shippedInput();
   input.environments.dev.state = cloud;
+  // The CI roles are granted the S3 state bucket; HCP Terraform runs bring their own credentials.
+  delete input.environments.dev.ci;
+  delete input.environments.prod.ci;
   input.environments.prod.state = { ...cloud, hostname: "tfe.example.internal" };
   const result = withConsumer(input);
 

@@ -101,7 +101,9 @@ describe("central log bucket", () => {
   });
 
   it("lets only the region's ELB account write ALB logs under alb/, over TLS", () => {
-    const [elb, tls] = statements(prodOps, "logs/policy-document");
+    const all = statements(prodOps, "logs/policy-document");
+    const elb = all.find((st) => st.sid === "ElbLogDelivery");
+    const tls = all.find((st) => st.sid === "DenyInsecureTransport");
     const elbAccount = Object.keys(prodOps.data?.aws_elb_service_account ?? {})[0];
     expect(elb).toMatchObject({
       actions: ["s3:PutObject"],
@@ -289,6 +291,63 @@ describe("dashboard", () => {
       "platform-prod-db",
     ]);
     expect(body.widgets[0].properties.metrics[0][3]).toMatch(/platform-prod-services\.outputs\./);
+  });
+});
+
+describe("account security (GuardDuty, AWS Config) in the ops stack", () => {
+  it("delivers Config to the log bucket, whose policy admits it, only after that policy exists", () => {
+    const channel = only(prodOps, "aws_config_delivery_channel");
+    expect(channel.s3_bucket_name).toBe("platform-prod-logs-222222222222-ap-northeast-1");
+    const policy = Object.keys(prodOps.resource?.aws_s3_bucket_policy ?? {})[0];
+    expect(channel.depends_on).toContain(`aws_s3_bucket_policy.${policy}`);
+    const sids = statements(prodOps, "logs/policy-document").map((st) => st.sid);
+    expect(sids[0]).toBe("ElbLogDelivery");
+    expect(sids[sids.length - 1]).toBe("DenyInsecureTransport");
+    expect(sids.length).toBeGreaterThan(2);
+    expect(bodies(prodOps, "aws_guardduty_detector")).toHaveLength(1);
+    expect(
+      bodies(prodOps, "aws_cloudwatch_event_target").every((t) => /critical/.test(String(t.arn))),
+    ).toBe(true);
+  });
+
+  it("is off where the config says another environment owns it", () => {
+    const input = withEnv("dev", (e) => (e.operations = { accountSecurity: false }));
+    expect(
+      bodies(synthPlatform(input).stacks["platform-dev-ops"], "aws_guardduty_detector"),
+    ).toEqual([]);
+  });
+
+  it("refuses two environments running it in the same account and region", () => {
+    const input = shippedInput();
+    input.environments.prod.account = input.environments.dev.account;
+    if (input.environments.prod.state.backend === "s3")
+      input.environments.prod.state.bucket = "platform-tfstate-shared-prod";
+    expect(rejection(input)).toMatch(
+      /environments\.prod\.operations\.accountSecurity: true, but environments\.dev already runs GuardDuty and AWS Config in account 111111111111 ap-northeast-1/,
+    );
+  });
+});
+
+describe("CI roles (manual ci stack)", () => {
+  it("trusts the repository's deploy job in the environment's GitHub environment", () => {
+    const ci = stacks["platform-prod-ci"];
+    const trust = Object.values(ci.data?.aws_iam_policy_document ?? {})
+      .flatMap((d) => (d.statement ?? []) as Block[])
+      .flatMap((st) => (st.condition ?? []) as Block[])
+      .filter((c) => String(c.variable).endsWith(":sub"))
+      .flatMap((c) => c.values as string[]);
+    expect(trust).toContain("repo:example-org/platform-infra:environment:production");
+    expect(trust).toContain("repo:example-org/platform-infra:pull_request");
+    expect(ci.terraform?.backend?.s3).toMatchObject({ key: "platform/prod/ci.tfstate" });
+  });
+});
+
+describe("ci validation", () => {
+  it("refuses CI roles without S3 state", () => {
+    const input = withEnv("prod", (e) => (e.state = { backend: "cloud", organization: "acme" }));
+    expect(rejection(input)).toMatch(
+      /environments\.prod\.ci: needs S3 state: the roles are granted the state bucket/,
+    );
   });
 });
 

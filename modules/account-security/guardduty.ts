@@ -51,9 +51,8 @@ export class ThreatDetection extends Construct {
     });
     const features = {} as Record<GuardDutyFeature, GuarddutyDetectorFeature>;
     for (const name of Object.keys(DEFAULT_GUARDDUTY_FEATURES) as GuardDutyFeature[]) {
-      const status = (props.features[name] ?? DEFAULT_GUARDDUTY_FEATURES[name])
-        ? "ENABLED"
-        : "DISABLED";
+      const status =
+        (props.features[name] ?? DEFAULT_GUARDDUTY_FEATURES[name]) ? "ENABLED" : "DISABLED";
       features[name] = new GuarddutyDetectorFeature(this, name.toLowerCase().replace(/_/g, "-"), {
         detectorId: this.detector.id,
         name,

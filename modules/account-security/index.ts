@@ -1,3 +1,4 @@
+import { dependable, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import type { Names } from "../../lib/names";
@@ -120,6 +121,16 @@ export class AccountSecurity extends Construct {
       message: CONFIG_NON_COMPLIANT_MESSAGE,
       topicArn: props.criticalTopicArn,
     });
+  }
+
+  /**
+   * Makes the delivery channel wait for `dependencies`, typically the log bucket's policy
+   * holding bucketPolicyStatements(): Config checks that it may write to the bucket when the
+   * channel is created, and the policy can only be built once this construct exists.
+   */
+  deliverAfter(...dependencies: ITerraformDependable[]): void {
+    const channel = this.config.deliveryChannel;
+    channel.dependsOn = [...(channel.dependsOn ?? []), ...dependencies.map(dependable)];
   }
 
   /**

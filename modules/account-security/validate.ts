@@ -4,6 +4,7 @@ import { show, type Issue } from "../../lib/validation";
 
 export interface AccountSecurityInput {
   readonly account: string;
+  readonly region: string;
   readonly partition: string;
   readonly logBucketName: string;
   readonly logBucketArn: string;
@@ -58,11 +59,19 @@ export function accountSecurityIssues(input: AccountSecurityInput): Issue[] {
       message: `${show(prefix)} is not a key prefix AWS Config can deliver under; allowed: "" or path segments of letters, digits and ! _ . ' ( ) - separated by single "/", no leading or trailing "/"`,
     });
   }
-  if (literal(input.criticalTopicArn) && !SNS_TOPIC_ARN.test(input.criticalTopicArn)) {
-    issues.push({
-      path: ["criticalTopicArn"],
-      message: `${show(input.criticalTopicArn)} is not an SNS topic ARN (arn:<partition>:sns:<region>:<account>:<name>)`,
-    });
+  if (literal(input.criticalTopicArn)) {
+    const topicRegion = input.criticalTopicArn.split(":")[3];
+    if (!SNS_TOPIC_ARN.test(input.criticalTopicArn)) {
+      issues.push({
+        path: ["criticalTopicArn"],
+        message: `${show(input.criticalTopicArn)} is not an SNS topic ARN (arn:<partition>:sns:<region>:<account>:<name>)`,
+      });
+    } else if (literal(input.region) && topicRegion !== input.region) {
+      issues.push({
+        path: ["criticalTopicArn"],
+        message: `${show(input.criticalTopicArn)} is in ${topicRegion}; EventBridge rules deliver only to topics in their own region (${input.region})`,
+      });
+    }
   }
   return issues;
 }

@@ -13,6 +13,11 @@ import type { Names } from "../../lib/names";
 /** Prefix the ALB writes its access logs under. */
 export const ALB_LOG_PREFIX = "alb";
 
+/** The log bucket's name, known before the bucket exists (AWS Config needs it first). */
+export function logBucketName(names: Names, account: string, region: string): string {
+  return names.physical(["logs", account, region], { maxLength: 63 });
+}
+
 export interface LogBucketProps {
   /** Naming helper of the owning stack. */
   readonly names: Names;
@@ -47,12 +52,14 @@ export interface LogBucketProps {
  */
 export class LogBucket extends Construct {
   readonly bucket: S3Bucket;
+  /** The bucket policy; delivery channels that test their access must wait for it. */
+  readonly policy: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: LogBucketProps) {
     super(scope, id);
     const { names } = props;
     this.bucket = new S3Bucket(this, "bucket", {
-      bucket: names.physical(["logs", props.account, props.region], { maxLength: 63 }),
+      bucket: logBucketName(names, props.account, props.region),
       forceDestroy: false,
       tags: names.nameTag("logs"),
       lifecycle: { preventDestroy: props.preventDestroy },
@@ -90,7 +97,7 @@ export class LogBucket extends Construct {
         denyInsecureTransport(this.bucket.arn),
       ],
     });
-    new S3BucketPolicy(this, "policy", {
+    this.policy = new S3BucketPolicy(this, "policy", {
       bucket,
       policy: policy.json,
       dependsOn: [publicAccessBlock],

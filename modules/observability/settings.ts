@@ -34,6 +34,12 @@ export interface OperationsSettings {
   readonly logBucket: { readonly glacierAfterDays: number; readonly expireAfterDays: number };
   /** Retention of the operations log groups (WAF). @default 30 */
   readonly logRetentionDays: LogRetentionDays;
+  /**
+   * GuardDuty, AWS Config and their alerts to the critical topic, once per account and region:
+   * turn off in all but one environment that shares an account.
+   * @default true
+   */
+  readonly accountSecurity: boolean;
 }
 
 /** Where alarms go. */
