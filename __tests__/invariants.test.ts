@@ -91,9 +91,11 @@ describe.each(all)("%s", (stackId, json) => {
     for (const sg of bodies(json, "aws_security_group")) expect(sg).not.toHaveProperty("ingress");
   });
 
-  it("sets a retention on every log group", () => {
-    for (const group of bodies(json, "aws_cloudwatch_log_group"))
-      expect(group.retention_in_days).toBeGreaterThan(0);
+  it("sets a retention on every log group: 7 days in dev, at least 30 in prod", () => {
+    for (const group of bodies(json, "aws_cloudwatch_log_group")) {
+      if (envName === "dev") expect(group.retention_in_days, String(group.name)).toBe(7);
+      else expect(group.retention_in_days, String(group.name)).toBeGreaterThanOrEqual(30);
+    }
   });
 
   it("encrypts, versions and closes every bucket, and rotates every KMS key", () => {

@@ -64,7 +64,13 @@ export const dev: EnvironmentInput = {
   },
   // seed 004: Next.js web on 3000, NestJS api on 3001 with Socket.IO, one ALB routing by path.
   services: {
-    cluster: { containerInsights: "enabled", fargateBase: 0, fargateWeight: 1, spotWeight: 1 },
+    cluster: {
+      containerInsights: "enabled",
+      fargateBase: 0,
+      fargateWeight: 1,
+      spotWeight: 1,
+      execLogRetentionDays: 7,
+    },
     alb: {
       listener: {
         protocol: "http",
@@ -103,6 +109,8 @@ export const dev: EnvironmentInput = {
       { service: "web", paths: ["/*"] },
     ],
   },
+  // Logs are kept 7 days in dev (30 in prod), every log group alike.
+  operations: { logRetentionDays: 7 },
   policyExceptions: [
     {
       rule: "ALB-HTTP-REDIRECT",
