@@ -1,4 +1,4 @@
-import type { DcvPathRoute } from "./nginx-config";
+import type { DcvAgentTarget, DcvPathRoute } from "./nginx-config";
 
 /**
  * Settings of the DCV gateway stack. config/dcv-schema.ts produces exactly this shape (checked
@@ -24,9 +24,11 @@ export interface DcvAgentInstanceSettings {
   readonly privateIp?: string;
 }
 
-export interface DcvAgentSettings {
-  /** Agent name, `[a-z][a-z0-9-]{0,31}`. */
-  readonly name: string;
+/**
+ * An agent: the nginx target settings (name, port, weight, backup, drain, max_fails,
+ * fail_timeout, documented on DcvAgentTarget), with the address either given or created.
+ */
+export interface DcvAgentSettings extends Omit<DcvAgentTarget, "address"> {
   /**
    * IPv4 address of an existing DCV server; exactly one of address and instance.
    * @default none
@@ -37,18 +39,6 @@ export interface DcvAgentSettings {
    * @default none
    */
   readonly instance?: DcvAgentInstanceSettings;
-  /** @default 8443 */
-  readonly port?: number;
-  /** Relative share of new sessions, 1..100. @default 1 */
-  readonly weight?: number;
-  /** Only used when every other agent is down. @default false */
-  readonly backup?: boolean;
-  /** No new sessions from the pool; existing users may finish (its path route still works). @default false */
-  readonly drain?: boolean;
-  /** Failed attempts within failTimeoutSeconds before the agent is taken out. @default 3 */
-  readonly maxFails?: number;
-  /** @default 30 */
-  readonly failTimeoutSeconds?: number;
 }
 
 export interface DcvGatewayFleetSettings {
