@@ -12,7 +12,14 @@ const agent = z.strictObject({
   instance: z
     .strictObject({
       instanceType: z.string(),
-      amiParameter: z.string().startsWith("/", "must be an SSM parameter name such as /my/dcv/ami"),
+      amiParameter: z
+        .string()
+        .startsWith("/", "must be an SSM parameter name such as /my/dcv/ami")
+        .optional(),
+      amiId: z
+        .string()
+        .regex(/^ami-[0-9a-f]{8,17}$/, "must be an AMI id such as ami-0123456789abcdef0")
+        .optional(),
       rootVolumeGb: z.number().int().min(8).max(16384).default(50),
       privateIp: z.string().optional(),
     })

@@ -98,6 +98,13 @@ describe("dcv validation rules (config paths)", () => {
       /environments\.prod\.dcv\.agents\[1\]\.instance\.privateIp: "10\.20\.15\.254" is already agent "desk1"'s address/,
     ],
     [
+      "agent instance with both an AMI parameter and an AMI id",
+      "prod",
+      (d) =>
+        (d.agents[0] = { name: "desk1", instance: { ...desk, amiId: "ami-0123456789abcdef0" } }),
+      /environments\.prod\.dcv\.agents\[0\]\.instance: "desk1" needs exactly one of amiParameter \(an SSM parameter\) or amiId/,
+    ],
+    [
       "a single gateway",
       "prod",
       (d) => (d.gateway = { minSize: 1 }),

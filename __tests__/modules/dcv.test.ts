@@ -416,6 +416,24 @@ describe("DcvGateway: agents", () => {
     ]);
   });
 
+  it("uses a fixed AMI id when one is given instead of a parameter", () => {
+    const fixed = synth({
+      agents: [
+        {
+          name: "desk1",
+          instance: {
+            instanceType: "g4dn.xlarge",
+            amiId: "ami-0123456789abcdef0",
+            rootVolumeGb: 100,
+          },
+        },
+      ],
+      pathRoutes: [],
+    });
+    expect(only(fixed, "aws_instance").ami).toBe("ami-0123456789abcdef0");
+    expect(fixed.data?.aws_ssm_parameter).toBeUndefined();
+  });
+
   it("protects desktops from destroy in production", () => {
     for (const i of bodies(synth({}, { production: true }), "aws_instance")) {
       expect(i.lifecycle).toMatchObject({ prevent_destroy: true });

@@ -4,7 +4,7 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import type { Names } from "../../lib/names";
 import type { InstanceRole } from "./instance-role";
 import type { AgentPlacement } from "./placement";
-import type { DcvAgentSettings } from "./settings";
+import type { DcvAgentInstanceSettings, DcvAgentSettings } from "./settings";
 
 export interface DcvAgentInstancesProps {
   /** Naming helper of the owning stack. */
@@ -36,13 +36,9 @@ export class DcvAgentInstances extends Construct {
       if (agent.instance === undefined) return;
       const placement = props.placements[agent.name];
       const spec = agent.instance;
-      let ami = amis.get(spec.amiParameter);
-      if (ami === undefined) {
-        ami = new DataAwsSsmParameter(this, `ami-${amis.size}`, { name: spec.amiParameter });
-        amis.set(spec.amiParameter, ami);
-      }
+      const image = this.imageOf(spec, amis);
       instances[agent.name] = new Instance(this, agent.name, {
-        ami: ami.value,
+        ami: image,
         instanceType: spec.instanceType,
         subnetId: props.subnetIds[placement.subnetIndex],
         privateIp: placement.privateIp,
@@ -68,5 +64,17 @@ export class DcvAgentInstances extends Construct {
       });
     });
     this.instances = instances;
+  }
+
+  /** The AMI id: fixed, or read from its SSM parameter (one data source per parameter). */
+  private imageOf(spec: DcvAgentInstanceSettings, amis: Map<string, DataAwsSsmParameter>): string {
+    if (spec.amiId !== undefined) return spec.amiId;
+    const name = spec.amiParameter ?? "";
+    let ami = amis.get(name);
+    if (ami === undefined) {
+      ami = new DataAwsSsmParameter(this, `ami-${amis.size}`, { name });
+      amis.set(name, ami);
+    }
+    return ami.value;
   }
 }

@@ -8,10 +8,16 @@ export interface DcvAgentInstanceSettings {
   /** EC2 instance type of the DCV server. */
   readonly instanceType: string;
   /**
-   * SSM parameter holding the AMI id (a DCV-ready image); read at plan time, and later AMI
-   * updates never replace a running desktop.
+   * SSM parameter holding the AMI id (a DCV-ready image), read at plan time; exactly one of
+   * amiParameter and amiId. Later AMI updates never replace a running desktop.
+   * @default none
    */
-  readonly amiParameter: string;
+  readonly amiParameter?: string;
+  /**
+   * A fixed AMI id; exactly one of amiParameter and amiId.
+   * @default none
+   */
+  readonly amiId?: string;
   /**
    * Encrypted gp3 root volume size, GiB.
    * @default 50

@@ -83,6 +83,15 @@ export function dcvIssues(s: DcvSettings, privateSubnetCidrs: readonly string[])
         `${show(agent.instance.instanceType)} is not an EC2 instance type such as "g4dn.xlarge"`,
       );
     }
+    if (
+      agent.instance !== undefined &&
+      (agent.instance.amiId === undefined) === (agent.instance.amiParameter === undefined)
+    ) {
+      add(
+        ["agents", i, "instance"],
+        `${show(agent.name)} needs exactly one of amiParameter (an SSM parameter) or amiId`,
+      );
+    }
     const ip = agent.instance?.privateIp;
     if (ip !== undefined && !IPV4.test(ip)) {
       add(["agents", i, "instance", "privateIp"], `${show(ip)} is not an IPv4 address`);
