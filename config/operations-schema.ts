@@ -41,6 +41,8 @@ export const OperationsSchema = z.strictObject({
     )
     .default(30),
   accountSecurity: z.boolean().default(true),
+  createConfigServiceLinkedRole: z.boolean().default(true),
+  recordGlobalResources: z.boolean().default(true),
 });
 
 type Output = z.output<typeof OperationsSchema>;

@@ -128,5 +128,11 @@ export const prod: EnvironmentInput = {
   },
   // GitHub Actions deploys through OIDC (seed 001); the workflow's prod job runs in this
   // GitHub environment, whose subject the deploy role trusts.
+  operations: {
+    alarmEmails: {
+      critical: ["platform-oncall@example.com"],
+      warning: ["platform-team@example.com"],
+    },
+  },
   ci: { repository: "example-org/platform-infra", branch: "main", githubEnvironment: "production" },
 };

@@ -309,6 +309,13 @@ export function semanticIssues(config: z.output<typeof PlatformSchema>): Issue[]
         issues.push(...dcv.map((i) => ({ ...i, path: ["environments", key, "dcv", ...i.path] })));
       }
     }
+    if (env.production && env.operations.alarmEmails.critical.length === 0) {
+      issues.push({
+        path: ["environments", key, "operations", "alarmEmails", "critical"],
+        message:
+          "is empty: in production someone must receive critical alarms; add at least one address",
+      });
+    }
     const lifecycle = env.operations.logBucket;
     if (lifecycle.glacierAfterDays >= lifecycle.expireAfterDays) {
       issues.push({

@@ -40,7 +40,7 @@ export class MonitoringStack extends PlatformStack {
           ? undefined
           : {
               kind: db.aurora === undefined ? "instance" : "cluster",
-              identifier: this.names.physical("db"),
+              identifier: db.identifier,
             },
       dcv:
         dcv === undefined

@@ -55,6 +55,8 @@ export class OpsStack extends PlatformStack {
           logBucketName: bucketName,
           logBucketArn: `arn:${partition}:s3:::${bucketName}`,
           criticalTopicArn: this.topics.topics.critical.arn,
+          createConfigServiceLinkedRole: ops.createConfigServiceLinkedRole,
+          recordGlobalResources: ops.recordGlobalResources,
           configPath: this.configPath("operations"),
         })
       : undefined;

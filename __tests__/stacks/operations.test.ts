@@ -37,15 +37,19 @@ describe("alarm topics", () => {
     expect(key).toMatchObject({ enable_key_rotation: true, lifecycle: { prevent_destroy: true } });
     for (const t of topics)
       expect(t.kms_master_key_id).toBe(refTo(prodOps, "aws_kms_key", key, "arn"));
-    expect(statements(prodOps, "topics/key-policy")[1]).toMatchObject({
-      principals: [
-        { type: "Service", identifiers: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
-      ],
+    const [, alarms, events] = statements(prodOps, "topics/key-policy");
+    expect(alarms).toMatchObject({
+      principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
       actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
       condition: [
         { test: "StringEquals", variable: "aws:SourceAccount", values: ["222222222222"] },
       ],
     });
+    // EventBridge delivery to encrypted topics fails with aws:Source* conditions on the key.
+    expect(events).toMatchObject({
+      principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+    });
+    expect(events).not.toHaveProperty("condition");
     expect(statements(prodOps, "topics/critical-policy-document")[1]).toMatchObject({
       actions: ["sns:Publish"],
       principals: [
@@ -135,6 +139,13 @@ describe("WAF", () => {
       "rate-limit-per-ip",
     ]);
     expect(rules[0]).toMatchObject({
+      statement: {
+        managed_rule_group_statement: {
+          rule_action_override: [{ name: "SizeRestrictions_BODY", action_to_use: { count: {} } }],
+        },
+      },
+    });
+    expect(rules[0]).toMatchObject({
       override_action: { none: {} },
       statement: {
         managed_rule_group_statement: { name: "AWSManagedRulesCommonRuleSet", vendor_name: "AWS" },
@@ -190,8 +201,10 @@ describe("alarms wired into the modules that own the resources", () => {
     expect((rate.alarm_actions as string[])[0]).toMatch(opsOutput("prod", "critical"));
     const queries = rate.metric_query as Block[];
     expect(queries.map((q) => q.id)).toEqual(["elb", "target", "requests", "rate"]);
+    // ELB 5xx count in the denominator too: with no healthy target RequestCount stays empty.
     expect(queries[3]).toMatchObject({
-      expression: "100 * (FILL(elb, 0) + FILL(target, 0)) / requests",
+      expression:
+        "IF(FILL(requests, 0) + FILL(elb, 0) > 0, 100 * (FILL(elb, 0) + FILL(target, 0)) / (FILL(requests, 0) + FILL(elb, 0)), 0)",
       return_data: true,
     });
     const latency = alarm(services, "alb-target-response-time");
@@ -253,7 +266,8 @@ describe("alarms wired into the modules that own the resources", () => {
   it("takes thresholds from the config", () => {
     const input = withEnv(
       "prod",
-      (e) => (e.operations = { thresholds: { alb5xxPercent: 1, dbConnections: 900 } }),
+      (e) =>
+        (e.operations = { ...e.operations, thresholds: { alb5xxPercent: 1, dbConnections: 900 } }),
     );
     const { stacks: custom } = synthPlatform(input);
     expect(alarm(custom["platform-prod-services"], "alb-5xx-rate").threshold).toBe(1);
@@ -352,6 +366,16 @@ describe("ci validation", () => {
 });
 
 describe("operations validation", () => {
+  it("requires someone to receive critical alarms in production", () => {
+    const input = withEnv(
+      "prod",
+      (e) => (e.operations = { alarmEmails: { warning: ["team@example.com"] } }),
+    );
+    expect(rejection(input)).toMatch(
+      /environments\.prod\.operations\.alarmEmails\.critical: is empty: in production someone must receive critical alarms/,
+    );
+  });
+
   it("rejects an alarm address that is not an e-mail", () => {
     const input = withEnv(
       "prod",

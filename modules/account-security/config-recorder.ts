@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { ConfigConfigurationRecorder } from "@cdktf/provider-aws/lib/config-configuration-recorder";
 import { ConfigConfigurationRecorderStatus } from "@cdktf/provider-aws/lib/config-configuration-recorder-status";
+import { ConfigConfigRule } from "@cdktf/provider-aws/lib/config-config-rule";
 import { ConfigDeliveryChannel } from "@cdktf/provider-aws/lib/config-delivery-channel";
 import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked-role";
 import type { Names } from "../../lib/names";
@@ -31,6 +32,8 @@ export class ConfigRecording extends Construct {
   readonly recorder: ConfigConfigurationRecorder;
   readonly deliveryChannel: ConfigDeliveryChannel;
   readonly status: ConfigConfigurationRecorderStatus;
+  /** Managed rules that report NON_COMPLIANT resources. */
+  readonly rules: readonly ConfigConfigRule[];
 
   constructor(scope: Construct, id: string, props: ConfigRecordingProps) {
     super(scope, id);
@@ -66,5 +69,28 @@ export class ConfigRecording extends Construct {
       // Recording cannot start without somewhere to deliver to.
       dependsOn: [this.deliveryChannel],
     });
+    // A few AWS managed rules that restate this platform's own policy checks in the account,
+    // so drift made outside Terraform raises the NON_COMPLIANT alert.
+    this.rules = MANAGED_CONFIG_RULES.map(
+      (identifier) =>
+        new ConfigConfigRule(this, identifier.toLowerCase(), {
+          name: props.names.physical(identifier.toLowerCase().replace(/_/g, "-"), {
+            maxLength: 128,
+          }),
+          source: { owner: "AWS", sourceIdentifier: identifier },
+          dependsOn: [this.status],
+        }),
+    );
   }
 }
+
+/** AWS managed Config rules enabled with the recorder. */
+export const MANAGED_CONFIG_RULES = [
+  "S3_BUCKET_PUBLIC_READ_PROHIBITED",
+  "S3_BUCKET_SSL_REQUESTS_ONLY",
+  "RDS_STORAGE_ENCRYPTED",
+  "RDS_INSTANCE_PUBLIC_ACCESS_CHECK",
+  "ENCRYPTED_VOLUMES",
+  "EC2_IMDSV2_CHECK",
+  "RESTRICTED_INCOMING_TRAFFIC",
+] as const;

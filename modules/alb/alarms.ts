@@ -29,10 +29,12 @@ export class AlbAlarms extends Construct {
         query("elb", "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", lb),
         query("target", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", lb),
         query("requests", "AWS/ApplicationELB", "RequestCount", lb),
-        // FILL keeps quiet minutes (no 5xx datapoints) at 0 instead of missing.
+        // FILL keeps quiet minutes at 0; ELB 5xx join the denominator because RequestCount
+        // misses requests the ALB could not route (no healthy target), the outage case.
         {
           id: "rate",
-          expression: "100 * (FILL(elb, 0) + FILL(target, 0)) / requests",
+          expression:
+            "IF(FILL(requests, 0) + FILL(elb, 0) > 0, 100 * (FILL(elb, 0) + FILL(target, 0)) / (FILL(requests, 0) + FILL(elb, 0)), 0)",
           label: "5xx %",
           returnData: true,
         },

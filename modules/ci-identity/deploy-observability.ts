@@ -100,7 +100,7 @@ export function observabilityStatements(s: DeployScope): Statement[] {
       ]),
       [
         arn.regional("wafv2", `regional/webacl/${s.prefix}-*/*`),
-        arn.regional("wafv2", "regional/managedruleset/*/*"),
+        arn.regional("wafv2", "regional/managedruleset/*"),
         arn.regional("elasticloadbalancing", `loadbalancer/app/${s.prefix}-*/*`),
       ],
     ),

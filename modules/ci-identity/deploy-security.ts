@@ -31,6 +31,17 @@ export function securityAndEdgeStatements(s: DeployScope): Statement[] {
       [arn.regional("config", "configuration-recorder/*")],
     ),
     allow(
+      "ConfigRules",
+      svc("config", [
+        "PutConfigRule",
+        "DeleteConfigRule",
+        "TagResource",
+        "UntagResource",
+        "ListTagsForResource",
+      ]),
+      [arn.regional("config", "config-rule/*")],
+    ),
+    allow(
       "Certificates",
       svc("acm", [
         "DescribeCertificate",

@@ -72,6 +72,8 @@ export class Database extends Construct {
   readonly masterSecretArn: string;
   /** Resource id used in `rds-db:connect` ARNs for IAM authentication. */
   readonly resourceId: string;
+  /** Cluster or instance identifier (CloudWatch dimension). */
+  readonly identifier: string;
   private readonly props: DatabaseProps;
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
@@ -83,6 +85,7 @@ export class Database extends Construct {
     this.props = props;
     const { names, settings: s } = props;
     const identifier = names.physical("db");
+    this.identifier = identifier;
 
     this.kmsKey = new KmsKey(this, "key", {
       description: `Storage, master secret and Performance Insights of ${identifier}`,

@@ -40,6 +40,17 @@ export interface OperationsSettings {
    * @default true
    */
   readonly accountSecurity: boolean;
+  /**
+   * Create AWS Config's service-linked role; false where it already exists in the account
+   * (it is one per account; import it or leave it to whoever made it).
+   * @default true
+   */
+  readonly createConfigServiceLinkedRole: boolean;
+  /**
+   * Record global resources (IAM) in this region; false in every other region of the account.
+   * @default true
+   */
+  readonly recordGlobalResources: boolean;
 }
 
 /** Where alarms go. */

@@ -53,14 +53,23 @@ export class AlarmTopics extends Construct {
           ],
         },
         {
-          sid: "AlarmSendersEncrypt",
+          sid: "CloudWatchAlarmsEncrypt",
           effect: "Allow",
           actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
           resources: ["*"],
-          principals: [{ type: "Service", identifiers: senders }],
+          principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
           condition: [
             { test: "StringEquals", variable: "aws:SourceAccount", values: [props.account] },
           ],
+        },
+        {
+          // SNS documents that EventBridge delivery to encrypted topics fails with aws:Source*
+          // conditions on the key; the topic policy still limits who may publish.
+          sid: "EventBridgeEncrypt",
+          effect: "Allow",
+          actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          resources: ["*"],
+          principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
         },
       ],
     });

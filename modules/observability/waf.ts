@@ -52,7 +52,21 @@ export class WebAcl extends Construct {
           priority: i + 1,
           overrideAction: { none: {} },
           // The statement block is untyped in the provider bindings: Terraform JSON keys.
-          statement: { managed_rule_group_statement: { name: group, vendor_name: "AWS" } },
+          statement: {
+            managed_rule_group_statement: {
+              name: group,
+              vendor_name: "AWS",
+              // The common set blocks bodies over 8 KB, which API posts and uploads exceed:
+              // counted (and visible in metrics) instead of blocked.
+              ...(group === "AWSManagedRulesCommonRuleSet"
+                ? {
+                    rule_action_override: [
+                      { name: "SizeRestrictions_BODY", action_to_use: { count: {} } },
+                    ],
+                  }
+                : {}),
+            },
+          },
           visibilityConfig: metric(group),
         })),
         {

@@ -64,23 +64,38 @@ export class StandInAgent {
         ws.send(`${this.name}:${rawText(data)}`);
       });
     });
-    await withTimeout(
-      new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(this.boundPort, "127.0.0.1", () => {
-          server.off("error", reject);
-          resolve();
-        });
-      }),
-      5_000,
-      `agent ${this.name} to listen`,
-    );
+    await withTimeout(this.listen(server), 5_000, `agent ${this.name} to listen`);
     const address = server.address();
     if (typeof address === "object" && address !== null) this.boundPort = address.port;
     this.server = server;
   }
 
   /** Stops listening and drops every open connection, like a DCV server going away. */
+  /**
+   * Binds below the kernel's ephemeral range (32768+), where outgoing connections of other
+   * tests cannot take the port while the agent is stopped; a restart rebinds the same port,
+   * retrying briefly if something else holds it.
+   */
+  private async listen(server: ReturnType<typeof createServer>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const port =
+        this.boundPort !== 0 ? this.boundPort : 20_000 + Math.floor(Math.random() * 12_000);
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once("error", reject);
+          server.listen(port, "127.0.0.1", () => {
+            server.off("error", reject);
+            resolve();
+          });
+        });
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE" || attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  }
+
   async stop(): Promise<void> {
     const server = this.server;
     if (server === undefined) return;
