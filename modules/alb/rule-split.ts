@@ -98,7 +98,7 @@ function groupBy(values: readonly string[], key: (v: string) => number): string[
   return [...groups.values()];
 }
 
-/** A route's rules, each holding patterns of one specificity (pinned routes: any mix). */
+/** A route's rules, each holding patterns of one specificity (pinned routes may mix them). */
 export function splitRoute(
   hosts: readonly string[],
   paths: readonly string[],
