@@ -1,5 +1,5 @@
 import { App } from "cdktf";
-import { loadConfig, selectEnvironments } from "./config";
+import { loadConfig, selectEnvironments, type PlatformConfig } from "./config";
 import { readTerraformVersion } from "./config/toolchain";
 import { buildPlatform, type EnvironmentStacks } from "./stacks";
 
@@ -22,6 +22,7 @@ export interface CreateAppOptions {
  */
 export function createApp(options: CreateAppOptions = {}): {
   app: App;
+  config: PlatformConfig;
   stacks: Record<string, EnvironmentStacks>;
 } {
   const config = loadConfig();
@@ -32,7 +33,7 @@ export function createApp(options: CreateAppOptions = {}): {
   const terraformVersion = readTerraformVersion();
   const app = new App({ outdir: options.outdir, stackTraces: false });
   const stacks = buildPlatform(app, { config, environments, terraformVersion });
-  return { app, stacks };
+  return { app, config, stacks };
 }
 
 // `cdktf synth` runs this file as its app command.

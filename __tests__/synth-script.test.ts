@@ -28,6 +28,10 @@ const cleanEnv = Object.fromEntries(
   ),
 );
 
+/** The stacks every shipped environment has, in directory order. */
+const LAYERS = ["bootstrap", "ci", "data", "dcv", "monitoring", "network", "ops", "services"];
+const stacksOf = (env: string) => LAYERS.map((layer) => `platform-${env}-${layer}`);
+
 function run(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, ["--import", "tsx", ...args], {
     cwd: root,
@@ -45,24 +49,7 @@ describe("npm run synth (scripts/synth.ts)", () => {
     expect(stderr).toBe("");
     expect(code).toBe(0);
     const stacks = readdirSync(join(out, "stacks")).sort();
-    expect(stacks).toEqual([
-      "platform-dev-bootstrap",
-      "platform-dev-ci",
-      "platform-dev-data",
-      "platform-dev-dcv",
-      "platform-dev-monitoring",
-      "platform-dev-network",
-      "platform-dev-ops",
-      "platform-dev-services",
-      "platform-prod-bootstrap",
-      "platform-prod-ci",
-      "platform-prod-data",
-      "platform-prod-dcv",
-      "platform-prod-monitoring",
-      "platform-prod-network",
-      "platform-prod-ops",
-      "platform-prod-services",
-    ]);
+    expect(stacks).toEqual([...stacksOf("dev"), ...stacksOf("prod")]);
     expect(stdout).toMatch(/^stack\s+resources\s+data\s+outputs\s+backend$/m);
     expect(stdout).toMatch(/^platform-prod-network\s+\d+\s+\d+\s+\d+\s+s3$/m);
     expect(stdout).toMatch(/^platform-dev-bootstrap\s+9\s+1\s+3\s+local$/m);
@@ -78,30 +65,12 @@ describe("npm run synth (scripts/synth.ts)", () => {
   it("limits the synth to the environments asked for", () => {
     const only = join(scratch, "dev");
     expect(run(["scripts/synth.ts", "--out", only, "--env", "dev"]).code).toBe(0);
-    expect(readdirSync(join(only, "stacks")).sort()).toEqual([
-      "platform-dev-bootstrap",
-      "platform-dev-ci",
-      "platform-dev-data",
-      "platform-dev-dcv",
-      "platform-dev-monitoring",
-      "platform-dev-network",
-      "platform-dev-ops",
-      "platform-dev-services",
-    ]);
+    expect(readdirSync(join(only, "stacks")).sort()).toEqual(stacksOf("dev"));
     const viaEnv = join(scratch, "prod");
     expect(run(["scripts/synth.ts", "--out", viaEnv], { PLATFORM_ENVIRONMENTS: "prod" }).code).toBe(
       0,
     );
-    expect(readdirSync(join(viaEnv, "stacks")).sort()).toEqual([
-      "platform-prod-bootstrap",
-      "platform-prod-ci",
-      "platform-prod-data",
-      "platform-prod-dcv",
-      "platform-prod-monitoring",
-      "platform-prod-network",
-      "platform-prod-ops",
-      "platform-prod-services",
-    ]);
+    expect(readdirSync(join(viaEnv, "stacks")).sort()).toEqual(stacksOf("prod"));
   });
 
   it("fails with one message and leaves the previous output untouched", () => {

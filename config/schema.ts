@@ -10,7 +10,6 @@ import { DcvSchema } from "./dcv-schema";
 import { OperationsSchema } from "./operations-schema";
 import { ServicesSchema } from "./services-schema";
 import { servicesIssues } from "./services-rules";
-import { planSubnets } from "../modules/network/subnet-plan";
 import { dcvIssues } from "../modules/dcv/validate";
 import { POLICY_RULES } from "../lib/policy/rules";
 import { show, type Issue } from "../lib/validation";
@@ -296,18 +295,10 @@ export function semanticIssues(config: z.output<typeof PlatformSchema>): Issue[]
     issues.push(
       ...network.issues.map((i) => ({ ...i, path: ["environments", key, "network", ...i.path] })),
     );
-    if (env.dcv !== undefined) {
+    if (env.dcv !== undefined && network.plan !== undefined) {
       // The gateway trusts PROXY headers from the private subnets, where the NLB lives.
-      const plan = planSubnets({
-        vpcCidr: env.network.cidr,
-        azCount: env.network.azCount,
-        azSlots: env.network.azSlots,
-        tiers: env.network.subnets,
-      });
-      if (plan.ok) {
-        const dcv = dcvIssues(env.dcv, plan.plan.private);
-        issues.push(...dcv.map((i) => ({ ...i, path: ["environments", key, "dcv", ...i.path] })));
-      }
+      const dcv = dcvIssues(env.dcv, network.plan.private);
+      issues.push(...dcv.map((i) => ({ ...i, path: ["environments", key, "dcv", ...i.path] })));
     }
     if (env.production && env.operations.alarmEmails.critical.length === 0) {
       issues.push({

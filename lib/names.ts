@@ -47,6 +47,11 @@ export class Names {
     return `${full.slice(0, max - hash.length - 1).replace(/-$/, "")}-${hash}`;
   }
 
+  /** A log group path, `/<project>/<environment>/<parts...>`, so groups sort by environment. */
+  logGroup(...parts: readonly string[]): string {
+    return ["", this.context.project, this.context.environment, ...parts].join("/");
+  }
+
   /** The `Name` tag for a resource (other tags come from the provider's default_tags). */
   nameTag(purpose: string | readonly string[]): { Name: string } {
     return { Name: this.physical(purpose, { maxLength: 255 }) };

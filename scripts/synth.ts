@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { loadConfig } from "../config";
+import type { PlatformConfig } from "../config";
 import { checkPolicies, type StackJson } from "../lib/policy";
 import { createApp } from "../main";
 
@@ -26,59 +26,56 @@ function countBlocks(block: Record<string, Record<string, unknown>> | undefined)
   return Object.values(block ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
 }
 
-export function summarize(outdir: string): StackSummary[] {
+type WrittenStack = StackJson & {
+  readonly output?: Record<string, unknown>;
+  readonly terraform?: { backend?: Record<string, unknown>; cloud?: unknown };
+};
+
+/** Every stack cdktf wrote, parsed once for the summary and the policy exception list. */
+function readStacks(outdir: string): { stack: string; json: WrittenStack }[] {
   const stacksDir = join(outdir, "stacks");
   return readdirSync(stacksDir)
     .sort()
-    .map((stack) => {
-      const json = JSON.parse(readFileSync(join(stacksDir, stack, "cdk.tf.json"), "utf8")) as {
-        resource?: Record<string, Record<string, unknown>>;
-        data?: Record<string, Record<string, unknown>>;
-        output?: Record<string, unknown>;
-        terraform?: { backend?: Record<string, unknown>; cloud?: unknown };
-      };
-      const backend =
-        json.terraform?.cloud !== undefined
-          ? "cloud"
-          : Object.keys(json.terraform?.backend ?? {})[0];
-      return {
-        stack,
-        resources: countBlocks(json.resource),
-        dataSources: countBlocks(json.data),
-        outputs: Object.keys(json.output ?? {}).length,
-        backend: backend ?? "none",
-      };
-    });
+    .map((stack) => ({
+      stack,
+      json: JSON.parse(readFileSync(join(stacksDir, stack, "cdk.tf.json"), "utf8")) as WrittenStack,
+    }));
+}
+
+function summarize(stack: string, json: WrittenStack): StackSummary {
+  const backend =
+    json.terraform?.cloud !== undefined ? "cloud" : Object.keys(json.terraform?.backend ?? {})[0];
+  return {
+    stack,
+    resources: countBlocks(json.resource),
+    dataSources: countBlocks(json.data),
+    outputs: Object.keys(json.output ?? {}).length,
+    backend: backend ?? "none",
+  };
 }
 
 /** The policy violations the configuration excepts, as `<rule> <resource>: <reason>` lines. */
-export function policyExceptions(outdir: string): string[] {
-  const config = loadConfig();
-  const stacksDir = join(outdir, "stacks");
-  return readdirSync(stacksDir)
-    .sort()
-    .flatMap((stack) => {
-      const env = Object.values(config.environments).find((e) =>
-        stack.startsWith(`${config.project}-${e.name}-`),
-      );
-      if (env === undefined) return [];
-      const json = JSON.parse(
-        readFileSync(join(stacksDir, stack, "cdk.tf.json"), "utf8"),
-      ) as StackJson;
-      return checkPolicies(json, env.production, env.policyExceptions).excepted.map(
-        (x) => `${x.rule} ${x.resource.path}: ${x.reason}`,
-      );
-    });
+function policyExceptions(config: PlatformConfig, stack: string, json: StackJson): string[] {
+  const env = Object.values(config.environments).find((e) =>
+    stack.startsWith(`${config.project}-${e.name}-`),
+  );
+  if (env === undefined) return [];
+  return checkPolicies(json, env.production, env.policyExceptions).excepted.map(
+    (x) => `${x.rule} ${x.resource.path}: ${x.reason}`,
+  );
 }
 
 function main(): void {
   const started = process.hrtime.bigint();
   const outdir = resolve(argValue("--out") ?? "cdktf.out");
   const scratch = mkdtempSync(`${outdir}.tmp-`);
+  let config: PlatformConfig;
   try {
     const only = argValue("--env");
     if (only !== undefined) process.env.PLATFORM_ENVIRONMENTS = only;
-    createApp({ outdir: scratch }).app.synth();
+    const created = createApp({ outdir: scratch });
+    created.app.synth();
+    config = created.config;
     rmSync(outdir, { recursive: true, force: true });
     renameSync(scratch, outdir);
   } catch (error) {
@@ -94,7 +91,8 @@ function main(): void {
     process.exitCode = 1;
     return;
   }
-  const rows = summarize(outdir);
+  const written = readStacks(outdir);
+  const rows = written.map(({ stack, json }) => summarize(stack, json));
   const width = Math.max(...rows.map((r) => r.stack.length), 5);
   console.log(`${"stack".padEnd(width)}  resources  data  outputs  backend`);
   for (const r of rows) {
@@ -102,7 +100,7 @@ function main(): void {
       `${r.stack.padEnd(width)}  ${String(r.resources).padStart(9)}  ${String(r.dataSources).padStart(4)}  ${String(r.outputs).padStart(7)}  ${r.backend}`,
     );
   }
-  const exceptions = policyExceptions(outdir);
+  const exceptions = written.flatMap(({ stack, json }) => policyExceptions(config, stack, json));
   if (exceptions.length > 0) {
     console.log("policy exceptions (config policyExceptions):");
     for (const line of exceptions) console.log(`  ${line}`);

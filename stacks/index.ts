@@ -8,7 +8,6 @@ import { ServicesStack } from "./services-stack";
 import { MonitoringStack } from "./monitoring-stack";
 import { NetworkStack } from "./network-stack";
 import { OpsStack } from "./ops-stack";
-import type { PlatformStack } from "./platform-stack";
 
 export { BootstrapStack } from "./bootstrap-stack";
 export { CiStack } from "./ci-stack";
@@ -106,9 +105,4 @@ export function buildPlatform(
     built[environment.name] = { bootstrap, ci, network, ops, data, dcv, services, monitoring };
   }
   return built;
-}
-
-/** Every stack in an EnvironmentStacks, for summaries and invariant tests. */
-export function stacksOf(env: EnvironmentStacks): PlatformStack[] {
-  return Object.values(env).filter((s): s is PlatformStack => s !== undefined);
 }

@@ -38,17 +38,17 @@ export interface EcsClusterProps {
 export class EcsCluster extends Construct {
   readonly cluster: EcsClusterResource;
   readonly execLogGroup: CloudwatchLogGroup;
-  readonly capacity: CapacityStrategy;
+  /** Default capacity provider strategy, which every service of the cluster uses too. */
+  readonly strategy: readonly { capacityProvider: string; base?: number; weight: number }[];
   /** The cluster's capacity-provider association; services using a strategy depend on it. */
   readonly capacityProviders: EcsClusterCapacityProviders;
 
   constructor(scope: Construct, id: string, props: EcsClusterProps) {
     super(scope, id);
     const { names } = props;
-    this.capacity = props.capacity ?? { fargateBase: 1, fargateWeight: 1, spotWeight: 0 };
 
     this.execLogGroup = new CloudwatchLogGroup(this, "exec-logs", {
-      name: `/${names.context.project}/${names.context.environment}/ecs/exec`,
+      name: names.logGroup("ecs", "exec"),
       retentionInDays: props.execLogRetentionDays ?? 30,
       tags: names.nameTag("ecs-exec"),
     });
@@ -65,14 +65,15 @@ export class EcsCluster extends Construct {
       tags: names.nameTag("cluster"),
     });
 
-    const c = this.capacity;
+    const c = props.capacity ?? { fargateBase: 1, fargateWeight: 1, spotWeight: 0 };
+    this.strategy = [
+      { capacityProvider: "FARGATE", base: c.fargateBase, weight: c.fargateWeight },
+      ...(c.spotWeight > 0 ? [{ capacityProvider: "FARGATE_SPOT", weight: c.spotWeight }] : []),
+    ];
     this.capacityProviders = new EcsClusterCapacityProviders(this, "capacity-providers", {
       clusterName: this.cluster.name,
       capacityProviders: ["FARGATE", "FARGATE_SPOT"],
-      defaultCapacityProviderStrategy: [
-        { capacityProvider: "FARGATE", base: c.fargateBase, weight: c.fargateWeight },
-        ...(c.spotWeight > 0 ? [{ capacityProvider: "FARGATE_SPOT", weight: c.spotWeight }] : []),
-      ],
+      defaultCapacityProviderStrategy: [...this.strategy],
     });
   }
 }

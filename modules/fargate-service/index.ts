@@ -137,7 +137,7 @@ export class FargateService extends Construct {
     const image =
       s.image ?? `${this.repository?.repository.repositoryUrl ?? ""}:${s.imageTag ?? ""}`;
     this.logGroup = new CloudwatchLogGroup(this, "logs", {
-      name: `/${names.context.project}/${names.context.environment}/ecs/${name}`,
+      name: names.logGroup("ecs", name),
       retentionInDays: s.logRetentionDays,
       tags: names.nameTag(["logs", name]),
     });
@@ -260,7 +260,6 @@ export class FargateService extends Construct {
       tags: names.nameTag(name),
     });
 
-    const c = props.cluster.capacity;
     const blueGreen =
       lb.blueGreen !== undefined && lb.targetGroups.alternate !== undefined
         ? lb.blueGreen
@@ -270,10 +269,7 @@ export class FargateService extends Construct {
       cluster: props.cluster.cluster.arn,
       taskDefinition: this.taskDefinition.arn,
       desiredCount: s.scaling.minTasks,
-      capacityProviderStrategy: [
-        { capacityProvider: "FARGATE", base: c.fargateBase, weight: c.fargateWeight },
-        ...(c.spotWeight > 0 ? [{ capacityProvider: "FARGATE_SPOT", weight: c.spotWeight }] : []),
-      ],
+      capacityProviderStrategy: [...props.cluster.strategy],
       networkConfiguration: {
         subnets: [...props.subnetIds],
         securityGroups: [sg],

@@ -55,7 +55,7 @@ export class VpcFlowLogs extends Construct {
     const { names } = props;
 
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
-      name: `/${names.context.project}/${names.context.environment}/vpc/flow-logs`,
+      name: names.logGroup("vpc", "flow-logs"),
       retentionInDays: props.retentionDays ?? 30,
       kmsKeyId: props.kmsKeyArn,
       tags: names.nameTag("vpc-flow-logs"),
