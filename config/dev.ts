@@ -30,6 +30,11 @@ export const dev: EnvironmentInput = {
       "ec2messages",
     ],
     flowLogs: { retentionDays: 7, trafficType: "REJECT" },
+    // The existing DCV servers sit in the shared network behind the organisation's transit
+    // gateway; its route table must send 10.10.0.0/16 back to this VPC's attachment.
+    externalNetworks: [
+      { name: "dcv-agents", cidrs: ["10.150.248.0/24"], transitGatewayId: "tgw-0123456789abcdef0" },
+    ],
   },
   // The cheapest sane shape (seed 001): one small RDS PostgreSQL 16 instance on gp3.
   database: {
