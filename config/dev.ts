@@ -83,8 +83,9 @@ export const dev: EnvironmentInput = {
       },
       ingressCidrs: ["203.0.113.0/24"],
     },
-    services: {
-      web: {
+    services: [
+      {
+        name: "web",
         imageTag: "0.1.0",
         port: 3000,
         cpu: 256,
@@ -94,7 +95,8 @@ export const dev: EnvironmentInput = {
         scaling: { minTasks: 1, maxTasks: 2 },
         logRetentionDays: 7,
       },
-      api: {
+      {
+        name: "api",
         imageTag: "0.1.0",
         port: 3001,
         cpu: 512,
@@ -108,7 +110,7 @@ export const dev: EnvironmentInput = {
         logRetentionDays: 7,
         execEnabled: true,
       },
-    },
+    ],
     routes: [
       { service: "api", paths: ["/api/*", "/socket.io/*"] },
       { service: "web", paths: ["/*"] },
