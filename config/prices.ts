@@ -16,6 +16,8 @@ export interface PriceTable {
   readonly natGateway: { readonly hour: number; readonly gb: number };
   /** Interface VPC endpoint (AWS services and PrivateLink consumers): per endpoint per AZ-hour, per GB. */
   readonly interfaceEndpoint: { readonly azHour: number; readonly gb: number };
+  /** Transit gateway: per VPC attachment-hour and per GB processed. */
+  readonly transitGatewayAttachment: { readonly hour: number; readonly gb: number };
   /** Public IPv4 address (Elastic IPs, internet-facing load balancer nodes): per address-hour. */
   readonly publicIpv4Hour: number;
   /** Application Load Balancer: per hour and per LCU-hour. */
@@ -85,6 +87,7 @@ const apNortheast1: PriceTable = {
   hoursPerMonth: 730,
   natGateway: { hour: 0.062, gb: 0.062 },
   interfaceEndpoint: { azHour: 0.014, gb: 0.01 },
+  transitGatewayAttachment: { hour: 0.07, gb: 0.02 },
   publicIpv4Hour: 0.005,
   alb: { hour: 0.0243, lcuHour: 0.008 },
   nlb: { hour: 0.0243, lcuHour: 0.006 },
@@ -166,6 +169,8 @@ export interface UsageAssumptions {
   readonly natGbPerGateway: number;
   /** GB a month through each interface endpoint. */
   readonly endpointGbPerEndpoint: number;
+  /** GB a month through each transit gateway attachment. */
+  readonly transitGatewayGbPerAttachment: number;
   /** Average LCUs of an ALB and NLCUs of an NLB (1 = an idle-to-light load balancer). */
   readonly loadBalancerCapacityUnits: number;
   /** Fargate Spot's discount on on-demand Fargate (it floats; AWS quotes "up to 70%"). */
@@ -193,6 +198,7 @@ export interface UsageAssumptions {
 export const USAGE: UsageAssumptions = {
   natGbPerGateway: 50,
   endpointGbPerEndpoint: 5,
+  transitGatewayGbPerAttachment: 10,
   loadBalancerCapacityUnits: 1,
   fargateSpotDiscount: 0.7,
   auroraStorageGb: 20,

@@ -106,6 +106,15 @@ export function estimateStacks(
         true,
       );
     }
+    for (const [name] of of("aws_ec2_transit_gateway_vpc_attachment")) {
+      const p = prices.transitGatewayAttachment;
+      add(
+        `aws_ec2_transit_gateway_vpc_attachment.${name}`,
+        `transit gateway attachment ${H} h + ${usage.transitGatewayGbPerAttachment} GB`,
+        p.hour * H + usage.transitGatewayGbPerAttachment * p.gb,
+        true,
+      );
+    }
     for (const [name, b] of of("aws_eip")) {
       if (str(b.domain) !== undefined && str(b.domain) !== "vpc") continue;
       add(`aws_eip.${name}`, `public IPv4 address ${H} h`, prices.publicIpv4Hour * H);
