@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { s3BucketNameProblem } from "../lib/aws-names";
+import { closestRegion, zonesOf } from "./aws-catalog/regions";
 import { LOG_RETENTION_DAYS, isLogRetentionDays } from "../lib/log-retention";
 import { GATEWAY_ENDPOINT_SERVICES } from "../modules/network/endpoint-services";
 import { MAX_AZS } from "../modules/network/subnet-plan";
@@ -27,12 +28,18 @@ const slug = (what: string, max: number) =>
       `${what} must be 1-${max} characters: a lower-case letter, then lower-case letters or digits`,
     );
 
-const region = z
-  .string()
-  .regex(
-    /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/,
-    "must be an AWS region code such as ap-northeast-1",
-  );
+const region = z.string().superRefine((name, ctx) => {
+  if (zonesOf(name) !== undefined) return;
+  const hint = closestRegion(name);
+  ctx.addIssue({
+    code: "custom",
+    message:
+      (/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(name)
+        ? "is not a region in config/aws-catalog/regions.ts (add it there with its AZs if AWS has opened it)"
+        : "is not an AWS region code such as ap-northeast-1") +
+      (hint === undefined ? "" : `; did you mean ${JSON.stringify(hint)}?`),
+  });
+});
 
 const tagKey = z
   .string()

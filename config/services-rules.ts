@@ -20,7 +20,7 @@ export function servicesIssues(env: EnvironmentConfig, namePrefix: string): Issu
   for (const [name, svc] of Object.entries(s.services)) {
     const at = (...path: (string | number)[]) => ["services", name, ...path];
     issues.push(
-      ...fargateServiceIssues(name, svc, { namePrefix }).map((i) => ({
+      ...fargateServiceIssues(name, svc, { namePrefix, production: env.production }).map((i) => ({
         ...i,
         path: at(...i.path),
       })),
@@ -62,6 +62,15 @@ export function servicesIssues(env: EnvironmentConfig, namePrefix: string): Issu
         message: 'true needs the ssmmessages interface endpoint when natGateways is "none"',
       });
     }
+  }
+
+  const capacity = s.cluster;
+  if (capacity.fargateWeight === 0 && capacity.spotWeight === 0) {
+    issues.push({
+      path: ["cluster", "spotWeight"],
+      message:
+        "0 with fargateWeight 0: ECS needs at least one capacity provider with a weight above 0 (tasks beyond fargateBase would have nowhere to run); set fargateWeight or spotWeight to 1..1000",
+    });
   }
 
   const routing = routingIssues(s.routes, names);
