@@ -13,6 +13,7 @@ import { servicesIssues } from "./services-rules";
 import { dcvIssues } from "../modules/dcv/validate";
 import { POLICY_RULES } from "../lib/policy/rules";
 import { show, type Issue } from "../lib/validation";
+import { extrasIssues } from "./extras-rules";
 
 /*
  * The schema is the contract of config/<env>.ts. Strict objects everywhere: a misspelt key
@@ -352,6 +353,7 @@ export function semanticIssues(config: z.output<typeof PlatformSchema>): Issue[]
       });
     }
   }
+  issues.push(...extrasIssues(config));
   const owners = new Map<string, string>();
   for (const [key, env] of Object.entries(config.environments)) {
     if (env.state.backend !== "s3" || !env.state.bootstrap) continue;
