@@ -195,6 +195,21 @@ export const NetworkSchema = z.strictObject({
       kmsKeyArn: z.string().startsWith("arn:", "must be a KMS key ARN").optional(),
     })
     .default({ enabled: true, retentionDays: 30, trafficType: "ALL", maxAggregationInterval: 600 }),
+  /**
+   * Networks outside the VPC routed from the private subnets, each through an existing transit
+   * gateway (attachment created here) or VPC peering connection. See ExternalNetwork.
+   * @default []
+   */
+  externalNetworks: z
+    .array(
+      z.strictObject({
+        name: z.string(),
+        cidrs: z.array(z.string()).min(1),
+        transitGatewayId: z.string().optional(),
+        peeringConnectionId: z.string().optional(),
+      }),
+    )
+    .default([]),
 });
 
 export const EnvironmentSchema = z.strictObject({

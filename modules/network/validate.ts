@@ -7,6 +7,7 @@ import {
   closestService,
   isInterfaceEndpointService,
 } from "./endpoint-services";
+import { externalNetworkIssues, type ExternalNetwork } from "./external-networks";
 import {
   MAX_AZS,
   planSubnets,
@@ -29,6 +30,7 @@ export interface NetworkShape {
   readonly subnets?: Partial<Record<SubnetTier, TierLayout>>;
   readonly interfaceEndpoints?: readonly string[];
   readonly gatewayEndpoints?: readonly string[];
+  readonly externalNetworks?: readonly ExternalNetwork[];
 }
 
 /**
@@ -124,5 +126,6 @@ export function networkIssues(shape: NetworkShape): { issues: Issue[]; plan?: Su
       });
     }
   }
+  issues.push(...externalNetworkIssues(shape.cidr, shape.externalNetworks ?? []));
   return { issues, plan };
 }
