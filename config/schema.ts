@@ -14,6 +14,7 @@ import { servicesIssues } from "./services-rules";
 import { dcvIssues } from "../modules/dcv/validate";
 import { POLICY_RULES } from "../lib/policy/rules";
 import { show, type Issue } from "../lib/validation";
+import { extrasIssues } from "./extras-rules";
 
 /*
  * The schema is the contract of config/<env>.ts. Strict objects everywhere: a misspelt key
@@ -201,6 +202,21 @@ export const NetworkSchema = z.strictObject({
       kmsKeyArn: z.string().startsWith("arn:", "must be a KMS key ARN").optional(),
     })
     .default({ enabled: true, retentionDays: 30, trafficType: "ALL", maxAggregationInterval: 600 }),
+  /**
+   * Networks outside the VPC routed from the private subnets, each through an existing transit
+   * gateway (attachment created here) or VPC peering connection. See ExternalNetwork.
+   * @default []
+   */
+  externalNetworks: z
+    .array(
+      z.strictObject({
+        name: z.string(),
+        cidrs: z.array(z.string()).min(1),
+        transitGatewayId: z.string().optional(),
+        peeringConnectionId: z.string().optional(),
+      }),
+    )
+    .default([]),
 });
 
 export const EnvironmentSchema = z.strictObject({
@@ -359,6 +375,7 @@ export function semanticIssues(config: z.output<typeof PlatformSchema>): Issue[]
       });
     }
   }
+  issues.push(...extrasIssues(config));
   const owners = new Map<string, string>();
   for (const [key, env] of Object.entries(config.environments)) {
     if (env.state.backend !== "s3" || !env.state.bootstrap) continue;

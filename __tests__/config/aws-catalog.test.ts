@@ -18,7 +18,7 @@ const dcv = (e: EnvironmentInput) => {
   if (e.dcv === undefined) throw new Error("fixture environment without dcv");
   return e.dcv;
 };
-const firstService = (e: EnvironmentInput) => Object.values(svc(e).services)[0];
+const firstService = (e: EnvironmentInput) => svc(e).services[0];
 
 describe("values are checked against what AWS offers (config/aws-catalog)", () => {
   const cases: [string, "sandbox" | "live", Edit, RegExp][] = [
@@ -116,7 +116,7 @@ describe("values are checked against what AWS offers (config/aws-catalog)", () =
         s.imageTag = undefined;
         s.image = "nginx: 1.27";
       },
-      /environments\.sandbox\.services\.services\.\w+\.image: "nginx: 1\.27" is not an image reference: it contains white space/,
+      /environments\.sandbox\.services\.services\[0\]\.image: "nginx: 1\.27" is not an image reference: it contains white space/,
     ],
     [
       "an image reference with an upper-case repository",
@@ -138,7 +138,7 @@ describe("values are checked against what AWS offers (config/aws-catalog)", () =
       "latest pushed to the IMMUTABLE repository (any environment)",
       "sandbox",
       (e) => (firstService(e).imageTag = "latest"),
-      /environments\.sandbox\.services\.services\.\w+\.imageTag: "latest" is a moving tag, but the service's ECR repository is IMMUTABLE/,
+      /environments\.sandbox\.services\.services\[0\]\.imageTag: "latest" is a moving tag, but the service's ECR repository is IMMUTABLE/,
     ],
     [
       "a moving tag of an external image in production",
@@ -148,7 +148,7 @@ describe("values are checked against what AWS offers (config/aws-catalog)", () =
         s.imageTag = undefined;
         s.image = "public.ecr.aws/nginx/nginx:latest";
       },
-      /environments\.live\.services\.services\.\w+\.image: "public\.ecr\.aws\/nginx\/nginx:latest" uses the moving tag "latest"; production pins a version tag or a digest/,
+      /environments\.live\.services\.services\[0\]\.image: "public\.ecr\.aws\/nginx\/nginx:latest" uses the moving tag "latest"; production pins a version tag or a digest/,
     ],
     [
       "an untagged external image in production",

@@ -8,6 +8,7 @@ import {
   closestService,
   isInterfaceEndpointService,
 } from "./endpoint-services";
+import { externalNetworkIssues, type ExternalNetwork } from "./external-networks";
 import {
   MAX_AZS,
   planSubnets,
@@ -30,6 +31,7 @@ export interface NetworkShape {
   readonly subnets?: Partial<Record<SubnetTier, TierLayout>>;
   readonly interfaceEndpoints?: readonly string[];
   readonly gatewayEndpoints?: readonly string[];
+  readonly externalNetworks?: readonly ExternalNetwork[];
 }
 
 /**
@@ -135,5 +137,6 @@ export function networkIssues(shape: NetworkShape): { issues: Issue[]; plan?: Su
       });
     }
   }
+  issues.push(...externalNetworkIssues(shape.cidr, shape.externalNetworks ?? []));
   return { issues, plan };
 }
