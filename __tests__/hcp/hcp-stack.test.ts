@@ -330,15 +330,14 @@ describe("hcp stack (cloud state mode)", () => {
 
   it("looks up a shared project and OIDC provider instead of creating them twice", () => {
     const shared = synthPlatform(
-      cloudInput((dev, prod) => {
+      cloudInput((_dev, prod) => {
+        // Both in one project of one organization: dev creates it, prod looks it up.
         prod.state = {
           backend: "cloud",
           organization: "acme",
           manageProject: false,
           createOidcProvider: false,
         };
-        prod.account = dev.account;
-        prod.operations = { ...prod.operations, accountSecurity: false };
       }),
     );
     const json = hcp("prod", shared);
@@ -349,6 +348,6 @@ describe("hcp stack (cloud state mode)", () => {
     expect(bodies(json, "aws_iam_openid_connect_provider")).toEqual([]);
     expect(
       resources({ resource: json.data }, "aws_iam_openid_connect_provider").map(([, p]) => p.arn),
-    ).toEqual(["arn:aws:iam::111111111111:oidc-provider/app.terraform.io"]);
+    ).toEqual(["arn:aws:iam::222222222222:oidc-provider/app.terraform.io"]);
   });
 });
