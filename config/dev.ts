@@ -119,7 +119,11 @@ export const dev: EnvironmentInput = {
     ],
   },
   // Logs are kept 7 days in dev (30 in prod), every log group alike.
-  operations: { logRetentionDays: 7 },
+  operations: {
+    logRetentionDays: 7,
+    // A monthly cost budget; alerts go to the alarm topics.
+    budget: { monthlyLimitUsd: 300 },
+  },
   policyExceptions: [
     {
       rule: "ALB-HTTP-REDIRECT",

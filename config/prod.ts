@@ -143,6 +143,8 @@ export const prod: EnvironmentInput = {
       critical: ["platform-oncall@example.com"],
       warning: ["platform-team@example.com"],
     },
+    // Alerts at 80 % and 100 % of the month's limit, and when the forecast passes it.
+    budget: { monthlyLimitUsd: 3000 },
   },
   ci: { repository: "example-org/platform-infra", branch: "main", githubEnvironment: "production" },
 };
