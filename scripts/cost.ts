@@ -19,7 +19,7 @@ export function costReport(outdir: string, config: PlatformConfig, detail = fals
   return formatCost(estimateEnvironments(readSynthesized(outdir), environmentOf(config)), detail);
 }
 
-function main(): void {
+export function main(): void {
   const i = process.argv.indexOf("--out");
   const outdir = resolve(i >= 0 ? (process.argv[i + 1] ?? "cdktf.out") : "cdktf.out");
   console.log(costReport(outdir, loadConfig(), process.argv.includes("--detail")));
