@@ -134,5 +134,10 @@ export const prod: EnvironmentInput = {
       warning: ["platform-team@example.com"],
     },
   },
-  ci: { repository: "example-org/platform-infra", branch: "main", githubEnvironment: "production" },
+  ci: {
+    repository: "example-org/platform-infra",
+    branch: "main",
+    githubEnvironment: "production",
+    planGithubEnvironment: "production-plan",
+  },
 };

@@ -1,9 +1,12 @@
-import { TerraformStack } from "cdktf";
+import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { EnvironmentConfig } from "../config/schema";
 import { requiredVersionFor } from "../config/toolchain";
+import { partitionOf } from "../lib/arn";
 import { Names } from "../lib/names";
+import { PermissionsBoundaryAspect } from "../lib/permissions-boundary";
+import { MANUAL_LAYERS, permissionsBoundaryArn } from "../modules/ci-identity/deploy-permissions";
 import { checkPolicies, formatViolation, type StackJson } from "../lib/policy";
 import { configureBackend } from "./backend";
 
@@ -48,6 +51,17 @@ export class PlatformStack extends TerraformStack {
     configureBackend(this, names, props.environment, layer, props.state ?? "remote");
     this.addOverride("terraform.required_version", requiredVersionFor(props.terraformVersion));
     this.node.addValidation({ validate: () => this.policyErrors() });
+    // Where a CI identity applies the environment, every role it creates carries the boundary
+    // the ci stack makes (an identity that is not in the ci stack must make it too).
+    const manual = (MANUAL_LAYERS as readonly string[]).includes(layer);
+    if (!manual && props.environment.ci !== undefined) {
+      const arn = permissionsBoundaryArn(
+        names,
+        partitionOf(props.environment.region),
+        props.environment.account,
+      );
+      Aspects.of(this).add(new PermissionsBoundaryAspect(arn));
+    }
   }
 
   /**
