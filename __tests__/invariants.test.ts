@@ -1,7 +1,6 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../config";
+import { TERRAFORM_REQUIRED_VERSION } from "../config/toolchain";
 import { synthShipped } from "./helpers/synth";
 import {
   addressesIn,
@@ -19,7 +18,6 @@ import {
 const { stacks } = synthShipped();
 const config = loadConfig();
 const all = Object.entries(stacks);
-const terraformVersion = readFileSync(join(__dirname, "..", ".terraform-version"), "utf8").trim();
 
 describe.each(all)("%s", (stackId, json) => {
   const [, envName, layer] = /^platform-([a-z0-9]+)-([a-z0-9-]+)$/.exec(stackId) ?? [];
@@ -44,8 +42,8 @@ describe.each(all)("%s", (stackId, json) => {
     expect(dangling).toEqual([]);
   });
 
-  it("requires the Terraform minor release of .terraform-version and the pinned AWS provider", () => {
-    expect(json.terraform?.required_version).toBe(`~> ${terraformVersion}`);
+  it("requires the trusted Terraform releases and the pinned AWS provider", () => {
+    expect(json.terraform?.required_version).toBe(TERRAFORM_REQUIRED_VERSION);
     expect(json.terraform?.required_providers).toEqual({
       aws: { source: "aws", version: "6.25.0" },
     });

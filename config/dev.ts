@@ -30,6 +30,11 @@ export const dev: EnvironmentInput = {
       "ec2messages",
     ],
     flowLogs: { retentionDays: 7, trafficType: "REJECT" },
+    // The existing DCV servers sit in the shared network behind the organisation's transit
+    // gateway; its route table must send 10.10.0.0/16 back to this VPC's attachment.
+    externalNetworks: [
+      { name: "dcv-agents", cidrs: ["10.150.248.0/24"], transitGatewayId: "tgw-0123456789abcdef0" },
+    ],
   },
   // The cheapest sane shape (seed 001): one small RDS PostgreSQL 16 instance on gp3.
   database: {
@@ -78,8 +83,9 @@ export const dev: EnvironmentInput = {
       },
       ingressCidrs: ["203.0.113.0/24"],
     },
-    services: {
-      web: {
+    services: [
+      {
+        name: "web",
         imageTag: "0.1.0",
         port: 3000,
         cpu: 256,
@@ -89,7 +95,8 @@ export const dev: EnvironmentInput = {
         scaling: { minTasks: 1, maxTasks: 2 },
         logRetentionDays: 7,
       },
-      api: {
+      {
+        name: "api",
         imageTag: "0.1.0",
         port: 3001,
         cpu: 512,
@@ -103,14 +110,18 @@ export const dev: EnvironmentInput = {
         logRetentionDays: 7,
         execEnabled: true,
       },
-    },
+    ],
     routes: [
       { service: "api", paths: ["/api/*", "/socket.io/*"] },
       { service: "web", paths: ["/*"] },
     ],
   },
   // Logs are kept 7 days in dev (30 in prod), every log group alike.
-  operations: { logRetentionDays: 7 },
+  operations: {
+    logRetentionDays: 7,
+    // A monthly cost budget; alerts go to the alarm topics.
+    budget: { monthlyLimitUsd: 300 },
+  },
   policyExceptions: [
     {
       rule: "ALB-HTTP-REDIRECT",

@@ -95,8 +95,9 @@ export const prod: EnvironmentInput = {
       // Release testers on the office network reach the test listener (8080) only.
       testListenerCidrs: ["203.0.113.0/24"],
     },
-    services: {
-      web: {
+    services: [
+      {
+        name: "web",
         imageTag: "1.0.0",
         port: 3000,
         cpu: 512,
@@ -108,7 +109,8 @@ export const prod: EnvironmentInput = {
         // seed 001: blue/green releases, test traffic on 8080 from inside the VPC only.
         blueGreen: { enabled: true, bakeTimeMinutes: 10 },
       },
-      api: {
+      {
+        name: "api",
         imageTag: "1.0.0",
         port: 3001,
         cpu: 1024,
@@ -120,7 +122,7 @@ export const prod: EnvironmentInput = {
         scaling: { minTasks: 2, maxTasks: 10, requestsPerTarget: 1000 },
         logRetentionDays: 30,
       },
-    },
+    ],
     routes: [
       { service: "api", paths: ["/api/*", "/socket.io/*"] },
       { service: "web", paths: ["/*"] },
@@ -133,6 +135,8 @@ export const prod: EnvironmentInput = {
       critical: ["platform-oncall@example.com"],
       warning: ["platform-team@example.com"],
     },
+    // Alerts at 80 % and 100 % of the month's limit, and when the forecast passes it.
+    budget: { monthlyLimitUsd: 3000 },
   },
   ci: {
     repository: "example-org/platform-infra",

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { s3BucketNameProblem } from "../lib/aws-names";
+import { closestRegion, zonesOf } from "./aws-catalog/regions";
 import { LOG_RETENTION_DAYS, isLogRetentionDays } from "../lib/log-retention";
 import { GATEWAY_ENDPOINT_SERVICES } from "../modules/network/endpoint-services";
 import { MAX_AZS } from "../modules/network/subnet-plan";
@@ -15,6 +16,7 @@ import { POLICY_RULES } from "../lib/policy/rules";
 import { show, type Issue } from "../lib/validation";
 import { githubSubjects } from "../modules/ci-identity/subjects";
 import { AccountSingletonsSchema, accountSingletonIssues } from "./account-singletons";
+import { extrasIssues } from "./extras-rules";
 
 /*
  * The schema is the contract of config/<env>.ts. Strict objects everywhere: a misspelt key
@@ -29,12 +31,18 @@ const slug = (what: string, max: number) =>
       `${what} must be 1-${max} characters: a lower-case letter, then lower-case letters or digits`,
     );
 
-const region = z
-  .string()
-  .regex(
-    /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/,
-    "must be an AWS region code such as ap-northeast-1",
-  );
+const region = z.string().superRefine((name, ctx) => {
+  if (zonesOf(name) !== undefined) return;
+  const hint = closestRegion(name);
+  ctx.addIssue({
+    code: "custom",
+    message:
+      (/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(name)
+        ? "is not a region in config/aws-catalog/regions.ts (add it there with its AZs if AWS has opened it)"
+        : "is not an AWS region code such as ap-northeast-1") +
+      (hint === undefined ? "" : `; did you mean ${JSON.stringify(hint)}?`),
+  });
+});
 
 const tagKey = z
   .string()
@@ -196,6 +204,21 @@ export const NetworkSchema = z.strictObject({
       kmsKeyArn: z.string().startsWith("arn:", "must be a KMS key ARN").optional(),
     })
     .default({ enabled: true, retentionDays: 30, trafficType: "ALL", maxAggregationInterval: 600 }),
+  /**
+   * Networks outside the VPC routed from the private subnets, each through an existing transit
+   * gateway (attachment created here) or VPC peering connection. See ExternalNetwork.
+   * @default []
+   */
+  externalNetworks: z
+    .array(
+      z.strictObject({
+        name: z.string(),
+        cidrs: z.array(z.string()).min(1),
+        transitGatewayId: z.string().optional(),
+        peeringConnectionId: z.string().optional(),
+      }),
+    )
+    .default([]),
 });
 
 export const EnvironmentSchema = z.strictObject({
@@ -371,6 +394,7 @@ export function semanticIssues(config: z.output<typeof PlatformSchema>): Issue[]
       });
     }
   }
+  issues.push(...extrasIssues(config));
   const owners = new Map<string, string>();
   for (const [key, env] of Object.entries(config.environments)) {
     if (env.state.backend !== "s3" || !env.state.bootstrap) continue;

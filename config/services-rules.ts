@@ -1,4 +1,4 @@
-import type { Issue } from "../lib/validation";
+import { show, type Issue } from "../lib/validation";
 import { planRoutes, routingIssues, type RoutingPlan } from "../modules/alb/routing";
 import { albIssues } from "../modules/alb/validate";
 import { fargateServiceIssues } from "../modules/fargate-service/validate";
@@ -13,17 +13,28 @@ export function servicesIssues(env: EnvironmentConfig, namePrefix: string): Issu
   const s = env.services;
   if (s === undefined) return [];
   const issues: Issue[] = [];
-  const names = Object.keys(s.services);
+  const names = s.services.map((svc) => svc.name);
   const endpoints = env.network.interfaceEndpoints;
   const noNat = env.network.natGateways === "none";
+  const indexOf = (name: string) => names.indexOf(name);
 
-  for (const [name, svc] of Object.entries(s.services)) {
-    const at = (...path: (string | number)[]) => ["services", name, ...path];
+  s.services.forEach((svc, index) => {
+    const at = (...path: (string | number)[]) => ["services", index, ...path];
+    const first = indexOf(svc.name);
+    if (first !== index) {
+      // A copied block left with its old name would silently replace the original's resources.
+      issues.push({
+        path: at("name"),
+        message: `${show(svc.name)} is already the name of services[${first}]; each service needs its own name`,
+      });
+    }
     issues.push(
-      ...fargateServiceIssues(name, svc, { namePrefix }).map((i) => ({
-        ...i,
-        path: at(...i.path),
-      })),
+      ...fargateServiceIssues(svc.name, svc, { namePrefix, production: env.production }).map(
+        (i) => ({
+          ...i,
+          path: at(...(i.path.length === 0 ? ["name"] : i.path)),
+        }),
+      ),
     );
     if (svc.database && env.database === undefined) {
       issues.push({
@@ -62,6 +73,15 @@ export function servicesIssues(env: EnvironmentConfig, namePrefix: string): Issu
         message: 'true needs the ssmmessages interface endpoint when natGateways is "none"',
       });
     }
+  });
+
+  const capacity = s.cluster;
+  if (capacity.fargateWeight === 0 && capacity.spotWeight === 0) {
+    issues.push({
+      path: ["cluster", "spotWeight"],
+      message:
+        "0 with fargateWeight 0: ECS needs at least one capacity provider with a weight above 0 (tasks beyond fargateBase would have nowhere to run); set fargateWeight or spotWeight to 1..1000",
+    });
   }
 
   const routing = routingIssues(s.routes, names);
@@ -75,15 +95,20 @@ export function servicesIssues(env: EnvironmentConfig, namePrefix: string): Issu
     ]);
     for (const name of names.filter((n) => !routed.has(n))) {
       issues.push({
-        path: ["services", name],
+        path: ["services", indexOf(name)],
         message:
           "has no route; ECS cannot register a target group that no listener uses. Add a route or remove the service",
       });
     }
   }
-  const blueGreen = names.filter((n) => s.services[n].blueGreen.enabled);
+  const blueGreen = s.services.filter((svc) => svc.blueGreen.enabled).map((svc) => svc.name);
   const alb = albIssues(s.alb, plan, blueGreen);
   issues.push(...alb.alb.map((i) => ({ ...i, path: ["alb", ...i.path] })));
-  issues.push(...alb.services.map((i) => ({ ...i, path: ["services", ...i.path] })));
+  issues.push(
+    ...alb.services.map((i) => {
+      const [service, ...rest] = i.path;
+      return { ...i, path: ["services", indexOf(String(service)), ...rest] };
+    }),
+  );
   return issues;
 }

@@ -24,6 +24,7 @@ const secretSource = z.union([
 ]);
 
 export const FargateServiceSchema = z.strictObject({
+  name: z.string(),
   imageTag: z.string().optional(),
   image: z.string().optional(),
   port: z.number().int(),
@@ -110,7 +111,7 @@ export const ServicesSchema = z.strictObject({
       execLogRetentionDays: 30,
     }),
   alb: AlbSchema,
-  services: z.record(z.string(), FargateServiceSchema),
+  services: z.array(FargateServiceSchema),
   routes: z.array(RouteSchema),
 });
 

@@ -15,7 +15,7 @@ export interface PlatformStackProps {
   readonly project: string;
   /** The validated environment this stack belongs to. */
   readonly environment: EnvironmentConfig;
-  /** Terraform release from `.terraform-version`; the stack requires that minor release. */
+  /** Terraform release from `.terraform-version`; the stack requires the trusted range that admits it. */
   readonly terraformVersion: string;
   /**
    * Where state lives: the environment's backend, or local (bootstrap only).

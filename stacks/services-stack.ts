@@ -49,7 +49,8 @@ export class ServicesStack extends PlatformStack {
     const env = this.environment;
     const cfg = props.services;
     const net = props.network;
-    const names = Object.keys(cfg.services);
+    const names = cfg.services.map((svc) => svc.name);
+    const settingsOf = Object.fromEntries(cfg.services.map((svc) => [svc.name, svc]));
     const plan = planRoutes(cfg.routes, names, this.configPath("services", "routes"));
 
     this.cluster = new EcsCluster(this, "cluster", {
@@ -64,7 +65,7 @@ export class ServicesStack extends PlatformStack {
         names: this.names,
         service: name,
         vpcId: net.vpcId,
-        settings: cfg.services[name],
+        settings: settingsOf[name],
       });
     }
     this.alb = new ApplicationLoadBalancer(this, "alb", {
@@ -82,7 +83,7 @@ export class ServicesStack extends PlatformStack {
       alarms: props.alarms,
     });
 
-    const needsBlueGreen = names.some((n) => cfg.services[n].blueGreen.enabled);
+    const needsBlueGreen = cfg.services.some((svc) => svc.blueGreen.enabled);
     const blueGreenRole = needsBlueGreen
       ? new BlueGreenRole(this, "blue-green-role", {
           names: this.names,
@@ -123,7 +124,7 @@ export class ServicesStack extends PlatformStack {
         endpointSecurityGroupId: net.endpointSecurityGroupId,
         s3PrefixListId: s3.id,
         cluster: this.cluster,
-        settings: cfg.services[name],
+        settings: settingsOf[name],
         loadBalancing: {
           albSecurityGroupId: this.alb.securityGroup.id,
           targetGroups: targets[name],
@@ -140,7 +141,7 @@ export class ServicesStack extends PlatformStack {
         },
         database,
         alarms: props.alarms,
-        configPath: this.configPath("services", "services", name),
+        configPath: `${this.configPath("services", "services")}[${names.indexOf(name)}]`,
       });
     }
     this.services = services;

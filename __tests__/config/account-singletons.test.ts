@@ -11,6 +11,17 @@ function oneAccount(edit?: (input: PlatformInput) => void): PlatformInput {
   input.environments.prod.account = input.environments.dev.account;
   if (input.environments.prod.state.backend === "s3")
     input.environments.prod.state.bucket = "platform-tfstate-shared-prod";
+  // The other account-wide things (trail, account budget) have their own owner rules.
+  const { dev, prod } = input.environments;
+  dev.operations = {
+    ...dev.operations,
+    budget: { monthlyLimitUsd: 300, scope: "environment-tag" },
+  };
+  prod.operations = {
+    ...prod.operations,
+    trail: { enabled: false },
+    budget: { monthlyLimitUsd: 3000, scope: "environment-tag" },
+  };
   edit?.(input);
   return input;
 }

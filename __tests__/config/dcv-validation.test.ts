@@ -83,7 +83,7 @@ describe("dcv validation rules (config paths)", () => {
       "instance type that is not one",
       "prod",
       (d) => (d.agents[0] = { name: "desk1", instance: { ...desk, instanceType: "gpu-large" } }),
-      /environments\.prod\.dcv\.agents\[0\]\.instance\.instanceType: "gpu-large" is not an EC2 instance type such as "g4dn\.xlarge"/,
+      /environments\.prod\.dcv\.agents\[0\]\.instance\.instanceType: "gpu-large" is not an EC2 instance type this platform knows \(such as "g4dn\.xlarge"\); families: t3, /,
     ],
     [
       "agent address outside the private subnets",

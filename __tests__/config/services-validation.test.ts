@@ -3,7 +3,7 @@ import type { EnvironmentInput } from "../../config";
 import { withEnv, rejection } from "../helpers/config";
 
 type ServicesInput = NonNullable<EnvironmentInput["services"]>;
-type ServiceInput = ServicesInput["services"][string];
+type ServiceInput = ServicesInput["services"][number];
 
 function failure(
   env: "dev" | "prod",
@@ -16,7 +16,12 @@ function failure(
   return rejection(input);
 }
 
-const api = (s: ServicesInput): ServiceInput => s.services.api;
+function named(s: ServicesInput, name: string): ServiceInput {
+  const found = s.services.find((svc) => svc.name === name);
+  if (found === undefined) throw new Error(`shipped environment without service ${name}`);
+  return found;
+}
+const api = (s: ServicesInput): ServiceInput => named(s, "api");
 
 describe("services validation rules (config paths)", () => {
   const cases: [string, "dev" | "prod", (s: ServicesInput, e: EnvironmentInput) => void, RegExp][] =
@@ -25,19 +30,19 @@ describe("services validation rules (config paths)", () => {
         "cpu/memory pair Fargate does not offer",
         "prod",
         (s) => (api(s).memory = 1536),
-        /environments\.prod\.services\.services\.api\.memory: 1536 MiB does not pair with cpu 1024; Fargate allows 2048 to 8192 in steps of 1024/,
+        /environments\.prod\.services\.services\[1\]\.memory: 1536 MiB does not pair with cpu 1024; Fargate allows 2048 to 8192 in steps of 1024/,
       ],
       [
         "cpu value Fargate does not offer",
         "prod",
         (s) => (api(s).cpu = 3000),
-        /environments\.prod\.services\.services\.api\.cpu: 3000 is not a Fargate CPU value; allowed: 256, 512, 1024, 2048, 4096, 8192, 16384/,
+        /environments\.prod\.services\.services\[1\]\.cpu: 3000 is not a Fargate CPU value; allowed: 256, 512, 1024, 2048, 4096, 8192, 16384/,
       ],
       [
         "a secret in plain environment variables",
         "dev",
         (s) => (api(s).environment = { JWT_SECRET: "hunter2" }),
-        /environments\.dev\.services\.services\.api\.environment\.JWT_SECRET: "JWT_SECRET" looks like a credential; .*Move it to secrets/,
+        /environments\.dev\.services\.services\[1\]\.environment\.JWT_SECRET: "JWT_SECRET" looks like a credential; .*Move it to secrets/,
       ],
       [
         "a database password in plain environment variables",
@@ -49,13 +54,20 @@ describe("services validation rules (config paths)", () => {
         "service name too long for its target group",
         "prod",
         (s) => {
-          s.services["customer-notifications"] = {
-            ...s.services.web,
+          s.services.push({
+            ...named(s, "web"),
+            name: "customer-notifications",
             blueGreen: { enabled: false },
-          };
+          });
           s.routes.unshift({ service: "customer-notifications", paths: ["/notify/*"] });
         },
-        /environments\.prod\.services\.services\.customer-notifications: "customer-notifications" is too long: its target group "platform-prod-customer-notifications" would have 36 characters and AWS allows 32; use at most 18 characters/,
+        /environments\.prod\.services\.services\[2\]\.name: "customer-notifications" is too long: its target group "platform-prod-customer-notifications" would have 36 characters and AWS allows 32; use at most 18 characters/,
+      ],
+      [
+        "a copied service block left with the original's name",
+        "dev",
+        (s) => s.services.push({ ...named(s, "web") }),
+        /environments\.dev\.services\.services\[2\]\.name: "web" is already the name of services\[0\]; each service needs its own name/,
       ],
       [
         "duplicate path",
@@ -79,44 +91,44 @@ describe("services validation rules (config paths)", () => {
         "neither image nor tag",
         "dev",
         (s) => delete api(s).imageTag,
-        /environments\.dev\.services\.services\.api\.imageTag: give exactly one of imageTag .* or image/,
+        /environments\.dev\.services\.services\[1\]\.imageTag: give exactly one of imageTag .* or image/,
       ],
       [
         "root user",
         "dev",
         (s) => (api(s).user = "0:0"),
-        /environments\.dev\.services\.services\.api\.user: "0:0" runs the container as root/,
+        /environments\.dev\.services\.services\[1\]\.user: "0:0" runs the container as root/,
       ],
       [
         "database injection without a database",
         "dev",
         (_s, e) => delete e.database,
-        /environments\.dev\.services\.services\.api\.database: true, but this environment has no database/,
+        /environments\.dev\.services\.services\[1\]\.database: true, but this environment has no database/,
       ],
       [
         "internet egress without a NAT gateway",
         "dev",
         (s) => (api(s).internetEgress = true),
-        /environments\.dev\.services\.services\.api\.internetEgress: true, but natGateways is "none"/,
+        /environments\.dev\.services\.services\[1\]\.internetEgress: true, but natGateways is "none"/,
       ],
       [
         "secrets without the Secrets Manager endpoint and no NAT",
         "dev",
         (_s, e) =>
           (e.network.interfaceEndpoints = ["ecr.api", "ecr.dkr", "logs", "ssm", "ssmmessages"]),
-        /environments\.dev\.services\.services\.api\.secrets: need the secretsmanager interface endpoint when natGateways is "none"/,
+        /environments\.dev\.services\.services\[1\]\.secrets: need the secretsmanager interface endpoint when natGateways is "none"/,
       ],
       [
         "a service no route reaches",
         "dev",
-        (s) => (s.services.worker = { ...s.services.web }),
-        /environments\.dev\.services\.services\.worker: has no route; ECS cannot register a target group that no listener uses/,
+        (s) => s.services.push({ ...named(s, "web"), name: "worker" }),
+        /environments\.dev\.services\.services\[2\]: has no route; ECS cannot register a target group that no listener uses/,
       ],
       [
         "blue/green on a service that needs several listener rules",
         "prod",
         (s) => (api(s).blueGreen = { enabled: true }),
-        /environments\.prod\.services\.services\.api\.blueGreen: is on, but the routes of "api" need 2 listener rules and ECS shifts exactly one/,
+        /environments\.prod\.services\.services\[1\]\.blueGreen: is on, but the routes of "api" need 2 listener rules and ECS shifts exactly one/,
       ],
       [
         "test listener open to the internet",
@@ -161,19 +173,19 @@ describe("services validation rules (config paths)", () => {
         "health check path without a slash",
         "prod",
         (s) => (api(s).healthCheckPath = "health"),
-        /environments\.prod\.services\.services\.api\.healthCheckPath: "health" must start with "\/"/,
+        /environments\.prod\.services\.services\[1\]\.healthCheckPath: "health" must start with "\/"/,
       ],
       [
         "more tasks at minimum than at maximum",
         "prod",
         (s) => (api(s).scaling = { minTasks: 5, maxTasks: 2 }),
-        /environments\.prod\.services\.services\.api\.scaling\.minTasks: 5 is above maxTasks \(2\)/,
+        /environments\.prod\.services\.services\[1\]\.scaling\.minTasks: 5 is above maxTasks \(2\)/,
       ],
       [
         "task permission of everything on everything",
         "prod",
         (s) => (api(s).taskPermissions = [{ actions: ["*"], resources: ["*"] }]),
-        /environments\.prod\.services\.services\.api\.taskPermissions\[0\]: grants "\*" on "\*"; name the resources or the actions/,
+        /environments\.prod\.services\.services\[1\]\.taskPermissions\[0\]: grants "\*" on "\*"; name the resources or the actions/,
       ],
     ];
 

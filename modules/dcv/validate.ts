@@ -1,11 +1,11 @@
 import { Token } from "cdktf";
+import { instanceTypeHint, isEc2InstanceType } from "../../config/aws-catalog/ec2";
 import { cidrProblem } from "../../lib/cidr";
 import { show, type Issue } from "../../lib/validation";
 import { nginxConfigIssues, type DcvAgentTarget, type NginxGatewayConfig } from "./nginx-config";
 import { placeAgents } from "./placement";
 import type { DcvAgentSettings, DcvSettings } from "./settings";
 
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const PRINCIPAL = /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -77,10 +77,10 @@ export function dcvIssues(s: DcvSettings, privateSubnetCidrs: readonly string[])
         `${show(agent.address)} is not an IPv4 address; the gateway's egress rule is a /32 per existing agent`,
       );
     }
-    if (agent.instance !== undefined && !INSTANCE_TYPE.test(agent.instance.instanceType)) {
+    if (agent.instance !== undefined && !isEc2InstanceType(agent.instance.instanceType)) {
       add(
         ["agents", i, "instance", "instanceType"],
-        `${show(agent.instance.instanceType)} is not an EC2 instance type such as "g4dn.xlarge"`,
+        `${show(agent.instance.instanceType)} is not an EC2 instance type this platform knows (such as "g4dn.xlarge"); ${instanceTypeHint(agent.instance.instanceType)}`,
       );
     }
     if (
@@ -105,10 +105,10 @@ export function dcvIssues(s: DcvSettings, privateSubnetCidrs: readonly string[])
   issues.push(...nginxConfigIssues(nginxConfigFor(s, addresses, privateSubnetCidrs)));
 
   const g = s.gateway;
-  if (!INSTANCE_TYPE.test(g.instanceType)) {
+  if (!isEc2InstanceType(g.instanceType)) {
     add(
       ["gateway", "instanceType"],
-      `${show(g.instanceType)} is not an EC2 instance type such as "t3.small"`,
+      `${show(g.instanceType)} is not an EC2 instance type this platform knows (such as "t3.small"); ${instanceTypeHint(g.instanceType)}`,
     );
   } else if (architectureOf(g.instanceType) !== g.architecture) {
     add(

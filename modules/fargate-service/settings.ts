@@ -73,6 +73,11 @@ export interface ScalingSettings {
 
 export interface FargateServiceSettings {
   /**
+   * The service's name: a lower-case letter, then lower-case letters, digits or hyphens. Part of
+   * every physical name of the service, its routes' `service` and other services' `calls`.
+   */
+  readonly name: string;
+  /**
    * Image tag in the service's own ECR repository (tags are immutable).
    * @default none: `image` must be given
    */
