@@ -17,6 +17,9 @@ import { show, type Issue } from "../lib/validation";
 import { githubSubjects } from "../modules/ci-identity/subjects";
 import { AccountSingletonsSchema, accountSingletonIssues } from "./account-singletons";
 import { extrasIssues } from "./extras-rules";
+import { CloudStateSchema, cloudStateIssues } from "./hcp-schema";
+
+export { CloudStateSchema, type CloudStateConfig } from "./hcp-schema";
 
 /*
  * The schema is the contract of config/<env>.ts. Strict objects everywhere: a misspelt key
@@ -109,28 +112,6 @@ export const S3StateSchema = z.strictObject({
    * @default 90
    */
   noncurrentVersionExpirationDays: z.number().int().min(1).max(3650).default(90),
-});
-
-export const CloudStateSchema = z.strictObject({
-  /** HCP Terraform / Terraform Enterprise, one workspace per stack. */
-  backend: z.literal("cloud"),
-  /** HCP Terraform organization. */
-  organization: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,40}$/, "must be an HCP Terraform organization name"),
-  /**
-   * HCP Terraform or Terraform Enterprise host.
-   * @default "app.terraform.io"
-   */
-  hostname: z
-    .string()
-    .regex(/^[a-z0-9.-]+$/, "must be a host name")
-    .default("app.terraform.io"),
-  /**
-   * HCP Terraform project the workspaces belong to.
-   * @default the organization's default project
-   */
-  project: z.string().min(1).max(40).optional(),
 });
 
 export const StateSchema = z.discriminatedUnion("backend", [S3StateSchema, CloudStateSchema]);
@@ -395,6 +376,7 @@ export function semanticIssues(config: z.output<typeof PlatformSchema>): Issue[]
     }
   }
   issues.push(...extrasIssues(config));
+  issues.push(...cloudStateIssues(config.project, config.environments));
   const owners = new Map<string, string>();
   for (const [key, env] of Object.entries(config.environments)) {
     if (env.state.backend !== "s3" || !env.state.bootstrap) continue;
