@@ -54,9 +54,9 @@ export class PlatformStack extends TerraformStack {
     this.addOverride("terraform.required_version", requiredVersionFor(props.terraformVersion));
     this.node.addValidation({ validate: () => this.policyErrors() });
     // Where a CI identity applies the environment, every role it creates carries the boundary
-    // the ci stack makes (an identity that is not in the ci stack must make it too).
+    // its stack makes (ci for GitHub Actions, hcp for HCP Terraform runs).
     const manual = (MANUAL_LAYERS as readonly string[]).includes(layer);
-    if (!manual && props.environment.ci !== undefined) {
+    if (!manual && appliedByCiIdentity(props.environment)) {
       const arn = permissionsBoundaryArn(
         names,
         partitionOf(props.environment.region),
@@ -104,4 +104,10 @@ export class PlatformStack extends TerraformStack {
   configPath(...parts: string[]): string {
     return ["environments", this.environment.name, ...parts].join(".");
   }
+}
+
+/** Whether an identity created by this repository (GitHub Actions or HCP Terraform) applies the environment. */
+export function appliedByCiIdentity(env: EnvironmentConfig): boolean {
+  if (env.ci !== undefined) return true;
+  return env.state.backend === "cloud" && env.state.executionMode !== "local";
 }

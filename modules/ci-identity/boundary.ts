@@ -127,10 +127,12 @@ export function productionDataStatements(s: DeployScope): Statement[] {
  */
 export function boundaryStatements(
   s: DeployScope,
-  state: {
-    readonly bucketArn: string;
-    readonly key?: { readonly resources: string[]; readonly condition?: Condition[] };
-  },
+  state:
+    | {
+        readonly bucketArn: string;
+        readonly key?: { readonly resources: string[]; readonly condition?: Condition[] };
+      }
+    | undefined,
   declared: readonly DeclaredPermission[],
 ): Statement[] {
   const statements: Statement[] = [
@@ -141,10 +143,12 @@ export function boundaryStatements(
       ["iam:*", "organizations:*", "account:*", "sts:AssumeRoleWithWebIdentity"],
       ["*"],
     ),
-    deny("NoState", ["s3:*"], [state.bucketArn, `${state.bucketArn}/*`]),
+    ...(state === undefined
+      ? []
+      : [deny("NoState", ["s3:*"], [state.bucketArn, `${state.bucketArn}/*`])]),
     ...productionDataStatements(s),
   ];
-  if (state.key !== undefined) {
+  if (state?.key !== undefined) {
     statements.push(deny("NoStateKey", ["kms:*"], state.key.resources, state.key.condition));
   }
   return statements;

@@ -13,10 +13,10 @@ import { deployPermissionsIssues } from "./validate";
 
 /**
  * Layers applied by hand with administrator credentials, never by CI: the state bucket
- * (bootstrap) and the CI identities (ci). CI may neither write their state nor lock it.
+ * (bootstrap) and the CI identities (ci; hcp for HCP Terraform). CI may neither write their state nor lock it.
  * The workflow's MANUAL_STACK_LAYERS lists the same layers (a test keeps them equal).
  */
-export const MANUAL_LAYERS = ["bootstrap", "ci"] as const;
+export const MANUAL_LAYERS = ["bootstrap", "ci", "hcp"] as const;
 
 /**
  * Identities allowed to apply an environment: GitHub Actions roles are `<prefix>-github-*`,
@@ -42,8 +42,11 @@ export interface DeployPermissionsInput {
   readonly projectPrefix?: string;
   /** Production environments: data deletion is denied outright. */
   readonly production: boolean;
-  /** State bucket name. */
-  readonly stateBucket: string;
+  /**
+   * S3 state bucket name.
+   * @default none: state is elsewhere (HCP Terraform) and no state access is granted
+   */
+  readonly stateBucket?: string;
   /**
    * KMS key or alias ARN state is encrypted with.
    * @default none (SSE-S3)
@@ -52,8 +55,9 @@ export interface DeployPermissionsInput {
   /**
    * Key prefix of the environment's state objects, e.g. `platform/dev/`: CI writes only
    * `<prefix><layer>.tfstate` of the layers it applies.
+   * @default `<project>/<environment>/`
    */
-  readonly stateKeyPrefix: string;
+  readonly stateKeyPrefix?: string;
   /**
    * Permissions config grants workloads (services' taskPermissions): the boundary admits them.
    * @default []
@@ -68,8 +72,10 @@ export interface DeployPermissionsInput {
 
 /** The deploy identity's policies, ready to become managed policies. */
 export interface DeployPolicyDocuments {
-  /** Managed policies of the apply identity, by group: state access plus one per layer. */
-  readonly policies: Readonly<Record<"state" | DeployPolicyGroup, Statement[]>>;
+  /** Managed policies of the apply identity, by group: state access (S3 state only) plus one per layer. */
+  readonly policies: Readonly<Record<DeployPolicyGroup, Statement[]>> & {
+    readonly state?: Statement[];
+  };
   /** Read-only state access for a plan identity. */
   readonly planState: Statement[];
   /** Statements of the permissions boundary. */
@@ -108,15 +114,23 @@ export function deployPolicyDocuments(input: DeployPermissionsInput): DeployPoli
     permissionsBoundaryArn: boundaryArn,
     production: input.production,
   };
+  const groups = deployStatements(scope);
+  if (input.stateBucket === undefined) {
+    return {
+      policies: groups,
+      planState: [],
+      boundary: boundaryStatements(scope, undefined, input.declaredPermissions ?? []),
+      boundaryName: permissionsBoundaryName(names),
+      boundaryArn,
+    };
+  }
   const location: StateLocation = {
     partition,
     bucket: input.stateBucket,
     kmsKeyArn: input.stateKmsKeyArn,
-    keyPrefix: input.stateKeyPrefix,
+    keyPrefix: input.stateKeyPrefix ?? `${names.context.project}/${names.context.environment}/`,
     manualLayers: MANUAL_LAYERS,
   };
-  const groups = deployStatements(scope);
-  const bucketArn = `arn:${partition}:s3:::${input.stateBucket}`;
   return {
     policies: {
       state: [...stateStatements(location, "deploy"), ...protectState(location)],
@@ -126,7 +140,7 @@ export function deployPolicyDocuments(input: DeployPermissionsInput): DeployPoli
     boundary: boundaryStatements(
       scope,
       {
-        bucketArn,
+        bucketArn: `arn:${partition}:s3:::${input.stateBucket}`,
         key: input.stateKmsKeyArn === undefined ? undefined : stateKeyTarget(input.stateKmsKeyArn),
       },
       input.declaredPermissions ?? [],

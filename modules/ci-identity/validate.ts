@@ -13,7 +13,7 @@ export interface GithubIdentityInput {
 /** The values the deploy permissions are scoped by. */
 export interface DeployPermissionsScopeInput {
   readonly projectPrefix?: string;
-  readonly stateBucket: string;
+  readonly stateBucket?: string;
   readonly stateKmsKeyArn?: string;
 }
 
