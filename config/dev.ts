@@ -126,5 +126,10 @@ export const dev: EnvironmentInput = {
   ],
   // GitHub Actions deploys through OIDC (seed 001); the workflow's dev job runs in this
   // GitHub environment, whose subject the deploy role trusts.
-  ci: { repository: "example-org/platform-infra", branch: "main", githubEnvironment: "dev" },
+  ci: {
+    repository: "example-org/platform-infra",
+    branch: "main",
+    githubEnvironment: "dev",
+    planGithubEnvironment: "dev-plan",
+  },
 };
