@@ -43,7 +43,7 @@ export default tseslint.config(
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {
       sourceType: "commonjs",
-      globals: { require: "readonly", process: "readonly" },
+      globals: { require: "readonly", process: "readonly", console: "readonly" },
     },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },

@@ -11,6 +11,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../config";
 
 /*
  * The README's main job, run the way a platform engineer runs it: fresh processes, no AWS
@@ -30,7 +31,9 @@ const cleanEnv = Object.fromEntries(
 
 /** The stacks every shipped environment has, in directory order. */
 const LAYERS = ["bootstrap", "ci", "data", "dcv", "monitoring", "network", "ops", "services"];
-const stacksOf = (env: string) => LAYERS.map((layer) => `platform-${env}-${layer}`);
+const shipped = loadConfig();
+const known = Object.keys(shipped.environments);
+const stacksOf = (env: string) => LAYERS.map((layer) => `${shipped.project}-${env}-${layer}`);
 
 function run(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, ["--import", "tsx", ...args], {
@@ -49,12 +52,12 @@ describe("npm run synth (scripts/synth.ts)", () => {
     expect(stderr).toBe("");
     expect(code).toBe(0);
     const stacks = readdirSync(join(out, "stacks")).sort();
-    expect(stacks).toEqual([...stacksOf("dev"), ...stacksOf("prod")]);
+    expect(stacks).toEqual(known.flatMap(stacksOf).sort());
     expect(stdout).toMatch(/^stack\s+resources\s+data\s+outputs\s+backend$/m);
     expect(stdout).toMatch(/^platform-prod-network\s+\d+\s+\d+\s+\d+\s+s3$/m);
     expect(stdout).toMatch(/^platform-dev-bootstrap\s+9\s+1\s+3\s+local$/m);
     expect(stdout).toMatch(
-      new RegExp(`^16 stacks, \\d+ resources, written to ${out} in \\d+ ms$`, "m"),
+      new RegExp(`^${stacks.length} stacks, \\d+ resources, written to ${out} in \\d+ ms$`, "m"),
     );
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as {
       stacks: Record<string, unknown>;
@@ -77,11 +80,13 @@ describe("npm run synth (scripts/synth.ts)", () => {
     const kept = join(scratch, "kept");
     mkdirSync(kept);
     writeFileSync(join(kept, "marker"), "previous synth");
-    const { code, stdout, stderr } = run(["scripts/synth.ts", "--out", kept, "--env", "staging"]);
+    const { code, stdout, stderr } = run(["scripts/synth.ts", "--out", kept], {
+      PLATFORM_ENVIRONMENTS: "staging",
+    });
     expect(code).toBe(1);
     expect(stdout).toBe("");
     expect(stderr.trim()).toBe(
-      'Invalid configuration: PLATFORM_ENVIRONMENTS: "staging" names no configured environment; known: dev, prod',
+      `Invalid configuration: PLATFORM_ENVIRONMENTS: "staging" names no configured environment; known: ${known.join(", ")}`,
     );
     expect(readdirSync(kept)).toEqual(["marker"]);
     expect(readdirSync(scratch).filter((f) => f.includes(".tmp-"))).toEqual([]);
@@ -95,7 +100,7 @@ describe("cdktf.json app command", () => {
       language: string;
     };
     expect(cdktf.language).toBe("typescript");
-    expect(cdktf.app).toBe("node --import tsx main.ts");
+    expect(cdktf.app).toBe("node scripts/run.cjs main.ts");
     const out = join(scratch, "cli");
     const { code, stderr } = run(["main.ts"], { CDKTF_OUTDIR: out, PLATFORM_ENVIRONMENTS: "dev" });
     expect(stderr).toBe("");
