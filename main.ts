@@ -65,9 +65,9 @@ export function createApp(options: CreateAppOptions = {}): {
 }
 
 /**
- * `cdktf synth`/`diff`/`deploy` run this through the cdktf.json app command
- * (scripts/run.cjs main.ts): the same one message as `npm run synth` on failure, and the
- * output directory replaced only on success.
+ * `cdktf synth`/`diff`/`deploy` run this through the cdktf.json app command, precompiled by
+ * scripts/app.cjs: the same one message as `npm run synth` on failure, and the output
+ * directory replaced only on success.
  */
 export function main(): void {
   try {

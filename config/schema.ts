@@ -15,6 +15,9 @@ import { dcvIssues } from "../modules/dcv/validate";
 import { POLICY_RULES } from "../lib/policy/rules";
 import { show, type Issue } from "../lib/validation";
 import { extrasIssues } from "./extras-rules";
+import { CloudStateSchema, cloudStateIssues } from "./hcp-schema";
+
+export { CloudStateSchema, type CloudStateConfig } from "./hcp-schema";
 
 /*
  * The schema is the contract of config/<env>.ts. Strict objects everywhere: a misspelt key
@@ -107,28 +110,6 @@ export const S3StateSchema = z.strictObject({
    * @default 90
    */
   noncurrentVersionExpirationDays: z.number().int().min(1).max(3650).default(90),
-});
-
-export const CloudStateSchema = z.strictObject({
-  /** HCP Terraform / Terraform Enterprise, one workspace per stack. */
-  backend: z.literal("cloud"),
-  /** HCP Terraform organization. */
-  organization: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,40}$/, "must be an HCP Terraform organization name"),
-  /**
-   * HCP Terraform or Terraform Enterprise host.
-   * @default "app.terraform.io"
-   */
-  hostname: z
-    .string()
-    .regex(/^[a-z0-9.-]+$/, "must be a host name")
-    .default("app.terraform.io"),
-  /**
-   * HCP Terraform project the workspaces belong to.
-   * @default the organization's default project
-   */
-  project: z.string().min(1).max(40).optional(),
 });
 
 export const StateSchema = z.discriminatedUnion("backend", [S3StateSchema, CloudStateSchema]);
@@ -320,7 +301,11 @@ export function semanticIssues(config: z.output<typeof PlatformSchema>): Issue[]
     );
     if (env.dcv !== undefined && network.plan !== undefined) {
       // The gateway trusts PROXY headers from the private subnets, where the NLB lives.
-      const dcv = dcvIssues(env.dcv, network.plan.private);
+      const dcv = dcvIssues(env.dcv, {
+        vpcCidr: env.network.cidr,
+        privateSubnetCidrs: network.plan.private,
+        externalCidrs: env.network.externalNetworks.flatMap((n) => n.cidrs),
+      });
       issues.push(...dcv.map((i) => ({ ...i, path: ["environments", key, "dcv", ...i.path] })));
     }
     if (env.production && env.operations.alarmEmails.critical.length === 0) {
@@ -376,6 +361,7 @@ export function semanticIssues(config: z.output<typeof PlatformSchema>): Issue[]
     }
   }
   issues.push(...extrasIssues(config));
+  issues.push(...cloudStateIssues(config.project, config.environments));
   const owners = new Map<string, string>();
   for (const [key, env] of Object.entries(config.environments)) {
     if (env.state.backend !== "s3" || !env.state.bootstrap) continue;

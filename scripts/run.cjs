@@ -1,7 +1,8 @@
 "use strict";
 /*
- * `node scripts/run.cjs <entry.ts> [args]`: runs a TypeScript entry's exported main() (main.ts
- * for the cdktf.json app command, scripts/synth.ts for `npm run synth`).
+ * `node scripts/run.cjs <entry.ts> [args]`: runs a TypeScript entry's exported main() from
+ * source, through tsx. scripts/app.cjs falls back to it when the precompiled app cannot be
+ * built (which is what a syntax or reference error in config/*.ts does).
  *
  * A syntax or reference error in config/*.ts is thrown while the entry's imports load, before
  * any of its own code runs. Loading the entry here, inside a try, lets that error print like

@@ -4,6 +4,7 @@ import { BootstrapStack } from "./bootstrap-stack";
 import { CiStack } from "./ci-stack";
 import { DataStack } from "./data-stack";
 import { DcvStack } from "./dcv-stack";
+import { HcpStack } from "./hcp-stack";
 import { ServicesStack } from "./services-stack";
 import { MonitoringStack } from "./monitoring-stack";
 import { NetworkStack } from "./network-stack";
@@ -13,6 +14,7 @@ export { BootstrapStack } from "./bootstrap-stack";
 export { CiStack } from "./ci-stack";
 export { DataStack } from "./data-stack";
 export { DcvStack } from "./dcv-stack";
+export { HcpStack } from "./hcp-stack";
 export { ServicesStack } from "./services-stack";
 export { MonitoringStack } from "./monitoring-stack";
 export { NetworkStack } from "./network-stack";
@@ -29,6 +31,8 @@ export interface EnvironmentStacks {
   readonly dcv?: DcvStack;
   readonly services?: ServicesStack;
   readonly monitoring: MonitoringStack;
+  /** HCP Terraform workspaces and run roles, in cloud state mode. */
+  readonly hcp?: HcpStack;
 }
 
 export interface BuildOptions {
@@ -102,7 +106,26 @@ export function buildPlatform(
             alarms,
           });
     const monitoring = new MonitoringStack(scope, { ...common, data, services, dcv });
-    built[environment.name] = { bootstrap, ci, network, ops, data, dcv, services, monitoring };
+    const state = environment.state;
+    const hcp =
+      state.backend === "cloud"
+        ? new HcpStack(scope, {
+            ...common,
+            state,
+            stacks: [network, ops, data, dcv, services, monitoring].filter((s) => s !== undefined),
+          })
+        : undefined;
+    built[environment.name] = {
+      bootstrap,
+      ci,
+      network,
+      ops,
+      data,
+      dcv,
+      services,
+      monitoring,
+      hcp,
+    };
   }
   return built;
 }

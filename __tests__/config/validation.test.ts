@@ -196,7 +196,7 @@ describe("validation rules: each names the path, the value and what is allowed",
     [
       "HCP Terraform organization with invalid characters",
       withEnv("prod", (e) => (e.state = { backend: "cloud", organization: "acme corp" })),
-      /environments\.prod\.state\.organization: got "acme corp": must be an HCP Terraform organization name/,
+      /environments\.prod\.state\.organization: "acme corp" must be 1 to 40 letters, digits, '-' or '_' \(an HCP Terraform organization name\)/,
     ],
   ];
 
