@@ -5,11 +5,12 @@ import { synthAtomically } from "../lib/atomic-synth";
 import { reportFailure } from "../lib/error-report";
 import { checkPolicies, type StackJson } from "../lib/policy";
 import { createApp } from "../main";
+import { costReport } from "./cost";
 
 /*
  * `npm run synth [-- --env dev,prod] [--out dir]`: synthesizes into a scratch directory and
  * swaps it into place only when everything succeeded, so a failed synth leaves the previous
- * output untouched. Prints one line per stack.
+ * output untouched. Prints one line per stack, then the monthly cost estimate (scripts/cost.ts).
  */
 const USAGE = "usage: npm run synth [-- --env <name>[,<name>...]] [--out <dir>]";
 
@@ -152,6 +153,7 @@ export function main(): void {
   const total = rows.reduce((n, r) => n + r.resources, 0);
   const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);
   console.log(`${rows.length} stacks, ${total} resources, written to ${outdir} in ${ms} ms`);
+  console.log(costReport(outdir, config));
 }
 
 if (require.main === module) main();
