@@ -29,7 +29,17 @@ const cleanEnv = Object.fromEntries(
 );
 
 /** The stacks every shipped environment has, in directory order. */
-const LAYERS = ["bootstrap", "ci", "data", "dcv", "monitoring", "network", "ops", "services"];
+const LAYERS = [
+  "bootstrap",
+  "ci",
+  "data",
+  "dcv",
+  "ecr",
+  "monitoring",
+  "network",
+  "ops",
+  "services",
+];
 const stacksOf = (env: string) => LAYERS.map((layer) => `platform-${env}-${layer}`);
 
 function run(args: string[], env: Record<string, string> = {}) {
@@ -54,7 +64,7 @@ describe("npm run synth (scripts/synth.ts)", () => {
     expect(stdout).toMatch(/^platform-prod-network\s+\d+\s+\d+\s+\d+\s+s3$/m);
     expect(stdout).toMatch(/^platform-dev-bootstrap\s+9\s+1\s+3\s+local$/m);
     expect(stdout).toMatch(
-      new RegExp(`^16 stacks, \\d+ resources, written to ${out} in \\d+ ms$`, "m"),
+      new RegExp(`^${stacks.length} stacks, \\d+ resources, written to ${out} in \\d+ ms$`, "m"),
     );
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as {
       stacks: Record<string, unknown>;
@@ -108,6 +118,7 @@ describe("npm run routes (scripts/routes.ts)", () => {
   it.each<[string, RegExp]>([
     ["/", /^GET \/ -> web \(listener default\)$/],
     ["/about", /^GET \/about -> web \(listener default\)$/],
+    ["/api", /^GET \/api -> api \(rule \d+: path \/api\)$/],
     ["/api/users", /^GET \/api\/users -> api \(rule \d+: path \/api\/\*\)$/],
     [
       "/socket.io/?EIO=4&transport=websocket",

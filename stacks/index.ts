@@ -4,6 +4,7 @@ import { BootstrapStack } from "./bootstrap-stack";
 import { CiStack } from "./ci-stack";
 import { DataStack } from "./data-stack";
 import { DcvStack } from "./dcv-stack";
+import { EcrStack } from "./ecr-stack";
 import { ServicesStack } from "./services-stack";
 import { MonitoringStack } from "./monitoring-stack";
 import { NetworkStack } from "./network-stack";
@@ -13,6 +14,7 @@ export { BootstrapStack } from "./bootstrap-stack";
 export { CiStack } from "./ci-stack";
 export { DataStack } from "./data-stack";
 export { DcvStack } from "./dcv-stack";
+export { EcrStack } from "./ecr-stack";
 export { ServicesStack } from "./services-stack";
 export { MonitoringStack } from "./monitoring-stack";
 export { NetworkStack } from "./network-stack";
@@ -27,6 +29,7 @@ export interface EnvironmentStacks {
   readonly ops: OpsStack;
   readonly data?: DataStack;
   readonly dcv?: DcvStack;
+  readonly ecr?: EcrStack;
   readonly services?: ServicesStack;
   readonly monitoring: MonitoringStack;
 }
@@ -89,12 +92,17 @@ export function buildPlatform(
             dcv: environment.dcv,
             alarmTopicArn: alarms.critical,
           });
-    const services =
+    const ecr =
       environment.services === undefined
+        ? undefined
+        : new EcrStack(scope, { ...common, services: environment.services });
+    const services =
+      environment.services === undefined || ecr === undefined
         ? undefined
         : new ServicesStack(scope, {
             ...common,
             network: network.network,
+            repositories: ecr.repositories,
             database: data?.database,
             services: environment.services,
             logBucket: ops.logBucket.bucket.bucket,
@@ -102,7 +110,17 @@ export function buildPlatform(
             alarms,
           });
     const monitoring = new MonitoringStack(scope, { ...common, data, services, dcv });
-    built[environment.name] = { bootstrap, ci, network, ops, data, dcv, services, monitoring };
+    built[environment.name] = {
+      bootstrap,
+      ci,
+      network,
+      ops,
+      data,
+      dcv,
+      ecr,
+      services,
+      monitoring,
+    };
   }
   return built;
 }
