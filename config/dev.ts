@@ -30,6 +30,11 @@ export const dev: EnvironmentInput = {
       "ec2messages",
     ],
     flowLogs: { retentionDays: 7, trafficType: "REJECT" },
+    // The existing DCV servers sit in the shared network behind the organisation's transit
+    // gateway; its route table must send 10.10.0.0/16 back to this VPC's attachment.
+    externalNetworks: [
+      { name: "dcv-agents", cidrs: ["10.150.248.0/24"], transitGatewayId: "tgw-0123456789abcdef0" },
+    ],
   },
   // The cheapest sane shape (seed 001): one small RDS PostgreSQL 16 instance on gp3.
   database: {
@@ -47,17 +52,19 @@ export const dev: EnvironmentInput = {
     performanceInsights: { enabled: false, retentionDays: 7 },
     logs: { retentionDays: 7, statement: "ddl", minDurationMs: 500 },
   },
-  // Today's two DCV servers (seed 000), reached by address; each also under its own path.
+  // Today's two DCV servers (seed 000), reached by address through the transit gateway
+  // (network.externalNetworks); each serves under its own prefix (its DCV web-url-path).
   dcv: {
     agents: [
-      { name: "agent1", address: "10.150.248.180" },
-      { name: "agent2", address: "10.150.248.136" },
+      { name: "agent1", address: "10.150.248.180", webUrlPath: "/agent1/" },
+      { name: "agent2", address: "10.150.248.136", webUrlPath: "/agent2/" },
     ],
-    pathRoutes: [
-      { path: "/agent1/", agent: "agent1" },
-      { path: "/agent2/", agent: "agent2" },
-    ],
-    affinity: "client-ip",
+    gateway: {
+      tls: {
+        source: "self-signed",
+        reason: "dev has no internal CA yet; testers trust the environment's one certificate",
+      },
+    },
     endpointService: { allowedPrincipals: [], acceptanceRequired: true },
     // An endpoint in dev's own VPC, for the VPN clients that use it.
     consumer: { vpcId: "self", clientCidrs: ["10.10.0.0/16"] },
@@ -129,7 +136,11 @@ export const dev: EnvironmentInput = {
     ],
   },
   // Logs are kept 7 days in dev (30 in prod), every log group alike.
-  operations: { logRetentionDays: 7 },
+  operations: {
+    logRetentionDays: 7,
+    // A monthly cost budget; alerts go to the alarm topics.
+    budget: { monthlyLimitUsd: 300 },
+  },
   policyExceptions: [
     {
       rule: "ALB-HTTP-REDIRECT",

@@ -43,6 +43,24 @@ export const OperationsSchema = z.strictObject({
   accountSecurity: z.boolean().default(true),
   createConfigServiceLinkedRole: z.boolean().default(true),
   recordGlobalResources: z.boolean().default(true),
+  trail: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      cloudWatchLogs: z.boolean().default(true),
+      keyPrefix: z.string().default("cloudtrail"),
+    })
+    .prefault({}),
+  budget: z
+    .strictObject({
+      monthlyLimitUsd: z.number().positive("must be a positive amount of US dollars"),
+      actualAlertPercents: z.array(z.number().positive().max(1000)).default([80, 100]),
+      forecastAlertPercent: z
+        .union([z.number().positive().max(1000), z.literal(false)])
+        .default(100),
+      emails: z.array(email).default([]),
+      scope: z.enum(["account", "environment-tag"]).default("account"),
+    })
+    .optional(),
 });
 
 type Output = z.output<typeof OperationsSchema>;

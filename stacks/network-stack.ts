@@ -25,6 +25,7 @@ export class NetworkStack extends PlatformStack {
       interfaceEndpoints: net.interfaceEndpoints as InterfaceEndpointService[],
       gatewayEndpoints: net.gatewayEndpoints,
       flowLogs: net.flowLogs.enabled ? net.flowLogs : false,
+      externalNetworks: net.externalNetworks,
       configPath: this.configPath("network"),
     });
 

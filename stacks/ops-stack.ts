@@ -3,6 +3,8 @@ import type { Construct } from "constructs";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { partitionOf } from "../lib/arn";
 import { AccountSecurity } from "../modules/account-security";
+import { CostBudget } from "../modules/budget";
+import { AccountTrail } from "../modules/cloudtrail";
 import { LogBucket, logBucketName } from "../modules/observability/log-bucket";
 import type { AlarmTargets, OperationsSettings } from "../modules/observability/settings";
 import { AlarmTopics } from "../modules/observability/topics";
@@ -29,6 +31,10 @@ export class OpsStack extends PlatformStack {
   readonly logBucket: LogBucket;
   readonly webAcl?: WebAcl;
   readonly accountSecurity?: AccountSecurity;
+  /** The account's CloudTrail, in the environment that owns it. */
+  readonly trail?: AccountTrail;
+  /** The environment's monthly cost budget. */
+  readonly budget?: CostBudget;
   /** Topic ARNs and thresholds for the modules' alarms. */
   readonly alarmTargets: AlarmTargets;
 
@@ -60,6 +66,22 @@ export class OpsStack extends PlatformStack {
           configPath: this.configPath("operations"),
         })
       : undefined;
+    this.trail = ops.trail.enabled
+      ? new AccountTrail(this, "trail", {
+          names: this.names,
+          account: env.account,
+          region: env.region,
+          partition,
+          logBucketName: bucketName,
+          logBucketArn: `arn:${partition}:s3:::${bucketName}`,
+          keyPrefix: ops.trail.keyPrefix,
+          cloudWatchLogs: ops.trail.cloudWatchLogs,
+          logRetentionDays: ops.logRetentionDays,
+          alarmTopicArn: this.topics.topics.critical.arn,
+          preventDestroy: env.production,
+          configPath: this.configPath("operations", "trail"),
+        })
+      : undefined;
     this.logBucket = new LogBucket(this, "logs", {
       names: this.names,
       account: env.account,
@@ -69,10 +91,29 @@ export class OpsStack extends PlatformStack {
       extraStatements: [
         ...(props.logBucketStatements ?? []),
         ...(this.accountSecurity?.bucketPolicyStatements() ?? []),
+        ...(this.trail?.bucketPolicyStatements() ?? []),
       ],
       preventDestroy: env.production,
     });
     this.accountSecurity?.deliverAfter(this.logBucket.policy);
+    this.trail?.deliverAfter(this.logBucket.policy);
+    this.budget =
+      ops.budget === undefined
+        ? undefined
+        : new CostBudget(this, "budget", {
+            names: this.names,
+            monthlyLimitUsd: ops.budget.monthlyLimitUsd,
+            actualAlertPercents: ops.budget.actualAlertPercents,
+            forecastAlertPercent: ops.budget.forecastAlertPercent,
+            emails: ops.budget.emails,
+            criticalTopicArn: this.topics.topics.critical.arn,
+            warningTopicArn: this.topics.topics.warning.arn,
+            costTag:
+              ops.budget.scope === "environment-tag"
+                ? { key: "Environment", value: env.name }
+                : undefined,
+            configPath: this.configPath("operations", "budget"),
+          });
     this.webAcl = ops.waf.enabled
       ? new WebAcl(this, "waf", {
           names: this.names,
@@ -98,6 +139,12 @@ export class OpsStack extends PlatformStack {
       value: this.logBucket.bucket.bucket,
       description: "Central log bucket",
     });
+    if (this.trail !== undefined) {
+      new TerraformOutput(this, "trail_arn", {
+        value: this.trail.trail.arn,
+        description: "The account's multi-region CloudTrail",
+      });
+    }
     if (this.webAcl !== undefined) {
       new TerraformOutput(this, "web_acl_arn", {
         value: this.webAcl.acl.arn,

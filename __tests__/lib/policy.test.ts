@@ -45,6 +45,19 @@ const dbOk = {
   lifecycle: { prevent_destroy: true },
 };
 
+const trailOk = {
+  is_multi_region_trail: true,
+  enable_log_file_validation: true,
+  kms_key_id: "${aws_kms_key.k.arn}",
+};
+const cacheOk = { at_rest_encryption_enabled: true, transit_encryption_enabled: true };
+const cdnOk = {
+  default_cache_behavior: [{ viewer_protocol_policy: "redirect-to-https" }],
+  ordered_cache_behavior: [{ viewer_protocol_policy: "https-only" }],
+  viewer_certificate: [{ minimum_protocol_version: "TLSv1.2_2021" }],
+  origin: [{ custom_origin_config: [{ origin_protocol_policy: "https-only" }] }],
+};
+
 /** [rule, a stack that breaks it (address of the offender), the same stack fixed, production] */
 const cases: [string, StackJson, string, StackJson, boolean][] = [
   [
@@ -261,6 +274,33 @@ const cases: [string, StackJson, string, StackJson, boolean][] = [
     "aws_rds_cluster.c",
     stack({ aws_rds_cluster: { c: dbOk } }),
     true,
+  ],
+  [
+    "CLOUDTRAIL-INTEGRITY",
+    stack({ aws_cloudtrail: { t: { ...trailOk, enable_log_file_validation: false } } }),
+    "aws_cloudtrail.t",
+    stack({ aws_cloudtrail: { t: trailOk } }),
+    false,
+  ],
+  [
+    "CACHE-ENCRYPTION",
+    stack({
+      aws_elasticache_replication_group: { r: { ...cacheOk, transit_encryption_enabled: false } },
+    }),
+    "aws_elasticache_replication_group.r",
+    stack({ aws_elasticache_replication_group: { r: cacheOk } }),
+    false,
+  ],
+  [
+    "CDN-HTTPS",
+    stack({
+      aws_cloudfront_distribution: {
+        d: { ...cdnOk, default_cache_behavior: [{ viewer_protocol_policy: "allow-all" }] },
+      },
+    }),
+    "aws_cloudfront_distribution.d",
+    stack({ aws_cloudfront_distribution: { d: cdnOk } }),
+    false,
   ],
 ];
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { shippedInput, withEnv, rejection } from "../helpers/config";
 import { synthPlatform, synthShipped } from "../helpers/synth";
-import { bodies, only, refTo, type Block, type TfJson } from "../helpers/tf";
+import { bodies, byPath, only, refTo, type Block, type TfJson } from "../helpers/tf";
 
 const { stacks } = synthShipped();
 const devOps = stacks["platform-dev-ops"];
@@ -33,11 +33,11 @@ describe("alarm topics", () => {
       "platform-prod-alarms-critical",
       "platform-prod-alarms-warning",
     ]);
-    const key = only(prodOps, "aws_kms_key");
+    const key = byPath(prodOps, "aws_kms_key", "topics/key");
     expect(key).toMatchObject({ enable_key_rotation: true, lifecycle: { prevent_destroy: true } });
     for (const t of topics)
       expect(t.kms_master_key_id).toBe(refTo(prodOps, "aws_kms_key", key, "arn"));
-    const [, alarms, events] = statements(prodOps, "topics/key-policy");
+    const [, alarms, events, budgets] = statements(prodOps, "topics/key-policy");
     expect(alarms).toMatchObject({
       principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
       actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
@@ -50,10 +50,23 @@ describe("alarm topics", () => {
       principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
     });
     expect(events).not.toHaveProperty("condition");
+    expect(budgets).toMatchObject({
+      principals: [{ type: "Service", identifiers: ["budgets.amazonaws.com"] }],
+      condition: [
+        { test: "StringEquals", variable: "aws:SourceAccount", values: ["222222222222"] },
+      ],
+    });
     expect(statements(prodOps, "topics/critical-policy-document")[1]).toMatchObject({
       actions: ["sns:Publish"],
       principals: [
-        { type: "Service", identifiers: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
+        {
+          type: "Service",
+          identifiers: [
+            "cloudwatch.amazonaws.com",
+            "events.amazonaws.com",
+            "budgets.amazonaws.com",
+          ],
+        },
       ],
     });
   });
@@ -160,7 +173,7 @@ describe("WAF", () => {
         cloudwatch_metrics_enabled: true,
         sampled_requests_enabled: true,
       });
-    const logs = only(prodOps, "aws_cloudwatch_log_group");
+    const logs = byPath(prodOps, "aws_cloudwatch_log_group", "waf/logs");
     expect(logs).toMatchObject({ name: "aws-waf-logs-platform-prod", retention_in_days: 30 });
     expect(
       only(prodOps, "aws_wafv2_web_acl_logging_configuration").log_destination_configs,

@@ -1,3 +1,4 @@
+import { EXTRAS_POLICY_RULES } from "./extras-rules";
 import type { Body, PolicyContext, PolicyRule, ResourceView, Violation } from "./types";
 
 const of = (ctx: PolicyContext, ...types: string[]) =>
@@ -287,4 +288,5 @@ export const POLICY_RULES: readonly PolicyRule[] = [
               ),
             ),
   },
+  ...EXTRAS_POLICY_RULES,
 ];

@@ -16,11 +16,13 @@ import type { Names } from "../../lib/names";
 import { assertNoIssues } from "../../lib/validation";
 import type { GatewayEndpointService, InterfaceEndpointService } from "./endpoint-services";
 import { VpcEndpoints } from "./endpoints";
+import { ExternalRoutes, type ExternalNetwork } from "./external-networks";
 import { VpcFlowLogs, type FlowLogsOptions } from "./flow-logs";
 import { SUBNET_TIERS, type SubnetTier, type TierLayout } from "./subnet-plan";
 import { networkIssues, type NatStrategy } from "./validate";
 
 export type { SubnetTier } from "./subnet-plan";
+export type { ExternalNetwork } from "./external-networks";
 export type { NatStrategy } from "./validate";
 
 export interface NetworkProps {
@@ -67,6 +69,11 @@ export interface NetworkProps {
    */
   readonly flowLogs?: FlowLogsOptions | false;
   /**
+   * Networks outside the VPC routed from the private subnets (transit gateway or peering).
+   * @default []
+   */
+  readonly externalNetworks?: readonly ExternalNetwork[];
+  /**
    * Prefix for validation errors, so they name the config path the values came from.
    * @default the construct path
    */
@@ -93,6 +100,9 @@ export class Network extends Construct {
   readonly endpointSecurityGroupId: string;
   readonly dbSubnetGroupName: string;
   readonly flowLogs?: VpcFlowLogs;
+  /** Destinations outside the VPC that the private subnets have a route to. */
+  readonly externalCidrs: readonly string[];
+  readonly externalRoutes?: ExternalRoutes;
   private readonly names: Names;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
@@ -187,6 +197,18 @@ export class Network extends Construct {
       private: privateRts.map((rt) => rt.id),
       isolated: [isolatedRt.id],
     };
+
+    const external = props.externalNetworks ?? [];
+    this.externalCidrs = external.flatMap((n) => n.cidrs);
+    if (external.length > 0) {
+      this.externalRoutes = new ExternalRoutes(this, "external", {
+        names,
+        vpcId: this.vpc.id,
+        privateSubnetIds: this.subnetIds.private,
+        privateRouteTableIds: this.routeTableIds.private,
+        networks: external,
+      });
+    }
 
     this.endpoints = new VpcEndpoints(this, "endpoints", {
       names,

@@ -51,6 +51,43 @@ export interface OperationsSettings {
    * @default true
    */
   readonly recordGlobalResources: boolean;
+  /**
+   * The account's CloudTrail (modules/cloudtrail): one multi-region trail per account, so
+   * exactly one environment of an account has it enabled.
+   * @default enabled, with a CloudWatch Logs copy, under `cloudtrail/` in the log bucket
+   */
+  readonly trail: {
+    /** @default true */
+    readonly enabled: boolean;
+    /** Deliver to CloudWatch Logs too (alarms on root use, refused calls). @default true */
+    readonly cloudWatchLogs: boolean;
+    /** Key prefix in the log bucket. @default "cloudtrail" */
+    readonly keyPrefix: string;
+  };
+  /**
+   * Monthly cost budget (modules/budget); required in production.
+   * @default none
+   */
+  readonly budget?: BudgetSettings;
+}
+
+/** `operations.budget`: a monthly AWS Budgets cost budget with alerts. */
+export interface BudgetSettings {
+  /** Monthly limit, US dollars. */
+  readonly monthlyLimitUsd: number;
+  /** Alerts on actual spend at these % of the limit (>= 100 critical, below warning). @default [80, 100] */
+  readonly actualAlertPercents: readonly number[];
+  /** Alert (warning) when the month's forecast passes this %; false for none. @default 100 */
+  readonly forecastAlertPercent: number | false;
+  /** Addresses AWS Budgets e-mails directly, besides the alarm topics. @default [] */
+  readonly emails: readonly string[];
+  /**
+   * What is counted: the whole account, or only costs tagged `Environment=<env>` (activate the
+   * tag as a cost allocation tag in Billing first). Environments sharing an account need
+   * "environment-tag".
+   * @default "account"
+   */
+  readonly scope: "account" | "environment-tag";
 }
 
 /** Where alarms go. */

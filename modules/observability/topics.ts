@@ -31,7 +31,7 @@ export interface AlarmTopicsProps {
 /**
  * The `critical` and `warning` topics every alarm and finding goes to, encrypted with a key of
  * their own: the AWS-managed SNS key cannot be used by CloudWatch alarms, so the key policy
- * lets CloudWatch and EventBridge (of this account only) encrypt messages.
+ * lets CloudWatch, EventBridge and AWS Budgets (of this account only) encrypt messages.
  */
 export class AlarmTopics extends Construct {
   readonly key: KmsKey;
@@ -40,7 +40,7 @@ export class AlarmTopics extends Construct {
   constructor(scope: Construct, id: string, props: AlarmTopicsProps) {
     super(scope, id);
     const { names } = props;
-    const senders = ["cloudwatch.amazonaws.com", "events.amazonaws.com"];
+    const senders = ["cloudwatch.amazonaws.com", "events.amazonaws.com", "budgets.amazonaws.com"];
     const keyPolicy = new DataAwsIamPolicyDocument(this, "key-policy", {
       statement: [
         {
@@ -70,6 +70,16 @@ export class AlarmTopics extends Construct {
           actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
           resources: ["*"],
           principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+        },
+        {
+          sid: "BudgetsEncrypt",
+          effect: "Allow",
+          actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          resources: ["*"],
+          principals: [{ type: "Service", identifiers: ["budgets.amazonaws.com"] }],
+          condition: [
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [props.account] },
+          ],
         },
       ],
     });

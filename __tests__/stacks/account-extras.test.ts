@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { synthShipped } from "../helpers/synth";
+import { byPath, only, type Block } from "../helpers/tf";
+
+const { stacks } = synthShipped();
+
+describe.each(["dev", "prod"])("%s ops stack: trail and budget", (env) => {
+  const ops = stacks[`platform-${env}-ops`];
+  const account = env === "dev" ? "111111111111" : "222222222222";
+  const bucketPolicy = Object.entries(ops.data?.aws_iam_policy_document ?? {}).find(([name]) =>
+    name.startsWith("logs_policy-document"),
+  )?.[1];
+
+  it("has the account's trail deliver to the log bucket once the bucket policy allows it", () => {
+    const trail = only(ops, "aws_cloudtrail");
+    const policy = byPath(ops, "aws_s3_bucket_policy", "logs/policy");
+    expect(trail.s3_bucket_name).toBe(`platform-${env}-logs-${account}-ap-northeast-1`);
+    expect(trail.depends_on).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^aws_s3_bucket_policy\.logs_policy/)]),
+    );
+    expect(policy).toBeDefined();
+    const sids = ((bucketPolicy?.statement as Block[] | undefined) ?? []).map((s) => s.sid);
+    expect(sids).toEqual(expect.arrayContaining(["CloudTrailAclCheck", "CloudTrailWrite"]));
+  });
+
+  it("keeps the trail's key in production", () => {
+    const key = byPath(ops, "aws_kms_key", "trail/key");
+    expect(key.lifecycle).toMatchObject({ prevent_destroy: env === "prod" });
+  });
+
+  it("alerts the alarm topics from the monthly budget", () => {
+    const budget = only(ops, "aws_budgets_budget");
+    expect(budget).toMatchObject({
+      time_unit: "MONTHLY",
+      limit_amount: env === "dev" ? "300.00" : "3000.00",
+    });
+    const topics = (budget.notification as Block[]).flatMap(
+      (n) => n.subscriber_sns_topic_arns as string[],
+    );
+    expect(topics.every((t) => /aws_sns_topic\.topics_(critical|warning)_/.test(t))).toBe(true);
+  });
+});
