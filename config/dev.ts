@@ -1,8 +1,10 @@
 import type { EnvironmentInput } from "./schema";
 
 /**
- * dev: two AZs and no NAT gateway. Private subnets reach AWS through VPC endpoints only
- * (the cost-saving design of seed 002: about $35/month less than two NAT gateways).
+ * dev: two AZs sharing one NAT gateway, no interface endpoints. The cost estimate decided it
+ * (docs/cost.md): seven interface endpoints in two AZs cost about $143 a month in Tokyo, one NAT
+ * gateway with its address and 50 GB about $52, two about $104. dev accepts losing egress while
+ * the NAT gateway's AZ is down. Production keeps endpoints and a NAT gateway per AZ.
  */
 export const dev: EnvironmentInput = {
   name: "dev",
@@ -19,16 +21,7 @@ export const dev: EnvironmentInput = {
     cidr: "10.10.0.0/16",
     azCount: 2,
     availabilityZones: ["ap-northeast-1a", "ap-northeast-1c"],
-    natGateways: "none",
-    interfaceEndpoints: [
-      "ecr.api",
-      "ecr.dkr",
-      "logs",
-      "secretsmanager",
-      "ssm",
-      "ssmmessages",
-      "ec2messages",
-    ],
+    natGateways: "single",
     flowLogs: { retentionDays: 7, trafficType: "REJECT" },
     // The existing DCV servers sit in the shared network behind the organisation's transit
     // gateway; its route table must send 10.10.0.0/16 back to this VPC's attachment.
@@ -88,6 +81,8 @@ export const dev: EnvironmentInput = {
     services: [
       {
         name: "web",
+        // Next.js renders pages server-side by calling the api (at API_URL, http://api:3001).
+        calls: ["api"],
         imageTag: "0.1.0",
         port: 3000,
         cpu: 256,
@@ -103,7 +98,10 @@ export const dev: EnvironmentInput = {
         port: 3001,
         cpu: 512,
         memory: 1024,
-        healthCheckPath: "/health",
+        // NestJS with setGlobalPrefix("api"): every route, health included, sits under /api.
+        globalPrefix: "/api",
+        healthCheckPath: "/api/health",
+        // IAM database authentication as the database user "api" (docs/services.md).
         database: true,
         // Socket.IO long-polling must stay on one task.
         stickiness: true,
@@ -111,6 +109,18 @@ export const dev: EnvironmentInput = {
         scaling: { minTasks: 1, maxTasks: 2 },
         logRetentionDays: 7,
         execEnabled: true,
+      },
+      // An internal service: no route, no target group; reaches the api through Service
+      // Connect only (and nothing reaches it).
+      {
+        name: "worker",
+        internal: true,
+        imageTag: "0.1.0",
+        cpu: 256,
+        memory: 512,
+        calls: ["api"],
+        scaling: { minTasks: 1, maxTasks: 1 },
+        logRetentionDays: 7,
       },
     ],
     routes: [

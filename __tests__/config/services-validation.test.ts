@@ -22,6 +22,8 @@ function named(s: ServicesInput, name: string): ServiceInput {
   return found;
 }
 const api = (s: ServicesInput): ServiceInput => named(s, "api");
+/** The interface endpoints an environment without NAT needs for these services. */
+const ENDPOINTS = ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "ssmmessages"];
 
 describe("services validation rules (config paths)", () => {
   const cases: [string, "dev" | "prod", (s: ServicesInput, e: EnvironmentInput) => void, RegExp][] =
@@ -61,13 +63,127 @@ describe("services validation rules (config paths)", () => {
           });
           s.routes.unshift({ service: "customer-notifications", paths: ["/notify/*"] });
         },
-        /environments\.prod\.services\.services\[2\]\.name: "customer-notifications" is too long: its target group "platform-prod-customer-notifications" would have 36 characters and AWS allows 32; use at most 18 characters/,
+        /environments\.prod\.services\.services\[2\]\.name: "customer-notifications" is too long: its target group "platform-prod-customer-notifications-[0-9a-f]{4}" would have 41 characters and AWS allows 32; use at most 13 characters/,
+      ],
+      [
+        "a routed service without a port",
+        "dev",
+        (s) => delete named(s, "web").port,
+        /environments\.dev\.services\.services\[0\]\.port: is required: the ALB forwards to it \(or set internal: true/,
+      ],
+      [
+        "a routed service without a health check path",
+        "dev",
+        (s) => delete named(s, "web").healthCheckPath,
+        /environments\.dev\.services\.services\[0\]\.healthCheckPath: is required: the ALB's target group probes it/,
+      ],
+      [
+        "blue/green on an internal service",
+        "dev",
+        (s) => (named(s, "worker").blueGreen = { enabled: true }),
+        /environments\.dev\.services\.services\[2\]\.blueGreen\.enabled: true, but the service is internal/,
+      ],
+      [
+        "request-count scaling on an internal service",
+        "dev",
+        (s) => (named(s, "worker").scaling = { minTasks: 1, maxTasks: 2, requestsPerTarget: 100 }),
+        /environments\.dev\.services\.services\[2\]\.scaling\.requestsPerTarget: 100 cannot be tracked: an internal service has no target group/,
+      ],
+      [
+        "a route to an internal service",
+        "dev",
+        (s) => s.routes.unshift({ service: "worker", paths: ["/jobs/*"] }),
+        /environments\.dev\.services\.routes\[0\]\.service: "worker" is an internal service \(internal: true\), which takes no ALB route/,
+      ],
+      [
+        "a database user without the database",
+        "dev",
+        (s) => (named(s, "web").databaseUser = "web"),
+        /environments\.dev\.services\.services\[0\]\.databaseUser: "web" is set, but database is false/,
+      ],
+      [
+        "a database user PostgreSQL cannot take unquoted",
+        "dev",
+        (s) => (api(s).databaseUser = "Api-User"),
+        /environments\.dev\.services\.services\[1\]\.databaseUser: "Api-User" is not a usable database user/,
+      ],
+      [
+        "the master user (or another reserved role) as a service's database user",
+        "prod",
+        (s) => (api(s).databaseUser = "postgres"),
+        /environments\.prod\.services\.services\[1\]\.databaseUser: "postgres" is a role RDS or PostgreSQL reserve/,
+      ],
+      [
+        "a deployment timeout shorter than the blue/green bake time allows",
+        "prod",
+        (s) => (named(s, "web").deploymentTimeoutMinutes = 15),
+        /environments\.prod\.services\.services\[0\]\.deploymentTimeoutMinutes: 15 leaves no room for a deployment: allow at least 20 minutes \(bake time 10 \+ 10\)/,
+      ],
+      [
+        "a global prefix that is not a path",
+        "dev",
+        (s) => (api(s).globalPrefix = "api/"),
+        /environments\.dev\.services\.services\[1\]\.globalPrefix: "api\/" must be a path such as "\/api"/,
+      ],
+      [
+        "a health check path outside the application's global prefix",
+        "prod",
+        (s) => (api(s).healthCheckPath = "/health"),
+        /environments\.prod\.services\.services\[1\]\.healthCheckPath: "\/health" is outside the service's globalPrefix "\/api": the application serves "\/api\/health"/,
+      ],
+      [
+        "a call to an unknown service",
+        "dev",
+        (s) => (named(s, "web").calls = ["billing"]),
+        /environments\.dev\.services\.services\[0\]\.calls\[0\]: "billing" is not a service of this environment; known services: "web", "api", "worker"/,
+      ],
+      [
+        "a service calling itself",
+        "dev",
+        (s) => (named(s, "web").calls = ["web"]),
+        /environments\.dev\.services\.services\[0\]\.calls\[0\]: "web" is the service itself/,
+      ],
+      [
+        "a call listed twice",
+        "dev",
+        (s) => (named(s, "web").calls = ["api", "api"]),
+        /environments\.dev\.services\.services\[0\]\.calls\[1\]: "api" is listed twice/,
+      ],
+      [
+        "a call to a service that listens on no port",
+        "dev",
+        (s) => (named(s, "web").calls = ["worker"]),
+        /environments\.dev\.services\.services\[0\]\.calls\[0\]: "worker" listens on no port \(services\[2\]\.port\)/,
+      ],
+      [
+        "an environment variable that calls sets",
+        "dev",
+        (s) => (named(s, "web").environment = { API_URL: "http://localhost" }),
+        /environments\.dev\.services\.services\[0\]\.environment\.API_URL: "API_URL" is set by calls \(http:\/\/api:3001\)/,
+      ],
+      [
+        "a scratch image tag in production",
+        "prod",
+        (s) => (api(s).imageTag = "dev-4f2a9c1"),
+        /environments\.prod\.services\.services\[1\]\.imageTag: "dev-4f2a9c1" is a scratch tag \(prefix "dev-"\), which the repository lifecycle expires/,
+      ],
+      [
+        "a scratch tag prefix that cannot start a tag",
+        "dev",
+        (s) => (s.repositories = { scratchTagPrefixes: ["dev-", "-x"] }),
+        /environments\.dev\.services\.repositories\.scratchTagPrefixes\[1\]: "-x" is not the start of an image tag/,
+      ],
+      [
+        "blue/green on the catch-all service that also owns other rules",
+        "prod",
+        (s) => (s.routes[1] = { service: "web", paths: ["/*", "/static/*"] }),
+        /environments\.prod\.services\.services\[0\]\.blueGreen: is on, but "web" owns the catch-all and 1 more listener rule; ECS shifts exactly one rule, which must be the catch-all/,
       ],
       [
         "a copied service block left with the original's name",
         "dev",
         (s) => s.services.push({ ...named(s, "web") }),
-        /environments\.dev\.services\.services\[2\]\.name: "web" is already the name of services\[0\]; each service needs its own name/,
+        /environments\.dev\.services\.services\[3\]\.name: "web" is already the name of services\[0\]; each service needs its own name/,
       ],
       [
         "duplicate path",
@@ -108,21 +224,27 @@ describe("services validation rules (config paths)", () => {
       [
         "internet egress without a NAT gateway",
         "dev",
-        (s) => (api(s).internetEgress = true),
+        (s, e) => {
+          Object.assign(e.network, { natGateways: "none", interfaceEndpoints: ENDPOINTS });
+          api(s).internetEgress = true;
+        },
         /environments\.dev\.services\.services\[1\]\.internetEgress: true, but natGateways is "none"/,
       ],
       [
         "secrets without the Secrets Manager endpoint and no NAT",
         "dev",
         (_s, e) =>
-          (e.network.interfaceEndpoints = ["ecr.api", "ecr.dkr", "logs", "ssm", "ssmmessages"]),
+          Object.assign(e.network, {
+            natGateways: "none",
+            interfaceEndpoints: ENDPOINTS.filter((x) => x !== "secretsmanager"),
+          }),
         /environments\.dev\.services\.services\[1\]\.secrets: need the secretsmanager interface endpoint when natGateways is "none"/,
       ],
       [
         "a service no route reaches",
         "dev",
-        (s) => s.services.push({ ...named(s, "web"), name: "worker" }),
-        /environments\.dev\.services\.services\[2\]: has no route; ECS cannot register a target group that no listener uses/,
+        (s) => s.services.push({ ...named(s, "web"), name: "reporting" }),
+        /environments\.dev\.services\.services\[3\]: has no route; ECS cannot register a target group that no listener uses. Add a route, or set internal: true/,
       ],
       [
         "blue/green on a service that needs several listener rules",
