@@ -21,6 +21,7 @@ export const ACCOUNT_SINGLETON_NAMES = [
   "guardDutyDetector",
   "configRecorder",
   "configServiceLinkedRole",
+  "hcpOidcProvider",
 ] as const;
 export type AccountSingleton = (typeof ACCOUNT_SINGLETON_NAMES)[number];
 
@@ -71,6 +72,15 @@ export const ACCOUNT_SINGLETONS: Readonly<Record<AccountSingleton, AccountSingle
       "the role's ARN, arn:<partition>:iam::<account>:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
     importIdPattern:
       /^arn:aws[a-z-]*:iam::\d{12}:role\/aws-service-role\/config\.amazonaws\.com\/AWSServiceRoleForConfig$/,
+  },
+  hcpOidcProvider: {
+    what: "the HCP Terraform OIDC provider",
+    scope: "account",
+    // Runs in HCP Terraform assume roles through it; local execution runs where cdktf runs.
+    usedBy: (env) => env.state.backend === "cloud" && env.state.executionMode !== "local",
+    importId:
+      "the provider's ARN, arn:<partition>:iam::<account>:oidc-provider/<HCP Terraform host>",
+    importIdPattern: /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/[a-z0-9.-]+$/,
   },
 };
 

@@ -83,7 +83,7 @@ describe("dcv validation rules (config paths)", () => {
       "the old pathRoutes list (an agent in the pool and behind a prefix)",
       "dev",
       (d) => Object.assign(d, { pathRoutes: [{ path: "/agent1/", agent: "agent1" }] }),
-      /environments\.dev\.dcv: .*pathRoutes/,
+      /environments\.dev\.dcv\.pathRoutes: .*is gone: a DCV server serves one web-url-path, so an agent is either in the pool or behind its own prefix/,
     ],
     [
       "existing agent that no route reaches",
@@ -259,6 +259,16 @@ describe("dcv validation rules (config paths)", () => {
           },
         }),
       /environments\.prod\.dcv\.gateway\.tls\.kmsKeyArn: "alias\/dcv" is not a KMS key ARN/,
+    ],
+    [
+      "self-signed certificate in production",
+      "prod",
+      (d) =>
+        (d.gateway = {
+          ...d.gateway,
+          tls: { source: "self-signed", reason: "no CA in this account yet" },
+        }),
+      /environments\.prod\.dcv\.gateway\.tls\.source: "self-signed" is not allowed in a production environment/,
     ],
     [
       "self-signed certificate without a reason",
