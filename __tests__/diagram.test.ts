@@ -63,10 +63,7 @@ describe.each(Object.keys(config.environments))("diagram of %s", (env) => {
     const db = graph.nodes.filter((n) => n.shape === "database");
     expect(db).toHaveLength(1);
     for (const s of services) {
-      expect([s.name, edge(`svc_${s.name}`, db[0].id) !== undefined]).toEqual([
-        s.name,
-        s.database,
-      ]);
+      expect([s.name, edge(`svc_${s.name}`, db[0].id) !== undefined]).toEqual([s.name, s.database]);
     }
   });
 
