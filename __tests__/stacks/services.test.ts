@@ -684,7 +684,7 @@ describe("internal services (dev worker)", () => {
     expect(worker).not.toHaveProperty("alarms");
     expect(
       bodies(dev, "aws_lb_target_group").filter((t) =>
-        String((t.tags as Record<string, string>).Service).includes("worker"),
+        (t.tags as Record<string, string>).Service.includes("worker"),
       ),
     ).toEqual([]);
     expect(reachability(dev).filter((r) => r.includes("svc-worker") && r.includes("alb"))).toEqual(
