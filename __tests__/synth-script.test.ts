@@ -28,9 +28,12 @@ const cleanEnv = Object.fromEntries(
   ),
 );
 
-/** The stacks every shipped environment has, in directory order. */
+/** The stacks every shipped environment has, in directory order (CloudFront in prod only). */
 const LAYERS = ["bootstrap", "ci", "data", "dcv", "monitoring", "network", "ops", "services"];
-const stacksOf = (env: string) => LAYERS.map((layer) => `platform-${env}-${layer}`);
+const stacksOf = (env: string) =>
+  [...LAYERS, ...(env === "prod" ? ["edge"] : [])]
+    .map((layer) => `platform-${env}-${layer}`)
+    .sort();
 
 function run(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, ["--import", "tsx", ...args], {
@@ -54,7 +57,7 @@ describe("npm run synth (scripts/synth.ts)", () => {
     expect(stdout).toMatch(/^platform-prod-network\s+\d+\s+\d+\s+\d+\s+s3$/m);
     expect(stdout).toMatch(/^platform-dev-bootstrap\s+9\s+1\s+3\s+local$/m);
     expect(stdout).toMatch(
-      new RegExp(`^16 stacks, \\d+ resources, written to ${out} in \\d+ ms$`, "m"),
+      new RegExp(`^17 stacks, \\d+ resources, written to ${out} in \\d+ ms$`, "m"),
     );
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as {
       stacks: Record<string, unknown>;

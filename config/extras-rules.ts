@@ -1,13 +1,14 @@
 import type { z } from "zod";
 import { show, type Issue } from "../lib/validation";
+import { edgePlacementIssues, edgeSettingsIssues } from "../modules/cdn/validate";
 import type { PlatformSchema } from "./schema";
 
 type Platform = z.output<typeof PlatformSchema>;
 
 /**
- * Rules across environments for the account-wide extras: one CloudTrail per account, a budget
- * in every production environment, and account-wide budgets only where an environment has the
- * account to itself.
+ * Rules across environments for the extras: one CloudTrail per account, a budget in every
+ * production environment, account-wide budgets only where an environment has the account to
+ * itself, and CloudFront where (and how) an environment's ALB needs it.
  */
 export function extrasIssues(config: Platform): Issue[] {
   const issues: Issue[] = [];
@@ -34,6 +35,23 @@ export function extrasIssues(config: Platform): Issue[] {
         message:
           "is missing: a production environment needs a monthly cost budget; set monthlyLimitUsd",
       });
+    }
+    const at = (path: readonly (string | number)[]) => ["environments", key, ...path];
+    const edge = env.edge;
+    issues.push(
+      ...edgePlacementIssues(edge, {
+        production: env.production,
+        listener: env.services?.alb.listener,
+        albWaf: ops.waf.enabled,
+      }).map((i) => ({ ...i, path: at(i.path) })),
+    );
+    if (edge !== undefined) {
+      issues.push(
+        ...edgeSettingsIssues(edge, env.production).map((i) => ({
+          ...i,
+          path: at(["edge", ...i.path]),
+        })),
+      );
     }
     const sharing = (accountEnvs.get(env.account) ?? []).filter((k) => k !== key);
     if (ops.budget?.scope === "account" && sharing.length > 0) {

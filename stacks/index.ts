@@ -4,6 +4,7 @@ import { BootstrapStack } from "./bootstrap-stack";
 import { CiStack } from "./ci-stack";
 import { DataStack } from "./data-stack";
 import { DcvStack } from "./dcv-stack";
+import { EdgeStack, originDomainOf } from "./edge-stack";
 import { ServicesStack } from "./services-stack";
 import { MonitoringStack } from "./monitoring-stack";
 import { NetworkStack } from "./network-stack";
@@ -13,6 +14,7 @@ export { BootstrapStack } from "./bootstrap-stack";
 export { CiStack } from "./ci-stack";
 export { DataStack } from "./data-stack";
 export { DcvStack } from "./dcv-stack";
+export { EdgeStack } from "./edge-stack";
 export { ServicesStack } from "./services-stack";
 export { MonitoringStack } from "./monitoring-stack";
 export { NetworkStack } from "./network-stack";
@@ -28,6 +30,7 @@ export interface EnvironmentStacks {
   readonly data?: DataStack;
   readonly dcv?: DcvStack;
   readonly services?: ServicesStack;
+  readonly edge?: EdgeStack;
   readonly monitoring: MonitoringStack;
 }
 
@@ -62,13 +65,19 @@ export function buildPlatform(
         : new CiStack(scope, { ...common, ci: environment.ci });
     const network = new NetworkStack(scope, common);
     const operations = environment.operations;
+    const behindCdn = environment.edge !== undefined && environment.services !== undefined;
     const ops = new OpsStack(scope, {
       ...common,
-      // The WAF is on in production unless the config says otherwise.
+      // The WAF is on in production, and behind CloudFront (it checks the origin header),
+      // unless the config says otherwise.
       operations: {
         ...operations,
-        waf: { ...operations.waf, enabled: operations.waf.enabled ?? environment.production },
+        waf: {
+          ...operations.waf,
+          enabled: operations.waf.enabled ?? (environment.production || behindCdn),
+        },
       },
+      behindCdn,
     });
     const alarms = ops.alarmTargets;
     const data =
@@ -101,8 +110,41 @@ export function buildPlatform(
             webAclArn: ops.webAcl?.acl.arn,
             alarms,
           });
+    const originDomain = originDomainOf(environment);
+    let edge: EdgeStack | undefined;
+    if (
+      environment.edge !== undefined &&
+      services !== undefined &&
+      ops.originSecret !== undefined &&
+      originDomain !== undefined
+    ) {
+      const cfg = environment.edge;
+      edge = new EdgeStack(scope, {
+        ...common,
+        edge: {
+          ...cfg,
+          waf: { ...cfg.waf, enabled: cfg.waf.enabled ?? environment.production },
+          logRetentionDays: cfg.logRetentionDays ?? operations.logRetentionDays,
+        },
+        originDomain,
+        originSecretArn: ops.originSecret.secret.arn,
+        logBucketArn: ops.logBucket.bucket.arn,
+      });
+      // The origin name resolves only once the services stack has made its alias record.
+      edge.addDependency(services);
+    }
     const monitoring = new MonitoringStack(scope, { ...common, data, services, dcv });
-    built[environment.name] = { bootstrap, ci, network, ops, data, dcv, services, monitoring };
+    built[environment.name] = {
+      bootstrap,
+      ci,
+      network,
+      ops,
+      data,
+      dcv,
+      services,
+      edge,
+      monitoring,
+    };
   }
   return built;
 }
