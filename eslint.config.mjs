@@ -3,7 +3,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", "**/*.tmp-*/", "coverage/"] },
+  { ignores: ["node_modules/", "cdktf.out/", ".build/", "**/*.tmp-*/", "coverage/"] },
   eslint.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -43,7 +43,14 @@ export default tseslint.config(
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {
       sourceType: "commonjs",
-      globals: { require: "readonly", process: "readonly" },
+      globals: {
+        require: "readonly",
+        process: "readonly",
+        module: "writable",
+        __dirname: "readonly",
+        __filename: "readonly",
+        console: "readonly",
+      },
     },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },

@@ -36,7 +36,9 @@ export function createApp(options: CreateAppOptions = {}): {
   return { app, config, stacks };
 }
 
-// `cdktf synth` runs this file as its app command.
-if (require.main === module) {
+/** `cdktf synth`'s app command (cdktf.json) runs this, precompiled by scripts/app.cjs. */
+export function main(): void {
   createApp().app.synth();
 }
+
+if (require.main === module) main();

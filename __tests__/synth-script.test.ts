@@ -35,8 +35,25 @@ const stacksOf = (env: string) =>
     .map((layer) => `platform-${env}-${layer}`)
     .sort();
 
+/** A `node ...` command from package.json or cdktf.json, as argv with this Node binary. */
+function nodeCommand(line: string): string[] {
+  const [node, ...rest] = line.split(" ");
+  expect(node).toBe("node");
+  return rest;
+}
+
+const packageScripts = (
+  JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  }
+).scripts;
+
 function run(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, ["--import", "tsx", ...args], {
+  return runNode(["--import", "tsx", ...args], env);
+}
+
+function runNode(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, args, {
     cwd: root,
     env: { ...cleanEnv, PATH: "/usr/bin:/bin", ...env },
     encoding: "utf8",
@@ -46,9 +63,15 @@ function run(args: string[], env: Record<string, string> = {}) {
 
 describe("npm run synth (scripts/synth.ts)", () => {
   const out = join(scratch, "all");
+  const synth = (args: string[], env: Record<string, string> = {}) =>
+    runNode([...nodeCommand(packageScripts.synth), ...args], env);
+
+  it("runs the precompiled app (scripts/app.cjs)", () => {
+    expect(packageScripts.synth).toBe("node scripts/app.cjs scripts/synth.ts");
+  });
 
   it("synthesizes every stack of every environment and prints a summary", () => {
-    const { code, stdout, stderr } = run(["scripts/synth.ts", "--out", out]);
+    const { code, stdout, stderr } = synth(["--out", out]);
     expect(stderr).toBe("");
     expect(code).toBe(0);
     const stacks = readdirSync(join(out, "stacks")).sort();
@@ -67,12 +90,10 @@ describe("npm run synth (scripts/synth.ts)", () => {
 
   it("limits the synth to the environments asked for", () => {
     const only = join(scratch, "dev");
-    expect(run(["scripts/synth.ts", "--out", only, "--env", "dev"]).code).toBe(0);
+    expect(synth(["--out", only, "--env", "dev"]).code).toBe(0);
     expect(readdirSync(join(only, "stacks")).sort()).toEqual(stacksOf("dev"));
     const viaEnv = join(scratch, "prod");
-    expect(run(["scripts/synth.ts", "--out", viaEnv], { PLATFORM_ENVIRONMENTS: "prod" }).code).toBe(
-      0,
-    );
+    expect(synth(["--out", viaEnv], { PLATFORM_ENVIRONMENTS: "prod" }).code).toBe(0);
     expect(readdirSync(join(viaEnv, "stacks")).sort()).toEqual(stacksOf("prod"));
   });
 
@@ -80,7 +101,7 @@ describe("npm run synth (scripts/synth.ts)", () => {
     const kept = join(scratch, "kept");
     mkdirSync(kept);
     writeFileSync(join(kept, "marker"), "previous synth");
-    const { code, stdout, stderr } = run(["scripts/synth.ts", "--out", kept, "--env", "staging"]);
+    const { code, stdout, stderr } = synth(["--out", kept, "--env", "staging"]);
     expect(code).toBe(1);
     expect(stdout).toBe("");
     expect(stderr.trim()).toBe(
@@ -92,15 +113,18 @@ describe("npm run synth (scripts/synth.ts)", () => {
 });
 
 describe("cdktf.json app command", () => {
-  it("runs main.ts without a type-checking interpreter and writes to CDKTF_OUTDIR", () => {
+  it("runs main.ts precompiled (scripts/app.cjs) and writes to CDKTF_OUTDIR", () => {
     const cdktf = JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8")) as {
       app: string;
       language: string;
     };
     expect(cdktf.language).toBe("typescript");
-    expect(cdktf.app).toBe("node --import tsx main.ts");
+    expect(cdktf.app).toBe("node scripts/app.cjs main.ts");
     const out = join(scratch, "cli");
-    const { code, stderr } = run(["main.ts"], { CDKTF_OUTDIR: out, PLATFORM_ENVIRONMENTS: "dev" });
+    const { code, stderr } = runNode(nodeCommand(cdktf.app), {
+      CDKTF_OUTDIR: out,
+      PLATFORM_ENVIRONMENTS: "dev",
+    });
     expect(stderr).toBe("");
     expect(code).toBe(0);
     expect(existsSync(join(out, "stacks", "platform-dev-network", "cdk.tf.json"))).toBe(true);

@@ -29,10 +29,12 @@ export function servicesIssues(env: EnvironmentConfig, namePrefix: string): Issu
       });
     }
     issues.push(
-      ...fargateServiceIssues(svc.name, svc, { namePrefix }).map((i) => ({
-        ...i,
-        path: at(...(i.path.length === 0 ? ["name"] : i.path)),
-      })),
+      ...fargateServiceIssues(svc.name, svc, { namePrefix, production: env.production }).map(
+        (i) => ({
+          ...i,
+          path: at(...(i.path.length === 0 ? ["name"] : i.path)),
+        }),
+      ),
     );
     if (svc.database && env.database === undefined) {
       issues.push({
@@ -72,6 +74,15 @@ export function servicesIssues(env: EnvironmentConfig, namePrefix: string): Issu
       });
     }
   });
+
+  const capacity = s.cluster;
+  if (capacity.fargateWeight === 0 && capacity.spotWeight === 0) {
+    issues.push({
+      path: ["cluster", "spotWeight"],
+      message:
+        "0 with fargateWeight 0: ECS needs at least one capacity provider with a weight above 0 (tasks beyond fargateBase would have nowhere to run); set fargateWeight or spotWeight to 1..1000",
+    });
+  }
 
   const routing = routingIssues(s.routes, names);
   issues.push(...routing.map((i) => ({ ...i, path: ["routes", ...i.path] })));

@@ -65,7 +65,7 @@ function policyExceptions(config: PlatformConfig, stack: string, json: StackJson
   );
 }
 
-function main(): void {
+export function main(): void {
   const started = process.hrtime.bigint();
   const outdir = resolve(argValue("--out") ?? "cdktf.out");
   const scratch = mkdtempSync(`${outdir}.tmp-`);

@@ -5,7 +5,7 @@ import {
   S3Backend,
   type TerraformStack,
 } from "cdktf";
-import type { EnvironmentConfig } from "../config/schema";
+import type { CloudStateConfig, EnvironmentConfig } from "../config/schema";
 import { partitionOf } from "../lib/arn";
 import type { Names } from "../lib/names";
 
@@ -17,6 +17,11 @@ export function stateKeyAlias(names: Names): string {
 /** `<keyPrefix>/<environment>/<layer>.tfstate`: one object per stack, readable at a glance. */
 export function stateKey(names: Names, keyPrefix: string | undefined, layer: string): string {
   return `${keyPrefix ?? names.context.project}/${names.context.environment}/${layer}.tfstate`;
+}
+
+/** The HCP Terraform project of an environment's workspaces: configured, else the platform's name. */
+export function hcpProjectName(names: Names, state: CloudStateConfig): string {
+  return state.project ?? names.context.project;
 }
 
 /**
@@ -43,7 +48,7 @@ export function configureBackend(
     new CloudBackend(stack, {
       organization: state.organization,
       hostname: state.hostname,
-      workspaces: new NamedCloudWorkspace(stackId, state.project),
+      workspaces: new NamedCloudWorkspace(stackId, hcpProjectName(names, state)),
     });
     return;
   }

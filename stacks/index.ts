@@ -5,6 +5,7 @@ import { CiStack } from "./ci-stack";
 import { DataStack } from "./data-stack";
 import { DcvStack } from "./dcv-stack";
 import { EdgeStack, originDomainOf } from "./edge-stack";
+import { HcpStack } from "./hcp-stack";
 import { ServicesStack } from "./services-stack";
 import { MonitoringStack } from "./monitoring-stack";
 import { NetworkStack } from "./network-stack";
@@ -15,6 +16,7 @@ export { CiStack } from "./ci-stack";
 export { DataStack } from "./data-stack";
 export { DcvStack } from "./dcv-stack";
 export { EdgeStack } from "./edge-stack";
+export { HcpStack } from "./hcp-stack";
 export { ServicesStack } from "./services-stack";
 export { MonitoringStack } from "./monitoring-stack";
 export { NetworkStack } from "./network-stack";
@@ -32,6 +34,8 @@ export interface EnvironmentStacks {
   readonly services?: ServicesStack;
   readonly edge?: EdgeStack;
   readonly monitoring: MonitoringStack;
+  /** HCP Terraform workspaces and run roles, in cloud state mode. */
+  readonly hcp?: HcpStack;
 }
 
 export interface BuildOptions {
@@ -134,6 +138,17 @@ export function buildPlatform(
       edge.addDependency(services);
     }
     const monitoring = new MonitoringStack(scope, { ...common, data, services, dcv });
+    const state = environment.state;
+    const hcp =
+      state.backend === "cloud"
+        ? new HcpStack(scope, {
+            ...common,
+            state,
+            stacks: [network, ops, data, dcv, services, edge, monitoring].filter(
+              (s) => s !== undefined,
+            ),
+          })
+        : undefined;
     built[environment.name] = {
       bootstrap,
       ci,
@@ -144,6 +159,7 @@ export function buildPlatform(
       services,
       edge,
       monitoring,
+      hcp,
     };
   }
   return built;

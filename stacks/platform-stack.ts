@@ -31,6 +31,8 @@ export class PlatformStack extends TerraformStack {
   readonly environment: EnvironmentConfig;
   readonly layer: string;
   readonly provider: AwsProvider;
+  /** The JSON the policy check resolved, handed to the synthesizer instead of resolving twice. */
+  private checked: unknown;
 
   constructor(scope: Construct, layer: string, props: PlatformStackProps) {
     const names = new Names({ project: props.project, environment: props.environment.name });
@@ -56,7 +58,8 @@ export class PlatformStack extends TerraformStack {
    * anything, fails the synth before this stack's JSON is written.
    */
   private policyErrors(): string[] {
-    const json: unknown = this.toTerraform();
+    const json: unknown = super.toTerraform();
+    this.checked = json;
     const exceptions = this.environment.policyExceptions.filter((e) =>
       e.resource.startsWith(`${this.node.id}/`),
     );
@@ -70,6 +73,17 @@ export class PlatformStack extends TerraformStack {
         (e) => `POLICY exception ${e.rule} for ${e.resource} matches no violation; remove it`,
       ),
     ];
+  }
+
+  /**
+   * cdktf validates a stack (policyErrors above) and then resolves it again to write it, with
+   * nothing in between that can change it (no assets or custom synthesis here). Resolving is
+   * the largest part of synth time, so the validated JSON is written as is, once.
+   */
+  override toTerraform(): Record<string, unknown> {
+    const json: unknown = this.checked ?? super.toTerraform();
+    this.checked = undefined;
+    return json as Record<string, unknown>;
   }
 
   /** Path prefix for validation errors about this environment's config. */

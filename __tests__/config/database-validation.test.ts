@@ -162,7 +162,7 @@ describe("database validation rules", () => {
       "unsupported engine version",
       "dev",
       (db) => (db.engineVersion = "9.6"),
-      /environments\.dev\.database\.engineVersion: "9\.6" is not supported; use a major of 13, 14, 15, 16, 17/,
+      /environments\.dev\.database\.engineVersion: "9\.6" is not a postgres version this platform supports; use a major of 13, 14, 15, 16, 17/,
     ],
     [
       "RDS minor version pinned while AWS upgrades minors",
@@ -174,7 +174,7 @@ describe("database validation rules", () => {
       "Aurora version without a minor",
       "prod",
       (db) => (db.engineVersion = "16"),
-      /environments\.prod\.database\.engineVersion: "16" needs a minor version for Aurora, e\.g\. "16\.4"/,
+      /environments\.prod\.database\.engineVersion: "16" needs a minor version for Aurora, e\.g\. "16\.\d+"/,
     ],
     [
       "database name RDS rejects",

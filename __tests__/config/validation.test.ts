@@ -154,7 +154,7 @@ describe("validation rules: each names the path, the value and what is allowed",
     [
       "region that is not a region code",
       withEnv("prod", (e) => (e.region = "tokyo")),
-      /environments\.prod\.region: got "tokyo": must be an AWS region code such as ap-northeast-1/,
+      /environments\.prod\.region: "tokyo" is not an AWS region code such as ap-northeast-1/,
     ],
     [
       "environment name not matching its key",
@@ -196,7 +196,7 @@ describe("validation rules: each names the path, the value and what is allowed",
     [
       "HCP Terraform organization with invalid characters",
       withEnv("prod", (e) => (e.state = { backend: "cloud", organization: "acme corp" })),
-      /environments\.prod\.state\.organization: got "acme corp": must be an HCP Terraform organization name/,
+      /environments\.prod\.state\.organization: "acme corp" must be 1 to 40 letters, digits, '-' or '_' \(an HCP Terraform organization name\)/,
     ],
   ];
 

@@ -1,6 +1,7 @@
 import { expect } from "vitest";
 import { loadConfig, platformInput, type EnvironmentInput, type PlatformInput } from "../../config";
 import { ConfigError } from "../../lib/validation";
+import { fixtureInput } from "../fixtures/config";
 
 /** A deep copy of the shipped configuration, so a test can break one value of it. */
 export function shippedInput(): PlatformInput {
@@ -26,4 +27,14 @@ export function rejection(input: unknown): string {
     return (error as ConfigError).message;
   }
   throw new Error("expected the configuration to be rejected");
+}
+
+/** The tests' own fixture configuration with one environment changed by `edit`. */
+export function fixtureWith(
+  name: "sandbox" | "live",
+  edit: (env: EnvironmentInput) => void,
+): PlatformInput {
+  const input = fixtureInput();
+  edit(input.environments[name]);
+  return input;
 }

@@ -1,8 +1,14 @@
+import {
+  RDS_ENGINE_VERSIONS,
+  RDS_INSTANCE_CLASSES,
+  instanceClassHint,
+  majorsOf,
+} from "../../config/aws-catalog/rds";
 import { show, type Issue } from "../../lib/validation";
 import type { DatabaseSettings, ServerlessV2Settings } from "./settings";
 
-/** PostgreSQL majors this module builds parameter groups for. */
-export const SUPPORTED_MAJORS = [13, 14, 15, 16, 17] as const;
+/** PostgreSQL majors this module builds parameter groups for (those of the catalog). */
+export const SUPPORTED_MAJORS: readonly number[] = majorsOf("postgres");
 export const MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60] as const;
 
 /** Oldest Aurora PostgreSQL minor per major that can scale to 0 ACU (auto-pause). */
@@ -40,22 +46,17 @@ export function databaseIssues(s: DatabaseSettings, ctx: DatabaseRuleContext): I
   const issues: Issue[] = [];
   const add = (path: (string | number)[], message: string) => issues.push({ path, message });
 
-  const version = /^(\d+)(?:\.(\d+))?$/.exec(s.engineVersion);
-  const major = version ? Number(version[1]) : undefined;
-  if (major === undefined || !(SUPPORTED_MAJORS as readonly number[]).includes(major)) {
+  issues.push(...engineVersionIssues(s));
+  const listedClasses = RDS_INSTANCE_CLASSES[s.engine];
+  if (
+    /^db\.[a-z0-9]+\.[a-z0-9]+$/.test(s.instanceClass) &&
+    !listedClasses.includes(s.instanceClass) &&
+    // The Aurora rules below explain these better.
+    !(s.engine === "aurora-postgresql" && /^db\.t\d+g?\.(micro|small)$/.test(s.instanceClass))
+  ) {
     add(
-      ["engineVersion"],
-      `${show(s.engineVersion)} is not supported; use a major of ${SUPPORTED_MAJORS.join(", ")} ("16", or "16.4" for Aurora)`,
-    );
-  } else if (s.engine === "aurora-postgresql" && version?.[2] === undefined) {
-    add(
-      ["engineVersion"],
-      `${show(s.engineVersion)} needs a minor version for Aurora, e.g. "${s.engineVersion}.4"`,
-    );
-  } else if (s.engine === "postgres" && s.autoMinorVersionUpgrade && version?.[2] !== undefined) {
-    add(
-      ["engineVersion"],
-      `${show(s.engineVersion)} pins a minor while autoMinorVersionUpgrade is on: once RDS upgrades the instance every plan would try a downgrade. Give the major only ("${String(major)}")`,
+      ["instanceClass"],
+      `${show(s.instanceClass)} is not an instance class ${s.engine} offers; ${instanceClassHint(s.engine, s.instanceClass)} (maintained in config/aws-catalog/rds.ts)`,
     );
   }
 
@@ -93,6 +94,16 @@ export function databaseIssues(s: DatabaseSettings, ctx: DatabaseRuleContext): I
       ["maintenanceWindow"],
       `${show(s.maintenanceWindow)} must be ddd:hh:mm-ddd:hh:mm in UTC, e.g. "sun:17:00-sun:18:00"`,
     );
+  }
+
+  if (windowProblem === undefined) {
+    const overlap = windowsOverlap(s.backup.window, s.maintenanceWindow);
+    if (overlap !== undefined) {
+      add(
+        ["maintenanceWindow"],
+        `${show(s.maintenanceWindow)} overlaps the daily backup window ${show(s.backup.window)} (${overlap}); RDS refuses overlapping windows, so move one of them`,
+      );
+    }
   }
 
   if (!(MONITORING_INTERVALS as readonly number[]).includes(s.monitoringIntervalSeconds)) {
@@ -261,4 +272,73 @@ function backupWindowProblem(window: string): string | undefined {
   const end = Number(m[3]) * 60 + Number(m[4]);
   const length = (end - start + 1440) % 1440;
   return length < 30 ? "must last at least 30 minutes" : undefined;
+}
+
+const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+const WEEK = 7 * 1440;
+
+/**
+ * Engine versions from the catalog. RDS PostgreSQL gives the major only while RDS applies minor
+ * upgrades itself; Aurora and a pinned RDS instance give major.minor.
+ */
+function engineVersionIssues(s: DatabaseSettings): Issue[] {
+  const listed = RDS_ENGINE_VERSIONS[s.engine];
+  const majors = majorsOf(s.engine);
+  const version = /^(\d+)(?:\.(\d+))?$/.exec(s.engineVersion);
+  const major = version ? Number(version[1]) : undefined;
+  const at = (message: string): Issue[] => [
+    { path: ["engineVersion"], message: `${show(s.engineVersion)} ${message}` },
+  ];
+  if (major === undefined || !majors.includes(major)) {
+    return at(
+      `is not a ${s.engine} version this platform supports; use a major of ${majors.join(", ")} (${s.engine === "postgres" ? '"16"' : '"16.4"'})`,
+    );
+  }
+  if (s.engine === "aurora-postgresql" && version?.[2] === undefined) {
+    return at(`needs a minor version for Aurora, e.g. ${show(listed[major].at(-1))}`);
+  }
+  if (s.engine === "postgres" && s.autoMinorVersionUpgrade && version?.[2] !== undefined) {
+    return at(
+      `pins a minor while autoMinorVersionUpgrade is on: once RDS upgrades the instance every plan would try a downgrade. Give the major only ("${String(major)}")`,
+    );
+  }
+  if (version?.[2] !== undefined && !listed[major].includes(s.engineVersion)) {
+    return at(
+      `is not a ${s.engine} ${major} version RDS offers; available: ${listed[major].join(", ")} (maintained in config/aws-catalog/rds.ts)`,
+    );
+  }
+  return [];
+}
+
+/** Minutes into the week (Monday 00:00 UTC) where a maintenance window starts and ends. */
+function maintenanceRange(window: string): [number, number] | undefined {
+  const m = /^(\w{3}):(\d\d):(\d\d)-(\w{3}):(\d\d):(\d\d)$/.exec(window);
+  if (m === null) return undefined;
+  const at = (day: string, h: string, min: string) =>
+    DAYS.indexOf(day) * 1440 + Number(h) * 60 + Number(min);
+  return [at(m[1], m[2], m[3]), at(m[4], m[5], m[6])];
+}
+
+/** Whether two [start, end) ranges on a circle of `size` minutes intersect. */
+function circularOverlap(a: [number, number], b: [number, number], size: number): boolean {
+  const len = (r: [number, number]) => (((r[1] - r[0]) % size) + size) % size;
+  const inside = (x: number, r: [number, number]) => (((x - r[0]) % size) + size) % size < len(r);
+  return inside(a[0], b) || inside(b[0], a);
+}
+
+/** Where the daily backup window and the weekly maintenance window meet, if they do. */
+export function windowsOverlap(backup: string, maintenance: string): string | undefined {
+  const m = /^(\d\d):(\d\d)-(\d\d):(\d\d)$/.exec(backup);
+  const range = maintenanceRange(maintenance);
+  if (m === null || range === undefined) return undefined;
+  const start = Number(m[1]) * 60 + Number(m[2]);
+  const end = Number(m[3]) * 60 + Number(m[4]);
+  for (let day = 0; day < 7; day++) {
+    const daily: [number, number] = [
+      day * 1440 + start,
+      day * 1440 + end + (end < start ? 1440 : 0),
+    ];
+    if (circularOverlap(daily, range, WEEK)) return `on ${DAYS[day]}`;
+  }
+  return undefined;
 }

@@ -8,6 +8,7 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import type { Names } from "../../lib/names";
 import { allowIn, allowOut } from "../../lib/sg-rules";
+import { parseSecretArn } from "../../lib/references";
 import { assertNoIssues } from "../../lib/validation";
 import type { EcsCluster } from "../ecs-cluster";
 import type { AlarmTargets } from "../observability/settings";
@@ -151,7 +152,9 @@ export class FargateService extends Construct {
           source.jsonKey === undefined
             ? source.secretArn
             : `${source.secretArn}:${source.jsonKey}::`;
-        secretArns.push(source.secretArn);
+        // IAM grants on the secret itself, never on ECS's key/version selectors.
+        const parsed = parseSecretArn(source.secretArn);
+        secretArns.push(parsed.ok ? parsed.secret.base : source.secretArn);
       } else {
         secrets[variable] = source.ssmParameterArn;
         parameterArns.push(source.ssmParameterArn);

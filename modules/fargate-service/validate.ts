@@ -1,3 +1,10 @@
+import {
+  MOVING_TAGS,
+  isImageTag,
+  parameterArnProblem,
+  parseImageReference,
+  parseSecretArn,
+} from "../../lib/references";
 import { show, type Issue } from "../../lib/validation";
 import { FARGATE_CPU_VALUES, describeMemory, memoryChoices } from "./fargate-sizes";
 import type { FargateServiceSettings } from "./settings";
@@ -19,6 +26,11 @@ export const DATABASE_VARIABLES = [
 export interface ServiceRuleContext {
   /** `<project>-<env>`, the prefix of every physical name. */
   readonly namePrefix: string;
+  /**
+   * Production refuses moving image tags.
+   * @default false
+   */
+  readonly production?: boolean;
 }
 
 /** The target group name of a service (and its blue/green alternate). */
@@ -57,6 +69,7 @@ export function fargateServiceIssues(
       "give exactly one of imageTag (an immutable tag in the service's ECR repository) or image (a full reference)",
     );
   }
+  issues.push(...imageIssues(s, ctx.production ?? false));
   if (!Number.isInteger(s.port) || s.port < 1 || s.port > 65535)
     add(["port"], `${show(s.port)} is not a TCP port (1..65535)`);
 
@@ -96,7 +109,22 @@ export function fargateServiceIssues(
     if (s.database && DATABASE_VARIABLES.includes(key))
       add(["environment", key], `${show(key)} is set by database: true`);
   }
-  for (const key of Object.keys(s.secrets)) {
+  for (const [key, source] of Object.entries(s.secrets)) {
+    if ("secretArn" in source) {
+      const parsed = parseSecretArn(source.secretArn);
+      if (!parsed.ok)
+        add(["secrets", key, "secretArn"], `${show(source.secretArn)} ${parsed.problem}`);
+      else if (parsed.secret.jsonKey !== undefined && source.jsonKey !== undefined) {
+        add(
+          ["secrets", key, "jsonKey"],
+          `${show(source.jsonKey)} repeats the JSON key the ARN already selects (${show(parsed.secret.jsonKey)}); give it once`,
+        );
+      }
+    } else {
+      const problem = parameterArnProblem(source.ssmParameterArn);
+      if (problem !== undefined)
+        add(["secrets", key, "ssmParameterArn"], `${show(source.ssmParameterArn)} ${problem}`);
+    }
     if (!ENV_NAME.test(key))
       add(["secrets", key], `${show(key)} is not a valid environment variable name`);
     if (s.database && DATABASE_VARIABLES.includes(key))
@@ -140,5 +168,45 @@ export function fargateServiceIssues(
       );
     }
   });
+  return issues;
+}
+
+/**
+ * `imageTag` goes to the service's own ECR repository, which is IMMUTABLE: a tag is pushed
+ * once, so a moving tag such as "latest" can never be updated there. `image` may come from any
+ * registry; production pins it to a version tag or a digest so a redeploy never changes code.
+ */
+function imageIssues(s: FargateServiceSettings, production: boolean): Issue[] {
+  const issues: Issue[] = [];
+  if (s.imageTag !== undefined) {
+    if (!isImageTag(s.imageTag)) {
+      issues.push({
+        path: ["imageTag"],
+        message: `${show(s.imageTag)} is not an image tag: a letter, digit or _ followed by up to 127 letters, digits, _, . or - (no spaces, no colon)`,
+      });
+    } else if (MOVING_TAGS.includes(s.imageTag)) {
+      issues.push({
+        path: ["imageTag"],
+        message: `${show(s.imageTag)} is a moving tag, but the service's ECR repository is IMMUTABLE: the tag can be pushed only once. Use a version or commit tag such as "1.4.2"`,
+      });
+    }
+  }
+  if (s.image !== undefined) {
+    const parsed = parseImageReference(s.image);
+    if (!parsed.ok) {
+      issues.push({
+        path: ["image"],
+        message: `${show(s.image)} is not an image reference: it ${parsed.problem}`,
+      });
+    } else if (production && parsed.image.digest === undefined) {
+      const tag = parsed.image.tag;
+      if (tag === undefined || MOVING_TAGS.includes(tag)) {
+        issues.push({
+          path: ["image"],
+          message: `${show(s.image)} ${tag === undefined ? 'has no tag (it means "latest")' : `uses the moving tag ${show(tag)}`}; production pins a version tag or a digest (@sha256:...) so a redeploy never changes the code that runs`,
+        });
+      }
+    }
+  }
   return issues;
 }

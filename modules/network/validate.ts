@@ -1,4 +1,5 @@
 import { Token } from "cdktf";
+import { zonesOf } from "../../config/aws-catalog/regions";
 import { isAzOfRegion } from "../../lib/aws-names";
 import { show, type Issue } from "../../lib/validation";
 import {
@@ -51,6 +52,13 @@ export function networkIssues(shape: NetworkShape): { issues: Issue[]; plan?: Su
       message: `${show(shape.natGateways)} is not a NAT strategy; allowed: ${NAT_STRATEGIES.map((s) => show(s)).join(", ")}`,
     });
   }
+  const zones = Token.isUnresolved(shape.region) ? undefined : zonesOf(shape.region);
+  if (zones !== undefined && shape.azCount > zones.max) {
+    issues.push({
+      path: ["azCount"],
+      message: `${show(shape.azCount)} is more AZs than ${shape.region} offers: it has ${zones.max} (${zones.names.join(", ")}); a second subnet in one AZ would not add resilience and the load balancers refuse it`,
+    });
+  }
   if (issues.length > 0) return { issues };
 
   let plan: SubnetPlan | undefined;
@@ -80,10 +88,13 @@ export function networkIssues(shape: NetworkShape): { issues: Issue[]; plan?: Su
     }
     azs.forEach((az, i) => {
       if (Token.isUnresolved(az)) return;
-      if (!isAzOfRegion(az, shape.region)) {
+      if (zones !== undefined ? !zones.names.includes(az) : !isAzOfRegion(az, shape.region)) {
         issues.push({
           path: ["availabilityZones", i],
-          message: `${show(az)} is not an AZ of ${shape.region} (expected ${shape.region}a, ${shape.region}c, ...)`,
+          message:
+            zones !== undefined
+              ? `${show(az)} is not an AZ of ${shape.region}; its AZs are ${zones.names.join(", ")} (maintained in config/aws-catalog/regions.ts)`
+              : `${show(az)} is not an AZ of ${shape.region} (expected ${shape.region}a, ${shape.region}c, ...)`,
         });
       } else if (azs.indexOf(az) !== i) {
         issues.push({

@@ -1,0 +1,5 @@
+/** See app.cjs. */
+export function ensureSnapshot(
+  entry: string,
+  options?: { readonly root?: string; readonly outDir?: string },
+): Promise<{ readonly blob: string; readonly built: boolean }>;
