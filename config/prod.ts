@@ -154,5 +154,10 @@ export const prod: EnvironmentInput = {
   },
   // GitHub Actions deploys through OIDC; the workflow's prod job runs in this GitHub
   // environment, whose subject the deploy role trusts.
-  ci: { repository: "example-org/platform-infra", branch: "main", githubEnvironment: "production" },
+  ci: {
+    repository: "example-org/platform-infra",
+    branch: "main",
+    githubEnvironment: "production",
+    planGithubEnvironment: "production-plan",
+  },
 };

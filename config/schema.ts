@@ -15,6 +15,8 @@ import { servicesIssues } from "./services-rules";
 import { dcvIssues } from "../modules/dcv/validate";
 import { POLICY_RULES } from "../lib/policy/rules";
 import { show, type Issue } from "../lib/validation";
+import { githubSubjects } from "../modules/ci-identity/subjects";
+import { AccountSingletonsSchema, accountSingletonIssues } from "./account-singletons";
 import { extrasIssues } from "./extras-rules";
 import { CloudStateSchema, cloudStateIssues } from "./hcp-schema";
 
@@ -262,10 +264,22 @@ export const EnvironmentSchema = z.strictObject({
       branch: z.string().default("main"),
       /** GitHub environment of the deploy job (its token subject names it). @default none */
       githubEnvironment: z.string().optional(),
-      /** Create the account's GitHub OIDC provider (one per account). @default true */
-      createOidcProvider: z.boolean().default(true),
+      /**
+       * GitHub environment of the pull-request plan job. Without one the plan role trusts every
+       * pull request (`repo:<owner>/<name>:pull_request`), which two environments cannot share.
+       * @default none
+       */
+      planGithubEnvironment: z.string().optional(),
     })
     .optional(),
+  /**
+   * Who manages each account-wide singleton (GitHub OIDC provider, GuardDuty detector, AWS
+   * Config recorder, Config's service-linked role): "create", "reference" (another environment
+   * or something outside this repository owns it) or `{ adopt: "<import id>" }` to take over an
+   * existing one. Exactly one environment per account (and region) may create or adopt each.
+   * @default {} (every singleton "create")
+   */
+  accountSingletons: AccountSingletonsSchema.default({}),
   /**
    * Deliberate exceptions to the synth-time policy checks, one rule and one resource each,
    * with the reason (listed in every synth summary).
@@ -348,22 +362,27 @@ export function semanticIssues(config: z.output<typeof PlatformSchema>): Issue[]
       );
     }
   }
-  const securityOwners = new Map<string, string>();
+  issues.push(...accountSingletonIssues(config));
+  const trusted = new Map<string, string>();
   for (const [key, env] of Object.entries(config.environments)) {
-    if (!env.operations.accountSecurity) continue;
-    const where = `${env.account}/${env.region}`;
-    const owner = securityOwners.get(where);
-    if (owner === undefined) securityOwners.set(where, key);
-    else {
-      issues.push({
-        path: ["environments", key, "operations", "accountSecurity"],
-        message: `true, but environments.${owner} already runs GuardDuty and AWS Config in account ${env.account} ${env.region}; only one detector and recorder may exist there, so set this to false`,
-      });
-    }
-    if (env.ci !== undefined && env.state.backend !== "s3") {
+    if (env.ci === undefined) continue;
+    if (env.state.backend !== "s3") {
       issues.push({
         path: ["environments", key, "ci"],
         message: "needs S3 state: the roles are granted the state bucket",
+      });
+    }
+    // A token trusted by two environments' roles could deploy (or plan) either of them.
+    for (const [role, subject] of Object.entries(githubSubjects(env.ci))) {
+      const other = trusted.get(subject);
+      if (other === undefined) {
+        trusted.set(subject, `${key} ${role}`);
+        continue;
+      }
+      const setting = role === "deploy" ? "githubEnvironment" : "planGithubEnvironment";
+      issues.push({
+        path: ["environments", key, "ci", setting],
+        message: `${show(env.ci[setting])} makes the ${role} role trust ${show(subject)}, which environments.${other} role already trusts; give each environment its own GitHub environment`,
       });
     }
   }
