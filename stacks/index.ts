@@ -4,6 +4,7 @@ import { BootstrapStack } from "./bootstrap-stack";
 import { CiStack } from "./ci-stack";
 import { DataStack } from "./data-stack";
 import { DcvStack } from "./dcv-stack";
+import { EcrStack } from "./ecr-stack";
 import { EdgeStack, originDomainOf } from "./edge-stack";
 import { HcpStack } from "./hcp-stack";
 import { ServicesStack } from "./services-stack";
@@ -15,6 +16,7 @@ export { BootstrapStack } from "./bootstrap-stack";
 export { CiStack } from "./ci-stack";
 export { DataStack } from "./data-stack";
 export { DcvStack } from "./dcv-stack";
+export { EcrStack } from "./ecr-stack";
 export { EdgeStack } from "./edge-stack";
 export { HcpStack } from "./hcp-stack";
 export { ServicesStack } from "./services-stack";
@@ -31,6 +33,7 @@ export interface EnvironmentStacks {
   readonly ops: OpsStack;
   readonly data?: DataStack;
   readonly dcv?: DcvStack;
+  readonly ecr?: EcrStack;
   readonly services?: ServicesStack;
   readonly edge?: EdgeStack;
   readonly monitoring: MonitoringStack;
@@ -102,12 +105,17 @@ export function buildPlatform(
             dcv: environment.dcv,
             alarmTopicArn: alarms.critical,
           });
-    const services =
+    const ecr =
       environment.services === undefined
+        ? undefined
+        : new EcrStack(scope, { ...common, services: environment.services });
+    const services =
+      environment.services === undefined || ecr === undefined
         ? undefined
         : new ServicesStack(scope, {
             ...common,
             network: network.network,
+            repositories: ecr.repositories,
             database: data?.database,
             services: environment.services,
             logBucket: ops.logBucket.bucket.bucket,
@@ -144,7 +152,7 @@ export function buildPlatform(
         ? new HcpStack(scope, {
             ...common,
             state,
-            stacks: [network, ops, data, dcv, services, edge, monitoring].filter(
+            stacks: [network, ops, data, dcv, ecr, services, edge, monitoring].filter(
               (s) => s !== undefined,
             ),
           })
@@ -156,6 +164,7 @@ export function buildPlatform(
       ops,
       data,
       dcv,
+      ecr,
       services,
       edge,
       monitoring,

@@ -2,7 +2,7 @@ import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { singletonMode } from "../config/account-singletons";
-import { ownsSingleton } from "../lib/account-singleton";
+import { adoptIfAsked, ownsSingleton } from "../lib/account-singleton";
 import { partitionOf } from "../lib/arn";
 import { AccountSecurity } from "../modules/account-security";
 import { cdnLogBucketStatements, OriginSecret, ORIGIN_HEADER } from "../modules/cdn";
@@ -82,22 +82,24 @@ export class OpsStack extends PlatformStack {
             configPath: this.configPath("operations"),
           })
         : undefined;
-    this.trail = ops.trail.enabled
-      ? new AccountTrail(this, "trail", {
-          names: this.names,
-          account: env.account,
-          region: env.region,
-          partition,
-          logBucketName: bucketName,
-          logBucketArn: `arn:${partition}:s3:::${bucketName}`,
-          keyPrefix: ops.trail.keyPrefix,
-          cloudWatchLogs: ops.trail.cloudWatchLogs,
-          logRetentionDays: ops.logRetentionDays,
-          alarmTopicArn: this.topics.topics.critical.arn,
-          preventDestroy: env.production,
-          configPath: this.configPath("operations", "trail"),
-        })
-      : undefined;
+    const trailMode = singletonMode(env, "cloudTrail");
+    this.trail =
+      ops.trail.enabled && ownsSingleton(trailMode)
+        ? new AccountTrail(this, "trail", {
+            names: this.names,
+            account: env.account,
+            region: env.region,
+            partition,
+            logBucketName: bucketName,
+            logBucketArn: `arn:${partition}:s3:::${bucketName}`,
+            keyPrefix: ops.trail.keyPrefix,
+            cloudWatchLogs: ops.trail.cloudWatchLogs,
+            logRetentionDays: ops.logRetentionDays,
+            alarmTopicArn: this.topics.topics.critical.arn,
+            preventDestroy: env.production,
+            configPath: this.configPath("operations", "trail"),
+          })
+        : undefined;
     this.logBucket = new LogBucket(this, "logs", {
       names: this.names,
       account: env.account,
@@ -116,6 +118,7 @@ export class OpsStack extends PlatformStack {
     });
     this.accountSecurity?.deliverAfter(this.logBucket.policy);
     this.trail?.deliverAfter(this.logBucket.policy);
+    if (this.trail !== undefined) adoptIfAsked(this.trail.trail, trailMode);
     this.budget =
       ops.budget === undefined
         ? undefined

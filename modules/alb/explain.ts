@@ -55,6 +55,38 @@ export interface Explanation {
   readonly outcome: string;
   /** One sentence, e.g. "rule 110 (path /api/*) -> api". */
   readonly reason: string;
+  /**
+   * Set when the request fell to the catch-all only because a prefix rule lacks its bare
+   * prefix (rule "/api/*" without "/api", request "/api").
+   * @default undefined (nothing suspicious)
+   */
+  readonly warning?: string;
+}
+
+/** The catch-all pattern. */
+const CATCH_ALL_PATTERN = "/*";
+
+/**
+ * A warning when `request` reached the catch-all although a prefix rule names exactly its
+ * path as the prefix: "/api/*" does not match "/api", so the request missed the service.
+ */
+function missingBarePrefix(
+  rules: readonly ExplainRule[],
+  request: ExplainRequest,
+): string | undefined {
+  const path = requestPath(request.path);
+  for (const rule of [...rules].sort((a, b) => a.priority - b.priority)) {
+    const prefixRule = rule.paths.find((p) => p === `${path}/*`);
+    if (prefixRule === undefined || rule.paths.includes(path)) continue;
+    const host = request.host;
+    if (
+      rule.hosts.length > 0 &&
+      (host === undefined || !rule.hosts.some((h) => matchesHost(h, host)))
+    )
+      continue;
+    return `${path} fell to the catch-all only because rule ${rule.priority} (${rule.service ?? rule.action ?? "?"}) has ${prefixRule} but not the bare prefix ${path}, which ALB's ${prefixRule} does not match; declare the route as a prefix (the platform adds ${path}) or add ${path} to it`;
+  }
+  return undefined;
 }
 
 /*
@@ -152,6 +184,10 @@ export function explainRequest(
   defaultAction?: string,
 ): Explanation {
   const ordered = [...rules].sort((a, b) => a.priority - b.priority);
+  const warning = () => {
+    const text = missingBarePrefix(ordered, request);
+    return text === undefined ? {} : { warning: text };
+  };
   for (const rule of ordered) {
     const matched = matchRule(rule, request);
     if (matched === undefined) continue;
@@ -163,6 +199,8 @@ export function explainRequest(
       matched,
       outcome,
       reason: `rule ${rule.priority} (${matched}) -> ${outcome}`,
+      // A blue/green catch-all is a rule of its own ("/*" at the lowest priority).
+      ...(rule.paths.includes(CATCH_ALL_PATTERN) && rule.hosts.length === 0 ? warning() : {}),
     };
   }
   if (defaultService !== undefined) {
@@ -171,6 +209,7 @@ export function explainRequest(
       decidedBy: "default",
       outcome: defaultService,
       reason: `no rule matched; listener default -> ${defaultService}`,
+      ...warning(),
     };
   }
   if (defaultAction !== undefined) {
@@ -179,6 +218,7 @@ export function explainRequest(
       decidedBy: "default",
       outcome: defaultAction,
       reason: `no rule matched; listener default -> ${defaultAction}`,
+      ...warning(),
     };
   }
   return {
