@@ -51,7 +51,10 @@ const tagKey = z
   .string()
   .min(1)
   .max(128)
-  .refine((k) => !k.toLowerCase().startsWith("aws:"), "tag keys starting with aws: are reserved");
+  .refine(
+    (k) => !k.toLowerCase().startsWith("aws:"),
+    "tag keys starting with aws: are reserved for AWS's own tags; choose a key without that prefix",
+  );
 
 const bucketName = z.string().superRefine((name, ctx) => {
   const problem = s3BucketNameProblem(name);
