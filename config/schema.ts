@@ -52,7 +52,10 @@ const tagKey = z
   .string()
   .min(1)
   .max(128)
-  .refine((k) => !k.toLowerCase().startsWith("aws:"), "tag keys starting with aws: are reserved");
+  .refine(
+    (k) => !k.toLowerCase().startsWith("aws:"),
+    "tag keys starting with aws: are reserved for AWS's own tags; choose a key without that prefix",
+  );
 
 const bucketName = z.string().superRefine((name, ctx) => {
   const problem = s3BucketNameProblem(name);
@@ -281,6 +284,20 @@ export const EnvironmentSchema = z.strictObject({
    */
   accountSingletons: AccountSingletonsSchema.default({}),
   /**
+   * Destroys and replacements of stateful resources the change preview (`npm run preview`)
+   * lets through, one construct path each (e.g. `platform-dev-data/database/instance`), with
+   * the reason. Remove them once the change is applied.
+   * @default []
+   */
+  acknowledgedReplacements: z
+    .array(
+      z.strictObject({
+        resource: z.string().min(1),
+        reason: z.string().min(10, "say why losing this resource's data is acceptable"),
+      }),
+    )
+    .default([]),
+  /**
    * Deliberate exceptions to the synth-time policy checks, one rule and one resource each,
    * with the reason (listed in every synth summary).
    * @default []
@@ -347,6 +364,15 @@ export function semanticIssues(config: z.output<typeof PlatformSchema>): Issue[]
         message: `${show(lifecycle.expireAfterDays)} must be later than glacierAfterDays (${lifecycle.glacierAfterDays})`,
       });
     }
+    env.acknowledgedReplacements.forEach((a, i) => {
+      const prefix = `${config.project}-${key}-`;
+      if (!a.resource.startsWith(prefix) || !a.resource.includes("/")) {
+        issues.push({
+          path: ["environments", key, "acknowledgedReplacements", i, "resource"],
+          message: `${show(a.resource)} is not a construct path of this environment; expected "${prefix}<layer>/<construct path>" as the preview prints it`,
+        });
+      }
+    });
     env.policyExceptions.forEach((e, i) => {
       if (!POLICY_RULES.some((r) => r.id === e.rule)) {
         issues.push({
