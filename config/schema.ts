@@ -8,6 +8,7 @@ import { networkIssues } from "../modules/network/validate";
 import { databaseIssues } from "../modules/database/validate";
 import { DatabaseSchema } from "./database-schema";
 import { DcvSchema } from "./dcv-schema";
+import { EdgeSchema } from "./edge-schema";
 import { OperationsSchema } from "./operations-schema";
 import { ServicesSchema } from "./services-schema";
 import { servicesIssues } from "./services-rules";
@@ -51,7 +52,10 @@ const tagKey = z
   .string()
   .min(1)
   .max(128)
-  .refine((k) => !k.toLowerCase().startsWith("aws:"), "tag keys starting with aws: are reserved");
+  .refine(
+    (k) => !k.toLowerCase().startsWith("aws:"),
+    "tag keys starting with aws: are reserved for AWS's own tags; choose a key without that prefix",
+  );
 
 const bucketName = z.string().superRefine((name, ctx) => {
   const problem = s3BucketNameProblem(name);
@@ -240,6 +244,12 @@ export const EnvironmentSchema = z.strictObject({
    */
   services: ServicesSchema.optional(),
   /**
+   * CloudFront in front of the services' ALB (`<project>-<env>-edge` stack); required in
+   * production when there are services.
+   * @default none (no edge stack)
+   */
+  edge: EdgeSchema.optional(),
+  /**
    * Alarm topics and thresholds, the central log bucket and the WAF
    * (`<project>-<env>-ops` stack).
    * @default thresholds and lifecycle as documented on OperationsSettings; WAF in production
@@ -273,6 +283,20 @@ export const EnvironmentSchema = z.strictObject({
    * @default {} (every singleton "create")
    */
   accountSingletons: AccountSingletonsSchema.default({}),
+  /**
+   * Destroys and replacements of stateful resources the change preview (`npm run preview`)
+   * lets through, one construct path each (e.g. `platform-dev-data/database/instance`), with
+   * the reason. Remove them once the change is applied.
+   * @default []
+   */
+  acknowledgedReplacements: z
+    .array(
+      z.strictObject({
+        resource: z.string().min(1),
+        reason: z.string().min(10, "say why losing this resource's data is acceptable"),
+      }),
+    )
+    .default([]),
   /**
    * Deliberate exceptions to the synth-time policy checks, one rule and one resource each,
    * with the reason (listed in every synth summary).
@@ -340,6 +364,15 @@ export function semanticIssues(config: z.output<typeof PlatformSchema>): Issue[]
         message: `${show(lifecycle.expireAfterDays)} must be later than glacierAfterDays (${lifecycle.glacierAfterDays})`,
       });
     }
+    env.acknowledgedReplacements.forEach((a, i) => {
+      const prefix = `${config.project}-${key}-`;
+      if (!a.resource.startsWith(prefix) || !a.resource.includes("/")) {
+        issues.push({
+          path: ["environments", key, "acknowledgedReplacements", i, "resource"],
+          message: `${show(a.resource)} is not a construct path of this environment; expected "${prefix}<layer>/<construct path>" as the preview prints it`,
+        });
+      }
+    });
     env.policyExceptions.forEach((e, i) => {
       if (!POLICY_RULES.some((r) => r.id === e.rule)) {
         issues.push({
