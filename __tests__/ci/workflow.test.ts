@@ -4,6 +4,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { loadConfig } from "../../config";
+
+/** The configured environments in deploy order: non-production first, then production. */
+const shippedEnvironments = Object.values(loadConfig().environments).sort(
+  (a, b) => Number(a.production) - Number(b.production),
+);
 
 /*
  * The GitHub Actions workflow, checked without GitHub: it parses, calls only what this
@@ -188,10 +194,10 @@ describe("CI workflow: AWS access", () => {
     const job = workflow.jobs[name];
     const [credentials] = usesAction(job, "aws-actions/configure-aws-credentials");
     expect(credentials.with?.["role-to-assume"]).toBe("${{ vars[matrix.role_variable] }}");
-    expect(job.strategy?.matrix.include.map((m) => [m.environment, m.role_variable])).toEqual([
-      ["dev", `DEV_${role}`],
-      ["prod", `PROD_${role}`],
-    ]);
+    // One matrix entry per configured environment (npm run new-env adds them).
+    expect(job.strategy?.matrix.include.map((m) => [m.environment, m.role_variable])).toEqual(
+      shippedEnvironments.map((e) => [e.name, `${e.name.toUpperCase()}_${role}`]),
+    );
   });
 });
 
@@ -213,12 +219,10 @@ describe("CI workflow: when plan and deploy run", () => {
   it("deploys dev, then prod behind the production environment, one apply per environment", () => {
     const deploy = workflow.jobs.deploy;
     expect(deploy.strategy).toMatchObject({ "max-parallel": 1, "fail-fast": true });
+    // Each deploy job runs in the GitHub environment its deploy role trusts.
     expect(
       deploy.strategy?.matrix.include.map((m) => [m.environment, m.github_environment]),
-    ).toEqual([
-      ["dev", "dev"],
-      ["prod", "production"],
-    ]);
+    ).toEqual(shippedEnvironments.map((e) => [e.name, e.ci?.githubEnvironment ?? e.name]));
     expect(deploy.environment).toBe("${{ matrix.github_environment }}");
     expect(deploy.concurrency).toEqual({
       group: "infra-deploy-${{ matrix.environment }}",
