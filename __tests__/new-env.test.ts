@@ -123,13 +123,15 @@ describe("npm run new-env", () => {
     const workflow = parse(repo.read(".github/workflows/infra.yml")) as {
       jobs: Record<string, { strategy?: { matrix: { include: Record<string, string>[] } } }>;
     };
-    for (const job of ["plan", "deploy"]) {
-      const entries = workflow.jobs[job].strategy?.matrix.include ?? [];
-      expect(entries.map((m) => m.environment)).toContain("staging");
-      // Non-production environments deploy before production ones.
-      const order = entries.map((m) => shipped.environments[m.environment]?.production ?? false);
-      expect(order).toEqual([...order].sort((a, b) => Number(a) - Number(b)));
-    }
+    const entries = workflow.jobs.plan.strategy?.matrix.include ?? [];
+    expect(entries.find((m) => m.environment === "staging")).toEqual({
+      environment: "staging",
+      github_environment: "staging-plan",
+      role_variable: "STAGING_PLAN_ROLE_ARN",
+    });
+    // Non-production environments come before production ones.
+    const order = entries.map((m) => shipped.environments[m.environment]?.production ?? false);
+    expect(order).toEqual([...order].sort((a, b) => Number(a) - Number(b)));
     expect(sh("npx prettier --write config .github").code).toBe(0);
 
     const out = join(repo.dir, "out");

@@ -230,13 +230,16 @@ export function registerEnvironment(index: string, name: string): string {
 
 /**
  * The workflow with a matrix entry for the new environment in every matrix that has one for
- * `from` (plan and deploy): non-production environments deploy before production ones.
+ * `from` (the plan matrix): non-production environments before production ones. Deploy jobs
+ * are written out per environment (with their approval chain) and stay a manual step.
  */
 export function addToWorkflow(
   workflow: string,
-  env: { name: string; production: boolean; githubEnvironment?: string },
+  env: { name: string; production: boolean },
   from: string,
   production: Readonly<Record<string, boolean>>,
+  /** Old GitHub environment -> the new environment's (deploy and plan subjects). */
+  githubEnvironments: Readonly<Record<string, string>>,
 ): string {
   const lines = workflow.split("\n");
   const out: string[] = [];
@@ -259,10 +262,10 @@ export function addToWorkflow(
       const upper = (s: string) => s.toUpperCase();
       const copy = template.map((line) =>
         line
-          .replace(/environment: \S+$/, `environment: ${env.name}`)
+          .replace(/- environment: \S+$/, `- environment: ${env.name}`)
           .replace(
-            /github_environment: \S+$/,
-            `github_environment: ${env.githubEnvironment ?? env.name}`,
+            /github_environment: (\S+)$/,
+            (_m, old: string) => `github_environment: ${githubEnvironments[old] ?? env.name}`,
           )
           .replace(
             new RegExp(`role_variable: ${upper(from)}_`),
@@ -324,15 +327,19 @@ export function main(): void {
       Object.values(platformInput.environments).map((e) => [e.name, e.production ?? false]),
     );
     const index = registerEnvironment(readFileSync(indexFile, "utf8"), options.name);
+    const source = platformInput.environments[options.from];
+    const githubEnvironments: Record<string, string> = {};
+    for (const setting of ["githubEnvironment", "planGithubEnvironment"] as const) {
+      const old = source.ci?.[setting];
+      const now = env.ci?.[setting];
+      if (old !== undefined && now !== undefined) githubEnvironments[old] = now;
+    }
     const workflow = addToWorkflow(
       readFileSync(workflowFile, "utf8"),
-      {
-        name: env.name,
-        production: env.production ?? false,
-        githubEnvironment: env.ci?.githubEnvironment,
-      },
+      { name: env.name, production: env.production ?? false },
       options.from,
       production,
+      githubEnvironments,
     );
     writeFileSync(file, environmentSource(env, options.from));
     writeFileSync(indexFile, index);
@@ -340,13 +347,13 @@ export function main(): void {
     for (const r of retagged) writeFileSync(r.path, r.text);
     console.log(
       [
-        `wrote config/${options.name}.ts (from ${options.from}), registered it in config/index.ts and in the plan/deploy matrices of .github/workflows/infra.yml`,
+        `wrote config/${options.name}.ts (from ${options.from}), registered it in config/index.ts and in the plan matrix of .github/workflows/infra.yml`,
         `  VPC CIDR ${env.network.cidr}, state key prefix .../${options.name}/..., GitHub environment ${env.ci?.githubEnvironment ?? "(no ci)"}`,
         ...retagged.map(
           (r) =>
             `  config/${r.key}.ts: operations.budget.scope is now "environment-tag" (the account is shared)`,
         ),
-        "next: npx prettier --write config .github, review the new file, npm run synth, and create the GitHub environment and role variables",
+        `next: npx prettier --write config .github; review the new file; add a deploy-${options.name} job to .github/workflows/infra.yml (copy deploy-${options.from}; the workflow test lists what is missing); npm run synth; create the GitHub environments and role variables`,
       ].join("\n"),
     );
   } catch (error) {
