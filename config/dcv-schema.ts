@@ -1,5 +1,15 @@
 import { z } from "zod";
+import { AFFINITIES } from "../modules/dcv/nginx-validate";
 import type { DcvSettings } from "../modules/dcv/settings";
+
+const tls = z.discriminatedUnion("source", [
+  z.strictObject({
+    source: z.literal("secret"),
+    secretArn: z.string(),
+    kmsKeyArn: z.string().optional(),
+  }),
+  z.strictObject({ source: z.literal("self-signed"), reason: z.string() }),
+]);
 
 /*
  * Shape and defaults of `environments.<env>.dcv`. The rules across fields (agents, routes,
@@ -9,13 +19,11 @@ import type { DcvSettings } from "../modules/dcv/settings";
 const agent = z.strictObject({
   name: z.string(),
   address: z.string().optional(),
+  webUrlPath: z.string().default("/"),
   instance: z
     .strictObject({
       instanceType: z.string(),
-      amiParameter: z
-        .string()
-        .startsWith("/", "must be an SSM parameter name such as /my/dcv/ami")
-        .optional(),
+      amiParameter: z.string().optional(),
       amiId: z
         .string()
         .regex(/^ami-[0-9a-f]{8,17}$/, "must be an AMI id such as ami-0123456789abcdef0")
@@ -34,38 +42,24 @@ const agent = z.strictObject({
 
 export const DcvSchema = z.strictObject({
   agents: z.array(agent).min(1),
-  pathRoutes: z.array(z.strictObject({ path: z.string(), agent: z.string() })).default([]),
   listenPort: z.number().int().default(8443),
   healthPort: z.number().int().default(8081),
   proxyProtocol: z.boolean().default(true),
-  affinity: z.enum(["client-ip", "none"]).default("client-ip"),
+  affinity: z.enum(AFFINITIES).default("client-ip"),
+  nlbIdleTimeoutSeconds: z.number().int().default(3600),
   readTimeoutSeconds: z.number().int().default(3600),
   sendTimeoutSeconds: z.number().int().default(3600),
   verifyAgentTls: z.boolean().default(false),
   agentCaPath: z.string().optional(),
-  gateway: z
-    .strictObject({
-      instanceType: z.string().default("t3.small"),
-      architecture: z.enum(["x86_64", "arm64"]).default("x86_64"),
-      minSize: z.number().int().default(2),
-      maxSize: z.number().int().default(4),
-      rootVolumeGb: z.number().int().min(8).max(16384).default(8),
-      tlsSecretArn: z
-        .string()
-        .startsWith("arn:", "must be a Secrets Manager secret ARN")
-        .optional(),
-    })
-    .default({
-      instanceType: "t3.small",
-      architecture: "x86_64",
-      minSize: 2,
-      maxSize: 4,
-      rootVolumeGb: 8,
-    }),
-  listenerCertificateArn: z
-    .string()
-    .startsWith("arn:", "must be an ACM certificate ARN")
-    .optional(),
+  // Required: the fleet's one certificate has no safe default.
+  gateway: z.strictObject({
+    instanceType: z.string().default("t3.small"),
+    architecture: z.enum(["x86_64", "arm64"]).default("x86_64"),
+    minSize: z.number().int().default(2),
+    maxSize: z.number().int().default(4),
+    rootVolumeGb: z.number().int().min(8).max(16384).default(8),
+    tls,
+  }),
   endpointService: z.strictObject({
     allowedPrincipals: z.array(z.string()).default([]),
     acceptanceRequired: z.boolean().default(true),

@@ -52,17 +52,19 @@ export const dev: EnvironmentInput = {
     performanceInsights: { enabled: false, retentionDays: 7 },
     logs: { retentionDays: 7, statement: "ddl", minDurationMs: 500 },
   },
-  // Today's two DCV servers (seed 000), reached by address; each also under its own path.
+  // Today's two DCV servers (seed 000), reached by address through the transit gateway
+  // (network.externalNetworks); each serves under its own prefix (its DCV web-url-path).
   dcv: {
     agents: [
-      { name: "agent1", address: "10.150.248.180" },
-      { name: "agent2", address: "10.150.248.136" },
+      { name: "agent1", address: "10.150.248.180", webUrlPath: "/agent1/" },
+      { name: "agent2", address: "10.150.248.136", webUrlPath: "/agent2/" },
     ],
-    pathRoutes: [
-      { path: "/agent1/", agent: "agent1" },
-      { path: "/agent2/", agent: "agent2" },
-    ],
-    affinity: "client-ip",
+    gateway: {
+      tls: {
+        source: "self-signed",
+        reason: "dev has no internal CA yet; testers trust the environment's one certificate",
+      },
+    },
     endpointService: { allowedPrincipals: [], acceptanceRequired: true },
     // An endpoint in dev's own VPC, for the VPN clients that use it.
     consumer: { vpcId: "self", clientCidrs: ["10.10.0.0/16"] },

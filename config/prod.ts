@@ -69,14 +69,22 @@ export const prod: EnvironmentInput = {
       },
     ],
     affinity: "client-ip",
-    readTimeoutSeconds: 14400,
-    sendTimeoutSeconds: 14400,
+    // The NLB's maximum; nginx closes idle sessions just before the NLB would.
+    nlbIdleTimeoutSeconds: 6000,
+    readTimeoutSeconds: 6000,
+    sendTimeoutSeconds: 6000,
     gateway: {
       instanceType: "t3.small",
       architecture: "x86_64",
       minSize: 3,
       maxSize: 6,
       rootVolumeGb: 8,
+      // Issued by the company CA and stored before the first apply (docs/dcv.md).
+      tls: {
+        source: "secret",
+        secretArn:
+          "arn:aws:secretsmanager:ap-northeast-1:222222222222:secret:platform/prod/dcv-gateway-tls-AbCdEf",
+      },
     },
     endpointService: {
       allowedPrincipals: ["arn:aws:iam::333333333333:root"],

@@ -27,7 +27,11 @@ export function semanticIssues(config: PlatformConfig): Issue[] {
     );
     if (env.dcv !== undefined && network.plan !== undefined) {
       // The gateway trusts PROXY headers from the private subnets, where the NLB lives.
-      const dcv = dcvIssues(env.dcv, network.plan.private);
+      const dcv = dcvIssues(env.dcv, {
+        vpcCidr: env.network.cidr,
+        privateSubnetCidrs: network.plan.private,
+        externalCidrs: env.network.externalNetworks.flatMap((n) => n.cidrs),
+      });
       issues.push(...dcv.map((i) => ({ ...i, path: ["environments", key, "dcv", ...i.path] })));
     }
     if (env.production && env.operations.alarmEmails.critical.length === 0) {

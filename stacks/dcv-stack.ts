@@ -32,6 +32,7 @@ export class DcvStack extends PlatformStack {
       vpcCidr: net.vpcCidr,
       privateSubnetIds: net.subnetIds.private,
       privateSubnetCidrs: net.subnetCidrs.private,
+      externalCidrs: net.externalCidrs,
       endpointSecurityGroupId: net.endpointSecurityGroupId,
       settings: { ...props.dcv, alarmTopicArn: props.dcv.alarmTopicArn ?? props.alarmTopicArn },
       production: this.environment.production,

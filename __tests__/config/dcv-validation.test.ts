@@ -47,13 +47,13 @@ describe("dcv validation rules (config paths)", () => {
       /environments\.dev\.dcv\.agents\[1\]\.port: "10\.150\.248\.180:8443" is already the target of agents\[0\]/,
     ],
     [
-      "every agent a backup",
-      "dev",
+      "every pool agent a backup",
+      "prod",
       (d) => {
         d.affinity = "none";
         d.agents = d.agents.map((a) => ({ ...a, backup: true }));
       },
-      /environments\.dev\.dcv\.agents: marks all 2 agents as backup/,
+      /environments\.prod\.dcv\.agents: marks all 2 pool agents as backup/,
     ],
     [
       "weight outside 1..100",
@@ -62,10 +62,65 @@ describe("dcv validation rules (config paths)", () => {
       /environments\.prod\.dcv\.agents\[0\]\.weight: 101 is not allowed; use an integer from 1 to 100/,
     ],
     [
-      "path route to an unknown agent",
+      "web-url-path that is not one",
       "dev",
-      (d) => (d.pathRoutes = [{ path: "/agent3/", agent: "agent3" }]),
-      /environments\.dev\.dcv\.pathRoutes\[0\]\.agent: "agent3" is not an agent; known agents: "agent1", "agent2"/,
+      (d) => (d.agents[0] = { ...d.agents[0], webUrlPath: "/agent1" }),
+      /environments\.dev\.dcv\.agents\[0\]\.webUrlPath: "\/agent1" is not a web-url-path; use "\/" \(the pool\) or "\/" \+ lower-case letters/,
+    ],
+    [
+      "two agents behind one prefix",
+      "dev",
+      (d) => (d.agents[1] = { ...d.agents[1], webUrlPath: "/agent1/" }),
+      /environments\.dev\.dcv\.agents\[1\]\.webUrlPath: "\/agent1\/" is already the webUrlPath of agents\[0\]/,
+    ],
+    [
+      "a prefixed agent marked as a pool backup",
+      "dev",
+      (d) => (d.agents[0] = { ...d.agents[0], backup: true }),
+      /environments\.dev\.dcv\.agents\[0\]\.backup: is true but "agent1" is served only under its webUrlPath "\/agent1\/", not in the pool/,
+    ],
+    [
+      "the old pathRoutes list (an agent in the pool and behind a prefix)",
+      "dev",
+      (d) => Object.assign(d, { pathRoutes: [{ path: "/agent1/", agent: "agent1" }] }),
+      /environments\.dev\.dcv: .*pathRoutes/,
+    ],
+    [
+      "existing agent that no route reaches",
+      "dev",
+      (d) => (d.agents[0] = { ...d.agents[0], address: "10.160.0.5" }),
+      /environments\.dev\.dcv\.agents\[0\]\.address: agent "agent1": "10\.160\.0\.5" is outside the VPC \(10\.10\.0\.0\/16\) and no declared route leads there \(network\.externalNetworks: 10\.150\.248\.0\/24\)/,
+    ],
+    [
+      "existing agent with a public address",
+      "dev",
+      (d) => (d.agents[0] = { ...d.agents[0], address: "52.1.2.3" }),
+      /environments\.dev\.dcv\.agents\[0\]\.address: agent "agent1": "52\.1\.2\.3" is a public address/,
+    ],
+    [
+      "existing agent on loopback",
+      "dev",
+      (d) => (d.agents[0] = { ...d.agents[0], address: "127.0.0.1" }),
+      /environments\.dev\.dcv\.agents\[0\]\.address: agent "agent1": "127\.0\.0\.1" is a loopback address/,
+    ],
+    [
+      "existing agent on a link-local address",
+      "dev",
+      (d) => (d.agents[0] = { ...d.agents[0], address: "169.254.10.1" }),
+      /environments\.dev\.dcv\.agents\[0\]\.address: agent "agent1": "169\.254\.10\.1" is a link-local address/,
+    ],
+    [
+      "existing agent in the isolated tier",
+      "dev",
+      (d) => (d.agents[0] = { ...d.agents[0], address: "10.10.68.10" }),
+      /environments\.dev\.dcv\.agents\[0\]\.address: agent "agent1": "10\.10\.68\.10" is inside the VPC \(10\.10\.0\.0\/16\) but not in its private subnets/,
+    ],
+    [
+      "AMI parameter name that is not one",
+      "prod",
+      (d) =>
+        (d.agents[0] = { name: "desk1", instance: { ...desk, amiParameter: "platform/dcv ami" } }),
+      /environments\.prod\.dcv\.agents\[0\]\.instance\.amiParameter: "platform\/dcv ami" is not an SSM parameter name/,
     ],
     [
       "port outside 1..65535",
@@ -75,9 +130,18 @@ describe("dcv validation rules (config paths)", () => {
     ],
     [
       "client-ip affinity together with a backup agent",
-      "dev",
+      "prod",
       (d) => (d.agents[1] = { ...d.agents[1], backup: true }),
-      /environments\.dev\.dcv\.agents\[1\]\.backup: is true but affinity is "client-ip", and nginx rejects backup servers in a hash upstream/,
+      /environments\.prod\.dcv\.agents\[1\]\.backup: is true but affinity is "client-ip", and nginx rejects backup servers in a hash upstream/,
+    ],
+    [
+      "cookie affinity together with a backup agent",
+      "prod",
+      (d) => {
+        d.affinity = "cookie";
+        d.agents[1] = { ...d.agents[1], backup: true };
+      },
+      /environments\.prod\.dcv\.agents\[1\]\.backup: is true but affinity is "cookie"/,
     ],
     [
       "instance type that is not one",
@@ -107,19 +171,19 @@ describe("dcv validation rules (config paths)", () => {
     [
       "a single gateway",
       "prod",
-      (d) => (d.gateway = { minSize: 1 }),
+      (d) => (d.gateway = { ...d.gateway, minSize: 1 }),
       /environments\.prod\.dcv\.gateway\.minSize: 1 is not highly available; run at least 2 gateways/,
     ],
     [
       "maximum below minimum",
       "prod",
-      (d) => (d.gateway = { minSize: 3, maxSize: 2 }),
+      (d) => (d.gateway = { ...d.gateway, minSize: 3, maxSize: 2 }),
       /environments\.prod\.dcv\.gateway\.maxSize: 2 must be between minSize \(3\) and 20/,
     ],
     [
       "architecture not matching the instance type",
       "prod",
-      (d) => (d.gateway = { instanceType: "t4g.small" }),
+      (d) => (d.gateway = { ...d.gateway, instanceType: "t4g.small" }),
       /environments\.prod\.dcv\.gateway\.architecture: "x86_64" does not match "t4g\.small", which is arm64/,
     ],
     [
@@ -164,10 +228,61 @@ describe("dcv validation rules (config paths)", () => {
       /environments\.dev\.dcv\.consumer\.clientCidrs\[0\]: "0\.0\.0\.0\/0" admits everyone; list the client networks/,
     ],
     [
-      "listener certificate that is not an ACM ARN",
+      "no fleet certificate",
       "prod",
-      (d) => (d.listenerCertificateArn = "arn:aws:iam::222222222222:server-certificate/dcv"),
-      /environments\.prod\.dcv\.listenerCertificateArn: "arn:aws:iam::222222222222:server-certificate\/dcv" is not an ACM certificate ARN/,
+      (d) => (d.gateway = { minSize: 3 } as typeof d.gateway),
+      /environments\.prod\.dcv\.gateway\.tls: /,
+    ],
+    [
+      "certificate secret that is not a Secrets Manager ARN",
+      "prod",
+      (d) =>
+        (d.gateway = {
+          ...d.gateway,
+          tls: {
+            source: "secret",
+            secretArn: "arn:aws:acm:ap-northeast-1:222222222222:certificate/x",
+          },
+        }),
+      /environments\.prod\.dcv\.gateway\.tls\.secretArn: "arn:aws:acm:ap-northeast-1:222222222222:certificate\/x" is not a Secrets Manager secret ARN/,
+    ],
+    [
+      "certificate key that is not a KMS ARN",
+      "prod",
+      (d) =>
+        (d.gateway = {
+          ...d.gateway,
+          tls: {
+            source: "secret",
+            secretArn: "arn:aws:secretsmanager:ap-northeast-1:222222222222:secret:dcv-AbCdEf",
+            kmsKeyArn: "alias/dcv",
+          },
+        }),
+      /environments\.prod\.dcv\.gateway\.tls\.kmsKeyArn: "alias\/dcv" is not a KMS key ARN/,
+    ],
+    [
+      "self-signed certificate without a reason",
+      "dev",
+      (d) => (d.gateway = { ...d.gateway, tls: { source: "self-signed", reason: "dev" } }),
+      /environments\.dev\.dcv\.gateway\.tls\.reason: "dev" is too short; say why this environment uses a self-signed certificate/,
+    ],
+    [
+      "NLB idle timeout above AWS's maximum",
+      "prod",
+      (d) => (d.nlbIdleTimeoutSeconds = 7200),
+      /environments\.prod\.dcv\.nlbIdleTimeoutSeconds: 7200 is not allowed; the NLB accepts 60 to 6000 seconds/,
+    ],
+    [
+      "nginx read timeout longer than the NLB's",
+      "dev",
+      (d) => (d.readTimeoutSeconds = 4000),
+      /environments\.dev\.dcv\.readTimeoutSeconds: 4000 is longer than nlbIdleTimeoutSeconds \(3600\); the NLB would drop an idle session silently/,
+    ],
+    [
+      "nginx send timeout longer than the NLB's",
+      "prod",
+      (d) => (d.sendTimeoutSeconds = 6001),
+      /environments\.prod\.dcv\.sendTimeoutSeconds: 6001 is longer than nlbIdleTimeoutSeconds \(6000\)/,
     ],
     [
       "read timeout beyond a week",
@@ -179,7 +294,7 @@ describe("dcv validation rules (config paths)", () => {
       "every primary agent drained",
       "prod",
       (d) => (d.agents = d.agents.map((a) => ({ ...a, drain: true }))),
-      /environments\.prod\.dcv\.agents: drains every primary agent/,
+      /environments\.prod\.dcv\.agents: drains every primary pool agent/,
     ],
   ];
 

@@ -82,19 +82,39 @@ describe("rendered nginx.conf", () => {
     );
   });
 
-  it("drains an agent with nginx's down flag, keeping client-ip affinity and its own path route", () => {
-    const t = renderNginxConfig(
-      config({
-        agents: [{ ...AGENT1, drain: true }, AGENT2],
-        pathRoutes: [{ path: "/agent1/", agent: "agent1" }],
-      }),
-    );
+  it("drains a pool agent with nginx's down flag, keeping hash affinity for the others", () => {
+    const t = renderNginxConfig(config({ agents: [{ ...AGENT1, drain: true }, AGENT2] }));
     const pool = block(t, "upstream dcv-pool");
     expect(pool).toContain("hash $remote_addr consistent;");
     expect(lines(pool)).toContain(
       "server 10.150.248.180:8443 weight=1 max_fails=3 fail_timeout=30s down;  # agent1",
     );
-    expect(block(t, "upstream dcv-route-agent1")).not.toContain(" down;");
+  });
+
+  it("passes the client's Host header with its port, so agents' redirects come back to :8443", () => {
+    expect(lines(block(text, "server"))).toContain("proxy_set_header Host $http_host;");
+    expect(text).not.toContain("proxy_set_header Host $host;");
+  });
+
+  it("cookie affinity: hashes a per-browser id from a cookie nginx hands out, falling back to the request id", () => {
+    const t = renderNginxConfig(config({ affinity: "cookie" }));
+    expect(block(t, "upstream dcv-pool")).toMatch(
+      /hash \$dcv_affinity_key consistent;[\s\S]*server[\s\S]*keepalive 16;/,
+    );
+    expect(t).not.toContain("$remote_addr consistent");
+    expect(lines(block(t, "map $cookie_dcv_gateway_affinity $dcv_affinity_key"))).toEqual(
+      expect.arrayContaining(['"" $request_id;', "default $cookie_dcv_gateway_affinity;"]),
+    );
+    expect(lines(block(t, "map $cookie_dcv_gateway_affinity $dcv_affinity_set_cookie"))).toEqual(
+      expect.arrayContaining([
+        '"" "dcv_gateway_affinity=$request_id; Path=/; Secure; HttpOnly; SameSite=Strict";',
+        'default "";',
+      ]),
+    );
+    expect(lines(block(t, "server"))).toContain(
+      "add_header Set-Cookie $dcv_affinity_set_cookie always;",
+    );
+    expect(text).not.toContain("dcv_affinity");
   });
 
   it("trusts PROXY headers only from the configured CIDRs", () => {
@@ -161,24 +181,44 @@ describe("rendered nginx.conf", () => {
     expect(text).not.toContain("proxy_ssl_name");
   });
 
-  it("routes each prefix to a single-agent upstream and keeps the prefix", () => {
+  it("serves a prefixed agent only under its web-url-path, keeping the prefix, and never from the pool", () => {
+    const AGENT3: DcvAgentTarget = { name: "agent3", address: "10.150.248.7" };
     const t = renderNginxConfig(
       config({
-        pathRoutes: [
-          { path: "/agent1/", agent: "agent1" },
-          { path: "/desk-1/", agent: "agent1" },
-          { path: "/agent2/", agent: "agent2" },
+        agents: [
+          { ...AGENT1, webUrlPath: "/agent1/" },
+          { ...AGENT2, webUrlPath: "/agent2/" },
+          AGENT3,
         ],
       }),
     );
-    expect(t.match(/upstream dcv-route-agent1 \{/g)).toHaveLength(1);
     const route = block(t, "upstream dcv-route-agent1");
     expect(route).toContain("server 10.150.248.180:8443 max_fails=3 fail_timeout=30s;");
     expect(route).not.toContain("10.150.248.136");
     // proxy_pass without a URI part passes the request URI on unchanged.
     expect(block(t, "location ^~ /agent1/")).toMatch(/proxy_pass https:\/\/dcv-route-agent1;/);
-    expect(block(t, "location ^~ /desk-1/")).toMatch(/proxy_pass https:\/\/dcv-route-agent1;/);
     expect(block(t, "location ^~ /agent2/")).toMatch(/proxy_pass https:\/\/dcv-route-agent2;/);
+    const pool = block(t, "upstream dcv-pool");
+    expect(pool).toContain("# agent3");
+    expect(pool).not.toMatch(/agent1|agent2/);
+  });
+
+  it("answers 404 at / when every agent is behind its own prefix", () => {
+    const t = renderNginxConfig(
+      config({
+        agents: [
+          { ...AGENT1, webUrlPath: "/agent1/" },
+          { ...AGENT2, webUrlPath: "/agent2/" },
+        ],
+      }),
+    );
+    expect(t).not.toContain("upstream dcv-pool");
+    expect(lines(block(t, "location /"))).toContain("return 404;");
+    // Nothing to be sticky in: no affinity cookie is handed out.
+    const cookie = renderNginxConfig(
+      config({ affinity: "cookie", agents: [{ ...AGENT1, webUrlPath: "/agent1/" }] }),
+    );
+    expect(cookie).not.toContain("dcv_affinity");
   });
 
   it("serves /health on its own plain-HTTP server that never proxies", () => {
@@ -294,7 +334,7 @@ describe("validation rules: each names the path, the value and what is allowed",
           { ...a2, drain: true },
         ],
       }),
-      /dcv\.gateway\.agents: drains every primary agent; keep at least one agent that is neither backup nor drain/,
+      /dcv\.gateway\.agents: drains every primary pool agent; keep at least one pool agent that is neither backup nor drain/,
     ],
     [
       "every agent a backup",
@@ -305,7 +345,7 @@ describe("validation rules: each names the path, the value and what is allowed",
           { ...a2, backup: true },
         ],
       }),
-      /agents: marks all 2 agents as backup; at least one agent must not be a backup/,
+      /agents: marks all 2 pool agents as backup; at least one must not be a backup/,
     ],
     [
       "weight outside 1..100",
@@ -353,29 +393,34 @@ describe("validation rules: each names the path, the value and what is allowed",
       /agents\[1\]\.backup: is true but affinity is "client-ip", and nginx rejects backup servers in a hash upstream; set affinity "none"/,
     ],
     [
-      "path route to an unknown agent",
-      config({ pathRoutes: [{ path: "/agent3/", agent: "agent3" }] }),
-      /pathRoutes\[0\]\.agent: "agent3" is not an agent; known agents: "agent1", "agent2"/,
+      "backup agent with cookie affinity",
+      config({ affinity: "cookie", agents: [a1, { ...a2, backup: true }] }),
+      /agents\[1\]\.backup: is true but affinity is "cookie", and nginx rejects backup servers in a hash upstream/,
     ],
     [
-      "path route path without the trailing slash",
-      config({ pathRoutes: [{ path: "/agent1", agent: "agent1" }] }),
-      /pathRoutes\[0\]\.path: "\/agent1" is not a route prefix; use "\/" \+ lower-case letters, digits or hyphens \+ "\/", e\.g\. "\/agent1\/"/,
+      "web-url-path without the trailing slash",
+      config({ agents: [{ ...a1, webUrlPath: "/agent1" }, a2] }),
+      /agents\[0\]\.webUrlPath: "\/agent1" is not a web-url-path; use "\/" \(the pool\) or "\/" \+ lower-case letters, digits or hyphens \+ "\/", e\.g\. "\/agent1\/"/,
     ],
     [
-      "path route path with two segments",
-      config({ pathRoutes: [{ path: "/dcv/agent1/", agent: "agent1" }] }),
-      /pathRoutes\[0\]\.path: "\/dcv\/agent1\/" is not a route prefix/,
+      "web-url-path with two segments",
+      config({ agents: [{ ...a1, webUrlPath: "/dcv/agent1/" }, a2] }),
+      /agents\[0\]\.webUrlPath: "\/dcv\/agent1\/" is not a web-url-path/,
     ],
     [
-      "duplicated path route",
+      "two agents behind one prefix",
       config({
-        pathRoutes: [
-          { path: "/agent1/", agent: "agent1" },
-          { path: "/agent1/", agent: "agent2" },
+        agents: [
+          { ...a1, webUrlPath: "/agent1/" },
+          { ...a2, webUrlPath: "/agent1/" },
         ],
       }),
-      /pathRoutes\[1\]\.path: "\/agent1\/" is already routed by pathRoutes\[0\]; each prefix may appear once/,
+      /agents\[1\]\.webUrlPath: "\/agent1\/" is already the webUrlPath of agents\[0\]; each prefix leads to one agent/,
+    ],
+    [
+      "a prefixed agent drained as if it were in the pool",
+      config({ agents: [{ ...a1, webUrlPath: "/agent1/", drain: true }, a2] }),
+      /agents\[0\]\.drain: is true but "agent1" is served only under its webUrlPath "\/agent1\/", not in the pool; drain applies to pool agents/,
     ],
     [
       "proxyProtocol without trustedProxyCidrs",
@@ -445,7 +490,7 @@ describe("validation rules: each names the path, the value and what is allowed",
     [
       "unknown affinity",
       config({ affinity: "sticky" as "none" }),
-      /affinity: "sticky" is not an affinity mode; allowed: "client-ip", "none"/,
+      /affinity: "sticky" is not an affinity mode; allowed: "client-ip", "cookie", "none"/,
     ],
     [
       "user that is not a user name",

@@ -44,6 +44,8 @@ describe.skipIf(!installed && !inCi)("DCV gateway config on a real nginx", () =>
   let agent1: StandInAgent;
   let agent2: StandInAgent;
   let agent3: StandInAgent;
+  /** Serves only under /agent4/, like a DCV server with web-url-path /agent4/. */
+  let agent4: StandInAgent;
   const gateways: RunningGateway[] = [];
   const sockets: WebSocket[] = [];
 
@@ -59,20 +61,21 @@ describe.skipIf(!installed && !inCi)("DCV gateway config on a real nginx", () =>
     agent1 = new StandInAgent("agent1", agentCert);
     agent2 = new StandInAgent("agent2", agentCert);
     agent3 = new StandInAgent("agent3", agentCert);
-    await Promise.all([agent1.start(), agent2.start(), agent3.start()]);
+    agent4 = new StandInAgent("agent4", agentCert, "/agent4/");
+    await Promise.all([agent1.start(), agent2.start(), agent3.start(), agent4.start()]);
   }, 30_000);
 
   afterEach(async () => {
     for (const ws of sockets.splice(0)) ws.terminate();
     await Promise.all(gateways.splice(0).map((g) => g.stop()));
     // Tests stop agents to simulate outages; the next test starts from all agents up.
-    for (const agent of [agent1, agent2, agent3]) await agent.start();
+    for (const agent of [agent1, agent2, agent3, agent4]) await agent.start();
   });
 
   afterAll(async () => {
     for (const ws of sockets.splice(0)) ws.terminate();
     await Promise.all(gateways.splice(0).map((g) => g.stop()));
-    await Promise.all([agent1, agent2, agent3].map((a) => a?.stop()));
+    await Promise.all([agent1, agent2, agent3, agent4].map((a) => a?.stop()));
     if (root !== "") await rm(root, { recursive: true, force: true });
   });
 
@@ -109,15 +112,11 @@ describe.skipIf(!installed && !inCi)("DCV gateway config on a real nginx", () =>
           target(agent1, { weight: 3, maxFails: 1, failTimeoutSeconds: 5 }),
           target(agent2),
           target(agent3, { backup: true }),
+          target(agent4, { webUrlPath: "/agent4/" }),
         ],
         affinity: "none",
         proxyProtocol: true,
         trustedProxyCidrs: ["127.0.0.1/32", "10.0.0.0/16"],
-        pathRoutes: [
-          { path: "/agent1/", agent: "agent1" },
-          { path: "/desk-1/", agent: "agent1" },
-          { path: "/agent2/", agent: "agent2" },
-        ],
         verifyAgentTls: true,
         agentCaPath: agentCert.certPath,
         agentTlsName: "localhost",
@@ -130,6 +129,17 @@ describe.skipIf(!installed && !inCi)("DCV gateway config on a real nginx", () =>
         trustedProxyCidrs: ["127.0.0.1/32"],
       });
       expect(hashed.testOutput).toMatch(/test is successful/);
+      const cookie = await launch({
+        agents: [target(agent1), target(agent2, { drain: true }), target(agent3)],
+        affinity: "cookie",
+        trustedProxyCidrs: ["127.0.0.1/32"],
+      });
+      expect(cookie.testOutput).toMatch(/test is successful/);
+      const prefixesOnly = await launch({
+        agents: [target(agent4, { webUrlPath: "/agent4/" })],
+        trustedProxyCidrs: ["127.0.0.1/32"],
+      });
+      expect(prefixesOnly.testOutput).toMatch(/test is successful/);
     },
     TEST_MS,
   );
@@ -141,11 +151,9 @@ describe.skipIf(!installed && !inCi)("DCV gateway config on a real nginx", () =>
         agents: [target(agent1, { drain: true }), target(agent2)],
         affinity: "client-ip",
         proxyProtocol: false,
-        pathRoutes: [{ path: "/agent1/", agent: "agent1" }],
       });
       expect(gateway.testOutput).toMatch(/test is successful/);
       expect(new Set(await answers(gateway, "/", 6))).toEqual(new Set(["agent2"]));
-      expect(agentReply(await httpsGet(gateway.listenPort, "/agent1/x")).agent).toBe("agent1");
     },
     TEST_MS,
   );
@@ -154,20 +162,28 @@ describe.skipIf(!installed && !inCi)("DCV gateway config on a real nginx", () =>
     "answers plain health checks when PROXY protocol is off",
     async () => {
       const gateway = await launch({ agents: [target(agent1)], proxyProtocol: false });
-      expect(await httpGet(gateway.healthPort, "/health")).toEqual({ status: 200, body: "ok\n" });
+      expect(await httpGet(gateway.healthPort, "/health")).toMatchObject({
+        status: 200,
+        body: "ok\n",
+      });
     },
     TEST_MS,
   );
 
   it(
-    "passes an HTTPS request through to the agent with forwarding headers",
+    "passes an HTTPS request through to the agent with forwarding headers and the client's Host:port",
     async () => {
       const gateway = await launch({ agents: [target(agent1)], proxyProtocol: false });
       const reply = agentReply(
-        await httpsGet(gateway.listenPort, "/some/page?x=1", { "x-forwarded-for": "6.6.6.6" }),
+        await httpsGet(gateway.listenPort, "/some/page?x=1", {
+          "x-forwarded-for": "6.6.6.6",
+          host: "dcv.example.com:8443",
+        }),
       );
       expect(reply.agent).toBe("agent1");
       expect(reply.url).toBe("/some/page?x=1");
+      // The port survives, so an agent's redirect points back at the client-facing :8443.
+      expect(reply.headers.host).toBe("dcv.example.com:8443");
       expect(reply.headers["x-forwarded-proto"]).toBe("https");
       expect(reply.headers["x-real-ip"]).toBe("127.0.0.1");
       // A client-supplied X-Forwarded-For is replaced, not extended.
@@ -268,29 +284,77 @@ describe.skipIf(!installed && !inCi)("DCV gateway config on a real nginx", () =>
   );
 
   it(
-    "routes /agent1/ to agent1 only, prefix kept, and answers 502 rather than use agent2",
+    "serves a prefixed agent only under its web-url-path, prefix kept, never from the pool, 502 rather than another agent",
     async () => {
+      // The stand-in answers only under /agent4/: in the pool it would return 404s.
+      expect((await httpsGet(agent4.port, "/")).status).toBe(404);
       const gateway = await launch({
-        agents: [target(agent1), target(agent2)],
+        agents: [target(agent4, { webUrlPath: "/agent4/" }), target(agent2)],
         affinity: "none",
         proxyProtocol: false,
-        pathRoutes: [{ path: "/agent1/", agent: "agent1" }],
       });
       for (let i = 0; i < 6; i++) {
-        const reply = agentReply(await httpsGet(gateway.listenPort, `/agent1/session?n=${i}`));
-        expect([reply.agent, reply.url]).toEqual(["agent1", `/agent1/session?n=${i}`]);
+        const reply = agentReply(await httpsGet(gateway.listenPort, `/agent4/session?n=${i}`));
+        expect([reply.agent, reply.url]).toEqual(["agent4", `/agent4/session?n=${i}`]);
       }
-      const ws = await webSocket(gateway, "/agent1/ws");
-      expect(await echo(ws, "routed")).toBe("agent1:routed");
+      expect(await answers(gateway, "/", 6)).toEqual(Array(6).fill("agent2"));
+      const ws = await webSocket(gateway, "/agent4/ws");
+      expect(await echo(ws, "routed")).toBe("agent4:routed");
       ws.terminate();
 
-      await agent1.stop();
+      await agent4.stop();
       for (let i = 0; i < 3; i++) {
-        const result = await httpsGet(gateway.listenPort, "/agent1/session");
+        const result = await httpsGet(gateway.listenPort, "/agent4/session");
         expect(result.status).toBe(502);
         expect(result.body).not.toContain("agent2");
       }
       expect(agentReply(await httpsGet(gateway.listenPort, "/")).agent).toBe("agent2");
+    },
+    TEST_MS,
+  );
+
+  it(
+    "answers 404 at / when every agent is behind its own prefix",
+    async () => {
+      const gateway = await launch({
+        agents: [target(agent4, { webUrlPath: "/agent4/" })],
+        proxyProtocol: false,
+      });
+      expect((await httpsGet(gateway.listenPort, "/")).status).toBe(404);
+      expect(agentReply(await httpsGet(gateway.listenPort, "/agent4/")).agent).toBe("agent4");
+    },
+    TEST_MS,
+  );
+
+  it(
+    "cookie affinity keeps each browser on one agent although every browser shares one address (SNAT)",
+    async () => {
+      const gateway = await launch({
+        agents: [target(agent1), target(agent2)],
+        affinity: "cookie",
+        proxyProtocol: true,
+        trustedProxyCidrs: ["127.0.0.1/32"],
+      });
+      const cookieName = "dcv_gateway_affinity";
+      const chosen = new Set<string>();
+      // Sixteen browsers behind one VPN address; all on one agent would be a 1 in 32768 event.
+      for (let browser = 0; browser < 16; browser++) {
+        const first = await httpsGetAs("203.0.113.7", gateway.listenPort, "/");
+        const setCookie = first.headers["set-cookie"]?.[0] ?? "";
+        expect(setCookie).toMatch(
+          new RegExp(`^${cookieName}=[0-9a-f]{32}; Path=/; Secure; HttpOnly; SameSite=Strict$`),
+        );
+        const cookie = setCookie.split(";")[0];
+        const agent = agentReply(first).agent;
+        for (let i = 0; i < 3; i++) {
+          const again = await httpsGetAs("203.0.113.7", gateway.listenPort, "/", { cookie });
+          expect(agentReply(again).agent).toBe(agent);
+          // A browser that has its cookie is not handed a new one.
+          expect(again.headers["set-cookie"]).toBeUndefined();
+        }
+        chosen.add(agent);
+      }
+      expect(chosen).toEqual(new Set(["agent1", "agent2"]));
     },
     TEST_MS,
   );
@@ -304,7 +368,7 @@ describe.skipIf(!installed && !inCi)("DCV gateway config on a real nginx", () =>
       });
       await Promise.all([agent1.stop(), agent2.stop(), agent3.stop()]);
       // Plain HTTP behind a PROXY v2 header, exactly as NLB health checks arrive with PPv2 on.
-      expect(await httpGetAs("10.0.0.9", gateway.healthPort, "/health")).toEqual({
+      expect(await httpGetAs("10.0.0.9", gateway.healthPort, "/health")).toMatchObject({
         status: 200,
         body: "ok\n",
       });

@@ -13,7 +13,7 @@ import { bodies, byPath, only, refTo, type Block, type TfJson } from "../helpers
 const names = new Names({ project: "acme", environment: "test" });
 const settings: DcvSettings = {
   agents: [
-    { name: "agent1", address: "10.150.248.180" },
+    { name: "agent1", address: "10.150.248.180", webUrlPath: "/agent1/" },
     {
       name: "desk1",
       instance: { instanceType: "g4dn.xlarge", amiParameter: "/acme/dcv/ami", rootVolumeGb: 100 },
@@ -23,11 +23,11 @@ const settings: DcvSettings = {
       instance: { instanceType: "g4dn.xlarge", amiParameter: "/acme/dcv/ami", rootVolumeGb: 100 },
     },
   ],
-  pathRoutes: [{ path: "/agent1/", agent: "agent1" }],
   listenPort: 8443,
   healthPort: 8081,
   proxyProtocol: true,
   affinity: "client-ip",
+  nlbIdleTimeoutSeconds: 3600,
   readTimeoutSeconds: 3600,
   sendTimeoutSeconds: 3600,
   verifyAgentTls: false,
@@ -37,6 +37,7 @@ const settings: DcvSettings = {
     minSize: 2,
     maxSize: 4,
     rootVolumeGb: 8,
+    tls: { source: "self-signed", reason: "test environment without a CA" },
   },
   endpointService: {
     allowedPrincipals: ["arn:aws:iam::333333333333:root"],
@@ -52,6 +53,7 @@ const base: Omit<DcvGatewayProps, "settings"> = {
   vpcCidr: "10.50.0.0/16",
   privateSubnetIds: ["subnet-a", "subnet-c"],
   privateSubnetCidrs: ["10.50.0.0/20", "10.50.16.0/20"],
+  externalCidrs: ["10.150.248.0/24"],
   endpointSecurityGroupId: "sg-endpoints",
 };
 
@@ -65,6 +67,11 @@ function synth(overrides: Partial<DcvSettings> = {}, props: Partial<DcvGatewayPr
 const json = synth();
 const sgId = (j: TfJson, suffix: string) =>
   refTo(j, "aws_security_group", byPath(j, "aws_security_group", suffix), "id");
+/** The allow statements of one instance role's grants policy. */
+const grants = (j: TfJson, role: string): unknown =>
+  Object.entries(j.data?.aws_iam_policy_document ?? {}).find(([k]) =>
+    k.startsWith(`dcv_${role}_grants_`),
+  )?.[1].statement;
 const userDataOf = (j: TfJson) =>
   Buffer.from(String(only(j, "aws_launch_template").user_data), "base64").toString("utf8");
 
@@ -109,15 +116,26 @@ describe("DcvGateway: provider side of PrivateLink", () => {
     });
   });
 
-  it("terminates TLS on the NLB with a modern policy when a certificate is configured", () => {
-    const arn = "arn:aws:acm:ap-northeast-1:123456789012:certificate/abc";
-    const tls = synth({ listenerCertificateArn: arn });
-    expect(only(tls, "aws_lb_listener")).toMatchObject({
-      protocol: "TLS",
-      certificate_arn: arn,
-      ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+  it("keeps idle sessions for the configured time (not AWS's 350 s) on a plain TCP listener", () => {
+    expect(only(json, "aws_lb_listener").tcp_idle_timeout_seconds).toBe(3600);
+    const long = synth({
+      nlbIdleTimeoutSeconds: 6000,
+      readTimeoutSeconds: 6000,
+      sendTimeoutSeconds: 6000,
     });
-    expect(only(tls, "aws_lb_target_group").protocol).toBe("TLS");
+    expect(only(long, "aws_lb_listener")).toMatchObject({
+      protocol: "TCP",
+      tcp_idle_timeout_seconds: 6000,
+    });
+  });
+
+  it("refuses nginx timeouts longer than the NLB's and idle timeouts AWS rejects", () => {
+    expect(() => synth({ readTimeoutSeconds: 7200 }, { configPath: "dcv" })).toThrow(
+      "dcv.readTimeoutSeconds: 7200 is longer than nlbIdleTimeoutSeconds (3600)",
+    );
+    expect(() => synth({ nlbIdleTimeoutSeconds: 7200 }, { configPath: "dcv" })).toThrow(
+      "dcv.nlbIdleTimeoutSeconds: 7200 is not allowed; the NLB accepts 60 to 6000 seconds",
+    );
   });
 
   it("publishes the NLB as an endpoint service that requires acceptance and lists its principals", () => {
@@ -225,10 +243,7 @@ describe("DcvGateway: exact reachability", () => {
   });
 
   it("has no agent security group when every agent is an existing address", () => {
-    const existing = synth({
-      agents: [{ name: "agent1", address: "10.150.248.180" }],
-      pathRoutes: [],
-    });
+    const existing = synth({ agents: [{ name: "agent1", address: "10.150.248.180" }] });
     expect(reachability(existing).filter((r) => r.includes("dcv-agent"))).toEqual([]);
     expect(bodies(existing, "aws_instance")).toEqual([]);
   });
@@ -264,22 +279,49 @@ describe("DcvGateway: gateway fleet", () => {
     expect(only(arm, "aws_launch_template").image_id).toMatch(/al2023-ami-kernel-default-arm64$/);
   });
 
-  it("reaches instances only through SSM Session Manager, and reads no secret unless one is configured", () => {
+  it("reaches instances only through SSM Session Manager (no key pair, no SSH)", () => {
     const attachments = bodies(json, "aws_iam_role_policy_attachment").map((a) => a.policy_arn);
     expect(attachments).toEqual([
       "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
       "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
     ]);
-    expect(bodies(json, "aws_iam_role_policy")).toEqual([]);
+  });
+
+  it("lets the gateways read the fleet's secret: the named one, with its KMS key", () => {
     const secret = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:dcv-tls-AbCdEf";
-    const withSecret = synth({ gateway: { ...settings.gateway, tlsSecretArn: secret } });
-    const doc = Object.entries(withSecret.data?.aws_iam_policy_document ?? {}).find(([k]) =>
-      k.includes("read-secrets"),
-    )?.[1];
-    expect(doc?.statement).toEqual([
+    const key = "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const withSecret = synth({
+      gateway: {
+        ...settings.gateway,
+        tls: { source: "secret", secretArn: secret, kmsKeyArn: key },
+      },
+    });
+    expect(grants(withSecret, "gateway-role")).toEqual([
       expect.objectContaining({ actions: ["secretsmanager:GetSecretValue"], resources: [secret] }),
+      expect.objectContaining({ actions: ["kms:Decrypt"], resources: [key] }),
     ]);
-    expect(userDataOf(withSecret)).toContain(`--secret-id '${secret}'`);
+    expect(bodies(withSecret, "aws_secretsmanager_secret")).toEqual([]);
+    expect(userDataOf(withSecret)).toContain(`secret='${secret}'`);
+    expect(userDataOf(withSecret)).not.toContain("openssl req");
+  });
+
+  it("keeps the self-signed certificate in one secret per environment that only the gateways write", () => {
+    const secret = only(json, "aws_secretsmanager_secret");
+    expect(secret).toMatchObject({
+      name: "acme-test-dcv-gateway-tls",
+      recovery_window_in_days: 0,
+    });
+    expect(String(secret.description)).toContain("test environment without a CA");
+    expect(grants(json, "gateway-role")).toEqual([
+      expect.objectContaining({
+        actions: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"],
+        resources: [refTo(json, "aws_secretsmanager_secret", secret, "arn")],
+      }),
+    ]);
+    // The first gateway must not boot before the secret and its permission exist.
+    const dependsOn = asg.depends_on as string[];
+    expect(dependsOn.some((d) => d.startsWith("aws_secretsmanager_secret."))).toBe(true);
+    expect(dependsOn.some((d) => d.startsWith("aws_iam_role_policy."))).toBe(true);
   });
 
   it("keeps at least two gateways spread over every private subnet, health-checked by the NLB", () => {
@@ -308,7 +350,7 @@ describe("DcvGateway: gateway fleet", () => {
       "auto_rollback",
     );
     expect(lt.update_default_version).toBe(true);
-    const changed = synth({ readTimeoutSeconds: 7200 });
+    const changed = synth({ readTimeoutSeconds: 1800 });
     expect(only(changed, "aws_launch_template").user_data).not.toBe(lt.user_data);
   });
 });
@@ -317,14 +359,17 @@ describe("DcvGateway: user data", () => {
   const userData = userDataOf(json);
   const doc = JSON.parse(userData.replace(/^#cloud-config\n/, "")) as {
     packages: string[];
-    write_files: { path: string; content: string; defer: boolean }[];
+    write_files: { path: string; content: string; permissions: string; defer?: boolean }[];
     runcmd: string[][];
   };
+  const file = (path: string) => doc.write_files.find((f) => f.path === path);
 
-  it("installs nginx, writes exactly the generated configuration and starts nginx only after nginx -t", () => {
+  it("installs nginx and every tool the TLS step uses, explicitly", () => {
     expect(userData.startsWith("#cloud-config\n")).toBe(true);
-    expect(doc.packages).toEqual(["nginx"]);
-    const conf = doc.write_files.find((f) => f.path === "/etc/nginx/nginx.conf");
+    expect(doc.packages).toEqual(["nginx", "openssl", "awscli-2", "python3"]);
+  });
+
+  it("stages the generated configuration outside /etc/nginx without deferred writes, and starts one script", () => {
     const expected = renderNginxConfig(
       nginxConfigFor(
         settings,
@@ -332,19 +377,40 @@ describe("DcvGateway: user data", () => {
         base.privateSubnetCidrs,
       ),
     );
-    expect(conf).toMatchObject({ defer: true, content: expected });
-    expect(doc.runcmd).toEqual([
-      ["/usr/local/sbin/dcv-gateway-tls"],
-      ["sh", "-c", "nginx -t && systemctl enable --now nginx"],
-    ]);
+    expect(file("/etc/dcv-gateway/nginx.conf")).toMatchObject({ content: expected });
+    expect(file("/etc/nginx/nginx.conf")).toBeUndefined();
+    for (const f of doc.write_files) expect(f).not.toHaveProperty("defer");
+    expect(doc.runcmd).toEqual([["/usr/local/sbin/dcv-gateway-start"]]);
   });
 
-  it("makes a self-signed certificate at boot when none is configured", () => {
-    const script =
-      doc.write_files.find((f) => f.path === "/usr/local/sbin/dcv-gateway-tls")?.content ?? "";
-    expect(script).toContain("openssl req -x509");
-    expect(script).toContain("crt='/etc/nginx/tls/gateway.crt'");
-    expect(script).not.toContain("secretsmanager");
+  it("refuses to start when a tool is missing, and starts nginx only after nginx -t", () => {
+    const start = file("/usr/local/sbin/dcv-gateway-start");
+    expect(start?.permissions).toBe("0700");
+    const lines = (start?.content ?? "").split("\n");
+    expect(lines).toContain("set -eu");
+    expect(lines).toContain("for tool in nginx openssl aws python3; do");
+    const order = [
+      "/usr/local/sbin/dcv-gateway-tls",
+      "install -m 0644 -o root -g root /etc/dcv-gateway/nginx.conf /etc/nginx/nginx.conf",
+      "nginx -t",
+      "systemctl enable --now nginx",
+    ].map((l) => lines.indexOf(l));
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it("never makes a per-instance certificate: every gateway installs the one in the secret", () => {
+    const script = file("/usr/local/sbin/dcv-gateway-tls")?.content ?? "";
+    expect(script).toContain("secret='acme-test-dcv-gateway-tls'");
+    // Generation happens only when the secret is empty, and what is installed is always the
+    // secret's value (tls-script.test.ts runs this script with concurrent first boots).
+    const generate = script.indexOf("openssl req -x509");
+    expect(generate).toBeGreaterThan(script.indexOf("if ! fetch; then"));
+    expect(script.indexOf("put-secret-value")).toBeGreaterThan(generate);
+    expect(script).toContain("--client-request-token dcv-gateway-fleet-certificate-v1");
+    expect(script.lastIndexOf('"$work/secret.json" "$work/crt" "$work/key"')).toBeGreaterThan(
+      script.indexOf("fi\n"),
+    );
   });
 
   const cloudInit = spawnSync("cloud-init", ["--version"], { encoding: "utf8" });
@@ -362,28 +428,34 @@ describe("DcvGateway: user data", () => {
   it.skipIf(!haveCloudInit && process.env.CI === undefined)(
     "is valid cloud-config according to cloud-init schema",
     () => {
-      const file = join(scratch, "user-data");
+      const path = join(scratch, "user-data");
       for (const [name, variant] of [
-        ["shipped", json],
+        ["self-signed", json],
         [
           "with secret",
           synth({
             gateway: {
               ...settings.gateway,
-              tlsSecretArn: "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:x-AbCdEf",
+              tls: {
+                source: "secret",
+                secretArn: "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:x-AbCdEf",
+              },
             },
           }),
         ],
       ] as const) {
-        writeFileSync(file, userDataOf(variant));
-        const result = spawnSync("cloud-init", ["schema", "--config-file", file], {
+        writeFileSync(path, userDataOf(variant));
+        const result = spawnSync("cloud-init", ["schema", "--config-file", path], {
           encoding: "utf8",
         });
         expect(`${name}: ${result.stdout}${result.stderr}`).toContain("Valid cloud-config");
         expect(result.status).toBe(0);
       }
-      writeFileSync(file, userData.replace('"defer": true', '"defer": "yes"'));
-      expect(spawnSync("cloud-init", ["schema", "--config-file", file]).status).not.toBe(0);
+      writeFileSync(
+        path,
+        userData.replace('"permissions": "0700",', '"permissions": "0700", "defer": "yes",'),
+      );
+      expect(spawnSync("cloud-init", ["schema", "--config-file", path]).status).not.toBe(0);
     },
   );
 });
@@ -416,6 +488,22 @@ describe("DcvGateway: agents", () => {
     ]);
   });
 
+  it("may fetch the DCV licence from the region's licence bucket, and nothing else in S3", () => {
+    expect(grants(json, "agent-role")).toEqual([
+      {
+        sid: "DcvLicence",
+        effect: "Allow",
+        actions: ["s3:GetObject"],
+        resources: ["arn:aws:s3:::dcv-license.ap-northeast-1/*"],
+      },
+    ]);
+    const agentRole = byPath(json, "aws_iam_role", "dcv/agent-role/role");
+    const policy = bodies(json, "aws_iam_role_policy").find(
+      (p) => p.role === refTo(json, "aws_iam_role", agentRole, "id"),
+    );
+    expect(policy).toBeDefined();
+  });
+
   it("uses a fixed AMI id when one is given instead of a parameter", () => {
     const fixed = synth({
       agents: [
@@ -428,7 +516,6 @@ describe("DcvGateway: agents", () => {
           },
         },
       ],
-      pathRoutes: [],
     });
     expect(only(fixed, "aws_instance").ami).toBe("ami-0123456789abcdef0");
     expect(fixed.data?.aws_ssm_parameter).toBeUndefined();
@@ -453,12 +540,47 @@ describe("DcvGateway: agents", () => {
           },
         },
       ],
-      pathRoutes: [],
     });
     expect(only(pinned, "aws_instance")).toMatchObject({
       subnet_id: "subnet-c",
       private_ip: "10.50.20.10",
     });
+  });
+});
+
+describe("DcvGateway: existing agents must be reachable", () => {
+  const agent = (address: string) => ({
+    agents: [{ name: "far", address }],
+  });
+  const rejects = (address: string, message: string) => {
+    expect(() => synth(agent(address), { configPath: "dcv" })).toThrow(
+      `dcv.agents[0].address: agent "far": "${address}" ${message}`,
+    );
+  };
+
+  it("accepts agents in the private subnets and behind a declared route", () => {
+    expect(() => synth(agent("10.50.3.7"))).not.toThrow();
+    expect(() => synth(agent("10.150.248.9"))).not.toThrow();
+  });
+
+  it("refuses an address outside the VPC that no declared route leads to", () => {
+    rejects(
+      "10.150.249.9",
+      "is outside the VPC (10.50.0.0/16) and no declared route leads there (network.externalNetworks: 10.150.248.0/24)",
+    );
+    expect(() => synth(agent("10.150.248.9"), { externalCidrs: [], configPath: "dcv" })).toThrow(
+      "no declared route leads there (network.externalNetworks: none)",
+    );
+  });
+
+  it("refuses an address in another tier of the VPC", () => {
+    rejects("10.50.64.10", "is inside the VPC (10.50.0.0/16) but not in its private subnets");
+  });
+
+  it("refuses public, loopback and link-local addresses", () => {
+    rejects("8.8.8.8", "is a public address");
+    rejects("127.0.0.1", "is a loopback address");
+    rejects("169.254.169.254", "is a link-local address");
   });
 });
 

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Token } from "cdktf";
+import { Token, type ITerraformDependable } from "cdktf";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import type { Names } from "../../lib/names";
@@ -21,6 +21,11 @@ export interface GatewayFleetProps {
   readonly userData: string;
   /** NLB target group the instances register with. */
   readonly targetGroupArn: string;
+  /**
+   * What must exist before the first gateway boots (its permissions, the certificate secret).
+   * @default []
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /** The SSM public parameter of the current Amazon Linux 2023 AMI for an architecture. */
@@ -84,6 +89,7 @@ export class GatewayFleet extends Construct {
 
     this.group = new AutoscalingGroup(this, "group", {
       name: names.physical("dcv-gateway", { maxLength: 255 }),
+      dependsOn: props.dependsOn === undefined ? undefined : [...props.dependsOn],
       minSize: s.minSize,
       maxSize: s.maxSize,
       vpcZoneIdentifier: [...props.subnetIds],

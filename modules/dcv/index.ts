@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { DataAwsPrefixList } from "@cdktf/provider-aws/lib/data-aws-prefix-list";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { partitionOf } from "../../lib/arn";
 import type { Names } from "../../lib/names";
@@ -8,13 +9,14 @@ import { assertNoIssues } from "../../lib/validation";
 import { DcvAgentInstances } from "./agents";
 import { DcvAlarms } from "./alarms";
 import { GatewayFleet } from "./gateway-fleet";
-import { InstanceRole } from "./instance-role";
+import { InstanceRole, type InstanceGrant } from "./instance-role";
 import { NGINX_GATEWAY_DEFAULTS, renderNginxConfig } from "./nginx-config";
 import { placeAgents } from "./placement";
 import { DcvPrivateLink } from "./privatelink";
 import type { DcvSettings } from "./settings";
 import { gatewayCloudConfig } from "./user-data";
 import { dcvIssues, nginxConfigFor } from "./validate";
+import type { GatewayTlsSource } from "./user-data";
 
 export type * from "./settings";
 
@@ -36,6 +38,12 @@ export interface DcvGatewayProps {
    * headers the gateway trusts.
    */
   readonly privateSubnetCidrs: readonly string[];
+  /**
+   * Destinations outside the VPC that the private subnets route to; existing agents must be in
+   * the private subnets or in one of these.
+   * @default []
+   */
+  readonly externalCidrs?: readonly string[];
   /** Security group of the VPC's interface endpoints (SSM, Secrets Manager...). */
   readonly endpointSecurityGroupId: string;
   /** The DCV settings. */
@@ -72,12 +80,21 @@ export class DcvGateway extends Construct {
   readonly nginxConfig: string;
   /** The cloud-init document of the gateways. */
   readonly userData: string;
+  /** The secret holding the environment's self-signed certificate ("self-signed" TLS only). */
+  readonly selfSignedSecret?: SecretsmanagerSecret;
 
   constructor(scope: Construct, id: string, props: DcvGatewayProps) {
     super(scope, id);
     const s = props.settings;
     const root = props.configPath ?? this.node.path;
-    assertNoIssues(root, dcvIssues(s, props.privateSubnetCidrs));
+    assertNoIssues(
+      root,
+      dcvIssues(s, {
+        vpcCidr: props.vpcCidr,
+        privateSubnetCidrs: props.privateSubnetCidrs,
+        externalCidrs: props.externalCidrs ?? [],
+      }),
+    );
     const { names } = props;
     const partition = partitionOf(props.region);
     const { placements } = placeAgents(s.agents, props.privateSubnetCidrs);
@@ -202,7 +219,19 @@ export class DcvGateway extends Construct {
         agents: s.agents,
         subnetIds: props.privateSubnetIds,
         securityGroupId: this.agentSecurityGroup.id,
-        role: new InstanceRole(this, "agent-role", { names, purpose: "dcv-agent", partition }),
+        role: new InstanceRole(this, "agent-role", {
+          names,
+          purpose: "dcv-agent",
+          partition,
+          // DCV servers on EC2 need no licence server: they check this bucket instead.
+          grants: [
+            {
+              sid: "DcvLicence",
+              actions: ["s3:GetObject"],
+              resources: [`arn:${partition}:s3:::dcv-license.${props.region}/*`],
+            },
+          ],
+        }),
         placements,
         preventDestroy: production,
       });
@@ -210,13 +239,48 @@ export class DcvGateway extends Construct {
     const addresses = s.agents.map((a) => a.address ?? placements[a.name].privateIp);
     const nginx = nginxConfigFor(s, addresses, props.privateSubnetCidrs);
     this.nginxConfig = renderNginxConfig(nginx, root);
-    this.userData = gatewayCloudConfig({
-      nginxConfig: this.nginxConfig,
+    const tls = s.gateway.tls;
+    const tlsGrants: InstanceGrant[] = [];
+    let secretId: string;
+    if (tls.source === "secret") {
+      secretId = tls.secretArn;
+      tlsGrants.push({
+        sid: "ReadCertificate",
+        actions: ["secretsmanager:GetSecretValue"],
+        resources: [tls.secretArn],
+      });
+      if (tls.kmsKeyArn !== undefined) {
+        tlsGrants.push({
+          sid: "DecryptCertificate",
+          actions: ["kms:Decrypt"],
+          resources: [tls.kmsKeyArn],
+        });
+      }
+    } else {
+      // Named, not referenced by ARN, so the user data stays plain text known at synth.
+      secretId = names.physical("dcv-gateway-tls", { maxLength: 512 });
+      this.selfSignedSecret = new SecretsmanagerSecret(this, "self-signed-tls", {
+        name: secretId,
+        description: `Self-signed certificate shared by the DCV gateways (${tls.reason})`,
+        // Nothing of value is lost with it: a new one is generated at the next boot.
+        recoveryWindowInDays: production ? 7 : 0,
+        tags: names.nameTag("dcv-gateway-tls"),
+      });
+      tlsGrants.push({
+        sid: "ShareCertificate",
+        actions: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"],
+        resources: [this.selfSignedSecret.arn],
+      });
+    }
+    const tlsSource: GatewayTlsSource = {
       region: props.region,
-      tlsSecretArn: s.gateway.tlsSecretArn,
+      secretId,
+      generateIfEmpty: tls.source === "self-signed",
+      commonName: names.physical("dcv-gateway", { maxLength: 64 }),
       certificatePath: NGINX_GATEWAY_DEFAULTS.paths.certificate,
       keyPath: NGINX_GATEWAY_DEFAULTS.paths.certificateKey,
-    });
+    };
+    this.userData = gatewayCloudConfig({ nginxConfig: this.nginxConfig, tls: tlsSource });
 
     const consumerSelf = s.consumer?.vpcId === "self";
     const principals = [
@@ -231,7 +295,7 @@ export class DcvGateway extends Construct {
       listenPort: s.listenPort,
       healthPort: s.healthPort,
       proxyProtocol: s.proxyProtocol,
-      certificateArn: s.listenerCertificateArn,
+      idleTimeoutSeconds: s.nlbIdleTimeoutSeconds,
       endpointService: { ...s.endpointService, allowedPrincipals: [...new Set(principals)] },
       deletionProtection: production,
       consumer:
@@ -250,7 +314,7 @@ export class DcvGateway extends Construct {
       names,
       purpose: "dcv-gateway",
       partition,
-      readableSecretArns: s.gateway.tlsSecretArn === undefined ? [] : [s.gateway.tlsSecretArn],
+      grants: tlsGrants,
     });
     this.fleet = new GatewayFleet(this, "fleet", {
       names,
@@ -260,6 +324,10 @@ export class DcvGateway extends Construct {
       role: gatewayRole,
       userData: this.userData,
       targetGroupArn: this.privateLink.targetGroup.arn,
+      dependsOn: [
+        ...(gatewayRole.grantsPolicy === undefined ? [] : [gatewayRole.grantsPolicy]),
+        ...(this.selfSignedSecret === undefined ? [] : [this.selfSignedSecret]),
+      ],
     });
 
     this.alarms = new DcvAlarms(this, "alarms", {

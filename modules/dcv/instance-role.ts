@@ -15,19 +15,32 @@ export interface InstanceRoleProps {
   /** ARN partition, e.g. `aws`. */
   readonly partition: string;
   /**
-   * Secrets the instance may read (and nothing else in Secrets Manager).
+   * Everything else the instance may do, one allow statement each (read a secret, fetch the
+   * DCV licence...).
    * @default []
    */
-  readonly readableSecretArns?: readonly string[];
+  readonly grants?: readonly InstanceGrant[];
+}
+
+/** One allow statement. */
+export interface InstanceGrant {
+  /** Statement id, [A-Za-z0-9]+. */
+  readonly sid: string;
+  /** IAM actions, never "*". */
+  readonly actions: readonly string[];
+  /** Resource ARNs, never "*". */
+  readonly resources: readonly string[];
 }
 
 /**
- * An EC2 role reachable through SSM Session Manager (no SSH, no key pair) that may read only
- * the secrets it is given.
+ * An EC2 role reachable through SSM Session Manager (no SSH, no key pair) that may do only
+ * what it is granted.
  */
 export class InstanceRole extends Construct {
   readonly role: IamRole;
   readonly profile: IamInstanceProfile;
+  /** The policy of the grants (none without grants); instances should start after it. */
+  readonly grantsPolicy?: IamRolePolicy;
 
   constructor(scope: Construct, id: string, props: InstanceRoleProps) {
     super(scope, id);
@@ -41,17 +54,20 @@ export class InstanceRole extends Construct {
       role: this.role.name,
       policyArn: `arn:${props.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
     });
-    const secrets = props.readableSecretArns ?? [];
-    if (secrets.length > 0) {
-      const read = new DataAwsIamPolicyDocument(this, "read-secrets", {
-        statement: [
-          { effect: "Allow", actions: ["secretsmanager:GetSecretValue"], resources: [...secrets] },
-        ],
+    const grants = props.grants ?? [];
+    if (grants.length > 0) {
+      const doc = new DataAwsIamPolicyDocument(this, "grants", {
+        statement: grants.map((g) => ({
+          sid: g.sid,
+          effect: "Allow",
+          actions: [...g.actions],
+          resources: [...g.resources],
+        })),
       });
-      new IamRolePolicy(this, "read-secrets-policy", {
+      this.grantsPolicy = new IamRolePolicy(this, "grants-policy", {
         role: this.role.id,
-        name: "read-secrets",
-        policy: read.json,
+        name: "grants",
+        policy: doc.json,
       });
     }
     this.profile = new IamInstanceProfile(this, "profile", {

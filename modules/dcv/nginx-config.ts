@@ -8,15 +8,22 @@ export interface DcvAgentTarget {
   readonly name: string;
   /** IPv4 address or DNS name nginx proxies to. */
   readonly address: string;
+  /**
+   * The agent's DCV `web-url-path`: "/" puts it in the pool (served at the root, balanced
+   * with the others); "/<prefix>/" serves it only under that prefix, passed on unchanged. A
+   * DCV server answers under one path only, so an agent is never in both.
+   * @default "/"
+   */
+  readonly webUrlPath?: string;
   /** DCV server port. @default 8443 */
   readonly port?: number;
-  /** Relative share of new connections, 1..100. @default 1 */
+  /** Relative share of new pool connections, 1..100 (pool agents only). @default 1 */
   readonly weight?: number;
-  /** Only used when every non-backup agent is down. @default false */
+  /** Only used when every non-backup pool agent is down (pool agents only). @default false */
   readonly backup?: boolean;
   /**
-   * Takes no new sessions from the pool (nginx `down`): with client-ip affinity the other clients keep
-   * their agent. Its own path route still reaches it, for users finishing their work.
+   * Takes no new sessions from the pool (nginx `down`): with hash affinity the other clients
+   * keep their agent (pool agents only).
    * @default false
    */
   readonly drain?: boolean;
@@ -26,13 +33,17 @@ export interface DcvAgentTarget {
   readonly failTimeoutSeconds?: number;
 }
 
-/** A prefix whose requests go to one agent only. */
-export interface DcvPathRoute {
-  /** "/<prefix>/", equal to that agent's DCV web-url-path; passed on unchanged. */
-  readonly path: string;
-  /** Name of the agent that serves the prefix. */
-  readonly agent: string;
-}
+/**
+ * How the pool keeps a user on one agent. "client-ip": a consistent hash of the real client
+ * address (PROXY protocol), right when every user has an address of their own. "cookie": a
+ * consistent hash of a random id nginx gives each browser in a cookie (AFFINITY_COOKIE), right
+ * when users share an address (Client VPN, SNAT, proxies); clients that drop cookies are
+ * balanced per request. "none": round robin by weight (allows backup agents).
+ */
+export type DcvAffinity = "client-ip" | "cookie" | "none";
+
+/** The cookie that carries a browser's affinity id in "cookie" mode. */
+export const AFFINITY_COOKIE = "dcv_gateway_affinity";
 
 /** Files on the gateway host. */
 export interface NginxGatewayPaths {
@@ -72,14 +83,11 @@ export interface NginxGatewayConfig {
    */
   readonly trustedProxyCidrs?: readonly string[];
   /**
-   * Session affinity: a consistent hash of the full real client address (`hash $remote_addr
-   * consistent`; nginx's ip_hash would use only the first three octets), or none (round
-   * robin by weight).
+   * Pool affinity (see DcvAffinity). "client-ip" hashes the full address (`hash $remote_addr
+   * consistent`; nginx's ip_hash would use only the first three octets).
    * @default "client-ip"
    */
-  readonly affinity?: "client-ip" | "none";
-  /** Path routes: requests under /<prefix>/ go only to that agent, prefix kept. @default [] */
-  readonly pathRoutes?: readonly DcvPathRoute[];
+  readonly affinity?: DcvAffinity;
   /** Seconds an idle proxied connection (WebSocket) may stay open; DCV sessions last hours. @default 3600 */
   readonly readTimeoutSeconds?: number;
   /** Seconds a write to an agent may stall before the connection is closed. @default 3600 */
@@ -104,6 +112,7 @@ export interface NginxGatewayConfig {
 /** Every default in one place, so validation and rendering agree on them. */
 export const NGINX_GATEWAY_DEFAULTS = {
   agentPort: 8443,
+  webUrlPath: "/",
   weight: 1,
   maxFails: 3,
   failTimeoutSeconds: 30,
@@ -150,6 +159,7 @@ export function resolveGatewayConfig(config: NginxGatewayConfig): ResolvedGatewa
     agents: config.agents.map((a) => ({
       name: a.name,
       address: a.address,
+      webUrlPath: a.webUrlPath ?? d.webUrlPath,
       port: a.port ?? d.agentPort,
       weight: a.weight ?? d.weight,
       backup: a.backup ?? false,
@@ -163,7 +173,6 @@ export function resolveGatewayConfig(config: NginxGatewayConfig): ResolvedGatewa
     proxyProtocol: config.proxyProtocol ?? d.proxyProtocol,
     trustedProxyCidrs: config.trustedProxyCidrs ?? [],
     affinity: config.affinity ?? d.affinity,
-    pathRoutes: config.pathRoutes ?? [],
     readTimeoutSeconds: config.readTimeoutSeconds ?? d.readTimeoutSeconds,
     sendTimeoutSeconds: config.sendTimeoutSeconds ?? d.sendTimeoutSeconds,
     verifyAgentTls: config.verifyAgentTls ?? d.verifyAgentTls,

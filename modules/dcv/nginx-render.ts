@@ -1,10 +1,10 @@
-import type { ResolvedAgent, ResolvedGatewayConfig } from "./nginx-config";
+import { AFFINITY_COOKIE, type ResolvedAgent, type ResolvedGatewayConfig } from "./nginx-config";
 
 /*
  * Turns a validated, defaults-filled gateway configuration into nginx.conf text. Only
  * renderNginxConfig (nginx-config.ts) calls this, after the rules have passed.
  */
-/** Upstream name of the whole pool, and of each path route's single-agent upstream. */
+/** Upstream name of the pool, and of each prefixed agent's single-agent upstream. */
 export const POOL_UPSTREAM = "dcv-pool";
 export function routeUpstream(agent: string): string {
   return `dcv-route-${agent}`;
@@ -32,10 +32,74 @@ export function renderResolved(c: ResolvedGatewayConfig): string {
   return flatten(tree, "").join("\n") + "\n";
 }
 
+/** Agents served at "/" (balanced), and agents each served under its own prefix. */
+export function splitAgents(c: ResolvedGatewayConfig): {
+  pool: readonly ResolvedAgent[];
+  prefixed: readonly ResolvedAgent[];
+} {
+  return {
+    pool: c.agents.filter((a) => a.webUrlPath === "/"),
+    prefixed: c.agents.filter((a) => a.webUrlPath !== "/"),
+  };
+}
+
+function balancing(c: ResolvedGatewayConfig): string[] {
+  switch (c.affinity) {
+    // Not ip_hash: it keys on the first three octets, so a whole VPN /24 would share one desk.
+    case "client-ip":
+      return ["hash $remote_addr consistent;"];
+    case "cookie":
+      return ["hash $dcv_affinity_key consistent;"];
+    case "none":
+      return [];
+  }
+}
+
+/** Cookie affinity is in play: the mode is chosen and there is a pool to be sticky in. */
+function cookieAffinity(c: ResolvedGatewayConfig): boolean {
+  return c.affinity === "cookie" && splitAgents(c).pool.length > 0;
+}
+
+function cookieMaps(c: ResolvedGatewayConfig): Line[] {
+  if (!cookieAffinity(c)) return [];
+  const cookie = `$cookie_${AFFINITY_COOKIE}`;
+  return [
+    "",
+    // A browser without the cookie is keyed on this request's id, and the same id is handed
+    // to it as its cookie, so its next requests hash to the same agent.
+    `map ${cookie} $dcv_affinity_key {`,
+    [`"" $request_id;`, `default ${cookie};`],
+    "}",
+    `map ${cookie} $dcv_affinity_set_cookie {`,
+    [
+      `"" "${AFFINITY_COOKIE}=$request_id; Path=/; Secure; HttpOnly; SameSite=Strict";`,
+      // An empty value makes add_header send nothing.
+      `default "";`,
+    ],
+    "}",
+  ];
+}
+
 function httpBlock(c: ResolvedGatewayConfig): Line[] {
   const p = c.paths;
   const t = p.tempDir;
-  const pool = c.agents.map((a) => serverLine(a, true));
+  const { pool, prefixed } = splitAgents(c);
+  const poolUpstream: Line[] =
+    pool.length === 0
+      ? []
+      : [
+          "",
+          `upstream ${POOL_UPSTREAM} {`,
+          [
+            // Shared peer state: a failed agent is seen as down by every worker, not just one.
+            `zone ${POOL_UPSTREAM} 64k;`,
+            // nginx requires the balancing method before keepalive.
+            ...balancing(c),
+            ...pool.map((a) => serverLine(a, true)),
+            `keepalive ${c.keepaliveConnections};`,
+          ],
+          "}",
+        ];
   return [
     "server_tokens off;",
     "default_type application/octet-stream;",
@@ -61,22 +125,9 @@ function httpBlock(c: ResolvedGatewayConfig): Line[] {
     "map $http_upgrade $connection_upgrade {",
     ["default upgrade;", `'' '';`],
     "}",
-    "",
-    `upstream ${POOL_UPSTREAM} {`,
-    [
-      // Shared peer state: a failed agent is seen as down by every worker, not just one.
-      `zone ${POOL_UPSTREAM} 64k;`,
-      // nginx requires the balancing method before keepalive.
-      // Not ip_hash: it keys on the first three octets, so a whole VPN /24 would share one desk.
-      ...(c.affinity === "client-ip" ? ["hash $remote_addr consistent;"] : []),
-      ...pool,
-      `keepalive ${c.keepaliveConnections};`,
-    ],
-    "}",
-    // One upstream per routed agent, however many prefixes lead to it.
-    ...[...new Set(c.pathRoutes.map((r) => r.agent))].flatMap((name) =>
-      routeUpstreamBlock(c, name),
-    ),
+    ...cookieMaps(c),
+    ...poolUpstream,
+    ...prefixed.flatMap((agent) => routeUpstreamBlock(c, agent)),
     "",
     "server {",
     tlsServer(c),
@@ -98,8 +149,7 @@ function serverLine(a: ResolvedAgent, inPool: boolean): string {
   );
 }
 
-function routeUpstreamBlock(c: ResolvedGatewayConfig, agentName: string): Line[] {
-  const agent = c.agents.find((a) => a.name === agentName) as ResolvedAgent;
+function routeUpstreamBlock(c: ResolvedGatewayConfig, agent: ResolvedAgent): Line[] {
   const name = routeUpstream(agent.name);
   return [
     "",
@@ -111,6 +161,7 @@ function routeUpstreamBlock(c: ResolvedGatewayConfig, agentName: string): Line[]
 
 function tlsServer(c: ResolvedGatewayConfig): Line[] {
   const p = c.paths;
+  const { pool, prefixed } = splitAgents(c);
   const realIp = c.proxyProtocol
     ? [
         ...c.trustedProxyCidrs.map((cidr) => `set_real_ip_from ${cidr};`),
@@ -138,7 +189,8 @@ function tlsServer(c: ResolvedGatewayConfig): Line[] {
     "ssl_session_tickets off;",
     "",
     "proxy_http_version 1.1;",
-    "proxy_set_header Host $host;",
+    // $http_host keeps the port the client used (8443), so agents' redirects come back here.
+    "proxy_set_header Host $http_host;",
     "proxy_set_header Upgrade $http_upgrade;",
     "proxy_set_header Connection $connection_upgrade;",
     "proxy_set_header X-Real-IP $remote_addr;",
@@ -158,15 +210,17 @@ function tlsServer(c: ResolvedGatewayConfig): Line[] {
     `proxy_ssl_verify ${c.verifyAgentTls ? "on" : "off"};`,
     ...agentCa,
     "proxy_ssl_session_reuse on;",
+    ...(cookieAffinity(c) ? ["add_header Set-Cookie $dcv_affinity_set_cookie always;"] : []),
     "",
-    ...c.pathRoutes.flatMap((r) => [
+    ...prefixed.flatMap((a) => [
       // ^~ wins over "/", and proxy_pass without a URI passes the prefix on: DCV serves under it.
-      `location ^~ ${r.path} {`,
-      [`proxy_pass https://${routeUpstream(r.agent)};`],
+      `location ^~ ${a.webUrlPath} {`,
+      [`proxy_pass https://${routeUpstream(a.name)};`],
       "}",
     ]),
     "location / {",
-    [`proxy_pass https://${POOL_UPSTREAM};`],
+    // Without pool agents only the prefixes lead anywhere.
+    pool.length === 0 ? ["return 404;"] : [`proxy_pass https://${POOL_UPSTREAM};`],
     "}",
   ];
 }

@@ -5,7 +5,7 @@ import type { ResolvedAgent, ResolvedGatewayConfig } from "./nginx-config";
 
 export const AGENT_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 export const ROUTE_PATH = /^\/[a-z0-9][a-z0-9-]*\/$/;
-export const AFFINITIES = ["client-ip", "none"] as const;
+export const AFFINITIES = ["client-ip", "cookie", "none"] as const;
 const MAX_TIMEOUT_SECONDS = 604_800;
 const MAX_KEEPALIVE = 1024;
 
@@ -67,23 +67,35 @@ function agentIssues(c: ResolvedGatewayConfig): Issue[] {
       });
     }
     issues.push(...failureIssues(a, i));
-    if (a.backup && c.affinity === "client-ip") {
+    const prefixed = a.webUrlPath !== "/";
+    if (prefixed) {
+      for (const key of ["backup", "drain"] as const) {
+        if (a[key]) {
+          issues.push({
+            path: at(key),
+            message: `is true but ${show(a.name)} is served only under its webUrlPath ${show(a.webUrlPath)}, not in the pool; ${key} applies to pool agents (webUrlPath "/")`,
+          });
+        }
+      }
+    } else if (a.backup && c.affinity !== "none") {
       issues.push({
         path: at("backup"),
-        message: `is true but affinity is "client-ip", and nginx rejects backup servers in a hash upstream; set affinity "none" (round robin by weight) to keep a backup agent, or drop backup`,
+        message: `is true but affinity is ${show(c.affinity)}, and nginx rejects backup servers in a hash upstream; set affinity "none" (round robin by weight) to keep a backup agent, or drop backup`,
       });
     }
   });
-  if (!c.agents.every((a) => a.backup) && c.agents.every((a) => a.backup || a.drain)) {
+  const pool = c.agents.filter((a) => a.webUrlPath === "/");
+  if (pool.length === 0) return issues;
+  if (!pool.every((a) => a.backup) && pool.every((a) => a.backup || a.drain)) {
     issues.push({
       path: ["agents"],
-      message: `drains every primary agent; keep at least one agent that is neither backup nor drain, or new sessions have nowhere to go`,
+      message: `drains every primary pool agent; keep at least one pool agent that is neither backup nor drain, or new sessions have nowhere to go`,
     });
   }
-  if (c.agents.every((a) => a.backup)) {
+  if (pool.every((a) => a.backup)) {
     issues.push({
       path: ["agents"],
-      message: `marks all ${c.agents.length} agents as backup; at least one agent must not be a backup, or nginx has no primary to send traffic to`,
+      message: `marks all ${pool.length} pool agents as backup; at least one must not be a backup, or nginx has no primary to send traffic to`,
     });
   }
   return issues;
@@ -150,26 +162,21 @@ function listenerIssues(c: ResolvedGatewayConfig): Issue[] {
 
 function routeIssues(c: ResolvedGatewayConfig): Issue[] {
   const issues: Issue[] = [];
-  const names = c.agents.map((a) => a.name);
-  c.pathRoutes.forEach((r, i) => {
-    if (!ROUTE_PATH.test(r.path)) {
+  c.agents.forEach((a, i) => {
+    const path = ["agents", i, "webUrlPath"];
+    if (a.webUrlPath === "/") return;
+    if (!ROUTE_PATH.test(a.webUrlPath)) {
       issues.push({
-        path: ["pathRoutes", i, "path"],
-        message: `${show(r.path)} is not a route prefix; use "/" + lower-case letters, digits or hyphens + "/", e.g. "/agent1/" (the agent's DCV web-url-path)`,
+        path,
+        message: `${show(a.webUrlPath)} is not a web-url-path; use "/" (the pool) or "/" + lower-case letters, digits or hyphens + "/", e.g. "/agent1/" (set the same web-url-path on that DCV server)`,
       });
-    } else {
-      const first = c.pathRoutes.findIndex((o) => o.path === r.path);
-      if (first !== i) {
-        issues.push({
-          path: ["pathRoutes", i, "path"],
-          message: `${show(r.path)} is already routed by pathRoutes[${first}]; each prefix may appear once`,
-        });
-      }
+      return;
     }
-    if (!names.includes(r.agent)) {
+    const first = c.agents.findIndex((o) => o.webUrlPath === a.webUrlPath);
+    if (first !== i) {
       issues.push({
-        path: ["pathRoutes", i, "agent"],
-        message: `${show(r.agent)} is not an agent; known agents: ${names.length > 0 ? names.map((n) => show(n)).join(", ") : "none"}`,
+        path,
+        message: `${show(a.webUrlPath)} is already the webUrlPath of agents[${first}]; each prefix leads to one agent`,
       });
     }
   });

@@ -8,8 +8,6 @@ import { VpcEndpointService } from "@cdktf/provider-aws/lib/vpc-endpoint-service
 import type { Names } from "../../lib/names";
 import type { DcvConsumerSettings, DcvEndpointServiceSettings } from "./settings";
 
-export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
-
 export interface DcvPrivateLinkProps {
   /** Naming helper of the owning stack. */
   readonly names: Names;
@@ -26,10 +24,10 @@ export interface DcvPrivateLinkProps {
   /** Send PROXY protocol v2 to the gateways. */
   readonly proxyProtocol: boolean;
   /**
-   * ACM certificate: terminate TLS on the NLB and re-encrypt to the gateways.
-   * @default none (TCP passthrough; the gateways terminate TLS)
+   * Seconds an idle TCP flow survives on the listener, 60..6000. TCP passthrough only: a TLS
+   * listener's idle timeout is fixed at 350 s, too short for desktop sessions.
    */
-  readonly certificateArn?: string;
+  readonly idleTimeoutSeconds: number;
   /** The endpoint service's access control. */
   readonly endpointService: DcvEndpointServiceSettings;
   /** The NLB refuses deletion (production). */
@@ -61,7 +59,6 @@ export class DcvPrivateLink extends Construct {
   constructor(scope: Construct, id: string, props: DcvPrivateLinkProps) {
     super(scope, id);
     const { names } = props;
-    const tls = props.certificateArn !== undefined;
 
     this.loadBalancer = new Lb(this, "nlb", {
       name: names.physical("dcv", { maxLength: 32 }),
@@ -80,7 +77,7 @@ export class DcvPrivateLink extends Construct {
       name: names.physical("dcv-gw", { maxLength: 32 }),
       vpcId: props.vpcId,
       port: props.listenPort,
-      protocol: tls ? "TLS" : "TCP",
+      protocol: "TCP",
       targetType: "instance",
       // Client addresses travel in the PROXY header; every packet then comes from the NLB,
       // which is what the gateway security group admits.
@@ -105,9 +102,8 @@ export class DcvPrivateLink extends Construct {
     new LbListener(this, "listener", {
       loadBalancerArn: this.loadBalancer.arn,
       port: props.listenPort,
-      protocol: tls ? "TLS" : "TCP",
-      certificateArn: props.certificateArn,
-      sslPolicy: tls ? TLS_POLICY : undefined,
+      protocol: "TCP",
+      tcpIdleTimeoutSeconds: props.idleTimeoutSeconds,
       defaultAction: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
       tags: names.nameTag("dcv"),
     });

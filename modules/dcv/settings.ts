@@ -1,4 +1,4 @@
-import type { DcvAgentTarget, DcvPathRoute } from "./nginx-config";
+import type { DcvAgentTarget, DcvAffinity } from "./nginx-config";
 
 /**
  * Settings of the DCV gateway stack. config/dcv-schema.ts produces exactly this shape (checked
@@ -9,7 +9,8 @@ export interface DcvAgentInstanceSettings {
   readonly instanceType: string;
   /**
    * SSM parameter holding the AMI id (a DCV-ready image), read at plan time; exactly one of
-   * amiParameter and amiId. Later AMI updates never replace a running desktop.
+   * amiParameter and amiId. It must exist before the first plan (docs/dcv.md, bootstrap
+   * order). Later AMI updates never replace a running desktop.
    * @default none
    */
   readonly amiParameter?: string;
@@ -31,8 +32,9 @@ export interface DcvAgentInstanceSettings {
 }
 
 /**
- * An agent: the nginx target settings (name, port, weight, backup, drain, max_fails,
- * fail_timeout, documented on DcvAgentTarget), with the address either given or created.
+ * An agent: the nginx target settings (name, webUrlPath, port, weight, backup, drain,
+ * max_fails, fail_timeout, documented on DcvAgentTarget), with the address either given or
+ * created.
  */
 export interface DcvAgentSettings extends Omit<DcvAgentTarget, "address"> {
   /**
@@ -73,12 +75,40 @@ export interface DcvGatewayFleetSettings {
    * @default 8
    */
   readonly rootVolumeGb: number;
+  /** The one certificate every gateway of the fleet presents. */
+  readonly tls: DcvGatewayTls;
+}
+
+/**
+ * Where the fleet's certificate comes from. Every gateway must present the same one: the NLB
+ * spreads one browser's connections over all gateways. (TLS on the NLB is not offered: an NLB
+ * TLS listener's idle timeout is fixed at 350 s, which cuts idle desktop sessions.)
+ */
+export type DcvGatewayTls = DcvSecretTls | DcvSelfSignedTls;
+
+/** A certificate someone issued (internal CA, ACM exportable...), kept in Secrets Manager. */
+export interface DcvSecretTls {
+  /** Kind of certificate source. */
+  readonly source: "secret";
+  /** Secret ARN; its value is `{"certificate": "<PEM chain>", "privateKey": "<PEM>"}`. */
+  readonly secretArn: string;
   /**
-   * Secrets Manager secret with `{"certificate": "<PEM chain>", "privateKey": "<PEM>"}` for the
-   * gateway's TLS listener.
-   * @default none: each gateway makes a self-signed certificate at boot
+   * Customer KMS key the secret is encrypted with (the gateways get kms:Decrypt on it).
+   * @default none (the account's aws/secretsmanager key)
    */
-  readonly tlsSecretArn?: string;
+  readonly kmsKeyArn?: string;
+}
+
+/**
+ * A self-signed certificate made once per environment: the first gateway to boot generates
+ * it and stores it in a secret this stack creates (Secrets Manager keeps only the first
+ * offer); every gateway then installs the stored one. Clients must trust or pin it.
+ */
+export interface DcvSelfSignedTls {
+  /** Kind of certificate source. */
+  readonly source: "self-signed";
+  /** Why no issued certificate is used here (at least 10 characters). */
+  readonly reason: string;
 }
 
 export interface DcvEndpointServiceSettings {
@@ -109,21 +139,25 @@ export interface DcvConsumerSettings {
 }
 
 export interface DcvSettings {
-  /** DCV servers behind the gateway. */
+  /** DCV servers behind the gateway; each in the pool or behind its own webUrlPath. */
   readonly agents: readonly DcvAgentSettings[];
-  /** @default [] */
-  readonly pathRoutes: readonly DcvPathRoute[];
   /** Port clients connect to (NLB listener and gateway). @default 8443 */
   readonly listenPort: number;
   /** Plain-HTTP health port of the gateway, for the NLB. @default 8081 */
   readonly healthPort: number;
   /** NLB sends PROXY protocol v2 so the gateway sees real client addresses. @default true */
   readonly proxyProtocol: boolean;
-  /** Session affinity on the real client address, or none. @default "client-ip" */
-  readonly affinity: "client-ip" | "none";
-  /** Idle seconds before a session connection is closed. @default 3600 */
+  /** How the pool keeps a user on one agent (see DcvAffinity). @default "client-ip" */
+  readonly affinity: DcvAffinity;
+  /**
+   * Idle seconds before the NLB's TCP listener drops a connection, 60..6000 (AWS's own
+   * default of 350 cuts idle desktops).
+   * @default 3600
+   */
+  readonly nlbIdleTimeoutSeconds: number;
+  /** Idle seconds before nginx closes a session connection; at most nlbIdleTimeoutSeconds. @default 3600 */
   readonly readTimeoutSeconds: number;
-  /** @default 3600 */
+  /** Seconds a write to an agent may stall; at most nlbIdleTimeoutSeconds. @default 3600 */
   readonly sendTimeoutSeconds: number;
   /** Verify the agents' certificates (DCV's own are self-signed). @default false */
   readonly verifyAgentTls: boolean;
@@ -131,12 +165,6 @@ export interface DcvSettings {
   readonly agentCaPath?: string;
   /** Gateway fleet. */
   readonly gateway: DcvGatewayFleetSettings;
-  /**
-   * ACM certificate ARN: the NLB then terminates TLS on the listener (and re-encrypts to the
-   * gateways) instead of passing TCP through.
-   * @default none (TCP passthrough)
-   */
-  readonly listenerCertificateArn?: string;
   /** The PrivateLink endpoint service. */
   readonly endpointService: DcvEndpointServiceSettings;
   /**

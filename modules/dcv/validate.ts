@@ -1,6 +1,6 @@
 import { Token } from "cdktf";
 import { instanceTypeHint, isEc2InstanceType } from "../../config/aws-catalog/ec2";
-import { cidrProblem } from "../../lib/cidr";
+import { cidrProblem, contains, parseCidr } from "../../lib/cidr";
 import { show, type Issue } from "../../lib/validation";
 import { nginxConfigIssues, type DcvAgentTarget, type NginxGatewayConfig } from "./nginx-config";
 import { placeAgents } from "./placement";
@@ -9,6 +9,50 @@ import type { DcvAgentSettings, DcvSettings } from "./settings";
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const PRINCIPAL = /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/+=.@-]+$/;
+// SSM parameter names: slash-separated segments of letters, digits and _.-, at most 15 levels.
+const SSM_PARAMETER = /^(\/[A-Za-z0-9_.-]+){1,15}$/;
+/** AWS caps the NLB TCP listener's idle timeout at 6000 s and starts it at 60 s. */
+export const NLB_IDLE_TIMEOUT = { min: 60, max: 6000 } as const;
+
+/** Where the gateway lives and what it can route to: the facts agent addresses are checked against. */
+export interface DcvNetworkView {
+  /** The VPC CIDR (an unresolved token skips the address checks). */
+  readonly vpcCidr: string;
+  /** The private subnets: the gateways' tier, the only one whose agents they reach in the VPC. */
+  readonly privateSubnetCidrs: readonly string[];
+  /** Destinations outside the VPC that the private subnets route to (network.externalNetworks). */
+  readonly externalCidrs: readonly string[];
+}
+
+/** Address ranges no DCV server can be reached at, with what they are. */
+const UNUSABLE: readonly [string, string][] = [
+  ["0.0.0.0/8", "a 'this network' address"],
+  ["127.0.0.0/8", "a loopback address (the gateway itself)"],
+  ["169.254.0.0/16", "a link-local address (instance metadata and other host-local services)"],
+  ["224.0.0.0/4", "a multicast address"],
+  ["240.0.0.0/4", "a reserved address"],
+];
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"];
+
+/** Why the gateway cannot reach an existing agent at this address, or undefined when it can. */
+export function agentReachProblem(address: string, net: DcvNetworkView): string | undefined {
+  const at = parseCidr(`${address}/32`);
+  const inside = (cidr: string) => contains(parseCidr(cidr), at);
+  const unusable = UNUSABLE.find(([cidr]) => inside(cidr));
+  if (unusable !== undefined) return `${show(address)} is ${unusable[1]}, not a DCV server`;
+  if (!PRIVATE_RANGES.some(inside)) {
+    return `${show(address)} is a public address; the gateway reaches agents privately only (RFC 1918 or 100.64.0.0/10), inside the VPC or through network.externalNetworks`;
+  }
+  if (Token.isUnresolved(net.vpcCidr) || cidrProblem(net.vpcCidr) !== undefined) return undefined;
+  if (inside(net.vpcCidr)) {
+    if (net.privateSubnetCidrs.some(inside)) return undefined;
+    return `${show(address)} is inside the VPC (${net.vpcCidr}) but not in its private subnets (${net.privateSubnetCidrs.join(", ")}), the tier the gateways run in; agents belong there (the public and isolated tiers are for load balancers and data)`;
+  }
+  if (net.externalCidrs.some(inside)) return undefined;
+  return `${show(address)} is outside the VPC (${net.vpcCidr}) and no declared route leads there (network.externalNetworks: ${net.externalCidrs.length > 0 ? net.externalCidrs.join(", ") : "none"}); add its network with a transit gateway or peering connection, or use an agent inside the VPC`;
+}
 
 /** Graviton families (t4g, m7g, c6gn, ...) run arm64 images; everything else here is x86_64. */
 export function architectureOf(instanceType: string): "arm64" | "x86_64" {
@@ -23,6 +67,7 @@ export function agentTarget(agent: DcvAgentSettings, address: string): DcvAgentT
   return {
     name: agent.name,
     address,
+    webUrlPath: agent.webUrlPath,
     port: agent.port,
     weight: agent.weight,
     backup: agent.backup,
@@ -40,7 +85,6 @@ export function nginxConfigFor(
 ): NginxGatewayConfig {
   return {
     agents: s.agents.map((a, i) => agentTarget(a, addresses[i])),
-    pathRoutes: s.pathRoutes,
     listenPort: s.listenPort,
     healthPort: s.healthPort,
     proxyProtocol: s.proxyProtocol,
@@ -57,7 +101,8 @@ export function nginxConfigFor(
  * Every DCV rule: the infrastructure ones here plus the nginx generator's, so a bad agent list
  * fails at synth with the same paths either way. Paths are relative to the dcv settings.
  */
-export function dcvIssues(s: DcvSettings, privateSubnetCidrs: readonly string[]): Issue[] {
+export function dcvIssues(s: DcvSettings, net: DcvNetworkView): Issue[] {
+  const { privateSubnetCidrs } = net;
   const issues: Issue[] = [];
   const add = (path: (string | number)[], message: string) => issues.push({ path, message });
 
@@ -76,6 +121,10 @@ export function dcvIssues(s: DcvSettings, privateSubnetCidrs: readonly string[])
         ["agents", i, "address"],
         `${show(agent.address)} is not an IPv4 address; the gateway's egress rule is a /32 per existing agent`,
       );
+    } else if (agent.address !== undefined && !Token.isUnresolved(agent.address)) {
+      const problem = agentReachProblem(agent.address, net);
+      if (problem !== undefined)
+        add(["agents", i, "address"], `agent ${show(agent.name)}: ${problem}`);
     }
     if (agent.instance !== undefined && !isEc2InstanceType(agent.instance.instanceType)) {
       add(
@@ -90,6 +139,13 @@ export function dcvIssues(s: DcvSettings, privateSubnetCidrs: readonly string[])
       add(
         ["agents", i, "instance"],
         `${show(agent.name)} needs exactly one of amiParameter (an SSM parameter) or amiId`,
+      );
+    }
+    const ami = agent.instance?.amiParameter;
+    if (ami !== undefined && !SSM_PARAMETER.test(ami)) {
+      add(
+        ["agents", i, "instance", "amiParameter"],
+        `${show(ami)} is not an SSM parameter name such as "/platform/dcv/agent-ami" (slash-separated letters, digits, "_", "." or "-")`,
       );
     }
     const ip = agent.instance?.privateIp;
@@ -125,14 +181,39 @@ export function dcvIssues(s: DcvSettings, privateSubnetCidrs: readonly string[])
     add(["gateway", "maxSize"], `${show(g.maxSize)} must be between minSize (${g.minSize}) and 20`);
   }
 
-  if (
-    s.listenerCertificateArn !== undefined &&
-    !/^arn:aws[a-z-]*:acm:/.test(s.listenerCertificateArn)
-  ) {
+  const tls = g.tls;
+  if (tls.source === "secret") {
+    if (!SECRET_ARN.test(tls.secretArn)) {
+      add(
+        ["gateway", "tls", "secretArn"],
+        `${show(tls.secretArn)} is not a Secrets Manager secret ARN such as arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:dcv-tls-AbCdEf`,
+      );
+    }
+    if (tls.kmsKeyArn !== undefined && !KMS_KEY_ARN.test(tls.kmsKeyArn)) {
+      add(["gateway", "tls", "kmsKeyArn"], `${show(tls.kmsKeyArn)} is not a KMS key ARN`);
+    }
+  } else if (tls.reason.trim().length < 10) {
     add(
-      ["listenerCertificateArn"],
-      `${show(s.listenerCertificateArn)} is not an ACM certificate ARN`,
+      ["gateway", "tls", "reason"],
+      `${show(tls.reason)} is too short; say why this environment uses a self-signed certificate (at least 10 characters)`,
     );
+  }
+
+  const idle = s.nlbIdleTimeoutSeconds;
+  if (!Number.isInteger(idle) || idle < NLB_IDLE_TIMEOUT.min || idle > NLB_IDLE_TIMEOUT.max) {
+    add(
+      ["nlbIdleTimeoutSeconds"],
+      `${show(idle)} is not allowed; the NLB accepts ${NLB_IDLE_TIMEOUT.min} to ${NLB_IDLE_TIMEOUT.max} seconds`,
+    );
+  } else {
+    for (const key of ["readTimeoutSeconds", "sendTimeoutSeconds"] as const) {
+      if (s[key] > idle) {
+        add(
+          [key],
+          `${show(s[key])} is longer than nlbIdleTimeoutSeconds (${idle}); the NLB would drop an idle session silently before nginx closes it, so keep it at most ${idle}`,
+        );
+      }
+    }
   }
   s.endpointService.allowedPrincipals.forEach((p, i) => {
     if (p === "*") {

@@ -15,8 +15,9 @@ export interface AgentReply {
 
 /**
  * A stand-in DCV server on 127.0.0.1: HTTPS requests get a JSON AgentReply, WebSocket
- * messages come back as "<agent>:<message>". It can be stopped and restarted on the same port,
- * which is what failover tests need.
+ * messages come back as "<agent>:<message>". Like a DCV server with a `web-url-path`, it
+ * answers only under its path (404 elsewhere, WebSocket upgrades refused). It can be stopped
+ * and restarted on the same port, which is what failover tests need.
  */
 export class StandInAgent {
   private server: Server | undefined;
@@ -26,7 +27,13 @@ export class StandInAgent {
   constructor(
     readonly name: string,
     private readonly cert: SelfSignedCert,
+    /** The DCV web-url-path it serves under. */
+    readonly webUrlPath = "/",
   ) {}
+
+  private serves(url: string | undefined): boolean {
+    return (url ?? "").startsWith(this.webUrlPath);
+  }
 
   get port(): number {
     return this.boundPort;
@@ -40,6 +47,15 @@ export class StandInAgent {
   async start(): Promise<void> {
     if (this.server !== undefined) return;
     const server = createServer({ key: this.cert.key, cert: this.cert.cert }, (req, res) => {
+      if (!this.serves(req.url)) {
+        const body = `${this.name} serves only under ${this.webUrlPath}`;
+        res.writeHead(404, {
+          "content-type": "text/plain",
+          "content-length": Buffer.byteLength(body),
+        });
+        res.end(body);
+        return;
+      }
       const reply: AgentReply = {
         agent: this.name,
         method: req.method ?? "",
@@ -58,7 +74,10 @@ export class StandInAgent {
       this.sockets.add(socket);
       socket.once("close", () => this.sockets.delete(socket));
     });
-    const wss = new WebSocketServer({ server });
+    const wss = new WebSocketServer({
+      server,
+      verifyClient: (info: { req: { url?: string } }) => this.serves(info.req.url),
+    });
     wss.on("connection", (ws) => {
       ws.on("message", (data) => {
         ws.send(`${this.name}:${rawText(data)}`);

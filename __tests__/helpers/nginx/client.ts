@@ -1,4 +1,4 @@
-import { request as httpRequest, type IncomingMessage } from "node:http";
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { connect as netConnect } from "node:net";
 import { connect as tlsConnect } from "node:tls";
@@ -12,6 +12,8 @@ const REQUEST_TIMEOUT_MS = 5_000;
 export interface HttpResult {
   readonly status: number;
   readonly body: string;
+  /** Response headers (lower-case names). */
+  readonly headers: IncomingHttpHeaders;
 }
 
 /** GET over TLS on a fresh connection (no pooling, so each request is balanced on its own). */
@@ -87,12 +89,21 @@ export function proxyV2Header(
  * GET over TLS on a raw connection that first sends a PROXY v2 header claiming `clientAddress`,
  * the way the NLB reaches the gateway.
  */
-export function httpsGetAs(clientAddress: string, port: number, path: string): Promise<HttpResult> {
+export function httpsGetAs(
+  clientAddress: string,
+  port: number,
+  path: string,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<HttpResult> {
   const raw = netConnect({ host: LOOPBACK, port });
   raw.write(proxyV2Header({ address: clientAddress, port: 40_000 }, { address: LOOPBACK, port }));
   const secure = tlsConnect({ socket: raw, rejectUnauthorized: false, servername: "localhost" });
   const result = send(
-    httpRequest({ createConnection: () => secure, path, headers: { host: "localhost" } }),
+    httpRequest({
+      createConnection: () => secure,
+      path,
+      headers: { host: "localhost", ...headers },
+    }),
   );
   return result.finally(() => {
     secure.destroy();
@@ -108,7 +119,11 @@ function send(req: ReturnType<typeof httpRequest>): Promise<HttpResult> {
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.once("error", reject);
       res.once("end", () => {
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") });
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString("utf8"),
+          headers: res.headers,
+        });
       });
     });
     req.end();

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { renderNginxConfig, type NginxGatewayConfig } from "../../../modules/dcv/nginx-config";
 import type { SelfSignedCert } from "./certs";
 import { healthCheck } from "./client";
-import { freePort } from "./ports";
+import { freePorts } from "./ports";
 import { eventually, withTimeout } from "./wait";
 
 /** Where Debian's nginx package puts the binary; CI installs it with apt-get. */
@@ -75,8 +75,7 @@ export async function startGateway(
   const prefix = await mkdtemp(join(root, "gateway-"));
   const tempDir = join(prefix, "tmp");
   await mkdir(tempDir);
-  const listenPort = await freePort();
-  const healthPort = await freePort();
+  const [listenPort, healthPort] = await freePorts(2);
   const accessLog = join(prefix, "access.log");
   const configText = renderNginxConfig({
     ...config,
