@@ -79,6 +79,10 @@ describe("npm run synth (scripts/synth.ts)", () => {
     expect(stdout).toMatch(
       new RegExp(`^16 stacks, \\d+ resources, written to ${out} in \\d+ ms$`, "m"),
     );
+    // The monthly cost estimate follows the summary, per stack and per environment.
+    expect(stdout).toMatch(/^estimated monthly cost, USD \(on-demand ap-northeast-1 prices of/m);
+    expect(stdout).toMatch(/^ {2}platform-prod-network\s+\d+\.\d{2}$/m);
+    expect(stdout).toMatch(/^ {2}dev total\s+\d+\.\d{2}\n(.*\n)* {2}prod total\s+\d+\.\d{2}$/m);
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as {
       stacks: Record<string, unknown>;
     };

@@ -1,8 +1,10 @@
 import type { EnvironmentInput } from "./schema";
 
 /**
- * dev: two AZs and no NAT gateway. Private subnets reach AWS through VPC endpoints only
- * (the cost-saving design of seed 002: about $35/month less than two NAT gateways).
+ * dev: two AZs sharing one NAT gateway, no interface endpoints. The cost estimate decided it
+ * (docs/cost.md): seven interface endpoints in two AZs cost about $143 a month in Tokyo, one NAT
+ * gateway with its address and 50 GB about $52, two about $104. dev accepts losing egress while
+ * the NAT gateway's AZ is down. Production keeps endpoints and a NAT gateway per AZ.
  */
 export const dev: EnvironmentInput = {
   name: "dev",
@@ -19,16 +21,7 @@ export const dev: EnvironmentInput = {
     cidr: "10.10.0.0/16",
     azCount: 2,
     availabilityZones: ["ap-northeast-1a", "ap-northeast-1c"],
-    natGateways: "none",
-    interfaceEndpoints: [
-      "ecr.api",
-      "ecr.dkr",
-      "logs",
-      "secretsmanager",
-      "ssm",
-      "ssmmessages",
-      "ec2messages",
-    ],
+    natGateways: "single",
     flowLogs: { retentionDays: 7, trafficType: "REJECT" },
     // The existing DCV servers sit in the shared network behind the organisation's transit
     // gateway; its route table must send 10.10.0.0/16 back to this VPC's attachment.
@@ -133,5 +126,10 @@ export const dev: EnvironmentInput = {
   ],
   // GitHub Actions deploys through OIDC (seed 001); the workflow's dev job runs in this
   // GitHub environment, whose subject the deploy role trusts.
-  ci: { repository: "example-org/platform-infra", branch: "main", githubEnvironment: "dev" },
+  ci: {
+    repository: "example-org/platform-infra",
+    branch: "main",
+    githubEnvironment: "dev",
+    planGithubEnvironment: "dev-plan",
+  },
 };

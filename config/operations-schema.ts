@@ -40,8 +40,6 @@ export const OperationsSchema = z.strictObject({
       `must be one of the values CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
     )
     .default(30),
-  accountSecurity: z.boolean().default(true),
-  createConfigServiceLinkedRole: z.boolean().default(true),
   recordGlobalResources: z.boolean().default(true),
   trail: z
     .strictObject({

@@ -146,5 +146,10 @@ export const prod: EnvironmentInput = {
     // Alerts at 80 % and 100 % of the month's limit, and when the forecast passes it.
     budget: { monthlyLimitUsd: 3000 },
   },
-  ci: { repository: "example-org/platform-infra", branch: "main", githubEnvironment: "production" },
+  ci: {
+    repository: "example-org/platform-infra",
+    branch: "main",
+    githubEnvironment: "production",
+    planGithubEnvironment: "production-plan",
+  },
 };

@@ -8,6 +8,7 @@ import { DatabaseSchema } from "./database-schema";
 import { DcvSchema } from "./dcv-schema";
 import { OperationsSchema } from "./operations-schema";
 import { ServicesSchema } from "./services-schema";
+import { AccountSingletonsSchema } from "./account-singletons-schema";
 import { CloudStateSchema } from "./hcp-schema";
 
 export { CloudStateSchema, type CloudStateConfig } from "./hcp-schema";
@@ -248,10 +249,22 @@ export const EnvironmentSchema = z.strictObject({
       branch: z.string().default("main"),
       /** GitHub environment of the deploy job (its token subject names it). @default none */
       githubEnvironment: z.string().optional(),
-      /** Create the account's GitHub OIDC provider (one per account). @default true */
-      createOidcProvider: z.boolean().default(true),
+      /**
+       * GitHub environment of the pull-request plan job. Without one the plan role trusts every
+       * pull request (`repo:<owner>/<name>:pull_request`), which two environments cannot share.
+       * @default none
+       */
+      planGithubEnvironment: z.string().optional(),
     })
     .optional(),
+  /**
+   * Who manages each account-wide singleton (GitHub OIDC provider, GuardDuty detector, AWS
+   * Config recorder, Config's service-linked role): "create", "reference" (another environment
+   * or something outside this repository owns it) or `{ adopt: "<import id>" }` to take over an
+   * existing one. Exactly one environment per account (and region) may create or adopt each.
+   * @default {} (every singleton "create")
+   */
+  accountSingletons: AccountSingletonsSchema.default({}),
   /**
    * Deliberate exceptions to the synth-time policy checks, one rule and one resource each,
    * with the reason (listed in every synth summary).

@@ -1,8 +1,10 @@
 import { POLICY_RULES } from "../lib/policy/rules";
 import { show, type Issue } from "../lib/validation";
+import { githubSubjects } from "../modules/ci-identity/subjects";
 import { databaseIssues } from "../modules/database/validate";
 import { dcvIssues } from "../modules/dcv/validate";
 import { networkIssues } from "../modules/network/validate";
+import { accountSingletonIssues } from "./account-singletons";
 import { extrasIssues } from "./extras-rules";
 import { cloudStateIssues } from "./hcp-schema";
 import type { PlatformConfig } from "./schema";
@@ -67,22 +69,27 @@ export function semanticIssues(config: PlatformConfig): Issue[] {
       );
     }
   }
-  const securityOwners = new Map<string, string>();
+  issues.push(...accountSingletonIssues(config));
+  const trusted = new Map<string, string>();
   for (const [key, env] of Object.entries(config.environments)) {
-    if (!env.operations.accountSecurity) continue;
-    const where = `${env.account}/${env.region}`;
-    const owner = securityOwners.get(where);
-    if (owner === undefined) securityOwners.set(where, key);
-    else {
-      issues.push({
-        path: ["environments", key, "operations", "accountSecurity"],
-        message: `true, but environments.${owner} already runs GuardDuty and AWS Config in account ${env.account} ${env.region}; only one detector and recorder may exist there, so set this to false`,
-      });
-    }
-    if (env.ci !== undefined && env.state.backend !== "s3") {
+    if (env.ci === undefined) continue;
+    if (env.state.backend !== "s3") {
       issues.push({
         path: ["environments", key, "ci"],
         message: "needs S3 state: the roles are granted the state bucket",
+      });
+    }
+    // A token trusted by two environments' roles could deploy (or plan) either of them.
+    for (const [role, subject] of Object.entries(githubSubjects(env.ci))) {
+      const other = trusted.get(subject);
+      if (other === undefined) {
+        trusted.set(subject, `${key} ${role}`);
+        continue;
+      }
+      const setting = role === "deploy" ? "githubEnvironment" : "planGithubEnvironment";
+      issues.push({
+        path: ["environments", key, "ci", setting],
+        message: `${show(env.ci[setting])} makes the ${role} role trust ${show(subject)}, which environments.${other} role already trusts; give each environment its own GitHub environment`,
       });
     }
   }

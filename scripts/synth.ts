@@ -3,11 +3,12 @@ import { join, resolve } from "node:path";
 import type { PlatformConfig } from "../config";
 import { checkPolicies, type StackJson } from "../lib/policy";
 import { createApp } from "../main";
+import { costReport } from "./cost";
 
 /*
  * `npm run synth [-- --env dev,prod] [--out dir]`: synthesizes into a scratch directory and
  * swaps it into place only when everything succeeded, so a failed synth leaves the previous
- * output untouched. Prints one line per stack.
+ * output untouched. Prints one line per stack, then the monthly cost estimate (scripts/cost.ts).
  */
 function argValue(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -108,6 +109,7 @@ export function main(): void {
   const total = rows.reduce((n, r) => n + r.resources, 0);
   const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);
   console.log(`${rows.length} stacks, ${total} resources, written to ${outdir} in ${ms} ms`);
+  console.log(costReport(outdir, config));
 }
 
 if (require.main === module) main();

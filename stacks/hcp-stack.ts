@@ -53,6 +53,7 @@ export class HcpStack extends PlatformStack {
         workspaces: specs.map((s) => s.name),
         createProvider: state.createOidcProvider,
         projectPrefix: this.names.prefix,
+        production: env.production,
         configPath: this.configPath("state"),
       });
       new TerraformOutput(this, "plan_role_arn", { value: this.roles.planRole.arn });

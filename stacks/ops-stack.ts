@@ -1,6 +1,8 @@
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { singletonMode } from "../config/account-singletons";
+import { ownsSingleton } from "../lib/account-singleton";
 import { partitionOf } from "../lib/arn";
 import { AccountSecurity } from "../modules/account-security";
 import { CostBudget } from "../modules/budget";
@@ -52,20 +54,25 @@ export class OpsStack extends PlatformStack {
     const partition = partitionOf(env.region);
     // Config needs statements in the log bucket's policy, so it is made first, by name.
     const bucketName = logBucketName(this.names, env.account, env.region);
-    this.accountSecurity = ops.accountSecurity
-      ? new AccountSecurity(this, "account-security", {
-          names: this.names,
-          account: env.account,
-          region: env.region,
-          partition,
-          logBucketName: bucketName,
-          logBucketArn: `arn:${partition}:s3:::${bucketName}`,
-          criticalTopicArn: this.topics.topics.critical.arn,
-          createConfigServiceLinkedRole: ops.createConfigServiceLinkedRole,
-          recordGlobalResources: ops.recordGlobalResources,
-          configPath: this.configPath("operations"),
-        })
-      : undefined;
+    const guardDuty = singletonMode(env, "guardDutyDetector");
+    const configRecorder = singletonMode(env, "configRecorder");
+    this.accountSecurity =
+      ownsSingleton(guardDuty) || ownsSingleton(configRecorder)
+        ? new AccountSecurity(this, "account-security", {
+            names: this.names,
+            account: env.account,
+            region: env.region,
+            partition,
+            logBucketName: bucketName,
+            logBucketArn: `arn:${partition}:s3:::${bucketName}`,
+            criticalTopicArn: this.topics.topics.critical.arn,
+            guardDuty,
+            configRecorder,
+            configServiceLinkedRole: singletonMode(env, "configServiceLinkedRole"),
+            recordGlobalResources: ops.recordGlobalResources,
+            configPath: this.configPath("operations"),
+          })
+        : undefined;
     this.trail = ops.trail.enabled
       ? new AccountTrail(this, "trail", {
           names: this.names,

@@ -1,9 +1,12 @@
-import { TerraformStack } from "cdktf";
+import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { EnvironmentConfig } from "../config/schema";
 import { requiredVersionFor } from "../config/toolchain";
+import { partitionOf } from "../lib/arn";
 import { Names } from "../lib/names";
+import { PermissionsBoundaryAspect } from "../lib/permissions-boundary";
+import { MANUAL_LAYERS, permissionsBoundaryArn } from "../modules/ci-identity/deploy-permissions";
 import { checkPolicies, formatViolation, type StackJson } from "../lib/policy";
 import { configureBackend } from "./backend";
 
@@ -50,6 +53,17 @@ export class PlatformStack extends TerraformStack {
     configureBackend(this, names, props.environment, layer, props.state ?? "remote");
     this.addOverride("terraform.required_version", requiredVersionFor(props.terraformVersion));
     this.node.addValidation({ validate: () => this.policyErrors() });
+    // Where a CI identity applies the environment, every role it creates carries the boundary
+    // its stack makes (ci for GitHub Actions, hcp for HCP Terraform runs).
+    const manual = (MANUAL_LAYERS as readonly string[]).includes(layer);
+    if (!manual && appliedByCiIdentity(props.environment)) {
+      const arn = permissionsBoundaryArn(
+        names,
+        partitionOf(props.environment.region),
+        props.environment.account,
+      );
+      Aspects.of(this).add(new PermissionsBoundaryAspect(arn));
+    }
   }
 
   /**
@@ -90,4 +104,10 @@ export class PlatformStack extends TerraformStack {
   configPath(...parts: string[]): string {
     return ["environments", this.environment.name, ...parts].join(".");
   }
+}
+
+/** Whether an identity created by this repository (GitHub Actions or HCP Terraform) applies the environment. */
+export function appliedByCiIdentity(env: EnvironmentConfig): boolean {
+  if (env.ci !== undefined) return true;
+  return env.state.backend === "cloud" && env.state.executionMode !== "local";
 }

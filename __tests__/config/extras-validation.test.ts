@@ -1,14 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../config";
+import { ACCOUNT_SINGLETON_NAMES } from "../../config/account-singletons";
 import { rejection, shippedInput, withEnv } from "../helpers/config";
+
+/** prod shares dev's account and leaves every account-wide singleton to dev. */
+const referenceAll = Object.fromEntries(ACCOUNT_SINGLETON_NAMES.map((n) => [n, "reference"]));
 
 describe("account-wide extras: validation rules", () => {
   it("allows one CloudTrail per account", () => {
     const input = shippedInput();
     input.environments.prod.account = input.environments.dev.account;
+    input.environments.prod.accountSingletons = referenceAll;
     input.environments.prod.operations = {
       ...input.environments.prod.operations,
-      accountSecurity: false,
       budget: { monthlyLimitUsd: 3000, scope: "environment-tag" },
     };
     input.environments.dev.operations = {
@@ -34,9 +38,9 @@ describe("account-wide extras: validation rules", () => {
   it("refuses an account-wide budget in an account shared with another environment", () => {
     const input = shippedInput();
     input.environments.prod.account = input.environments.dev.account;
+    input.environments.prod.accountSingletons = referenceAll;
     input.environments.prod.operations = {
       ...input.environments.prod.operations,
-      accountSecurity: false,
       trail: { enabled: false },
     };
     expect(rejection(input)).toMatch(

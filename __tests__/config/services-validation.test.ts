@@ -22,6 +22,8 @@ function named(s: ServicesInput, name: string): ServiceInput {
   return found;
 }
 const api = (s: ServicesInput): ServiceInput => named(s, "api");
+/** The interface endpoints an environment without NAT needs for these services. */
+const ENDPOINTS = ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "ssmmessages"];
 
 describe("services validation rules (config paths)", () => {
   const cases: [string, "dev" | "prod", (s: ServicesInput, e: EnvironmentInput) => void, RegExp][] =
@@ -108,14 +110,20 @@ describe("services validation rules (config paths)", () => {
       [
         "internet egress without a NAT gateway",
         "dev",
-        (s) => (api(s).internetEgress = true),
+        (s, e) => {
+          Object.assign(e.network, { natGateways: "none", interfaceEndpoints: ENDPOINTS });
+          api(s).internetEgress = true;
+        },
         /environments\.dev\.services\.services\[1\]\.internetEgress: true, but natGateways is "none"/,
       ],
       [
         "secrets without the Secrets Manager endpoint and no NAT",
         "dev",
         (_s, e) =>
-          (e.network.interfaceEndpoints = ["ecr.api", "ecr.dkr", "logs", "ssm", "ssmmessages"]),
+          Object.assign(e.network, {
+            natGateways: "none",
+            interfaceEndpoints: ENDPOINTS.filter((x) => x !== "secretsmanager"),
+          }),
         /environments\.dev\.services\.services\[1\]\.secrets: need the secretsmanager interface endpoint when natGateways is "none"/,
       ],
       [

@@ -18,10 +18,10 @@ describe("shipped configuration", () => {
     });
   });
 
-  it("ships dev as 2 AZs without NAT and prod as 3 AZs with a NAT per AZ, in ap-northeast-1", () => {
+  it("ships dev as 2 AZs with one NAT and prod as 3 AZs with a NAT per AZ, in ap-northeast-1", () => {
     const { dev, prod } = loadConfig().environments;
     expect([dev.region, prod.region]).toEqual(["ap-northeast-1", "ap-northeast-1"]);
-    expect([dev.network.azCount, dev.network.natGateways]).toEqual([2, "none"]);
+    expect([dev.network.azCount, dev.network.natGateways]).toEqual([2, "single"]);
     expect([prod.network.azCount, prod.network.natGateways]).toEqual([3, "per-az"]);
   });
 });
@@ -80,12 +80,20 @@ describe("validation rules: each names the path, the value and what is allowed",
     ],
     [
       "no NAT and no way for Fargate to pull images",
-      withEnv("dev", (e) => (e.network.interfaceEndpoints = ["logs"])),
+      withEnv("dev", (e) =>
+        Object.assign(e.network, { natGateways: "none", interfaceEndpoints: ["logs"] }),
+      ),
       /environments\.dev\.network\.interfaceEndpoints: \["logs"\] is not enough with natGateways "none".*\(missing: ecr\.api, ecr\.dkr\)/,
     ],
     [
       "no NAT and no S3 gateway endpoint",
-      withEnv("dev", (e) => (e.network.gatewayEndpoints = ["dynamodb"])),
+      withEnv("dev", (e) =>
+        Object.assign(e.network, {
+          natGateways: "none",
+          interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs"],
+          gatewayEndpoints: ["dynamodb"],
+        }),
+      ),
       /environments\.dev\.network\.interfaceEndpoints: .*\(missing: the s3 gateway endpoint\)/,
     ],
     [

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { EnvironmentInput, PlatformInput } from "../../config";
 import { readTerraformVersion } from "../../config/toolchain";
 import { DEPLOY_POLICY_GROUPS } from "../../modules/ci-identity";
-import { deployStatements } from "../../modules/ci-identity/deploy-policies";
+import { deployPolicyDocuments } from "../../modules/ci-identity";
+import { Names } from "../../lib/names";
 import { shippedInput } from "../helpers/config";
 import { synthPlatform, synthShipped } from "../helpers/synth";
 import { bodies, resources, type TfJson } from "../helpers/tf";
@@ -247,17 +248,18 @@ describe("hcp stack (cloud state mode)", () => {
     );
     const policies = bodies(json, "aws_iam_policy");
     expect(policies.map((p) => p.name).sort()).toEqual(
-      DEPLOY_POLICY_GROUPS.map((g) => `platform-dev-hcp-apply-${g}`).sort(),
+      [
+        "platform-dev-boundary",
+        ...DEPLOY_POLICY_GROUPS.map((g) => `platform-dev-hcp-apply-${g}`),
+      ].sort(),
     );
-    const shared = deployStatements({
+    const shared = deployPolicyDocuments({
+      names: new Names({ project: "platform", environment: "dev" }),
       partition: "aws",
       account: "111111111111",
       region: "ap-northeast-1",
-      prefix: "platform-dev",
-      project: "platform",
-      environment: "dev",
-      ciNamePrefix: "platform-dev-hcp-",
-    });
+      production: false,
+    }).policies;
     const docs = json.data?.aws_iam_policy_document ?? {};
     for (const group of DEPLOY_POLICY_GROUPS) {
       const policy = policies.find((p) => p.name === `platform-dev-hcp-apply-${group}`);

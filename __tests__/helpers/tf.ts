@@ -12,6 +12,10 @@ export interface TfJson {
   readonly output?: Record<string, Block>;
   readonly locals?: Block;
   readonly variable?: Record<string, Block>;
+  /** `import` blocks (adopted resources). */
+  readonly import?: readonly Block[];
+  /** `moved` blocks (renamed addresses). */
+  readonly moved?: readonly Block[];
 }
 
 /** Every resource of a type, as [logical name, body] pairs. */

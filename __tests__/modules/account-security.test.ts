@@ -164,7 +164,7 @@ describe("AccountSecurity: AWS Config", () => {
   });
 
   it("leaves global resources to another region and the role to whoever made it, when told", () => {
-    const other = synth({ recordGlobalResources: false, createConfigServiceLinkedRole: false });
+    const other = synth({ recordGlobalResources: false, configServiceLinkedRole: "reference" });
     expect(other.resource?.aws_iam_service_linked_role).toBeUndefined();
     expect(only(other, "aws_config_configuration_recorder")).toMatchObject({
       role_arn: `arn:aws:iam::${ACCOUNT}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
@@ -187,6 +187,53 @@ describe("AccountSecurity: AWS Config", () => {
       name: refTo(json, "aws_config_configuration_recorder", recorder, "name"),
       depends_on: [address(json, "aws_config_delivery_channel", channel)],
     });
+  });
+});
+
+describe("AccountSecurity: account-wide singletons", () => {
+  const importsOf = (json: TfJson) => (json.import ?? []) as { id: string; to: string }[];
+
+  it("adopts an existing detector, recorder, channel and role with import blocks", () => {
+    const json = synth({
+      guardDuty: { adopt: "0123456789abcdef0123456789abcdef" },
+      configRecorder: { adopt: "default" },
+      configServiceLinkedRole: {
+        adopt: `arn:aws:iam::${ACCOUNT}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
+      },
+    });
+    const imports = importsOf(json);
+    const to = (type: string) => imports.find((i) => i.to.startsWith(`${type}.`))?.id;
+    expect(to("aws_guardduty_detector")).toBe("0123456789abcdef0123456789abcdef");
+    expect(to("aws_config_configuration_recorder")).toBe("default");
+    expect(to("aws_config_delivery_channel")).toBe("default");
+    expect(to("aws_iam_service_linked_role")).toMatch(/AWSServiceRoleForConfig$/);
+    // The adopted recorder keeps its name: there is only one per region.
+    expect(only(json, "aws_config_configuration_recorder").name).toBe("default");
+    expect(only(json, "aws_config_delivery_channel").name).toBe("default");
+  });
+
+  it("creates without import blocks by default", () => {
+    expect(importsOf(synth())).toEqual([]);
+  });
+
+  it("leaves a referenced detector and its findings alert to the owner", () => {
+    const json = synth({ guardDuty: "reference" });
+    expect(json.resource?.aws_guardduty_detector).toBeUndefined();
+    expect(bodies(json, "aws_cloudwatch_event_rule")).toHaveLength(1);
+    expect(only(json, "aws_config_configuration_recorder").name).toBe("platform-dev-config");
+  });
+
+  it("leaves a referenced recorder, its rules, alert and bucket statements to the owner", () => {
+    let statements: unknown[] = [];
+    const json = synth({ configRecorder: "reference" }, (security) => {
+      statements = security.bucketPolicyStatements();
+    });
+    expect(json.resource?.aws_config_configuration_recorder).toBeUndefined();
+    expect(json.resource?.aws_config_config_rule).toBeUndefined();
+    expect(json.resource?.aws_iam_service_linked_role).toBeUndefined();
+    expect(bodies(json, "aws_cloudwatch_event_rule")).toHaveLength(1);
+    expect(statements).toEqual([]);
+    expect(bodies(json, "aws_guardduty_detector")).toHaveLength(1);
   });
 });
 

@@ -6,6 +6,9 @@ import {
   DEPLOY_POLICY_GROUPS,
   GithubDeployRole,
   branchProblem,
+  createPermissionsBoundary,
+  deployPolicyDocuments,
+  type DeployPermissionsInput,
   type GithubDeployRoleProps,
 } from "../../modules/ci-identity";
 import { synthConstruct } from "../helpers/synth";
@@ -16,22 +19,34 @@ const ACCOUNT = "123456789012";
 const REGION = "ap-northeast-1";
 const STATE_BUCKET = "platform-tfstate-123456789012-ap-northeast-1";
 const STATE_ALIAS = `arn:aws:kms:${REGION}:${ACCOUNT}:alias/platform-dev-tfstate`;
-const base: GithubDeployRoleProps = {
+const permissionsBase: DeployPermissionsInput = {
   names,
   account: ACCOUNT,
   region: REGION,
   partition: "aws",
-  repository: "acme/platform-infra",
-  branch: "main",
+  production: false,
   stateBucket: STATE_BUCKET,
   stateKmsKeyArn: STATE_ALIAS,
+  stateKeyPrefix: "platform/dev/",
   projectPrefix: "platform-dev",
 };
+const roleBase: Omit<GithubDeployRoleProps, "permissions"> = {
+  names,
+  account: ACCOUNT,
+  partition: "aws",
+  repository: "acme/platform-infra",
+  branch: "main",
+};
+/** Role and permission inputs in one object, as the ci stack derives both from one config. */
+type Extra = Partial<Omit<GithubDeployRoleProps, "permissions">> & Partial<DeployPermissionsInput>;
 
-function synth(extra: Partial<GithubDeployRoleProps> = {}, n: Names = names): TfJson {
-  return synthConstruct(
-    (stack) => new GithubDeployRole(stack, "ci", { ...base, names: n, ...extra }),
-  );
+/** The role with its permissions, and the boundary (`ci-boundary`) as the ci stack makes it. */
+function synth(extra: Extra = {}, n: Names = names): TfJson {
+  return synthConstruct((stack) => {
+    const permissions = deployPolicyDocuments({ ...permissionsBase, ...extra, names: n });
+    createPermissionsBoundary(stack, "ci-boundary", n, permissions);
+    new GithubDeployRole(stack, "ci", { ...roleBase, ...extra, names: n, permissions });
+  });
 }
 
 interface Condition {
@@ -212,7 +227,7 @@ describe("GithubDeployRole: OIDC provider and trust", () => {
   });
 
   it("looks up the account's existing provider by ARN when told not to create it", () => {
-    const other = synth({ createProvider: false });
+    const other = synth({ provider: "reference" });
     expect(other.resource?.aws_iam_openid_connect_provider).toBeUndefined();
     const lookup = dataByPath(other, "aws_iam_openid_connect_provider", "ci/provider");
     expect(lookup.arn).toBe(iam("oidc-provider/token.actions.githubusercontent.com"));
@@ -301,8 +316,16 @@ describe("GithubDeployRole: deploy role permissions", () => {
     ["kms:CreateKey", "*", { ...inRegion, ...envTags("Request") }],
     ["kms:EnableKeyRotation", arn("kms", "key/k-2"), envTags("Resource")],
     ["kms:CreateAlias", arn("kms", "alias/platform-dev-db"), {}],
-    ["iam:CreateRole", iam("role/platform-dev-api-task"), {}],
-    ["iam:PassRole", iam("role/platform-dev-db-monitoring"), {}],
+    [
+      "iam:CreateRole",
+      iam("role/platform-dev-api-task"),
+      { "iam:PermissionsBoundary": iam("policy/platform-dev-boundary") },
+    ],
+    [
+      "iam:PassRole",
+      iam("role/platform-dev-db-monitoring"),
+      { "iam:PassedToService": "monitoring.rds.amazonaws.com" },
+    ],
     ["iam:AddRoleToInstanceProfile", iam("instance-profile/platform-dev-dcv-gateway"), {}],
     [
       "iam:CreateServiceLinkedRole",
@@ -443,7 +466,7 @@ describe("GithubDeployRole: policy size and quotas", () => {
       projectPrefix: "abcdefghijkl-production",
       stateBucket: "abcdefghijkl-tfstate-123456789012-us-gov-west-1",
       stateKmsKeyArn: `arn:aws-us-gov:kms:us-gov-west-1:${ACCOUNT}:alias/abcdefghijkl-production-tfstate`,
-      permissionsBoundaryArn: `arn:aws-us-gov:iam::${ACCOUNT}:policy/abcdefghijkl-production-boundary`,
+      production: true,
     },
     long,
   );
@@ -458,24 +481,122 @@ describe("GithubDeployRole: policy size and quotas", () => {
       }
     },
   );
+
+  it("the permissions boundary fits too", () => {
+    expect(renderedSize(statementsOf(json, "ci-boundary-document"))).toBeLessThanOrEqual(6144);
+  });
 });
 
-describe("GithubDeployRole: permissions boundary", () => {
+describe("GithubDeployRole: the deploy role cannot escalate", () => {
   const boundary = iam("policy/platform-dev-boundary");
-  const statements = allStatements(
-    attachedPolicies(synth({ permissionsBoundaryArn: boundary }), "ci/deploy-role"),
-  );
+  const json = synth();
+  const statements = allStatements(attachedPolicies(json, "ci/deploy-role"));
   const role = iam("role/platform-dev-api-task");
+  const withBoundary = { "iam:PermissionsBoundary": boundary };
 
-  it("creates and changes roles only with the boundary, and never removes it", () => {
-    const withBoundary = { "iam:PermissionsBoundary": boundary };
+  it("creates roles and writes their policies only with the boundary", () => {
     expect(decide(statements, "iam:CreateRole", role, withBoundary)).toBe("allow");
     expect(decide(statements, "iam:CreateRole", role)).toBe("implicit");
-    expect(decide(statements, "iam:PutRolePolicy", role)).toBe("implicit");
-    expect(decide(statements, "iam:PutRolePolicy", role, withBoundary)).toBe("allow");
-    expect(decide(statements, "iam:DeleteRolePermissionsBoundary", role)).toBe("deny");
-    expect(decide(statements, "iam:CreatePolicyVersion", boundary)).toBe("deny");
-    expect(decide(statements, "iam:PassRole", role)).toBe("allow");
+    expect(
+      decide(statements, "iam:CreateRole", role, {
+        "iam:PermissionsBoundary": iam("policy/platform-dev-admin"),
+      }),
+    ).toBe("implicit");
+    for (const action of ["iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy"]) {
+      expect(decide(statements, action, role), action).toBe("implicit");
+      expect(decide(statements, action, role, withBoundary), action).toBe("allow");
+    }
+  });
+
+  it("never removes or rewrites the boundary", () => {
+    expect(decide(statements, "iam:DeleteRolePermissionsBoundary", role, withBoundary)).toBe(
+      "deny",
+    );
+    for (const action of [
+      "iam:CreatePolicyVersion",
+      "iam:DeletePolicy",
+      "iam:SetDefaultPolicyVersion",
+    ])
+      expect(decide(statements, action, boundary), action).toBe("deny");
+  });
+
+  it("passes roles only to the platform's services", () => {
+    expect(
+      decide(statements, "iam:PassRole", role, {
+        "iam:PassedToService": "ecs-tasks.amazonaws.com",
+      }),
+    ).toBe("allow");
+    expect(decide(statements, "iam:PassRole", role)).toBe("implicit");
+    for (const service of ["lambda.amazonaws.com", "codebuild.amazonaws.com"])
+      expect(
+        decide(statements, "iam:PassRole", role, { "iam:PassedToService": service }),
+        service,
+      ).toBe("implicit");
+  });
+
+  it("writes only the state of the layers it deploys, never the manual ci and bootstrap states", () => {
+    const bucket = `arn:aws:s3:::${STATE_BUCKET}`;
+    expect(decide(statements, "s3:PutObject", `${bucket}/platform/dev/network.tfstate`)).toBe(
+      "allow",
+    );
+    expect(decide(statements, "s3:PutObject", `${bucket}/platform/dev/ci.tfstate`)).toBe("deny");
+    expect(decide(statements, "s3:PutObject", `${bucket}/platform/dev/ci.tfstate.tflock`)).toBe(
+      "deny",
+    );
+    expect(decide(statements, "s3:PutObject", `${bucket}/platform/dev/bootstrap.tfstate`)).toBe(
+      "deny",
+    );
+    expect(decide(statements, "s3:PutObject", `${bucket}/platform/prod/network.tfstate`)).toBe(
+      "implicit",
+    );
+  });
+
+  it("bounds every role it creates: no IAM, no state, only workload actions", () => {
+    const ceiling = statementsOf(json, "ci-boundary-document");
+    expect(byPath(json, "aws_iam_policy", "ci-boundary").name).toBe("platform-dev-boundary");
+    expect(
+      decide(ceiling, "logs:PutLogEvents", arn("logs", "log-group:/platform/dev/ecs/api:*")),
+    ).toBe("allow");
+    expect(decide(ceiling, "ecr:BatchGetImage", arn("ecr", "repository/platform-dev/api"))).toBe(
+      "allow",
+    );
+    expect(decide(ceiling, "iam:CreateRole", role)).toBe("deny");
+    expect(decide(ceiling, "iam:AttachRolePolicy", role)).toBe("deny");
+    expect(
+      decide(ceiling, "s3:GetObject", `arn:aws:s3:::${STATE_BUCKET}/platform/dev/data.tfstate`),
+    ).toBe("deny");
+    expect(decide(ceiling, "kms:Decrypt", arn("kms", "key/k-1"), stateKey)).toBe("deny");
+    expect(decide(ceiling, "ec2:RunInstances", arn("ec2", "instance/*"))).toBe("implicit");
+    expect(decide(ceiling, "s3:DeleteBucket", "arn:aws:s3:::any-bucket")).toBe("implicit");
+  });
+
+  it("admits what config declares for workloads, and nothing else", () => {
+    const declared = synth({
+      declaredPermissions: [{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::assets/*"] }],
+    });
+    const ceiling = statementsOf(declared, "ci-boundary-document");
+    expect(decide(ceiling, "s3:GetObject", "arn:aws:s3:::assets/logo.png")).toBe("allow");
+    expect(decide(ceiling, "s3:GetObject", "arn:aws:s3:::other/logo.png")).toBe("implicit");
+  });
+
+  it("denies production data deletion to CI and to every role it creates", () => {
+    const prod = synth({ production: true });
+    const deploy = allStatements(attachedPolicies(prod, "ci/deploy-role"));
+    const ceiling = statementsOf(prod, "ci-boundary-document");
+    for (const st of [deploy, ceiling]) {
+      expect(decide(st, "rds:DeleteDBCluster", arn("rds", "cluster:platform-dev-db"))).toBe("deny");
+      expect(decide(st, "rds:DeleteDBInstance", arn("rds", "db:platform-dev-db"))).toBe("deny");
+      expect(
+        decide(st, "kms:ScheduleKeyDeletion", arn("kms", "key/k-2"), envTags("Resource")),
+      ).toBe("deny");
+    }
+    // Aurora readers come and go with the reader count.
+    expect(decide(deploy, "rds:DeleteDBInstance", arn("rds", "db:platform-dev-db-2"))).toBe(
+      "allow",
+    );
+    expect(decide(statements, "rds:DeleteDBCluster", arn("rds", "cluster:platform-dev-db"))).toBe(
+      "allow",
+    );
   });
 });
 
@@ -495,10 +616,9 @@ describe("GithubDeployRole: state encryption", () => {
 });
 
 describe("GithubDeployRole: validation", () => {
-  const build = (extra: Partial<GithubDeployRoleProps>) => () =>
-    synth({ configPath: "environments.dev.ci", ...extra });
+  const build = (extra: Extra) => () => synth({ configPath: "environments.dev.ci", ...extra });
 
-  it.each<[Partial<GithubDeployRoleProps>, string]>([
+  it.each<[Extra, string]>([
     [
       { repository: "platform-infra" },
       'environments.dev.ci.repository: "platform-infra" is not a GitHub repository; expected "owner/name"',
@@ -540,16 +660,19 @@ describe("GithubDeployRole: validation", () => {
       'environments.dev.ci.githubEnvironment: "prod:eu" is not a GitHub environment name',
     ],
     [
-      { permissionsBoundaryArn: "arn:aws:iam::aws:policy/PowerUserAccess" },
-      'environments.dev.ci.permissionsBoundaryArn: "arn:aws:iam::aws:policy/PowerUserAccess" is not a customer managed policy ARN',
+      { planGithubEnvironment: "*" },
+      'environments.dev.ci.planGithubEnvironment: "*" is not a GitHub environment name',
     ],
   ])("rejects %j", (extra, message) => {
     expect(build(extra)).toThrow(message);
   });
 
   it("reports every problem at once, one line each", () => {
-    expect(build({ repository: "x", branch: "*", projectPrefix: "" })).toThrow(
-      /Invalid configuration \(3 problems\):\n {2}environments\.dev\.ci\.repository: .*\n {2}environments\.dev\.ci\.branch: .*\n {2}environments\.dev\.ci\.projectPrefix: /,
+    expect(build({ repository: "x", branch: "*", githubEnvironment: "a:b" })).toThrow(
+      /Invalid configuration \(3 problems\):\n {2}environments\.dev\.ci\.repository: .*\n {2}environments\.dev\.ci\.branch: .*\n {2}environments\.dev\.ci\.githubEnvironment: /,
+    );
+    expect(build({ projectPrefix: "", stateBucket: "A" })).toThrow(
+      /Invalid configuration \(2 problems\):\n {2}environments\.dev\.ci\.projectPrefix: .*\n {2}environments\.dev\.ci\.stateBucket: /,
     );
   });
 
@@ -559,7 +682,11 @@ describe("GithubDeployRole: validation", () => {
     }
     const json = synthConstruct((stack) => {
       const key = new TerraformVariable(stack, "state_key", { type: "string" });
-      new GithubDeployRole(stack, "ci", { ...base, stateKmsKeyArn: key.stringValue });
+      const permissions = deployPolicyDocuments({
+        ...permissionsBase,
+        stateKmsKeyArn: key.stringValue,
+      });
+      new GithubDeployRole(stack, "ci", { ...roleBase, permissions });
     });
     expect(
       statementsOf(json, "ci/deploy-state-document").find((s) => s.sid === "StateKey"),

@@ -338,7 +338,11 @@ describe("account security (GuardDuty, AWS Config) in the ops stack", () => {
   });
 
   it("is off where the config says another environment owns it", () => {
-    const input = withEnv("dev", (e) => (e.operations = { accountSecurity: false }));
+    const input = withEnv(
+      "dev",
+      (e) =>
+        (e.accountSingletons = { guardDutyDetector: "reference", configRecorder: "reference" }),
+    );
     expect(
       bodies(synthPlatform(input).stacks["platform-dev-ops"], "aws_guardduty_detector"),
     ).toEqual([]);
@@ -350,7 +354,7 @@ describe("account security (GuardDuty, AWS Config) in the ops stack", () => {
     if (input.environments.prod.state.backend === "s3")
       input.environments.prod.state.bucket = "platform-tfstate-shared-prod";
     expect(rejection(input)).toMatch(
-      /environments\.prod\.operations\.accountSecurity: true, but environments\.dev already runs GuardDuty and AWS Config in account 111111111111 ap-northeast-1/,
+      /environments\.prod\.accountSingletons\.guardDutyDetector: "create", but environments\.dev already manages the GuardDuty detector of account 111111111111 in ap-northeast-1/,
     );
   });
 });
@@ -364,7 +368,7 @@ describe("CI roles (manual ci stack)", () => {
       .filter((c) => String(c.variable).endsWith(":sub"))
       .flatMap((c) => c.values as string[]);
     expect(trust).toContain("repo:example-org/platform-infra:environment:production");
-    expect(trust).toContain("repo:example-org/platform-infra:pull_request");
+    expect(trust).toContain("repo:example-org/platform-infra:environment:production-plan");
     expect(ci.terraform?.backend?.s3).toMatchObject({ key: "platform/prod/ci.tfstate" });
   });
 });

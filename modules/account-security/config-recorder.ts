@@ -4,6 +4,7 @@ import { ConfigConfigurationRecorderStatus } from "@cdktf/provider-aws/lib/confi
 import { ConfigConfigRule } from "@cdktf/provider-aws/lib/config-config-rule";
 import { ConfigDeliveryChannel } from "@cdktf/provider-aws/lib/config-delivery-channel";
 import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked-role";
+import { adoptIfAsked, ownsSingleton, type SingletonMode } from "../../lib/account-singleton";
 import type { Names } from "../../lib/names";
 
 export interface ConfigRecordingProps {
@@ -11,7 +12,14 @@ export interface ConfigRecordingProps {
   readonly account: string;
   readonly partition: string;
   readonly recordGlobalResources: boolean;
-  readonly createServiceLinkedRole: boolean;
+  /** Create, adopt (by ARN) or reference AWSServiceRoleForConfig. */
+  readonly serviceLinkedRole: SingletonMode;
+  /**
+   * Create the recorder and delivery channel, or adopt existing ones (`{ adopt: "<name>" }`,
+   * the name both share).
+   * @default "create"
+   */
+  readonly mode?: SingletonMode;
   readonly bucketName: string;
   /** Key prefix of the delivered files; "" for none. */
   readonly keyPrefix: string;
@@ -39,13 +47,17 @@ export class ConfigRecording extends Construct {
     super(scope, id);
     const { names } = props;
     let roleArn = `arn:${props.partition}:iam::${props.account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`;
-    if (props.createServiceLinkedRole) {
+    if (ownsSingleton(props.serviceLinkedRole)) {
       this.serviceLinkedRole = new IamServiceLinkedRole(this, "service-linked-role", {
         awsServiceName: "config.amazonaws.com",
       });
+      adoptIfAsked(this.serviceLinkedRole, props.serviceLinkedRole);
       roleArn = this.serviceLinkedRole.arn;
     }
-    const name = names.physical("config", { maxLength: 256 });
+    const mode = props.mode ?? "create";
+    // An adopted recorder keeps its name: renaming would replace the region's only recorder.
+    const name =
+      typeof mode === "object" ? mode.adopt : names.physical("config", { maxLength: 256 });
     this.recorder = new ConfigConfigurationRecorder(this, "recorder", {
       name,
       roleArn,
@@ -63,6 +75,8 @@ export class ConfigRecording extends Construct {
       // Config refuses a delivery channel before a recorder exists.
       dependsOn: [this.recorder],
     });
+    adoptIfAsked(this.recorder, mode);
+    adoptIfAsked(this.deliveryChannel, mode);
     this.status = new ConfigConfigurationRecorderStatus(this, "status", {
       name: this.recorder.name,
       isEnabled: true,

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { GuarddutyDetector } from "@cdktf/provider-aws/lib/guardduty-detector";
 import { GuarddutyDetectorFeature } from "@cdktf/provider-aws/lib/guardduty-detector-feature";
+import { adoptIfAsked, type SingletonMode } from "../../lib/account-singleton";
 import type { Names } from "../../lib/names";
 
 /** GuardDuty protection plans managed here (EKS runtime monitoring is part of RUNTIME_MONITORING). */
@@ -31,6 +32,11 @@ export interface ThreatDetectionProps {
   readonly names: Names;
   /** Plans to switch on or off; unlisted ones keep their default. */
   readonly features: Readonly<Partial<Record<GuardDutyFeature, boolean>>>;
+  /**
+   * Create the detector, or adopt an existing one (`{ adopt: "<detector id>" }`).
+   * @default "create"
+   */
+  readonly mode?: SingletonMode;
 }
 
 /**
@@ -49,6 +55,7 @@ export class ThreatDetection extends Construct {
       findingPublishingFrequency: "FIFTEEN_MINUTES",
       tags: props.names.nameTag("guardduty"),
     });
+    adoptIfAsked(this.detector, props.mode ?? "create");
     const features = {} as Record<GuardDutyFeature, GuarddutyDetectorFeature>;
     for (const name of Object.keys(DEFAULT_GUARDDUTY_FEATURES) as GuardDutyFeature[]) {
       const status =

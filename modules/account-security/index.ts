@@ -1,6 +1,7 @@
 import { dependable, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { ownsSingleton, type SingletonMode } from "../../lib/account-singleton";
 import type { Names } from "../../lib/names";
 import { assertNoIssues } from "../../lib/validation";
 import { ConfigRecording } from "./config-recorder";
@@ -48,11 +49,25 @@ export interface AccountSecurityProps {
    */
   readonly recordGlobalResources?: boolean;
   /**
-   * Create AWS Config's service-linked role. It exists once per account: set false in the
-   * other regions, and where it already exists (console, Security Hub, Control Tower).
-   * @default true
+   * The region's GuardDuty detector (one per account and region): create it, adopt an
+   * existing one by detector id, or reference it (then no detector and no findings rule here:
+   * its owner alerts).
+   * @default "create"
    */
-  readonly createConfigServiceLinkedRole?: boolean;
+  readonly guardDuty?: SingletonMode;
+  /**
+   * The region's AWS Config recorder and delivery channel (one each per account and region):
+   * create them, adopt existing ones by name, or reference them (then no recording, rules or
+   * compliance alert here).
+   * @default "create"
+   */
+  readonly configRecorder?: SingletonMode;
+  /**
+   * AWS Config's service-linked role (one per account): create, adopt by ARN, or reference
+   * where it already exists (console, Security Hub, Control Tower, another region).
+   * @default "create"
+   */
+  readonly configServiceLinkedRole?: SingletonMode;
   /**
    * GuardDuty protection plans to switch on (true) or off (false).
    * @default every plan on except RUNTIME_MONITORING (see DEFAULT_GUARDDUTY_FEATURES)
@@ -78,10 +93,12 @@ export interface AccountSecurityProps {
  * topicPolicyStatements().
  */
 export class AccountSecurity extends Construct {
-  readonly guardDuty: ThreatDetection;
-  readonly config: ConfigRecording;
-  readonly findingRule: AlertRule;
-  readonly complianceRule: AlertRule;
+  /** The detector, when this environment owns it. */
+  readonly guardDuty?: ThreatDetection;
+  /** The recorder, when this environment owns it. */
+  readonly config?: ConfigRecording;
+  readonly findingRule?: AlertRule;
+  readonly complianceRule?: AlertRule;
   private readonly props: AccountSecurityProps;
   private readonly keyPrefix: string;
 
@@ -92,35 +109,43 @@ export class AccountSecurity extends Construct {
     this.keyPrefix = props.configKeyPrefix ?? "config";
     const { names } = props;
 
-    this.guardDuty = new ThreatDetection(this, "guardduty", {
-      names,
-      features: props.guardDutyFeatures ?? {},
-    });
-    this.config = new ConfigRecording(this, "config", {
-      names,
-      account: props.account,
-      partition: props.partition,
-      recordGlobalResources: props.recordGlobalResources ?? true,
-      createServiceLinkedRole: props.createConfigServiceLinkedRole ?? true,
-      bucketName: props.logBucketName,
-      keyPrefix: this.keyPrefix,
-    });
-    this.findingRule = new AlertRule(this, "guardduty-findings", {
-      names,
-      purpose: "guardduty-findings",
-      description: "GuardDuty findings of high or critical severity (>= 7)",
-      pattern: GUARDDUTY_FINDING_PATTERN,
-      message: GUARDDUTY_FINDING_MESSAGE,
-      topicArn: props.criticalTopicArn,
-    });
-    this.complianceRule = new AlertRule(this, "config-non-compliant", {
-      names,
-      purpose: "config-non-compliant",
-      description: "Resources turning NON_COMPLIANT with an AWS Config rule",
-      pattern: CONFIG_NON_COMPLIANT_PATTERN,
-      message: CONFIG_NON_COMPLIANT_MESSAGE,
-      topicArn: props.criticalTopicArn,
-    });
+    const guardDuty = props.guardDuty ?? "create";
+    if (ownsSingleton(guardDuty)) {
+      this.guardDuty = new ThreatDetection(this, "guardduty", {
+        names,
+        features: props.guardDutyFeatures ?? {},
+        mode: guardDuty,
+      });
+      this.findingRule = new AlertRule(this, "guardduty-findings", {
+        names,
+        purpose: "guardduty-findings",
+        description: "GuardDuty findings of high or critical severity (>= 7)",
+        pattern: GUARDDUTY_FINDING_PATTERN,
+        message: GUARDDUTY_FINDING_MESSAGE,
+        topicArn: props.criticalTopicArn,
+      });
+    }
+    const recorder = props.configRecorder ?? "create";
+    if (ownsSingleton(recorder)) {
+      this.config = new ConfigRecording(this, "config", {
+        names,
+        account: props.account,
+        partition: props.partition,
+        recordGlobalResources: props.recordGlobalResources ?? true,
+        serviceLinkedRole: props.configServiceLinkedRole ?? "create",
+        mode: recorder,
+        bucketName: props.logBucketName,
+        keyPrefix: this.keyPrefix,
+      });
+      this.complianceRule = new AlertRule(this, "config-non-compliant", {
+        names,
+        purpose: "config-non-compliant",
+        description: "Resources turning NON_COMPLIANT with an AWS Config rule",
+        pattern: CONFIG_NON_COMPLIANT_PATTERN,
+        message: CONFIG_NON_COMPLIANT_MESSAGE,
+        topicArn: props.criticalTopicArn,
+      });
+    }
   }
 
   /**
@@ -129,6 +154,7 @@ export class AccountSecurity extends Construct {
    * channel is created, and the policy can only be built once this construct exists.
    */
   deliverAfter(...dependencies: ITerraformDependable[]): void {
+    if (this.config === undefined) return;
     const channel = this.config.deliveryChannel;
     channel.dependsOn = [...(channel.dependsOn ?? []), ...dependencies.map(dependable)];
   }
@@ -140,6 +166,7 @@ export class AccountSecurity extends Construct {
    * limited to this account's Config (confused-deputy guard).
    */
   bucketPolicyStatements(): DataAwsIamPolicyDocumentStatement[] {
+    if (this.config === undefined) return [];
     const { account, logBucketArn } = this.props;
     const path = this.keyPrefix === "" ? "AWSLogs" : `${this.keyPrefix}/AWSLogs`;
     const config = [{ type: "Service", identifiers: ["config.amazonaws.com"] }];
@@ -184,6 +211,10 @@ export class AccountSecurity extends Construct {
    * of this account only.
    */
   topicPolicyStatements(topicArn: string): DataAwsIamPolicyDocumentStatement[] {
+    const rules = [this.findingRule, this.complianceRule].flatMap((r) =>
+      r === undefined ? [] : [r.rule.arn],
+    );
+    if (rules.length === 0) return [];
     return [
       {
         sid: "SecurityAlertRulesPublish",
@@ -196,7 +227,7 @@ export class AccountSecurity extends Construct {
           {
             test: "ArnEquals",
             variable: "aws:SourceArn",
-            values: [this.findingRule.rule.arn, this.complianceRule.rule.arn],
+            values: rules,
           },
         ],
       },

@@ -1,3 +1,4 @@
+import { productionDataStatements } from "./boundary";
 import { allow, arns, inRegion, projectTags, svc, type DeployScope, type Statement } from "./scope";
 
 /** RDS, the RDS-managed master secrets, and the environment's KMS keys. */
@@ -96,5 +97,6 @@ export function dataStatements(s: DeployScope): Statement[] {
       ["*"],
       [inRegion(s)],
     ),
+    ...productionDataStatements(s),
   ];
 }

@@ -14,60 +14,82 @@ const SERVICE_LINKED = [
 ];
 
 /**
+ * Services the deploy role may hand the project's roles to (`iam:PassedToService`): ECS tasks,
+ * ECS itself (the blue/green load-balancer role), EC2 (the DCV instance profiles), RDS
+ * enhanced monitoring and VPC flow logs. Passing a role to anything else (Lambda, CodeBuild,
+ * EC2 outside a profile...) would run code with it that nobody reviewed.
+ */
+export const PASS_ROLE_SERVICES = [
+  "ecs-tasks.amazonaws.com",
+  "ecs.amazonaws.com",
+  "ec2.amazonaws.com",
+  "monitoring.rds.amazonaws.com",
+  "vpc-flow-logs.amazonaws.com",
+];
+
+/**
  * IAM for the project's own roles, instance profiles and policies (`<prefix>-*`). Whoever may
- * write a role's policies holds every permission that role could get, so:
- * the CI identity itself is out of reach (explicit deny), and with a permissions boundary every
- * role CI creates or changes must carry it, and nothing may remove it.
+ * write a role's policies holds every permission that role could get, so every role CI creates
+ * or changes must carry the permissions boundary (`iam:PermissionsBoundary`), nothing may
+ * remove it or change the boundary policy, roles go only to the project's services, and the CI
+ * identities themselves are out of reach (explicit deny).
  */
 export function identityStatements(s: DeployScope): Statement[] {
   const arn = arns(s);
   const role = arn.global("iam", `role/${s.prefix}-*`);
-  const changesPermissions = svc("iam", [
-    "CreateRole",
-    "PutRolePolicy",
-    "DeleteRolePolicy",
-    "AttachRolePolicy",
-    "DetachRolePolicy",
-  ]);
-  const roleActions = svc("iam", [
-    "DeleteRole",
-    "GetRole",
-    "UpdateRole",
-    "UpdateRoleDescription",
-    "UpdateAssumeRolePolicy",
-    "TagRole",
-    "UntagRole",
-    "ListRoleTags",
-    "GetRolePolicy",
-    "ListRolePolicies",
-    "ListAttachedRolePolicies",
-    "ListInstanceProfilesForRole",
-    "PassRole",
-  ]);
   const boundary = s.permissionsBoundaryArn;
-  const roles: Statement[] =
-    boundary === undefined
-      ? [allow("IamRoles", [...changesPermissions, ...roleActions], [role])]
-      : [
-          allow("IamRoles", roleActions, [role]),
-          allow(
-            "IamRolePermissionsWithinBoundary",
-            [...changesPermissions, "iam:PutRolePermissionsBoundary"],
-            [role],
-            [{ test: "StringEquals", variable: "iam:PermissionsBoundary", values: [boundary] }],
-          ),
-          deny("KeepBoundary", ["iam:DeleteRolePermissionsBoundary"], [role]),
-          deny(
-            "ProtectBoundaryPolicy",
-            svc("iam", [
-              "CreatePolicyVersion",
-              "DeletePolicy",
-              "DeletePolicyVersion",
-              "SetDefaultPolicyVersion",
-            ]),
-            [boundary],
-          ),
-        ];
+  const roles: Statement[] = [
+    allow(
+      "IamRoles",
+      svc("iam", [
+        "DeleteRole",
+        "GetRole",
+        "UpdateRole",
+        "UpdateRoleDescription",
+        "UpdateAssumeRolePolicy",
+        "TagRole",
+        "UntagRole",
+        "ListRoleTags",
+        "GetRolePolicy",
+        "ListRolePolicies",
+        "ListAttachedRolePolicies",
+        "ListInstanceProfilesForRole",
+      ]),
+      [role],
+    ),
+    allow(
+      "IamRolePermissionsWithinBoundary",
+      svc("iam", [
+        "CreateRole",
+        "PutRolePolicy",
+        "DeleteRolePolicy",
+        "AttachRolePolicy",
+        "DetachRolePolicy",
+        "PutRolePermissionsBoundary",
+      ]),
+      [role],
+      [{ test: "StringEquals", variable: "iam:PermissionsBoundary", values: [boundary] }],
+    ),
+    allow(
+      "PassRoleToPlatformServices",
+      ["iam:PassRole"],
+      [role],
+      [{ test: "StringEquals", variable: "iam:PassedToService", values: PASS_ROLE_SERVICES }],
+    ),
+    deny("KeepBoundary", ["iam:DeleteRolePermissionsBoundary"], [role]),
+    deny(
+      "ProtectBoundaryPolicy",
+      svc("iam", [
+        "CreatePolicyVersion",
+        "DeletePolicy",
+        "DeletePolicyVersion",
+        "SetDefaultPolicyVersion",
+        "TagPolicy",
+        "UntagPolicy",
+      ]),
+      [boundary],
+    ),
+  ];
   const serviceLinked: Condition = {
     test: "StringEquals",
     variable: "iam:AWSServiceName",
@@ -116,7 +138,6 @@ export function identityStatements(s: DeployScope): Statement[] {
       "ConfigServiceLinkedRole",
       svc("iam", [
         "GetRole",
-        "PassRole",
         "UpdateRoleDescription",
         "TagRole",
         "UntagRole",
@@ -124,6 +145,12 @@ export function identityStatements(s: DeployScope): Statement[] {
         "GetServiceLinkedRoleDeletionStatus",
       ]),
       [arn.global("iam", "role/aws-service-role/config.amazonaws.com/*")],
+    ),
+    allow(
+      "PassConfigServiceLinkedRole",
+      ["iam:PassRole"],
+      [arn.global("iam", "role/aws-service-role/config.amazonaws.com/*")],
+      [{ test: "StringEquals", variable: "iam:PassedToService", values: ["config.amazonaws.com"] }],
     ),
     deny(
       "ProtectCiIdentity",
@@ -139,10 +166,10 @@ export function identityStatements(s: DeployScope): Statement[] {
         "iam:Untag*",
         "iam:Update*",
       ],
-      [
-        arn.global("iam", `role/${s.ciNamePrefix}*`),
-        arn.global("iam", `policy/${s.ciNamePrefix}*`),
-      ],
+      s.ciNamePrefixes.flatMap((p) => [
+        arn.global("iam", `role/${p}*`),
+        arn.global("iam", `policy/${p}*`),
+      ]),
     ),
   ];
 }

@@ -2,17 +2,32 @@ import { Construct } from "constructs";
 import { DataAwsIamOpenidConnectProvider } from "@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
-import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { adoptIfAsked, ownsSingleton, type SingletonMode } from "../../lib/account-singleton";
 import type { Names } from "../../lib/names";
 import { assertNoIssues } from "../../lib/validation";
-import { DEPLOY_POLICY_GROUPS, deployStatements } from "./deploy-policies";
-import type { DeployScope, Statement } from "./scope";
-import { protectState, stateStatements } from "./state-access";
-import { ciIdentityIssues } from "./validate";
+import { attachDeployPolicies, type DeployPolicyDocuments } from "./deploy-permissions";
+import { githubSubjects } from "./subjects";
+import { githubIdentityIssues } from "./validate";
 
 export { DEPLOY_POLICY_GROUPS, type DeployPolicyGroup } from "./deploy-policies";
+export {
+  CI_IDENTITY_PURPOSES,
+  DEPLOY_POLICY_NAMES,
+  MANUAL_LAYERS,
+  attachDeployPolicies,
+  createPermissionsBoundary,
+  deployPolicyDocuments,
+  permissionsBoundaryArn,
+  permissionsBoundaryName,
+  type AttachDeployPoliciesProps,
+  type DeployPermissionsInput,
+  type DeployPolicyDocuments,
+} from "./deploy-permissions";
+export { PASS_ROLE_SERVICES } from "./deploy-identity";
+export { PRODUCTION_DATA_DELETION, type DeclaredPermission } from "./boundary";
+export { githubSubjects, type GithubSubjectInput } from "./subjects";
 export { branchProblem } from "./validate";
 
 /** GitHub's OIDC issuer host; also the prefix of its token's condition keys in IAM. */
@@ -21,12 +36,10 @@ export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
 
 export interface GithubDeployRoleProps {
-  /** Naming helper of the owning stack (role and policy names, log-group paths, KMS tags). */
+  /** Naming helper of the owning stack (role and policy names). */
   readonly names: Names;
-  /** Account the roles live in and may act on. */
+  /** Account the roles live in. */
   readonly account: string;
-  /** Region the deploy role may act in (regional ARNs and `aws:RequestedRegion`). */
-  readonly region: string;
   /** ARN partition, e.g. `aws`. */
   readonly partition: string;
   /** GitHub repository allowed to assume the roles, `owner/name`. */
@@ -42,35 +55,28 @@ export interface GithubDeployRoleProps {
    */
   readonly githubEnvironment?: string;
   /**
-   * Create the account's GitHub OIDC provider. There is one per account: set false where it
-   * already exists (another environment in the same account, or created by hand); it is then
-   * looked up by its ARN.
-   * @default true
+   * GitHub environment the pull-request plan job runs in, so that two environments' plan roles
+   * never trust the same subject.
+   * @default none: the plan role trusts `repo:<owner>/<name>:pull_request`
    */
-  readonly createProvider?: boolean;
-  /** Name of the S3 bucket holding Terraform state. */
-  readonly stateBucket: string;
+  readonly planGithubEnvironment?: string;
   /**
-   * KMS key or alias ARN the S3 backend encrypts state with (alias ARNs must be literal).
-   * @default none: state is SSE-S3 and no key permission is granted
+   * The account's GitHub OIDC provider (one per account): create it, adopt the existing one
+   * (`{ adopt: "<provider ARN>" }`), or reference it where another environment (or someone
+   * by hand) owns it; it is then looked up by its ARN.
+   * @default "create"
    */
-  readonly stateKmsKeyArn?: string;
+  readonly provider?: SingletonMode;
   /**
-   * Physical-name prefix of everything the project creates, e.g. `platform-dev`: the deploy
-   * role may change only resources whose ARN carries it (where AWS puts names in ARNs).
+   * The environment's apply permissions and boundary (deployPolicyDocuments), shared with any
+   * other identity that applies the platform.
    */
-  readonly projectPrefix: string;
+  readonly permissions: DeployPolicyDocuments;
   /**
-   * Also create the read-only plan role that `pull_request` runs may assume.
+   * Also create the read-only plan role that pull-request runs may assume.
    * @default true
    */
   readonly pullRequestRole?: boolean;
-  /**
-   * Permissions boundary every role the deploy role creates or changes must carry. Without
-   * one, a role that may write IAM policies could grant itself more through a role it creates.
-   * @default none
-   */
-  readonly permissionsBoundaryArn?: string;
   /**
    * Prefix for validation errors.
    * @default the construct path
@@ -93,58 +99,49 @@ export class GithubDeployRole extends Construct {
 
   constructor(scope: Construct, id: string, props: GithubDeployRoleProps) {
     super(scope, id);
-    assertNoIssues(props.configPath ?? this.node.path, ciIdentityIssues(props));
+    assertNoIssues(props.configPath ?? this.node.path, githubIdentityIssues(props));
     const { names, partition, account } = props;
     this.names = names;
 
-    if (props.createProvider ?? true) {
-      this.providerArn = new IamOpenidConnectProvider(this, "provider", {
+    const provider = props.provider ?? "create";
+    if (ownsSingleton(provider)) {
+      const created = new IamOpenidConnectProvider(this, "provider", {
         url: `https://${GITHUB_OIDC_HOST}`,
         clientIdList: [GITHUB_OIDC_AUDIENCE],
         tags: names.nameTag("github-oidc"),
-      }).arn;
+      });
+      adoptIfAsked(created, provider);
+      this.providerArn = created.arn;
     } else {
       this.providerArn = new DataAwsIamOpenidConnectProvider(this, "provider", {
         arn: `arn:${partition}:iam::${account}:oidc-provider/${GITHUB_OIDC_HOST}`,
       }).arn;
     }
 
-    const location = {
-      partition,
-      bucket: props.stateBucket,
-      kmsKeyArn: props.stateKmsKeyArn,
-    };
-    const deployScope: DeployScope = {
-      partition,
-      account,
-      region: props.region,
-      prefix: props.projectPrefix,
-      project: names.context.project,
-      environment: names.context.environment,
-      ciNamePrefix: `${names.physical("github")}-`,
-      permissionsBoundaryArn: props.permissionsBoundaryArn,
-    };
-
-    const deploySubject =
-      props.githubEnvironment === undefined
-        ? `repo:${props.repository}:ref:refs/heads/${props.branch}`
-        : `repo:${props.repository}:environment:${props.githubEnvironment}`;
-    this.deployRole = this.role("deploy", deploySubject, {
+    const subjects = githubSubjects(props);
+    this.deployRole = this.role("deploy", subjects.deploy, {
       // Creating an Aurora cluster and then the services can outlast the default hour.
       maxSessionDuration: 7200,
     });
-    const groups = deployStatements(deployScope);
-    this.attach(this.deployRole, "deploy", "state", [
-      ...stateStatements(location, "deploy"),
-      ...protectState(location),
-    ]);
-    for (const group of DEPLOY_POLICY_GROUPS) {
-      this.attach(this.deployRole, "deploy", group, groups[group]);
-    }
+    attachDeployPolicies(this, {
+      names,
+      role: this.deployRole,
+      identity: ["github", "deploy"],
+      idPrefix: "deploy",
+      description: "GitHub Actions deploy role",
+      policies: props.permissions.policies,
+    });
 
     if (props.pullRequestRole ?? true) {
-      this.planRole = this.role("plan", `repo:${props.repository}:pull_request`, {});
-      this.attach(this.planRole, "plan", "state", stateStatements(location, "plan"));
+      this.planRole = this.role("plan", subjects.plan, {});
+      attachDeployPolicies(this, {
+        names,
+        role: this.planRole,
+        identity: ["github", "plan"],
+        idPrefix: "plan",
+        description: "GitHub Actions plan role",
+        policies: { state: props.permissions.planState },
+      });
       new IamRolePolicyAttachment(this, "plan-read-only", {
         role: this.planRole.name,
         policyArn: `arn:${partition}:iam::aws:policy/ReadOnlyAccess`,
@@ -183,25 +180,6 @@ export class GithubDeployRole extends Construct {
       assumeRolePolicy: trust.json,
       ...extra,
       tags: names.nameTag(["github", purpose]),
-    });
-  }
-
-  /** One customer managed policy holding `statements`, attached to `role`. */
-  private attach(role: IamRole, purpose: string, group: string, statements: Statement[]): void {
-    const names = this.names;
-    const id = `${purpose}-${group}`;
-    const document = new DataAwsIamPolicyDocument(this, `${id}-document`, {
-      statement: statements,
-    });
-    const policy = new IamPolicy(this, id, {
-      name: names.physical(["github", purpose, group], { maxLength: 128 }),
-      description: `GitHub Actions ${purpose} role: ${group}`,
-      policy: document.json,
-      tags: names.nameTag(["github", purpose, group]),
-    });
-    new IamRolePolicyAttachment(this, `${id}-attachment`, {
-      role: role.name,
-      policyArn: policy.arn,
     });
   }
 }

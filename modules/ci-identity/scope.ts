@@ -8,18 +8,24 @@ export type Condition = DataAwsIamPolicyDocumentStatementCondition;
 
 /** Where the deploy role may act: one account, one region, one project prefix. */
 export interface DeployScope {
+  /** ARN partition, e.g. `aws`. */
   readonly partition: string;
+  /** The environment's account. */
   readonly account: string;
+  /** The environment's region. */
   readonly region: string;
   /** Physical-name prefix of everything the project creates, e.g. `platform-dev`. */
   readonly prefix: string;
-  /** Project and environment (log-group paths `/<project>/<env>/`, KMS key tags). */
+  /** Project (log-group paths `/<project>/<env>/`, KMS key tags). */
   readonly project: string;
+  /** Environment (log-group paths, KMS key tags). */
   readonly environment: string;
-  /** Name prefix of the CI identity's own roles and policies, which CI must never change. */
-  readonly ciNamePrefix: string;
+  /** Name prefixes of the CI identities' own roles and policies, which CI must never change. */
+  readonly ciNamePrefixes: readonly string[];
   /** Required boundary on every role the deploy role creates or changes. */
-  readonly permissionsBoundaryArn?: string;
+  readonly permissionsBoundaryArn: string;
+  /** Production: data deletion is denied outright. */
+  readonly production: boolean;
 }
 
 export function allow(

@@ -7,6 +7,10 @@ export interface StateLocation {
   readonly bucket: string;
   /** KMS key or alias ARN the backend encrypts state with; none for SSE-S3. */
   readonly kmsKeyArn?: string;
+  /** Key prefix of the environment's state objects, e.g. `platform/dev/`. */
+  readonly keyPrefix: string;
+  /** Layers applied by hand, whose state CI must neither write nor lock. */
+  readonly manualLayers: readonly string[];
 }
 
 /**
@@ -32,24 +36,35 @@ export function stateKeyTarget(kmsKeyArn: string): {
 /**
  * Terraform's S3 backend with `use_lockfile`: state objects `<key>.tfstate` and lock objects
  * `<key>.tfstate.tflock` (created, then deleted to unlock). Plan reads state but still takes
- * the lock, so both roles write lock objects; only deploy writes state. Nothing may delete a
- * state object or touch other objects in the bucket.
+ * the lock, so both roles write lock objects; only deploy writes state. Only the environment's
+ * own keys, never the state of the layers applied by hand; nothing may delete a state object
+ * or touch other objects in the bucket.
  */
 export function stateStatements(location: StateLocation, mode: "deploy" | "plan"): Statement[] {
   const bucketArn = `arn:${location.partition}:s3:::${location.bucket}`;
+  const keys = `${bucketArn}/${location.keyPrefix}`;
   const statements = [
     allow("StateList", ["s3:ListBucket"], [bucketArn]),
     allow(
       mode === "deploy" ? "StateReadWrite" : "StateRead",
       mode === "deploy" ? ["s3:GetObject", "s3:PutObject"] : ["s3:GetObject"],
-      [`${bucketArn}/*.tfstate`],
+      [`${keys}*.tfstate`],
     ),
     allow(
       "StateLock",
       ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-      [`${bucketArn}/*.tfstate.tflock`],
+      [`${keys}*.tfstate.tflock`],
     ),
   ];
+  if (location.manualLayers.length > 0) {
+    statements.push(
+      deny(
+        "ManualLayersState",
+        ["s3:PutObject", "s3:DeleteObject"],
+        location.manualLayers.flatMap((l) => [`${keys}${l}.tfstate`, `${keys}${l}.tfstate.tflock`]),
+      ),
+    );
+  }
   if (location.kmsKeyArn !== undefined) {
     const key = stateKeyTarget(location.kmsKeyArn);
     // Only through S3: the key protects state, nothing else may use it on CI's behalf.

@@ -2,15 +2,19 @@ import { Token } from "cdktf";
 import { s3BucketNameProblem } from "../../lib/aws-names";
 import { show, type Issue } from "../../lib/validation";
 
-/** The values the deploy role's trust and permissions are built from. */
-export interface CiIdentityInput {
+/** The values the GitHub roles' trust is built from. */
+export interface GithubIdentityInput {
   readonly repository: string;
   readonly branch: string;
-  readonly projectPrefix: string;
-  readonly stateBucket: string;
-  readonly stateKmsKeyArn?: string;
   readonly githubEnvironment?: string;
-  readonly permissionsBoundaryArn?: string;
+  readonly planGithubEnvironment?: string;
+}
+
+/** The values the deploy permissions are scoped by. */
+export interface DeployPermissionsScopeInput {
+  readonly projectPrefix?: string;
+  readonly stateBucket?: string;
+  readonly stateKmsKeyArn?: string;
 }
 
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
@@ -18,7 +22,6 @@ const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const IAM_NAME_CHARS = /^[A-Za-z0-9+=,.@_-]+$/;
 const KMS_KEY_OR_ALIAS =
   /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/[A-Za-z0-9-]+|alias\/[\w/-]+)$/;
-const POLICY_ARN = /^arn:aws[a-z-]*:iam::\d{12}:policy\/[\w+=,.@/-]+$/;
 
 const literal = (value: string | undefined): value is string =>
   value !== undefined && !Token.isUnresolved(value);
@@ -50,8 +53,10 @@ export function branchProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** Every problem with the CI identity's inputs, one Issue per property. */
-export function ciIdentityIssues(input: CiIdentityInput): Issue[] {
+const GITHUB_ENVIRONMENT = /^[^:*?\s][^:*?]{0,254}$/;
+
+/** Every problem with the GitHub identity's inputs, one Issue per property. */
+export function githubIdentityIssues(input: GithubIdentityInput): Issue[] {
   const issues: Issue[] = [];
   if (literal(input.repository) && !REPOSITORY.test(input.repository)) {
     issues.push({
@@ -68,6 +73,21 @@ export function ciIdentityIssues(input: CiIdentityInput): Issue[] {
       });
     }
   }
+  for (const key of ["githubEnvironment", "planGithubEnvironment"] as const) {
+    const value = input[key];
+    if (literal(value) && !GITHUB_ENVIRONMENT.test(value)) {
+      issues.push({
+        path: [key],
+        message: `${show(value)} is not a GitHub environment name; allowed: 1 to 255 characters without ":", "*", "?" or a leading space`,
+      });
+    }
+  }
+  return issues;
+}
+
+/** Every problem with what scopes the deploy permissions, one Issue per property. */
+export function deployPermissionsIssues(input: DeployPermissionsScopeInput): Issue[] {
+  const issues: Issue[] = [];
   if (literal(input.projectPrefix)) {
     if (input.projectPrefix === "") {
       issues.push({
@@ -94,21 +114,6 @@ export function ciIdentityIssues(input: CiIdentityInput): Issue[] {
     issues.push({
       path: ["stateKmsKeyArn"],
       message: `${show(input.stateKmsKeyArn)} is not a KMS key or alias ARN (arn:<partition>:kms:<region>:<account>:key/<id> or :alias/<name>)`,
-    });
-  }
-  if (
-    literal(input.githubEnvironment) &&
-    !/^[^:*?\s][^:*?]{0,254}$/.test(input.githubEnvironment)
-  ) {
-    issues.push({
-      path: ["githubEnvironment"],
-      message: `${show(input.githubEnvironment)} is not a GitHub environment name; allowed: 1 to 255 characters without ":", "*", "?" or a leading space`,
-    });
-  }
-  if (literal(input.permissionsBoundaryArn) && !POLICY_ARN.test(input.permissionsBoundaryArn)) {
-    issues.push({
-      path: ["permissionsBoundaryArn"],
-      message: `${show(input.permissionsBoundaryArn)} is not a customer managed policy ARN (arn:<partition>:iam::<account>:policy/<name>)`,
     });
   }
   return issues;

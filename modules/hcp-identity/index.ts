@@ -7,9 +7,12 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import type { Names } from "../../lib/names";
 import { assertNoIssues } from "../../lib/validation";
-import { DEPLOY_POLICY_GROUPS } from "../ci-identity";
-import { deployStatements } from "../ci-identity/deploy-policies";
-import type { DeployScope, Statement } from "../ci-identity/scope";
+import {
+  DEPLOY_POLICY_GROUPS,
+  createPermissionsBoundary,
+  deployPolicyDocuments,
+} from "../ci-identity";
+import type { Statement } from "../ci-identity/scope";
 import { hcpIdentityIssues } from "./validate";
 
 /** The audience HCP Terraform puts in the identity tokens of AWS dynamic credentials. */
@@ -56,11 +59,10 @@ export interface HcpAwsRolesProps {
    */
   readonly projectPrefix: string;
   /**
-   * Permissions boundary every role the apply role creates or changes must carry (the GitHub
-   * deploy role's rule).
-   * @default none
+   * Production: the apply role (and every role it creates) may not delete data.
+   * @default false
    */
-  readonly permissionsBoundaryArn?: string;
+  readonly production?: boolean;
   /**
    * Prefix for validation errors.
    * @default the construct path
@@ -76,6 +78,11 @@ export interface HcpAwsRolesProps {
  */
 export class HcpAwsRoles extends Construct {
   readonly providerArn: string;
+  /**
+   * The environment's permissions boundary (deployPolicyDocuments): the apply role creates
+   * roles only with it, and every stack of the environment puts it on its roles.
+   */
+  readonly boundary: IamPolicy;
   readonly planRole: IamRole;
   readonly applyRole: IamRole;
   private readonly names: Names;
@@ -107,18 +114,19 @@ export class HcpAwsRoles extends Construct {
 
     // Creating an Aurora cluster and then the services can outlast the default hour.
     this.applyRole = this.role("apply", { maxSessionDuration: 7200 });
-    const scopeOfApply: DeployScope = {
-      partition,
+    // The same least privilege and boundary as the GitHub deploy role; state lives in HCP
+    // Terraform, so there is no state bucket to grant.
+    const documents = deployPolicyDocuments({
+      names,
       account,
       region: props.region,
-      prefix: props.projectPrefix,
-      project: names.context.project,
-      environment: names.context.environment,
-      // The apply role may never change the roles and policies its own runs depend on.
-      ciNamePrefix: `${names.physical("hcp")}-`,
-      permissionsBoundaryArn: props.permissionsBoundaryArn,
-    };
-    const groups = deployStatements(scopeOfApply);
+      partition,
+      projectPrefix: props.projectPrefix,
+      production: props.production ?? false,
+      configPath: props.configPath,
+    });
+    this.boundary = createPermissionsBoundary(this, "boundary", names, documents);
+    const groups = documents.policies;
     for (const group of DEPLOY_POLICY_GROUPS) this.attach(group, groups[group]);
   }
 

@@ -35,18 +35,6 @@ export interface OperationsSettings {
   /** Retention of the operations log groups (WAF). @default 30 */
   readonly logRetentionDays: LogRetentionDays;
   /**
-   * GuardDuty, AWS Config and their alerts to the critical topic, once per account and region:
-   * turn off in all but one environment that shares an account.
-   * @default true
-   */
-  readonly accountSecurity: boolean;
-  /**
-   * Create AWS Config's service-linked role; false where it already exists in the account
-   * (it is one per account; import it or leave it to whoever made it).
-   * @default true
-   */
-  readonly createConfigServiceLinkedRole: boolean;
-  /**
    * Record global resources (IAM) in this region; false in every other region of the account.
    * @default true
    */

@@ -1,0 +1,120 @@
+import { ownsSingleton, type SingletonMode } from "../lib/account-singleton";
+import { show, type Issue } from "../lib/validation";
+import { ACCOUNT_SINGLETON_NAMES, type AccountSingleton } from "./account-singletons-schema";
+import type { EnvironmentConfig, PlatformConfig } from "./schema";
+
+/*
+ * Resources AWS allows once per account (or once per account and region). Several environments
+ * may share an account; exactly one of them owns each singleton, chosen in config under
+ * `environments.<env>.accountSingletons.<name>` ("create" by default, "reference" where another
+ * environment or something outside this repository owns it, `{ adopt: "<import id>" }` to take
+ * over one that already exists). Synth fails when two environments would both manage one.
+ *
+ * To add a singleton: append its name to ACCOUNT_SINGLETON_NAMES, describe it in
+ * ACCOUNT_SINGLETONS, and in the construct that creates it read singletonMode(env, name):
+ * create only when ownsSingleton(mode), call adoptIfAsked(resource, mode) (lib/account-singleton).
+ */
+
+export {
+  ACCOUNT_SINGLETON_NAMES,
+  AccountSingletonsSchema,
+  type AccountSingleton,
+} from "./account-singletons-schema";
+
+export interface AccountSingletonSpec {
+  /** What it is, for messages and docs. */
+  readonly what: string;
+  /** Whether AWS allows one per account, or one per account and region. */
+  readonly scope: "account" | "region";
+  /** Whether the environment uses it at all (then it creates, adopts or references it). */
+  readonly usedBy: (env: EnvironmentConfig) => boolean;
+  /** What `adopt` takes: the id `terraform import` expects for the resource. */
+  readonly importId: string;
+  /** A valid import id, or undefined when any non-empty string may be one. */
+  readonly importIdPattern?: RegExp;
+}
+
+export const ACCOUNT_SINGLETONS: Readonly<Record<AccountSingleton, AccountSingletonSpec>> = {
+  githubOidcProvider: {
+    what: "the GitHub Actions OIDC provider",
+    scope: "account",
+    usedBy: (env) => env.ci !== undefined,
+    importId:
+      "the provider's ARN, arn:<partition>:iam::<account>:oidc-provider/token.actions.githubusercontent.com",
+    importIdPattern:
+      /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/,
+  },
+  guardDutyDetector: {
+    what: "the GuardDuty detector",
+    scope: "region",
+    usedBy: () => true,
+    importId: "the detector id (32 hexadecimal characters, `aws guardduty list-detectors`)",
+    importIdPattern: /^[0-9a-f]{32}$/,
+  },
+  configRecorder: {
+    what: "the AWS Config recorder and delivery channel",
+    scope: "region",
+    usedBy: () => true,
+    importId:
+      "the recorder's name, which its delivery channel shares (the console names both `default`)",
+    importIdPattern: /^[A-Za-z0-9_.-]{1,256}$/,
+  },
+  configServiceLinkedRole: {
+    what: "AWS Config's service-linked role AWSServiceRoleForConfig",
+    scope: "account",
+    // The recorder runs as this role: whoever manages a recorder needs it.
+    usedBy: (env) => ownsSingleton(singletonMode(env, "configRecorder")),
+    importId:
+      "the role's ARN, arn:<partition>:iam::<account>:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
+    importIdPattern:
+      /^arn:aws[a-z-]*:iam::\d{12}:role\/aws-service-role\/config\.amazonaws\.com\/AWSServiceRoleForConfig$/,
+  },
+};
+
+/** The environment's mode for `singleton`: "create" unless its config says otherwise. */
+export function singletonMode(env: EnvironmentConfig, singleton: AccountSingleton): SingletonMode {
+  return env.accountSingletons[singleton] ?? "create";
+}
+
+/**
+ * Two environments that would both manage one singleton in one account (and region), and
+ * adoption ids that cannot be the resource's import id.
+ */
+export function accountSingletonIssues(config: PlatformConfig): Issue[] {
+  const issues: Issue[] = [];
+  for (const name of ACCOUNT_SINGLETON_NAMES) {
+    const spec = ACCOUNT_SINGLETONS[name];
+    const owners = new Map<string, string>();
+    for (const [key, env] of Object.entries(config.environments)) {
+      if (!spec.usedBy(env)) continue;
+      const chosen = singletonMode(env, name);
+      const path = ["environments", key, "accountSingletons", name];
+      if (
+        typeof chosen === "object" &&
+        spec.importIdPattern !== undefined &&
+        !spec.importIdPattern.test(chosen.adopt)
+      ) {
+        issues.push({
+          path: [...path, "adopt"],
+          message: `${show(chosen.adopt)} is not an import id of ${spec.what}; expected ${spec.importId}`,
+        });
+      }
+      if (chosen === "reference") continue;
+      const where = spec.scope === "account" ? env.account : `${env.account}/${env.region}`;
+      const owner = owners.get(where);
+      if (owner === undefined) {
+        owners.set(where, key);
+        continue;
+      }
+      const place =
+        spec.scope === "account"
+          ? `account ${env.account}`
+          : `account ${env.account} in ${env.region}`;
+      issues.push({
+        path,
+        message: `${chosen === "create" ? show(chosen) : "an adoption"}, but environments.${owner} already manages ${spec.what} of ${place}, and AWS allows only one; set this to "reference" (or make environments.${owner} reference it)`,
+      });
+    }
+  }
+  return issues;
+}
