@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { App } from "cdktf";
 import { loadConfig, selectEnvironments, type PlatformConfig } from "./config";
 import { readTerraformVersion } from "./config/toolchain";
+import { synthAtomically } from "./lib/atomic-synth";
+import { reportFailure } from "./lib/error-report";
 import { buildPlatform, type EnvironmentStacks } from "./stacks";
 
 export interface CreateAppOptions {
@@ -14,11 +19,20 @@ export interface CreateAppOptions {
    * @default PLATFORM_ENVIRONMENTS, else every environment
    */
   readonly environments?: string;
+  /**
+   * What the selection came from, named in its error message.
+   * @default "PLATFORM_ENVIRONMENTS"
+   */
+  readonly environmentsSource?: string;
 }
 
 /**
  * Builds the App: validates the whole configuration before creating a single construct, so a
  * bad value fails with one message and nothing reaches the output directory.
+ *
+ * Every environment's constructs are created, selected or not: the rules that live in the
+ * constructs (module validation) then run for all of them, so `--env dev` never lets a broken
+ * prod through. Unselected ones go into a throwaway app that is never synthesized.
  */
 export function createApp(options: CreateAppOptions = {}): {
   app: App;
@@ -29,16 +43,40 @@ export function createApp(options: CreateAppOptions = {}): {
   const environments = selectEnvironments(
     config,
     options.environments ?? process.env.PLATFORM_ENVIRONMENTS,
+    options.environmentsSource,
   );
   const terraformVersion = readTerraformVersion();
+  const others = Object.values(config.environments).filter((e) => !environments.includes(e));
+  if (others.length > 0) {
+    const scratch = mkdtempSync(join(tmpdir(), "platform-validate-"));
+    try {
+      buildPlatform(new App({ outdir: scratch, stackTraces: false }), {
+        config,
+        environments: others,
+        terraformVersion,
+      });
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
   const app = new App({ outdir: options.outdir, stackTraces: false });
   const stacks = buildPlatform(app, { config, environments, terraformVersion });
   return { app, config, stacks };
 }
 
-/** `cdktf synth`'s app command (cdktf.json) runs this, precompiled by scripts/app.cjs. */
+/**
+ * `cdktf synth`/`diff`/`deploy` run this through the cdktf.json app command, precompiled by
+ * scripts/app.cjs: the same one message as `npm run synth` on failure, and the output
+ * directory replaced only on success.
+ */
 export function main(): void {
-  createApp().app.synth();
+  try {
+    synthAtomically(process.env.CDKTF_OUTDIR ?? "cdktf.out", (scratch) => {
+      createApp({ outdir: scratch }).app.synth();
+    });
+  } catch (error) {
+    reportFailure(error);
+  }
 }
 
 if (require.main === module) main();

@@ -11,6 +11,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../config";
 
 /*
  * The README's main job, run the way a platform engineer runs it: fresh processes, no AWS
@@ -30,7 +31,9 @@ const cleanEnv = Object.fromEntries(
 
 /** The stacks every shipped environment has, in directory order. */
 const LAYERS = ["bootstrap", "ci", "data", "dcv", "monitoring", "network", "ops", "services"];
-const stacksOf = (env: string) => LAYERS.map((layer) => `platform-${env}-${layer}`);
+const shipped = loadConfig();
+const known = Object.keys(shipped.environments);
+const stacksOf = (env: string) => LAYERS.map((layer) => `${shipped.project}-${env}-${layer}`);
 
 /** A `node ...` command from package.json or cdktf.json, as argv with this Node binary. */
 function nodeCommand(line: string): string[] {
@@ -72,12 +75,12 @@ describe("npm run synth (scripts/synth.ts)", () => {
     expect(stderr).toBe("");
     expect(code).toBe(0);
     const stacks = readdirSync(join(out, "stacks")).sort();
-    expect(stacks).toEqual([...stacksOf("dev"), ...stacksOf("prod")]);
+    expect(stacks).toEqual(known.flatMap(stacksOf).sort());
     expect(stdout).toMatch(/^stack\s+resources\s+data\s+outputs\s+backend$/m);
     expect(stdout).toMatch(/^platform-prod-network\s+\d+\s+\d+\s+\d+\s+s3$/m);
     expect(stdout).toMatch(/^platform-dev-bootstrap\s+9\s+1\s+3\s+local$/m);
     expect(stdout).toMatch(
-      new RegExp(`^16 stacks, \\d+ resources, written to ${out} in \\d+ ms$`, "m"),
+      new RegExp(`^${stacks.length} stacks, \\d+ resources, written to ${out} in \\d+ ms$`, "m"),
     );
     // The monthly cost estimate follows the summary, per stack and per environment.
     expect(stdout).toMatch(/^estimated monthly cost, USD \(on-demand ap-northeast-1 prices of/m);
@@ -102,11 +105,11 @@ describe("npm run synth (scripts/synth.ts)", () => {
     const kept = join(scratch, "kept");
     mkdirSync(kept);
     writeFileSync(join(kept, "marker"), "previous synth");
-    const { code, stdout, stderr } = synth(["--out", kept, "--env", "staging"]);
+    const { code, stdout, stderr } = synth(["--out", kept], { PLATFORM_ENVIRONMENTS: "staging" });
     expect(code).toBe(1);
     expect(stdout).toBe("");
     expect(stderr.trim()).toBe(
-      'Invalid configuration: PLATFORM_ENVIRONMENTS: "staging" names no configured environment; known: dev, prod',
+      `Invalid configuration: PLATFORM_ENVIRONMENTS: "staging" names no configured environment; known: ${known.join(", ")}`,
     );
     expect(readdirSync(kept)).toEqual(["marker"]);
     expect(readdirSync(scratch).filter((f) => f.includes(".tmp-"))).toEqual([]);

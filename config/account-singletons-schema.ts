@@ -12,6 +12,7 @@ export const ACCOUNT_SINGLETON_NAMES = [
   "guardDutyDetector",
   "configRecorder",
   "configServiceLinkedRole",
+  "hcpOidcProvider",
 ] as const;
 export type AccountSingleton = (typeof ACCOUNT_SINGLETON_NAMES)[number];
 

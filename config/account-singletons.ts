@@ -69,6 +69,15 @@ export const ACCOUNT_SINGLETONS: Readonly<Record<AccountSingleton, AccountSingle
     importIdPattern:
       /^arn:aws[a-z-]*:iam::\d{12}:role\/aws-service-role\/config\.amazonaws\.com\/AWSServiceRoleForConfig$/,
   },
+  hcpOidcProvider: {
+    what: "the HCP Terraform OIDC provider",
+    scope: "account",
+    // Runs in HCP Terraform assume roles through it; local execution runs where cdktf runs.
+    usedBy: (env) => env.state.backend === "cloud" && env.state.executionMode !== "local",
+    importId:
+      "the provider's ARN, arn:<partition>:iam::<account>:oidc-provider/<HCP Terraform host>",
+    importIdPattern: /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/[a-z0-9.-]+$/,
+  },
 };
 
 /** The environment's mode for `singleton`: "create" unless its config says otherwise. */

@@ -79,12 +79,6 @@ export const CloudStateSchema = z.strictObject({
    */
   runTriggers: z.boolean().default(true),
   /**
-   * Create the account's IAM OIDC provider for `hostname` (one per account and host). Set
-   * false in every other environment of the account; it is then looked up by its ARN.
-   * @default true
-   */
-  createOidcProvider: z.boolean().default(true),
-  /**
    * Run notifications of every workspace.
    * @default e-mail to the critical alarm addresses on errors and runs that need attention
    */
@@ -123,7 +117,6 @@ export const CloudStateSchema = z.strictObject({
 export type CloudStateConfig = z.output<typeof CloudStateSchema>;
 
 interface EnvironmentView {
-  readonly account: string;
   readonly production: boolean;
   readonly state: { readonly backend: string } | CloudStateConfig;
 }
@@ -133,8 +126,8 @@ const isCloud = (state: EnvironmentView["state"]): state is CloudStateConfig =>
 
 /**
  * Rules across the cloud state settings and across environments: an agent pool exactly when
- * runs use agents, no auto-apply in production, one creator of each HCP project and of each
- * account's OIDC provider.
+ * runs use agents, no auto-apply in production, one creator of each HCP project. (The
+ * account's OIDC provider for the host is an account singleton: config/account-singletons.)
  */
 export function cloudStateIssues(
   project: string,
@@ -142,7 +135,6 @@ export function cloudStateIssues(
 ): Issue[] {
   const issues: Issue[] = [];
   const projectOwners = new Map<string, string>();
-  const providerOwners = new Map<string, string>();
   for (const [key, env] of Object.entries(environments)) {
     const state = env.state;
     if (!isCloud(state)) continue;
@@ -175,17 +167,6 @@ export function cloudStateIssues(
         issues.push({
           path: at("manageProject"),
           message: `true, but environments.${owner} already creates the HCP project ${show(hcpProject)}; set this to false to share it`,
-        });
-      }
-    }
-    if (state.createOidcProvider && state.executionMode !== "local") {
-      const where = `${env.account}/${state.hostname}`;
-      const owner = providerOwners.get(where);
-      if (owner === undefined) providerOwners.set(where, key);
-      else {
-        issues.push({
-          path: at("createOidcProvider"),
-          message: `true, but environments.${owner} already creates the OIDC provider for ${state.hostname} in account ${env.account}; an account has one per host, so set this to false`,
         });
       }
     }

@@ -58,7 +58,7 @@ export function loadConfig(input: unknown = platformInput): PlatformConfig {
 export function selectEnvironments(
   config: PlatformConfig,
   selector: string | undefined,
-  source = "PLATFORM_ENVIRONMENTS",
+  source: string = "PLATFORM_ENVIRONMENTS",
 ): EnvironmentConfig[] {
   const known = Object.keys(config.environments);
   const wanted = (selector ?? "")

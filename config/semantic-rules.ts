@@ -1,14 +1,14 @@
+import { networkIssues } from "../modules/network/validate";
+import { databaseIssues } from "../modules/database/validate";
+import { servicesIssues } from "./services-rules";
+import { dcvIssues } from "../modules/dcv/validate";
 import { POLICY_RULES } from "../lib/policy/rules";
 import { show, type Issue } from "../lib/validation";
 import { githubSubjects } from "../modules/ci-identity/subjects";
-import { databaseIssues } from "../modules/database/validate";
-import { dcvIssues } from "../modules/dcv/validate";
-import { networkIssues } from "../modules/network/validate";
 import { accountSingletonIssues } from "./account-singletons";
 import { extrasIssues } from "./extras-rules";
 import { cloudStateIssues } from "./hcp-schema";
 import type { PlatformConfig } from "./schema";
-import { servicesIssues } from "./services-rules";
 
 /**
  * Rules across fields and environments. They run only on a configuration whose shape is
@@ -29,11 +29,15 @@ export function semanticIssues(config: PlatformConfig): Issue[] {
     );
     if (env.dcv !== undefined && network.plan !== undefined) {
       // The gateway trusts PROXY headers from the private subnets, where the NLB lives.
-      const dcv = dcvIssues(env.dcv, {
-        vpcCidr: env.network.cidr,
-        privateSubnetCidrs: network.plan.private,
-        externalCidrs: env.network.externalNetworks.flatMap((n) => n.cidrs),
-      });
+      const dcv = dcvIssues(
+        env.dcv,
+        {
+          vpcCidr: env.network.cidr,
+          privateSubnetCidrs: network.plan.private,
+          externalCidrs: env.network.externalNetworks.flatMap((n) => n.cidrs),
+        },
+        { production: env.production },
+      );
       issues.push(...dcv.map((i) => ({ ...i, path: ["environments", key, "dcv", ...i.path] })));
     }
     if (env.production && env.operations.alarmEmails.critical.length === 0) {

@@ -149,7 +149,20 @@ async function ensureSnapshot(entry, options = {}) {
 module.exports = { ensureSnapshot };
 
 async function run(entry, args) {
-  const { blob } = await ensureSnapshot(entry);
+  let blob;
+  try {
+    ({ blob } = await ensureSnapshot(entry));
+  } catch {
+    // A syntax or reference error in config/*.ts fails the bundle or the snapshot build, where
+    // it would be reported against the bundle. Run the entry from source instead: run.cjs prints
+    // the same error as one message with the config file's line and column first.
+    const child = spawnSync(process.execPath, [join(__dirname, "run.cjs"), entry, ...args], {
+      stdio: "inherit",
+    });
+    if (child.error !== undefined) throw child.error;
+    process.exitCode = child.status ?? 1;
+    return;
+  }
   const child = spawnSync(process.execPath, ["--snapshot-blob", blob, "--", ...args], {
     stdio: "inherit",
   });

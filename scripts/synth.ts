@@ -1,6 +1,8 @@
-import { mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { readFileSync, readdirSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import type { PlatformConfig } from "../config";
+import { synthAtomically } from "../lib/atomic-synth";
+import { reportFailure } from "../lib/error-report";
 import { checkPolicies, type StackJson } from "../lib/policy";
 import { createApp } from "../main";
 import { costReport } from "./cost";
@@ -10,9 +12,57 @@ import { costReport } from "./cost";
  * swaps it into place only when everything succeeded, so a failed synth leaves the previous
  * output untouched. Prints one line per stack, then the monthly cost estimate (scripts/cost.ts).
  */
-function argValue(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
+const USAGE = "usage: npm run synth [-- --env <name>[,<name>...]] [--out <dir>]";
+
+/** Options of the command line; anything else is refused rather than ignored. */
+export interface SynthArgs {
+  readonly env?: string;
+  readonly out?: string;
+}
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(`${message}\n${USAGE}`);
+    this.name = "UsageError";
+  }
+}
+
+/**
+ * Parses `--env <list>` and `--out <dir>`. A flag this script does not know (`--envs`,
+ * `--env=dev`, a stray word) is an error: silently ignoring it would synthesize something
+ * other than what was asked for.
+ */
+export function parseArgs(args: readonly string[]): SynthArgs {
+  const parsed: { env?: string; out?: string } = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const flag = (["--env", "--out"] as const).find((f) => f === arg);
+    if (flag === undefined) {
+      const eq = /^(--env|--out)=(.*)$/.exec(arg);
+      throw new UsageError(
+        eq === null
+          ? `${JSON.stringify(arg)} is not an option of npm run synth; options: --env, --out`
+          : `${JSON.stringify(arg)}: give the value after a space: ${eq[1]} ${eq[2]}`,
+      );
+    }
+    const value = args[i + 1] as string | undefined;
+    if (value === undefined || value === "" || value.startsWith("--")) {
+      throw new UsageError(
+        `${flag} needs a value, e.g. ${flag === "--env" ? "--env dev" : "--out cdktf.out"}`,
+      );
+    }
+    const key = flag === "--env" ? "env" : "out";
+    if (parsed[key] !== undefined) throw new UsageError(`${flag} is given twice`);
+    parsed[key] = value;
+    i++;
+  }
+  return parsed;
+}
+
+/** The arguments after this script's own path (whichever launcher started it). */
+function scriptArgs(): string[] {
+  const at = process.argv.findIndex((a, i) => i > 0 && /^synth\.(ts|js|cjs)$/.test(basename(a)));
+  return process.argv.slice(at >= 0 ? at + 1 : 2);
 }
 
 interface StackSummary {
@@ -68,28 +118,22 @@ function policyExceptions(config: PlatformConfig, stack: string, json: StackJson
 
 export function main(): void {
   const started = process.hrtime.bigint();
-  const outdir = resolve(argValue("--out") ?? "cdktf.out");
-  const scratch = mkdtempSync(`${outdir}.tmp-`);
+  let outdir: string;
   let config: PlatformConfig;
   try {
-    const only = argValue("--env");
-    if (only !== undefined) process.env.PLATFORM_ENVIRONMENTS = only;
-    const created = createApp({ outdir: scratch });
-    created.app.synth();
-    config = created.config;
-    rmSync(outdir, { recursive: true, force: true });
-    renameSync(scratch, outdir);
+    const args = parseArgs(scriptArgs());
+    outdir = resolve(args.out ?? "cdktf.out");
+    config = synthAtomically(outdir, (scratch) => {
+      const created = createApp({
+        outdir: scratch,
+        environments: args.env,
+        environmentsSource: args.env === undefined ? undefined : "--env",
+      });
+      created.app.synth();
+      return created.config;
+    });
   } catch (error) {
-    rmSync(scratch, { recursive: true, force: true });
-    const message = error instanceof Error ? error.message : String(error);
-    // cdktf suggests skipping validation; the fix is the resource or a documented exception.
-    console.error(
-      message.replace(
-        /\n*If you wish to ignore these validations.*$/s,
-        "\n\nFix the resource, or add { rule, resource, reason } to environments.<env>.policyExceptions.",
-      ),
-    );
-    process.exitCode = 1;
+    reportFailure(error);
     return;
   }
   const written = readStacks(outdir);

@@ -1,6 +1,7 @@
 import { TerraformOutput, type TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { TfeProvider } from "@cdktf/provider-tfe/lib/provider";
+import { singletonMode } from "../config/account-singletons";
 import type { CloudStateConfig } from "../config/schema";
 import { partitionOf } from "../lib/arn";
 import { HcpAwsRoles } from "../modules/hcp-identity";
@@ -51,7 +52,7 @@ export class HcpStack extends PlatformStack {
         organization: state.organization,
         project,
         workspaces: specs.map((s) => s.name),
-        createProvider: state.createOidcProvider,
+        provider: singletonMode(env, "hcpOidcProvider"),
         projectPrefix: this.names.prefix,
         production: env.production,
         configPath: this.configPath("state"),

@@ -261,6 +261,16 @@ describe("dcv validation rules (config paths)", () => {
       /environments\.prod\.dcv\.gateway\.tls\.kmsKeyArn: "alias\/dcv" is not a KMS key ARN/,
     ],
     [
+      "self-signed certificate in production",
+      "prod",
+      (d) =>
+        (d.gateway = {
+          ...d.gateway,
+          tls: { source: "self-signed", reason: "no CA in this account yet" },
+        }),
+      /environments\.prod\.dcv\.gateway\.tls\.source: "self-signed" is not allowed in a production environment/,
+    ],
+    [
       "self-signed certificate without a reason",
       "dev",
       (d) => (d.gateway = { ...d.gateway, tls: { source: "self-signed", reason: "dev" } }),

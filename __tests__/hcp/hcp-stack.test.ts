@@ -338,8 +338,8 @@ describe("hcp stack (cloud state mode)", () => {
           backend: "cloud",
           organization: "acme",
           manageProject: false,
-          createOidcProvider: false,
         };
+        prod.accountSingletons = { hcpOidcProvider: "reference" };
       }),
     );
     const json = hcp("prod", shared);
@@ -351,5 +351,17 @@ describe("hcp stack (cloud state mode)", () => {
     expect(
       resources({ resource: json.data }, "aws_iam_openid_connect_provider").map(([, p]) => p.arn),
     ).toEqual(["arn:aws:iam::222222222222:oidc-provider/app.terraform.io"]);
+  });
+
+  it("adopts an existing OIDC provider with an import block when config says so", () => {
+    const arn = "arn:aws:iam::111111111111:oidc-provider/app.terraform.io";
+    const adopted = synthPlatform(
+      cloudInput((dev) => {
+        dev.accountSingletons = { hcpOidcProvider: { adopt: arn } };
+      }),
+    );
+    const json = hcp("dev", adopted) as TfJson & { import?: { id: string; to: string }[] };
+    const [name] = resources(json, "aws_iam_openid_connect_provider").map(([n]) => n);
+    expect(json.import).toEqual([{ id: arn, to: `aws_iam_openid_connect_provider.${name}` }]);
   });
 });

@@ -77,7 +77,18 @@ describe("cloud state settings: each rule names the path, the value and what is 
         input.environments.prod.account = input.environments.dev.account;
         return input;
       })(),
-      /environments\.prod\.state\.createOidcProvider: true, but environments\.dev already creates the OIDC provider for app\.terraform\.io in account 111111111111; an account has one per host, so set this to false/,
+      /environments\.prod\.accountSingletons\.hcpOidcProvider: "create", but environments\.dev already manages the HCP Terraform OIDC provider of account 111111111111, and AWS allows only one; set this to "reference"/,
+    ],
+    [
+      "adopting an HCP Terraform OIDC provider by something that is not its ARN",
+      (() => {
+        const input = cloud({}) as ReturnType<typeof withEnv>;
+        input.environments.dev.accountSingletons = {
+          hcpOidcProvider: { adopt: "app.terraform.io" },
+        };
+        return input;
+      })(),
+      /environments\.dev\.accountSingletons\.hcpOidcProvider\.adopt: "app\.terraform\.io" is not an import id of the HCP Terraform OIDC provider; expected the provider's ARN/,
     ],
     [
       "webhook that is not HTTPS",

@@ -65,6 +65,16 @@ function synth(overrides: Partial<DcvSettings> = {}, props: Partial<DcvGatewayPr
 }
 
 const json = synth();
+/** An issued certificate, as production requires. */
+const issued: Partial<DcvSettings> = {
+  gateway: {
+    ...settings.gateway,
+    tls: {
+      source: "secret",
+      secretArn: "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:dcv-tls-AbCdEf",
+    },
+  },
+};
 const sgId = (j: TfJson, suffix: string) =>
   refTo(j, "aws_security_group", byPath(j, "aws_security_group", suffix), "id");
 /** The allow statements of one instance role's grants policy. */
@@ -87,7 +97,9 @@ describe("DcvGateway: provider side of PrivateLink", () => {
       enforce_security_group_inbound_rules_on_private_link_traffic: "off",
       enable_deletion_protection: false,
     });
-    expect(only(synth({}, { production: true }), "aws_lb").enable_deletion_protection).toBe(true);
+    expect(only(synth(issued, { production: true }), "aws_lb").enable_deletion_protection).toBe(
+      true,
+    );
   });
 
   it("passes TCP 8443 through to gateways with PROXY protocol v2 and a health check on the health port", () => {
@@ -303,6 +315,12 @@ describe("DcvGateway: gateway fleet", () => {
     expect(bodies(withSecret, "aws_secretsmanager_secret")).toEqual([]);
     expect(userDataOf(withSecret)).toContain(`secret='${secret}'`);
     expect(userDataOf(withSecret)).not.toContain("openssl req");
+  });
+
+  it("refuses a self-signed certificate in production", () => {
+    expect(() => synth({}, { production: true, configPath: "dcv" })).toThrow(
+      'dcv.gateway.tls.source: "self-signed" is not allowed in a production environment',
+    );
   });
 
   it("keeps the self-signed certificate in one secret per environment that only the gateways write", () => {
@@ -522,7 +540,7 @@ describe("DcvGateway: agents", () => {
   });
 
   it("protects desktops from destroy in production", () => {
-    for (const i of bodies(synth({}, { production: true }), "aws_instance")) {
+    for (const i of bodies(synth(issued, { production: true }), "aws_instance")) {
       expect(i.lifecycle).toMatchObject({ prevent_destroy: true });
     }
   });

@@ -89,11 +89,15 @@ export class DcvGateway extends Construct {
     const root = props.configPath ?? this.node.path;
     assertNoIssues(
       root,
-      dcvIssues(s, {
-        vpcCidr: props.vpcCidr,
-        privateSubnetCidrs: props.privateSubnetCidrs,
-        externalCidrs: props.externalCidrs ?? [],
-      }),
+      dcvIssues(
+        s,
+        {
+          vpcCidr: props.vpcCidr,
+          privateSubnetCidrs: props.privateSubnetCidrs,
+          externalCidrs: props.externalCidrs ?? [],
+        },
+        { production: props.production ?? false },
+      ),
     );
     const { names } = props;
     const partition = partitionOf(props.region);

@@ -101,7 +101,11 @@ export function nginxConfigFor(
  * Every DCV rule: the infrastructure ones here plus the nginx generator's, so a bad agent list
  * fails at synth with the same paths either way. Paths are relative to the dcv settings.
  */
-export function dcvIssues(s: DcvSettings, net: DcvNetworkView): Issue[] {
+export function dcvIssues(
+  s: DcvSettings,
+  net: DcvNetworkView,
+  env: { readonly production: boolean },
+): Issue[] {
   const { privateSubnetCidrs } = net;
   const issues: Issue[] = [];
   const add = (path: (string | number)[], message: string) => issues.push({ path, message });
@@ -192,6 +196,11 @@ export function dcvIssues(s: DcvSettings, net: DcvNetworkView): Issue[] {
     if (tls.kmsKeyArn !== undefined && !KMS_KEY_ARN.test(tls.kmsKeyArn)) {
       add(["gateway", "tls", "kmsKeyArn"], `${show(tls.kmsKeyArn)} is not a KMS key ARN`);
     }
+  } else if (env.production) {
+    add(
+      ["gateway", "tls", "source"],
+      `"self-signed" is not allowed in a production environment: clients would have to trust a certificate nobody issued; store an issued certificate in Secrets Manager and use { source: "secret", secretArn }`,
+    );
   } else if (tls.reason.trim().length < 10) {
     add(
       ["gateway", "tls", "reason"],

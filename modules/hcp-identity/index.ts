@@ -5,6 +5,7 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { adoptIfAsked, ownsSingleton, type SingletonMode } from "../../lib/account-singleton";
 import type { Names } from "../../lib/names";
 import { assertNoIssues } from "../../lib/validation";
 import {
@@ -48,11 +49,12 @@ export interface HcpAwsRolesProps {
   /** Workspace names (one per stack) trusted by the roles. */
   readonly workspaces: readonly string[];
   /**
-   * Create the account's OIDC provider for `hostname`; false looks it up by ARN (another
-   * environment of the account, or created by hand, owns it).
-   * @default true
+   * The account's OIDC provider for `hostname`, an account singleton: `create` it, `adopt` an
+   * existing one (import) or `reference` it (another environment or something outside this
+   * repository owns it; looked up by ARN).
+   * @default "create"
    */
-  readonly createProvider?: boolean;
+  readonly provider?: SingletonMode;
   /**
    * Physical-name prefix of everything the project creates, e.g. `platform-dev`: the apply
    * role may change only resources whose ARN carries it.
@@ -95,16 +97,20 @@ export class HcpAwsRoles extends Construct {
     this.props = props;
     const { names, partition, account, hostname } = props;
 
-    this.providerArn =
-      (props.createProvider ?? true)
-        ? new IamOpenidConnectProvider(this, "provider", {
-            url: `https://${hostname}`,
-            clientIdList: [HCP_AWS_AUDIENCE],
-            tags: names.nameTag("hcp-oidc"),
-          }).arn
-        : new DataAwsIamOpenidConnectProvider(this, "provider", {
-            arn: `arn:${partition}:iam::${account}:oidc-provider/${hostname}`,
-          }).arn;
+    const provider = props.provider ?? "create";
+    if (ownsSingleton(provider)) {
+      const created = new IamOpenidConnectProvider(this, "provider", {
+        url: `https://${hostname}`,
+        clientIdList: [HCP_AWS_AUDIENCE],
+        tags: names.nameTag("hcp-oidc"),
+      });
+      adoptIfAsked(created, provider);
+      this.providerArn = created.arn;
+    } else {
+      this.providerArn = new DataAwsIamOpenidConnectProvider(this, "provider", {
+        arn: `arn:${partition}:iam::${account}:oidc-provider/${hostname}`,
+      }).arn;
+    }
 
     this.planRole = this.role("plan", {});
     new IamRolePolicyAttachment(this, "plan-read-only", {

@@ -1,0 +1,32 @@
+"use strict";
+/*
+ * `node scripts/run.cjs <entry.ts> [args]`: runs a TypeScript entry's exported main() from
+ * source, through tsx. scripts/app.cjs falls back to it when the precompiled app cannot be
+ * built (which is what a syntax or reference error in config/*.ts does).
+ *
+ * A syntax or reference error in config/*.ts is thrown while the entry's imports load, before
+ * any of its own code runs. Loading the entry here, inside a try, lets that error print like
+ * every other failure: one message with `file:line:col` first, no esbuild or Node stack.
+ */
+const { resolve } = require("node:path");
+
+require("tsx/cjs/api").register();
+const { reportFailure } = require("../lib/error-report.ts");
+
+const entry = process.argv[2];
+if (entry === undefined) {
+  console.error("usage: node scripts/run.cjs <entry.ts> [args]");
+  process.exit(2);
+}
+let loaded;
+try {
+  loaded = require(resolve(entry));
+} catch (error) {
+  reportFailure(error);
+  process.exit(1);
+}
+try {
+  loaded.main();
+} catch (error) {
+  reportFailure(error);
+}
