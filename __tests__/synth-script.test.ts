@@ -30,7 +30,17 @@ const cleanEnv = Object.fromEntries(
 );
 
 /** The stacks every shipped environment has, in directory order. */
-const LAYERS = ["bootstrap", "ci", "data", "dcv", "monitoring", "network", "ops", "services"];
+const LAYERS = [
+  "bootstrap",
+  "ci",
+  "data",
+  "dcv",
+  "ecr",
+  "monitoring",
+  "network",
+  "ops",
+  "services",
+];
 const shipped = loadConfig();
 const known = Object.keys(shipped.environments);
 const stacksOf = (env: string) => LAYERS.map((layer) => `${shipped.project}-${env}-${layer}`);
@@ -139,6 +149,7 @@ describe("npm run routes (scripts/routes.ts)", () => {
   it.each<[string, RegExp]>([
     ["/", /^GET \/ -> web \(listener default\)$/],
     ["/about", /^GET \/about -> web \(listener default\)$/],
+    ["/api", /^GET \/api -> api \(rule \d+: path \/api\)$/],
     ["/api/users", /^GET \/api\/users -> api \(rule \d+: path \/api\/\*\)$/],
     [
       "/socket.io/?EIO=4&transport=websocket",

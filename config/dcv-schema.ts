@@ -42,6 +42,13 @@ const agent = z.strictObject({
 
 export const DcvSchema = z.strictObject({
   agents: z.array(agent).min(1),
+  // Replaced by webUrlPath on each agent; kept only to say so instead of "unrecognized key".
+  pathRoutes: z
+    .undefined({
+      error:
+        'is gone: a DCV server serves one web-url-path, so an agent is either in the pool or behind its own prefix; set webUrlPath on each agent ("/" for the pool, "/agent1/" for a prefix)',
+    })
+    .optional(),
   listenPort: z.number().int().default(8443),
   healthPort: z.number().int().default(8081),
   proxyProtocol: z.boolean().default(true),

@@ -81,6 +81,8 @@ export const dev: EnvironmentInput = {
     services: [
       {
         name: "web",
+        // Next.js renders pages server-side by calling the api (at API_URL, http://api:3001).
+        calls: ["api"],
         imageTag: "0.1.0",
         port: 3000,
         cpu: 256,
@@ -96,7 +98,10 @@ export const dev: EnvironmentInput = {
         port: 3001,
         cpu: 512,
         memory: 1024,
-        healthCheckPath: "/health",
+        // NestJS with setGlobalPrefix("api"): every route, health included, sits under /api.
+        globalPrefix: "/api",
+        healthCheckPath: "/api/health",
+        // IAM database authentication as the database user "api" (docs/services.md).
         database: true,
         // Socket.IO long-polling must stay on one task.
         stickiness: true,
@@ -104,6 +109,18 @@ export const dev: EnvironmentInput = {
         scaling: { minTasks: 1, maxTasks: 2 },
         logRetentionDays: 7,
         execEnabled: true,
+      },
+      // An internal service: no route, no target group; reaches the api through Service
+      // Connect only (and nothing reaches it).
+      {
+        name: "worker",
+        internal: true,
+        imageTag: "0.1.0",
+        cpu: 256,
+        memory: 512,
+        calls: ["api"],
+        scaling: { minTasks: 1, maxTasks: 1 },
+        logRetentionDays: 7,
       },
     ],
     routes: [

@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { ConfigError, show, type Issue } from "../lib/validation";
 import { dev } from "./dev";
 import { prod } from "./prod";
@@ -46,6 +47,15 @@ export function loadConfig(input: unknown = platformInput): PlatformConfig {
     if (issue.input === undefined && issue.code === "invalid_type") {
       return { path, message: `is required (${issue.message})` };
     }
+    if (issue.code === "invalid_key") {
+      return {
+        path,
+        message: `${show(issue.input)} is not allowed as a key here: ${issue.issues.map((i) => i.message).join("; ")}`,
+      };
+    }
+    if (issue.code === "invalid_union" && issue.errors.length > 0) {
+      return { path, message: unionMessage(issue.input, issue.errors) };
+    }
     return { path, message: `got ${show(offendingValue(issue.input, path))}: ${issue.message}` };
   });
   throw new ConfigError("", issues);
@@ -76,6 +86,30 @@ export function selectEnvironments(
     ]);
   }
   return wanted.map((w) => config.environments[w]);
+}
+
+/**
+ * A value that fits none of a union's forms: say why each form refused it, so the reader sees
+ * both what is allowed and which form they were closest to (the one listed with fewest
+ * problems first).
+ */
+function unionMessage(input: unknown, errors: readonly (readonly z.core.$ZodIssue[])[]): string {
+  const describe = (i: z.core.$ZodIssue): string => {
+    const where = i.path.length === 0 ? "" : `${i.path.map(String).join(".")} `;
+    if (i.code === "invalid_type" && i.input === undefined) return `${where}is required`;
+    if (i.code === "unrecognized_keys") {
+      return `${i.keys.map((k) => show(k)).join(", ")} ${i.keys.length === 1 ? "is" : "are"} not a setting of this form`;
+    }
+    if (i.code === "invalid_value") {
+      return `${where}must be ${i.values.map((v) => show(v)).join(" or ")}`;
+    }
+    return `${where}${i.message}`;
+  };
+  const forms = errors
+    .map((issues, index) => ({ index, issues }))
+    .sort((a, b) => a.issues.length - b.issues.length)
+    .map((f) => `form ${f.index + 1}: ${f.issues.map(describe).join(", ")}`);
+  return `got ${show(input)}, which fits none of the ${errors.length} allowed forms (${forms.join("; ")})`;
 }
 
 /** Zod reports a bad discriminator against the whole object; show the field itself. */

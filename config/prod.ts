@@ -106,6 +106,8 @@ export const prod: EnvironmentInput = {
     services: [
       {
         name: "web",
+        // Next.js renders pages server-side by calling the api (at API_URL, http://api:3001).
+        calls: ["api"],
         imageTag: "1.0.0",
         port: 3000,
         cpu: 512,
@@ -123,7 +125,10 @@ export const prod: EnvironmentInput = {
         port: 3001,
         cpu: 1024,
         memory: 2048,
-        healthCheckPath: "/health",
+        // NestJS with setGlobalPrefix("api"): every route, health included, sits under /api.
+        globalPrefix: "/api",
+        healthCheckPath: "/api/health",
+        // IAM database authentication as the database user "api" (docs/services.md).
         database: true,
         stickiness: true,
         environment: { NODE_ENV: "production" },

@@ -43,7 +43,10 @@ const tagKey = z
   .string()
   .min(1)
   .max(128)
-  .refine((k) => !k.toLowerCase().startsWith("aws:"), "tag keys starting with aws: are reserved");
+  .refine(
+    (k) => !k.toLowerCase().startsWith("aws:"),
+    "tag keys starting with aws: are reserved for AWS's own tags; choose a key without that prefix",
+  );
 
 const bucketName = z.string().superRefine((name, ctx) => {
   const problem = s3BucketNameProblem(name);
@@ -265,6 +268,20 @@ export const EnvironmentSchema = z.strictObject({
    * @default {} (every singleton "create")
    */
   accountSingletons: AccountSingletonsSchema.default({}),
+  /**
+   * Destroys and replacements of stateful resources the change preview (`npm run preview`)
+   * lets through, one construct path each (e.g. `platform-dev-data/database/instance`), with
+   * the reason. Remove them once the change is applied.
+   * @default []
+   */
+  acknowledgedReplacements: z
+    .array(
+      z.strictObject({
+        resource: z.string().min(1),
+        reason: z.string().min(10, "say why losing this resource's data is acceptable"),
+      }),
+    )
+    .default([]),
   /**
    * Deliberate exceptions to the synth-time policy checks, one rule and one resource each,
    * with the reason (listed in every synth summary).

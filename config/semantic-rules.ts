@@ -54,6 +54,15 @@ export function semanticIssues(config: PlatformConfig): Issue[] {
         message: `${show(lifecycle.expireAfterDays)} must be later than glacierAfterDays (${lifecycle.glacierAfterDays})`,
       });
     }
+    env.acknowledgedReplacements.forEach((a, i) => {
+      const prefix = `${config.project}-${key}-`;
+      if (!a.resource.startsWith(prefix) || !a.resource.includes("/")) {
+        issues.push({
+          path: ["environments", key, "acknowledgedReplacements", i, "resource"],
+          message: `${show(a.resource)} is not a construct path of this environment; expected "${prefix}<layer>/<construct path>" as the preview prints it`,
+        });
+      }
+    });
     env.policyExceptions.forEach((e, i) => {
       if (!POLICY_RULES.some((r) => r.id === e.rule)) {
         issues.push({

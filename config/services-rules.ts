@@ -1,7 +1,7 @@
 import { show, type Issue } from "../lib/validation";
 import { planRoutes, routingIssues, type RoutingPlan } from "../modules/alb/routing";
 import { albIssues } from "../modules/alb/validate";
-import { fargateServiceIssues } from "../modules/fargate-service/validate";
+import { fargateServiceIssues, serviceUrlVariable } from "../modules/fargate-service/validate";
 import type { EnvironmentConfig } from "./schema";
 
 /**
@@ -84,23 +84,84 @@ export function servicesIssues(env: EnvironmentConfig, namePrefix: string): Issu
     });
   }
 
-  const routing = routingIssues(s.routes, names);
+  const internal = new Set(s.services.filter((svc) => svc.internal).map((svc) => svc.name));
+  const routedNames = names.filter((n) => !internal.has(n));
+  const toInternal = s.routes.flatMap((route, i) =>
+    internal.has(route.service)
+      ? [
+          {
+            path: ["routes", i, "service"],
+            message: `${show(route.service)} is an internal service (internal: true), which takes no ALB route; remove the route or the internal flag`,
+          },
+        ]
+      : [],
+  );
+  issues.push(...toInternal);
+  const routing = toInternal.length > 0 ? [] : routingIssues(s.routes, routedNames);
   issues.push(...routing.map((i) => ({ ...i, path: ["routes", ...i.path] })));
   let plan: RoutingPlan | undefined;
-  if (routing.length === 0) {
-    plan = planRoutes(s.routes, names);
+  if (routing.length === 0 && toInternal.length === 0) {
+    plan = planRoutes(s.routes, routedNames);
     const routed = new Set([
       ...plan.rules.map((r) => r.service),
       ...(plan.defaultService === undefined ? [] : [plan.defaultService]),
     ]);
-    for (const name of names.filter((n) => !routed.has(n))) {
+    for (const name of routedNames.filter((n) => !routed.has(n))) {
       issues.push({
         path: ["services", indexOf(name)],
         message:
-          "has no route; ECS cannot register a target group that no listener uses. Add a route or remove the service",
+          "has no route; ECS cannot register a target group that no listener uses. Add a route, or set internal: true for a service the ALB does not serve (a worker, an internal API)",
       });
     }
   }
+
+  s.services.forEach((svc, index) => {
+    svc.calls.forEach((callee, j) => {
+      const at = ["services", index, "calls", j];
+      const target = s.services.find((x) => x.name === callee);
+      if (target === undefined) {
+        issues.push({
+          path: at,
+          message: `${show(callee)} is not a service of this environment; known services: ${names.map((n) => show(n)).join(", ")}`,
+        });
+      } else if (callee === svc.name) {
+        issues.push({ path: at, message: `${show(callee)} is the service itself` });
+      } else if (svc.calls.indexOf(callee) !== j) {
+        issues.push({ path: at, message: `${show(callee)} is listed twice` });
+      } else if (target.port === undefined) {
+        issues.push({
+          path: at,
+          message: `${show(callee)} listens on no port (services[${indexOf(callee)}].port), so there is nothing to call`,
+        });
+      } else {
+        const variable = serviceUrlVariable(callee);
+        if (variable in svc.environment || variable in svc.secrets) {
+          issues.push({
+            path: ["services", index, "environment", variable],
+            message: `${show(variable)} is set by calls (http://${callee}:${target.port}); remove it`,
+          });
+        }
+      }
+    });
+    const scratch = s.repositories.scratchTagPrefixes.find(
+      (p) => svc.imageTag?.startsWith(p) === true,
+    );
+    if (env.production && scratch !== undefined) {
+      issues.push({
+        path: ["services", index, "imageTag"],
+        message: `${show(svc.imageTag)} is a scratch tag (prefix ${show(scratch)}), which the repository lifecycle expires; production runs released tags only`,
+      });
+    }
+  });
+  s.repositories.scratchTagPrefixes.forEach((p, i) => {
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(p)) {
+      issues.push({
+        path: ["repositories", "scratchTagPrefixes", i],
+        message: `${show(p)} is not the start of an image tag (letters, digits, "_", "." and "-")`,
+      });
+    }
+  });
+
   const blueGreen = s.services.filter((svc) => svc.blueGreen.enabled).map((svc) => svc.name);
   const alb = albIssues(s.alb, plan, blueGreen);
   issues.push(...alb.alb.map((i) => ({ ...i, path: ["alb", ...i.path] })));

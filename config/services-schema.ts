@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { LOG_RETENTION_DAYS, isLogRetentionDays } from "../lib/log-retention";
 import type { AlbSettings } from "../modules/alb/settings";
-import type { FargateServiceSettings } from "../modules/fargate-service/settings";
+import type {
+  FargateServiceSettings,
+  RepositorySettings,
+} from "../modules/fargate-service/settings";
 
 /*
  * Shape and defaults of `environments.<env>.services`. Cross-field rules live next to the
@@ -23,22 +26,45 @@ const secretSource = z.union([
   z.strictObject({ ssmParameterArn: z.string().startsWith("arn:", "must be a parameter ARN") }),
 ]);
 
+export const ContainerHealthCheckSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  command: z.array(z.string()).min(1).optional(),
+  intervalSeconds: z.number().int().min(5).max(300).default(30),
+  timeoutSeconds: z.number().int().min(2).max(60).default(5),
+  retries: z.number().int().min(1).max(10).default(3),
+  startPeriodSeconds: z.number().int().min(0).max(300).default(60),
+});
+
 export const FargateServiceSchema = z.strictObject({
   name: z.string(),
   imageTag: z.string().optional(),
   image: z.string().optional(),
-  port: z.number().int(),
+  imagePending: z.boolean().default(false),
+  internal: z.boolean().default(false),
+  port: z.number().int().optional(),
+  calls: z.array(z.string()).default([]),
   cpu: z.number().int(),
   memory: z.number().int(),
-  healthCheckPath: z.string(),
+  healthCheckPath: z.string().optional(),
   healthCheckMatcher: z.string().default("200-399"),
+  globalPrefix: z.string().optional(),
+  containerHealthCheck: ContainerHealthCheckSchema.default({
+    enabled: true,
+    intervalSeconds: 30,
+    timeoutSeconds: 5,
+    retries: 3,
+    startPeriodSeconds: 60,
+  }),
   environment: z.record(z.string(), z.string()).default({}),
   secrets: z.record(z.string(), secretSource).default({}),
   database: z.boolean().default(false),
+  databaseUser: z.string().optional(),
   stickiness: z.boolean().default(false),
   deregistrationDelaySeconds: z.number().int().min(0).max(3600).default(30),
   slowStartSeconds: z.number().int().default(0),
   healthCheckGracePeriodSeconds: z.number().int().min(0).max(2147483647).default(60),
+  waitForSteadyState: z.boolean().default(true),
+  deploymentTimeoutMinutes: z.number().int().min(5).max(600).default(30),
   scaling: z.strictObject({
     minTasks: z.number().int().min(0),
     maxTasks: z.number().int().min(1),
@@ -67,6 +93,19 @@ export const FargateServiceSchema = z.strictObject({
     })
     .default({ enabled: false, bakeTimeMinutes: 5 }),
 });
+
+/** The environment's image repositories (ECR layer). */
+export const RepositoriesSchema = z
+  .strictObject({
+    untaggedExpiryDays: z.number().int().min(1).max(3650).default(14),
+    scratchTagPrefixes: z.array(z.string().min(1)).default(["dev-", "pr-", "sha-"]),
+    keepScratchImages: z.number().int().min(1).max(1000).default(20),
+  })
+  .default({
+    untaggedExpiryDays: 14,
+    scratchTagPrefixes: ["dev-", "pr-", "sha-"],
+    keepScratchImages: 20,
+  });
 
 const listener = z.union([
   z.strictObject({ protocol: z.literal("https"), certificateArn: z.string() }),
@@ -111,6 +150,7 @@ export const ServicesSchema = z.strictObject({
       execLogRetentionDays: 30,
     }),
   alb: AlbSchema,
+  repositories: RepositoriesSchema,
   services: z.array(FargateServiceSchema),
   routes: z.array(RouteSchema),
 });
@@ -119,6 +159,10 @@ type Assignable<A, B> = [A] extends [B] ? true : false;
 export const serviceSchemaMatchesSettings: Assignable<
   z.output<typeof FargateServiceSchema>,
   FargateServiceSettings
+> = true;
+export const repositoriesSchemaMatchesSettings: Assignable<
+  z.output<typeof RepositoriesSchema>,
+  RepositorySettings
 > = true;
 export const albSchemaMatchesSettings: Assignable<z.output<typeof AlbSchema>, AlbSettings> = true;
 export type ServicesConfig = z.output<typeof ServicesSchema>;

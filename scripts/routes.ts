@@ -58,7 +58,8 @@ export function formatExplanation(request: ExplainRequest, result: Explanation):
       : result.decidedBy === "default"
         ? "listener default"
         : "no rule matched and the listener has no default service";
-  return `GET ${target} -> ${result.outcome} (${why})`;
+  const line = `GET ${target} -> ${result.outcome} (${why})`;
+  return result.warning === undefined ? line : `${line}\nwarning: ${result.warning}`;
 }
 
 /** The services stack's directory under `<outdir>/stacks`, if the synth produced one. */

@@ -4,6 +4,7 @@ import { BootstrapStack } from "./bootstrap-stack";
 import { CiStack } from "./ci-stack";
 import { DataStack } from "./data-stack";
 import { DcvStack } from "./dcv-stack";
+import { EcrStack } from "./ecr-stack";
 import { HcpStack } from "./hcp-stack";
 import { ServicesStack } from "./services-stack";
 import { MonitoringStack } from "./monitoring-stack";
@@ -14,6 +15,7 @@ export { BootstrapStack } from "./bootstrap-stack";
 export { CiStack } from "./ci-stack";
 export { DataStack } from "./data-stack";
 export { DcvStack } from "./dcv-stack";
+export { EcrStack } from "./ecr-stack";
 export { HcpStack } from "./hcp-stack";
 export { ServicesStack } from "./services-stack";
 export { MonitoringStack } from "./monitoring-stack";
@@ -29,6 +31,7 @@ export interface EnvironmentStacks {
   readonly ops: OpsStack;
   readonly data?: DataStack;
   readonly dcv?: DcvStack;
+  readonly ecr?: EcrStack;
   readonly services?: ServicesStack;
   readonly monitoring: MonitoringStack;
   /** HCP Terraform workspaces and run roles, in cloud state mode. */
@@ -93,12 +96,17 @@ export function buildPlatform(
             dcv: environment.dcv,
             alarmTopicArn: alarms.critical,
           });
-    const services =
+    const ecr =
       environment.services === undefined
+        ? undefined
+        : new EcrStack(scope, { ...common, services: environment.services });
+    const services =
+      environment.services === undefined || ecr === undefined
         ? undefined
         : new ServicesStack(scope, {
             ...common,
             network: network.network,
+            repositories: ecr.repositories,
             database: data?.database,
             services: environment.services,
             logBucket: ops.logBucket.bucket.bucket,
@@ -112,7 +120,9 @@ export function buildPlatform(
         ? new HcpStack(scope, {
             ...common,
             state,
-            stacks: [network, ops, data, dcv, services, monitoring].filter((s) => s !== undefined),
+            stacks: [network, ops, data, dcv, ecr, services, monitoring].filter(
+              (s) => s !== undefined,
+            ),
           })
         : undefined;
     built[environment.name] = {
@@ -122,6 +132,7 @@ export function buildPlatform(
       ops,
       data,
       dcv,
+      ecr,
       services,
       monitoring,
       hcp,

@@ -3,12 +3,14 @@ import type { Construct } from "constructs";
 import { DataAwsPrefixList } from "@cdktf/provider-aws/lib/data-aws-prefix-list";
 import type { ServicesConfig } from "../config/services-schema";
 import { partitionOf } from "../lib/arn";
+import { allowIn, allowOut } from "../lib/sg-rules";
 import { ApplicationLoadBalancer } from "../modules/alb";
 import { planRoutes } from "../modules/alb/routing";
 import type { Database } from "../modules/database";
 import { EcsCluster } from "../modules/ecs-cluster";
 import { FargateService, type ServiceDatabase } from "../modules/fargate-service";
 import { BlueGreenRole } from "../modules/fargate-service/blue-green-role";
+import type { ServiceRepository } from "../modules/fargate-service/ecr";
 import { ServiceTargetGroups } from "../modules/fargate-service/target-groups";
 import type { Network } from "../modules/network";
 import type { AlarmTargets } from "../modules/observability/settings";
@@ -24,6 +26,8 @@ export interface ServicesStackProps extends PlatformStackProps {
   readonly database?: Database;
   /** Cluster, ALB, services and routes. */
   readonly services: ServicesConfig;
+  /** The services' image repositories (ECR stack), by service name. */
+  readonly repositories: Readonly<Record<string, ServiceRepository>>;
   /** The central log bucket (operations stack) for ALB access logs. */
   readonly logBucket: string;
   /**
@@ -38,7 +42,10 @@ export interface ServicesStackProps extends PlatformStackProps {
   readonly alarms?: AlarmTargets;
 }
 
-/** `<project>-<env>-services`: the ECS cluster, the Fargate services and the shared ALB. */
+/**
+ * `<project>-<env>-services`: the ECS cluster with its Service Connect namespace, the Fargate
+ * services (routed or internal) and the shared ALB.
+ */
 export class ServicesStack extends PlatformStack {
   readonly cluster: EcsCluster;
   readonly alb: ApplicationLoadBalancer;
@@ -51,7 +58,8 @@ export class ServicesStack extends PlatformStack {
     const net = props.network;
     const names = cfg.services.map((svc) => svc.name);
     const settingsOf = Object.fromEntries(cfg.services.map((svc) => [svc.name, svc]));
-    const plan = planRoutes(cfg.routes, names, this.configPath("services", "routes"));
+    const routed = cfg.services.filter((svc) => !svc.internal).map((svc) => svc.name);
+    const plan = planRoutes(cfg.routes, routed, this.configPath("services", "routes"));
 
     this.cluster = new EcsCluster(this, "cluster", {
       names: this.names,
@@ -60,12 +68,20 @@ export class ServicesStack extends PlatformStack {
       execLogRetentionDays: cfg.cluster.execLogRetentionDays,
     });
     const targets: Record<string, ServiceTargetGroups> = {};
-    for (const name of names) {
+    for (const name of routed) {
+      const s = settingsOf[name];
+      if (s.port === undefined || s.healthCheckPath === undefined) {
+        throw new Error(
+          `${this.configPath("services", "services")}: ${name} has no port or health path`,
+        );
+      }
       targets[name] = new ServiceTargetGroups(this, `${name}-targets`, {
         names: this.names,
         service: name,
         vpcId: net.vpcId,
-        settings: settingsOf[name],
+        settings: s,
+        port: s.port,
+        healthCheckPath: s.healthCheckPath,
       });
     }
     this.alb = new ApplicationLoadBalancer(this, "alb", {
@@ -101,19 +117,23 @@ export class ServicesStack extends PlatformStack {
             host: db.endpoint,
             port: db.port,
             name: db.databaseName,
-            secretArn: db.masterSecretArn,
-            secretKeyArn: db.kmsKey.arn,
+            connectArn: (user) => db.connectArn(user),
             securityGroupId: db.securityGroup.id,
             allowFrom: (scope, id, peer, description) => {
               db.allowFrom(scope, id, peer, description);
             },
           };
 
+    const called = new Set(cfg.services.flatMap((svc) => svc.calls));
+    const portOf = (name: string): number => settingsOf[name].port ?? 0;
     const services: Record<string, FargateService> = {};
     for (const name of names) {
+      const s = settingsOf[name];
       const production = this.alb.productionRules[name] as
         (typeof this.alb.productionRules)[string] | undefined;
       const test = this.alb.testRules[name] as (typeof this.alb.testRules)[string] | undefined;
+      const tg = targets[name] as ServiceTargetGroups | undefined;
+      const repo = props.repositories[name] as ServiceRepository | undefined;
       services[name] = new FargateService(this, name, {
         names: this.names,
         service: name,
@@ -124,27 +144,57 @@ export class ServicesStack extends PlatformStack {
         endpointSecurityGroupId: net.endpointSecurityGroupId,
         s3PrefixListId: s3.id,
         cluster: this.cluster,
-        settings: settingsOf[name],
-        loadBalancing: {
-          albSecurityGroupId: this.alb.securityGroup.id,
-          targetGroups: targets[name],
-          albArnSuffix: this.alb.loadBalancer.arnSuffix,
-          blueGreen:
-            blueGreenRole !== undefined && production !== undefined && test !== undefined
-              ? {
-                  productionRuleArn: production.arn,
-                  testRuleArn: test.arn,
-                  roleArn: blueGreenRole.role.arn,
-                }
-              : undefined,
-          dependsOn: this.alb.routingResources,
-        },
+        settings: s,
+        repository:
+          repo === undefined
+            ? undefined
+            : { url: repo.repository.repositoryUrl, arn: repo.repository.arn },
+        loadBalancing:
+          tg === undefined
+            ? undefined
+            : {
+                port: portOf(name),
+                albSecurityGroupId: this.alb.securityGroup.id,
+                targetGroups: tg,
+                albArnSuffix: this.alb.loadBalancer.arnSuffix,
+                blueGreen:
+                  blueGreenRole !== undefined && production !== undefined && test !== undefined
+                    ? {
+                        productionRuleArn: production.arn,
+                        testRuleArn: test.arn,
+                        roleArn: blueGreenRole.role.arn,
+                      }
+                    : undefined,
+                dependsOn: this.alb.routingResources,
+              },
+        callees: Object.fromEntries(s.calls.map((callee) => [callee, portOf(callee)])),
+        called: called.has(name),
         database,
         alarms: props.alarms,
         configPath: `${this.configPath("services", "services")}[${names.indexOf(name)}]`,
       });
     }
     this.services = services;
+
+    // Declared calls and nothing else: the callee admits the caller on its port, the caller
+    // may reach the callee there (Service Connect's proxy connects task to task).
+    for (const caller of cfg.services) {
+      for (const callee of caller.calls) {
+        const port = portOf(callee);
+        allowIn(this, `${caller.name}-calls-${callee}-in`, {
+          securityGroupId: services[callee].securityGroup.id,
+          peer: { securityGroupId: services[caller.name].securityGroup.id },
+          port,
+          description: `${caller.name} calls ${callee} (Service Connect)`,
+        });
+        allowOut(this, `${caller.name}-calls-${callee}-out`, {
+          securityGroupId: services[caller.name].securityGroup.id,
+          peer: { securityGroupId: services[callee].securityGroup.id },
+          port,
+          description: `${caller.name} calls ${callee} (Service Connect)`,
+        });
+      }
+    }
 
     new TerraformOutput(this, "alb_dns_name", {
       value: this.alb.loadBalancer.dnsName,
@@ -162,14 +212,9 @@ export class ServicesStack extends PlatformStack {
       value: this.cluster.cluster.name,
       description: "ECS cluster",
     });
-    new TerraformOutput(this, "ecr_repository_urls", {
-      value: Object.fromEntries(
-        names.flatMap((n) => {
-          const repo = services[n].repository;
-          return repo === undefined ? [] : [[n, repo.repository.repositoryUrl]];
-        }),
-      ),
-      description: "ECR repository URL per service (push images here)",
+    new TerraformOutput(this, "service_connect_namespace", {
+      value: this.cluster.namespace.name,
+      description: "Service Connect namespace (Cloud Map) of the environment",
     });
     new TerraformOutput(this, "service_security_group_ids", {
       value: Object.fromEntries(names.map((n) => [n, services[n].securityGroup.id])),

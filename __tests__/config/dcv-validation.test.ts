@@ -83,7 +83,7 @@ describe("dcv validation rules (config paths)", () => {
       "the old pathRoutes list (an agent in the pool and behind a prefix)",
       "dev",
       (d) => Object.assign(d, { pathRoutes: [{ path: "/agent1/", agent: "agent1" }] }),
-      /environments\.dev\.dcv: .*pathRoutes/,
+      /environments\.dev\.dcv\.pathRoutes: .*is gone: a DCV server serves one web-url-path, so an agent is either in the pool or behind its own prefix/,
     ],
     [
       "existing agent that no route reaches",

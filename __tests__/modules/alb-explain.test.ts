@@ -406,3 +406,49 @@ describe("routes CLI (pure parts)", () => {
     expect(servicesStackDir(without)).toBeUndefined();
   });
 });
+
+describe("explainRequest: a path that missed its prefix rule", () => {
+  // Rules as a hand-written listener might have them: "/api/*" without the bare "/api".
+  const rules: ExplainRule[] = [
+    { priority: 10, service: "api", paths: ["/api/*"], hosts: [] },
+    { priority: 20, service: "docs", paths: ["/docs/*", "/docs"], hosts: [] },
+  ];
+
+  it("warns when the bare prefix falls to the listener default", () => {
+    const result = explainRequest(rules, "web", { path: "/api" });
+    expect(result.service).toBe("web");
+    expect(result.warning).toMatch(
+      /^\/api fell to the catch-all only because rule 10 \(api\) has \/api\/\* but not the bare prefix \/api/,
+    );
+    expect(formatExplanation({ path: "/api" }, result)).toMatch(
+      /^GET \/api -> web \(listener default\)\nwarning: \/api fell to the catch-all/,
+    );
+  });
+
+  it("warns when a blue/green catch-all rule takes it", () => {
+    const withCatchAll = [...rules, { priority: 50000, service: "web", paths: ["/*"], hosts: [] }];
+    expect(explainRequest(withCatchAll, undefined, { path: "/api?x=1" }).warning).toMatch(
+      /rule 10 \(api\)/,
+    );
+  });
+
+  it("stays quiet where the rule carries the bare prefix, and for other paths", () => {
+    expect(explainRequest(rules, "web", { path: "/docs" }).warning).toBeUndefined();
+    expect(explainRequest(rules, "web", { path: "/apix" }).warning).toBeUndefined();
+    expect(explainRequest(rules, "web", { path: "/" }).warning).toBeUndefined();
+    expect(explainRequest(rules, "web", { path: "/api/users" }).warning).toBeUndefined();
+  });
+
+  it("finds nothing to warn about in rules planned from prefix routes", () => {
+    const planned = planRoutes(
+      [
+        { service: "api", paths: ["/api/*"] },
+        { service: "web", paths: ["/*"] },
+      ],
+      ["api", "web"],
+    );
+    const result = explainRequest(planned.rules, planned.defaultService, { path: "/api" });
+    expect(result.service).toBe("api");
+    expect(result.warning).toBeUndefined();
+  });
+});

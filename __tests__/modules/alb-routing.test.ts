@@ -47,7 +47,13 @@ describe("the example configuration", () => {
   it("makes the catch-all service the listener default and plans rules only for the rest", () => {
     expect(example.defaultService).toBe("web");
     expect(example.rules.map((r) => r.service)).toEqual(["api", "api"]);
-    expect(example.rules.flatMap((r) => r.paths).sort()).toEqual(["/api/*", "/socket.io/*"]);
+    // Each prefix rule also carries its bare prefix ("/api"), which "/api/*" does not match.
+    expect(example.rules.flatMap((r) => r.paths).sort()).toEqual([
+      "/api",
+      "/api/*",
+      "/socket.io",
+      "/socket.io/*",
+    ]);
     for (const rule of example.rules) {
       expect(rule.hosts).toEqual([]);
       expect(rule.id).toMatch(/^api-[0-9a-f]{8}$/);
@@ -65,6 +71,43 @@ describe("the example configuration", () => {
       { service: "api", paths: ["/socket.io/*", "/api/*"] },
     ];
     expect(plan(reordered)).toEqual(example);
+  });
+});
+
+describe("prefix routes also match their bare prefix", () => {
+  it.each([
+    ["/", "web"],
+    ["/api", "api"],
+    ["/api/", "api"],
+    ["/api/users", "api"],
+    ["/apix", "web"],
+    ["/socket.io", "api"],
+    ["/socket.io/?EIO=4&transport=websocket", "api"],
+  ])("sends %s to %s", (path, service) => {
+    expect(serve(plan(EXAMPLE), path)).toBe(service);
+  });
+
+  it("leaves a bare prefix that another route declares to that route", () => {
+    const p = plan([
+      { service: "api", paths: ["/api/*"] },
+      { service: "docs", paths: ["/api"] },
+      { service: "web", paths: ["/*"] },
+    ]);
+    expect(serve(p, "/api")).toBe("docs");
+    expect(serve(p, "/api/x")).toBe("api");
+    expect(p.rules.find((r) => r.service === "api")?.paths).toEqual(["/api/*"]);
+  });
+
+  it("adds nothing to patterns that are not plain prefixes", () => {
+    const p = plan([{ service: "files", paths: ["/f*", "/a/*/b/*", "/exact"] }]);
+    expect(p.rules.flatMap((r) => r.paths).sort()).toEqual(["/a/*/b/*", "/exact", "/f*"]);
+  });
+
+  it("keeps rule ids (construct ids) of the declared patterns, so adding the bare prefix updates rules in place", () => {
+    const [socket] = plan([{ service: "api", paths: ["/socket.io/*"] }]).rules;
+    // The id hashes ["/socket.io/*"] only, as before the bare prefix rode along.
+    expect(socket.paths).toEqual(["/socket.io/*", "/socket.io"]);
+    expect(socket.id).toBe("api-08c6ac66");
   });
 });
 
@@ -88,7 +131,10 @@ describe("most specific first", () => {
     const p = plan(routes);
     expect(serve(p, "/api/v2/users")).toBe("v2");
     expect(serve(p, "/api/v1/users")).toBe("api");
-    expect(serve(p, "/api/v2")).toBe("api");
+    // The bare prefix belongs to the more specific route, "/api/vx" to the broader one.
+    expect(serve(p, "/api/v2")).toBe("v2");
+    expect(serve(p, "/api")).toBe("api");
+    expect(serve(p, "/api/v2x")).toBe("api");
   });
 
   it("evaluates an exact path before a wildcard with a shorter literal prefix", () => {
@@ -312,10 +358,13 @@ describe("stable priorities", () => {
 describe("splitting routes to ALB's rule limits (3 values per condition, 5 per rule, 5 wildcards)", () => {
   const paths = ["/a1/*", "/a2/*", "/a3/*", "/a4/*", "/a5/*", "/a6/*", "/a7/*"];
 
-  it("splits 7 path patterns into rules of at most 3 and routes each of them", () => {
+  const withBare = [...paths, ...paths.map((p) => p.slice(0, -2))].sort();
+
+  it("splits 7 prefix patterns (each with its bare prefix) into rules of at most 3 values and routes each of them", () => {
     const { rules } = plan([{ service: "files", paths }]);
-    expect(rules).toHaveLength(3);
-    expect(rules.flatMap((r) => r.paths).sort()).toEqual(paths);
+    // A pattern and its bare prefix stay in one rule; two pairs would need 4 values.
+    expect(rules).toHaveLength(7);
+    expect(rules.flatMap((r) => r.paths).sort()).toEqual(withBare);
     for (const rule of rules) expect(rule.paths.length).toBeLessThanOrEqual(3);
     for (const path of paths) expect(serve({ rules }, path.replace("*", "x"))).toBe("files");
     expect(serve({ rules }, "/a8/x")).toBeUndefined();
@@ -326,7 +375,7 @@ describe("splitting routes to ALB's rule limits (3 values per condition, 5 per r
     const { rules } = plan([{ service: "files", hosts, paths }]);
     expect(rules.length).toBeGreaterThan(1);
     const covered = rules.flatMap((r) => r.hosts.flatMap((h) => r.paths.map((p) => `${h} ${p}`)));
-    expect(covered.sort()).toEqual(hosts.flatMap((h) => paths.map((p) => `${h} ${p}`)).sort());
+    expect(covered.sort()).toEqual(hosts.flatMap((h) => withBare.map((p) => `${h} ${p}`)).sort());
     for (const rule of rules) {
       expect(rule.hosts.length).toBeLessThanOrEqual(3);
       expect(rule.paths.length).toBeLessThanOrEqual(3);
@@ -354,7 +403,7 @@ describe("catch-all and host routes", () => {
     ]);
     expect(p.defaultService).toBe("web");
     expect(p.rules.map((r) => [r.service, r.paths])).toEqual([
-      ["web", ["/static/*"]],
+      ["web", ["/static/*", "/static"]],
       ["api", ["/s*"]],
     ]);
     expect(serve(p, "/static/app.js")).toBe("web");

@@ -6,10 +6,12 @@ import { bodies, byPath, only, refTo, resources, type Block, type TfJson } from 
 const { stacks } = synthShipped();
 const dev = stacks["platform-dev-services"];
 const prod = stacks["platform-prod-services"];
+const prodEcr = stacks["platform-prod-ecr"];
 
 interface Container {
   name: string;
   image: string;
+  healthCheck?: { command: string[]; interval: number; timeout: number; retries: number };
   essential: boolean;
   portMappings: { containerPort: unknown; protocol: string }[];
   environment: { name: string; value: string }[];
@@ -36,19 +38,31 @@ describe("routing: real requests through the synthesized listener rules", () => 
   const requests: [string, string][] = [
     ["/", "web"],
     ["/about", "web"],
+    // The bare prefix reaches the api too (NestJS's GET /api, Swagger's default path).
+    ["/api", "api"],
     ["/api/users", "api"],
     ["/socket.io/?EIO=4&transport=websocket", "api"],
     ["/apix", "web"],
   ];
-  it.each(["dev", "prod"])("%s", (env) => {
+  const route = (routing: ReturnType<typeof listenerRulesFromStack>, path: string) =>
+    explainRequest(routing.rules, routing.defaultService, { path }, routing.defaultAction);
+
+  it.each(["dev", "prod"])("%s: production listener", (env) => {
     const routing = listenerRulesFromStack(stacks[`platform-${env}-services`]);
     for (const [path, service] of requests) {
-      expect(
-        explainRequest(routing.rules, routing.defaultService, { path }, routing.defaultAction)
-          .service,
-        path,
-      ).toBe(service);
+      const result = route(routing, path);
+      expect(result.service, path).toBe(service);
+      expect(result.warning, path).toBeUndefined();
     }
+  });
+
+  it("prod: the blue/green test listener carries every production route, so green is tested end to end", () => {
+    const test = listenerRulesFromStack(prod, 8080);
+    const production = listenerRulesFromStack(prod);
+    for (const [path, service] of requests) expect(route(test, path).service, path).toBe(service);
+    const shape = (r: { priority: number; paths: readonly string[]; service?: string }) =>
+      `${r.priority} ${r.paths.join(",")} ${r.service ?? ""}`;
+    expect(test.rules.map(shape)).toEqual(production.rules.map(shape));
   });
 
   it("redirects plain HTTP to HTTPS with a 301 where there is a certificate", () => {
@@ -131,7 +145,13 @@ describe("ALB", () => {
     const api = byPath(prod, "aws_lb_target_group", "api-targets/primary");
     expect(api).toMatchObject({
       port: 3001,
-      health_check: { path: "/health", matcher: "200-399" },
+      health_check: {
+        path: "/api/health",
+        matcher: "200-399",
+        interval: 15,
+        healthy_threshold: 2,
+        unhealthy_threshold: 3,
+      },
       stickiness: { type: "lb_cookie", enabled: true },
       deregistration_delay: "30",
     });
@@ -159,21 +179,53 @@ describe("ECS cluster", () => {
 });
 
 describe("Fargate services", () => {
-  it("each has an ECR repository that scans on push, keeps tags immutable and the last 10 images", () => {
-    for (const repo of bodies(prod, "aws_ecr_repository")) {
+  it("each has an ECR repository in the ECR stack (applied first) that scans on push and keeps tags immutable", () => {
+    expect(bodies(prod, "aws_ecr_repository")).toEqual([]);
+    expect(
+      bodies(prodEcr, "aws_ecr_repository")
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["platform-prod/api", "platform-prod/web"]);
+    expect(bodies(stacks["platform-dev-ecr"], "aws_ecr_repository")).toHaveLength(3);
+    for (const repo of bodies(prodEcr, "aws_ecr_repository")) {
       expect(repo).toMatchObject({
         image_tag_mutability: "IMMUTABLE",
         image_scanning_configuration: { scan_on_push: true },
         force_delete: false,
       });
     }
-    const policy = JSON.parse(String(bodies(prod, "aws_ecr_lifecycle_policy")[0].policy)) as {
-      rules: Block[];
+    // The services read the repositories across stacks: Terraform applies the ECR stack first.
+    expect(containerOf(prod, "api").image).toMatch(
+      /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-platform-prod-ecr\.outputs\..*repository_url\}:1\.0\.0$/,
+    );
+  });
+
+  it("the lifecycle expires untagged and scratch images only: a released tag under a running task is never expired", () => {
+    const policy = JSON.parse(String(bodies(prodEcr, "aws_ecr_lifecycle_policy")[0].policy)) as {
+      rules: { selection: Block; action: Block }[];
     };
-    expect(policy.rules[0]).toMatchObject({
-      selection: { countType: "imageCountMoreThan", countNumber: 10 },
-      action: { type: "expire" },
-    });
+    expect(policy.rules.map((r) => r.selection)).toEqual([
+      { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 14 },
+      ...["dev-", "pr-", "sha-"].map((prefix) => ({
+        tagStatus: "tagged",
+        tagPrefixList: [prefix],
+        countType: "imageCountMoreThan",
+        countNumber: 20,
+      })),
+    ]);
+    // No rule selects every tag ("any", or "tagged" without a prefix list): released tags stay.
+    for (const rule of policy.rules) {
+      expect(rule.selection.tagStatus).not.toBe("any");
+      if (rule.selection.tagStatus === "tagged")
+        expect(rule.selection.tagPrefixList).toHaveLength(1);
+    }
+    for (const json of [dev, prod]) {
+      for (const task of bodies(json, "aws_ecs_task_definition")) {
+        const image = (JSON.parse(String(task.container_definitions)) as Container[])[0].image;
+        const tag = image.split(":").pop() ?? "";
+        expect(["dev-", "pr-", "sha-"].some((p) => tag.startsWith(p))).toBe(false);
+      }
+    }
   });
 
   it("container definitions have the ECS API shape: numeric ports, an essential container, awslogs", () => {
@@ -194,47 +246,69 @@ describe("Fargate services", () => {
         expect(c.mountPoints.slice(0, 1)).toEqual([
           { sourceVolume: "tmp", containerPath: "/tmp", readOnly: false },
         ]);
-        expect(c.image).toMatch(/\.repository_url\}:\d+\.\d+\.\d+$/);
+        expect(c.image).toMatch(/repository_url\}:\d+\.\d+\.\d+$/);
+        expect(c.healthCheck).toBeDefined();
         for (const variable of c.environment)
           expect(variable.name).not.toMatch(/PASSWORD|SECRET|TOKEN/);
       }
     }
   });
 
-  it("injects the database: host, port and name in plain, user and password from the RDS-managed secret", () => {
-    const c = containerOf(prod, "api");
-    const env = Object.fromEntries(c.environment.map((e) => [e.name, e.value]));
-    expect(env.DATABASE_HOST).toMatch(/terraform_remote_state\..*\.outputs\..*endpoint\}$/);
-    expect(env.DATABASE_PORT).toBe("5432");
-    expect(env.DATABASE_NAME).toBe("app");
-    const secrets = Object.fromEntries(c.secrets.map((s) => [s.name, s.valueFrom]));
-    expect(secrets.DATABASE_USER).toMatch(/master_user_secret0secret_arn\}:username::$/);
-    expect(secrets.DATABASE_PASSWORD).toMatch(/master_user_secret0secret_arn\}:password::$/);
+  it("connects to the database as the service's own user with IAM authentication, never with the master secret", () => {
+    for (const json of [dev, prod]) {
+      const c = containerOf(json, "api");
+      const env = Object.fromEntries(c.environment.map((e) => [e.name, e.value]));
+      expect(env.DATABASE_HOST).toMatch(
+        /terraform_remote_state\..*\.outputs\..*(endpoint|address)\}$/,
+      );
+      expect(env).toMatchObject({
+        DATABASE_PORT: "5432",
+        DATABASE_NAME: "app",
+        DATABASE_USER: "api",
+        DATABASE_AUTH: "iam",
+        DATABASE_SSL: "require",
+      });
+      expect(c.secrets).toEqual([]);
+      const connect = policyDoc(json, "api/roles/task-document").find(
+        (st) => st.sid === "DatabaseConnect",
+      );
+      expect(connect?.actions).toEqual(["rds-db:connect"]);
+      expect(connect?.resources).toEqual([
+        expect.stringMatching(
+          /^arn:aws:rds-db:ap-northeast-1:\d{12}:dbuser:\$\{data\.terraform_remote_state\..*\.outputs\..*resource_id\}\/api$/,
+        ),
+      ]);
+    }
     expect(containerOf(prod, "web").secrets).toEqual([]);
   });
 
-  it("the execution role may pull its image, write its logs and read exactly the injected secret", () => {
+  it("no task definition or service role of any stack references the RDS master secret", () => {
+    for (const [id, json] of Object.entries(stacks)) {
+      for (const task of bodies(json, "aws_ecs_task_definition"))
+        expect(String(task.container_definitions), id).not.toMatch(/master_user_secret/);
+      for (const doc of Object.values(json.data?.aws_iam_policy_document ?? {})) {
+        const path = (doc["//"] as { metadata: { path: string } }).metadata.path;
+        if (path.includes("/roles/"))
+          expect(JSON.stringify(doc), path).not.toMatch(/master_user_secret/);
+      }
+    }
+  });
+
+  it("probes the health path from inside the container too (seed 001: every 30 s, 3 failures)", () => {
+    const check = containerOf(prod, "api").healthCheck;
+    expect(check).toMatchObject({ interval: 30, timeout: 5, retries: 3 });
+    expect(check?.command.slice(0, 3)).toEqual(["CMD", "node", "-e"]);
+    expect(check?.command[3]).toContain('"http://127.0.0.1:3001/api/health"');
+    expect(containerOf(dev, "worker").healthCheck).toBeUndefined();
+  });
+
+  it("the execution role may pull its image and write its logs, nothing else", () => {
     const statements = policyDoc(prod, "api/roles/execution-document");
-    const sids = statements.map((s) => s.sid);
-    expect(sids).toEqual(["Logs", "EcrAuth", "EcrPull", "Secrets", "DecryptSecrets"]);
-    const pull = statements.find((s) => s.sid === "EcrPull");
-    expect(pull?.resources).toEqual([
-      refTo(
-        prod,
-        "aws_ecr_repository",
-        byPath(prod, "aws_ecr_repository", "api/ecr/repository"),
-        "arn",
+    expect(statements.map((s) => s.sid)).toEqual(["Logs", "EcrAuth", "EcrPull"]);
+    expect(statements.find((s) => s.sid === "EcrPull")?.resources).toEqual([
+      expect.stringMatching(
+        /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-platform-prod-ecr\.outputs\..*api_ecr_repository.*arn\}$/,
       ),
-    ]);
-    expect(statements.find((s) => s.sid === "Secrets")?.resources).toEqual([
-      expect.stringMatching(/master_user_secret0secret_arn\}$/),
-    ]);
-    expect(statements.find((s) => s.sid === "DecryptSecrets")?.condition).toEqual([
-      {
-        test: "StringEquals",
-        variable: "kms:ViaService",
-        values: ["secretsmanager.ap-northeast-1.amazonaws.com"],
-      },
     ]);
     expect(policyDoc(prod, "web/roles/execution-document").map((s) => s.sid)).toEqual([
       "Logs",
@@ -266,9 +340,12 @@ describe("Fargate services", () => {
   });
 
   it("the task role grants nothing unless declared; ECS Exec permissions only where exec is on", () => {
-    expect(policyDoc(prod, "api/roles/task-document")).toEqual([]);
+    expect(policyDoc(prod, "api/roles/task-document").map((s) => s.sid)).toEqual([
+      "DatabaseConnect",
+    ]);
     expect(policyDoc(dev, "web/roles/task-document")).toEqual([]);
     expect(policyDoc(dev, "api/roles/task-document").map((s) => s.sid)).toEqual([
+      "DatabaseConnect",
       "EcsExecChannel",
       "EcsExecLogs",
       "EcsExecLogGroups",
@@ -441,6 +518,9 @@ describe("security group reachability: internet -> ALB -> service -> database, n
         "svc-api out 443 s3-prefix-list",
         "svc-api out 5432 db",
         "db in 5432 svc-api",
+        // web calls api (declared: calls ["api"]), through Service Connect.
+        "svc-web out 3001 svc-api",
+        "svc-api in 3001 svc-web",
       ].sort(),
     );
   });

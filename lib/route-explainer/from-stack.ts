@@ -14,8 +14,8 @@ export interface SynthesizedStack {
 
 /** The routing of one listener, read back from a synthesized stack. */
 export interface ListenerRouting {
-  /** Which listener was read. */
-  readonly listener: "https" | "http";
+  /** Which listener was read: the HTTPS or HTTP one, or the one on a given port. */
+  readonly listener: "https" | "http" | number;
   /** Its rules, sorted by priority. */
   readonly rules: ExplainRule[];
   /**
@@ -100,24 +100,28 @@ function resolveActions(
 
 /**
  * The rules and default action of the stack's HTTPS listener (port 443), else its HTTP
- * listener (port 80), or of the one asked for. Throws when that listener is not there.
+ * listener (port 80), or of the one asked for (by kind or port, e.g. the blue/green test
+ * listener's 8080). Throws when that listener is not there.
  */
 export function listenerRulesFromStack(
   json: SynthesizedStack,
-  listener?: "https" | "http",
+  listener?: "https" | "http" | number,
 ): ListenerRouting {
   const resources = (type: string): [string, Block][] =>
     Object.entries(json.resource?.[type] ?? {});
   const listeners = resources("aws_lb_listener");
-  const onPort = (kind: "https" | "http") =>
-    listeners.filter(([, body]) => Number(text(body.port)) === LISTENER_PORTS[kind]);
+  const portOf = (kind: "https" | "http" | number) =>
+    typeof kind === "number" ? kind : LISTENER_PORTS[kind];
+  const onPort = (kind: "https" | "http" | number) =>
+    listeners.filter(([, body]) => Number(text(body.port)) === portOf(kind));
   const kind = listener ?? (onPort("https").length > 0 ? "https" : "http");
   const found = onPort(kind);
   if (found.length !== 1) {
+    const what = typeof kind === "number" ? "" : `${kind.toUpperCase()} `;
     throw new Error(
       found.length === 0
-        ? `the stack has no ${kind.toUpperCase()} listener (aws_lb_listener on port ${LISTENER_PORTS[kind]})`
-        : `the stack has ${found.length} listeners on port ${LISTENER_PORTS[kind]}: ${found.map(([n]) => n).join(", ")}`,
+        ? `the stack has no ${what}listener (aws_lb_listener on port ${portOf(kind)})`
+        : `the stack has ${found.length} listeners on port ${portOf(kind)}: ${found.map(([n]) => n).join(", ")}`,
     );
   }
   const [name, body] = found[0];

@@ -48,4 +48,10 @@ export interface Explanation {
   readonly outcome: string;
   /** One sentence, e.g. "rule 110 (path /api/*) -> api". */
   readonly reason: string;
+  /**
+   * Set when the request fell to the catch-all only because a prefix rule lacks its bare
+   * prefix (rule "/api/*" without "/api", request "/api").
+   * @default undefined (nothing suspicious)
+   */
+  readonly warning?: string;
 }

@@ -80,9 +80,9 @@ export class ApplicationLoadBalancer extends Construct {
   readonly listener: LbListener;
   readonly redirectListener?: LbListener;
   readonly testListener?: LbListener;
-  /** Production listener rules by service (the first, for blue/green services the only one). */
+  /** Production listener rules by service (the last planned; for blue/green services the only one). */
   readonly productionRules: Readonly<Record<string, LbListenerRule>>;
-  /** Test listener rules of blue/green services. */
+  /** Test listener rules of blue/green services (the test listener also carries every other route). */
   readonly testRules: Readonly<Record<string, LbListenerRule>>;
   /** Everything a service must wait for before ECS registers targets. */
   readonly routingResources: readonly (LbListener | LbListenerRule)[];
@@ -232,8 +232,18 @@ export class ApplicationLoadBalancer extends Construct {
 
     const production: Record<string, LbListenerRule> = {};
     const routing: (LbListener | LbListenerRule)[] = [this.listener];
+    // A blue/green service has exactly one rule (validated), the one ECS shifts. Its construct
+    // id does not depend on its patterns: a new id would replace the rule, and a replaced rule
+    // comes back forwarding to the primary target group while the tasks may run in the
+    // alternate one (docs/services.md, "Blue/green").
+    const ruleId = (r: PlannedRule): string =>
+      r.id === `${r.service}-catch-all`
+        ? r.id
+        : blueGreen.includes(r.service)
+          ? `${r.service}-blue-green`
+          : r.id;
     const addRule = (listener: LbListener, prefix: string, r: PlannedRule): LbListenerRule => {
-      const rule = new LbListenerRule(this, `${prefix}-${r.id}`, {
+      const rule = new LbListenerRule(this, `${prefix}-${ruleId(r)}`, {
         listenerArn: listener.arn,
         priority: r.priority,
         action: [forward(r.service)],
@@ -248,25 +258,25 @@ export class ApplicationLoadBalancer extends Construct {
       routing.push(rule);
       return rule;
     };
-    for (const r of rules) {
-      const rule = addRule(this.listener, "rule", r);
-      production[r.service] ??= rule;
-    }
+    for (const r of rules) production[r.service] = addRule(this.listener, "rule", r);
     this.productionRules = production;
 
     const test: Record<string, LbListenerRule> = {};
     if (blueGreen.length > 0) {
+      // Every production route, at the same priority: green is reached on the test port
+      // exactly as it will be on the production one (/api/* to the api, the rest to web).
       this.testListener = new LbListener(this, "test", {
         loadBalancerArn: this.loadBalancer.arn,
         port: s.testListenerPort,
         protocol: https ? "HTTPS" : "HTTP",
         ...tls,
-        defaultAction: [notFound],
+        defaultAction: [defaultAction],
         tags: names.nameTag("alb-test"),
       });
       routing.push(this.testListener);
-      for (const r of rules.filter((rule) => blueGreen.includes(rule.service))) {
-        test[r.service] ??= addRule(this.testListener, "test", r);
+      for (const r of rules) {
+        const rule = addRule(this.testListener, "test", r);
+        if (blueGreen.includes(r.service)) test[r.service] = rule;
       }
     }
     this.testRules = test;

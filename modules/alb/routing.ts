@@ -10,7 +10,7 @@ import {
   WILDCARDS_PER_RULE,
   patternProblem,
 } from "./limits";
-import { BAND_WIDTH, bandOf, splitRoute, type Conditions } from "./rule-split";
+import { BAND_WIDTH, bandOf, splitRoute, type Companions, type Conditions } from "./rule-split";
 
 export { CATCH_ALL } from "./limits";
 
@@ -18,7 +18,9 @@ export interface RouteInput {
   /** Service that receives the matching requests. */
   readonly service: string;
   /**
-   * ALB path patterns, e.g. "/api/*". "/*" without hosts makes the service the listener default.
+   * ALB path patterns, e.g. "/api/*". A prefix pattern also matches its bare prefix ("/api"),
+   * which ALB's "/api/*" alone does not; "/apix" still does not match. "/*" without hosts makes
+   * the service the listener default.
    * @default [] (host-only route)
    */
   readonly paths?: readonly string[];
@@ -67,10 +69,27 @@ interface Draft extends Conditions {
   readonly id: string;
 }
 
-function draft(route: number, service: string, c: Conditions, pinned?: number): Draft {
-  // Only the patterns feed the hash: reordering the config or adding routes must not move it.
+/**
+ * The bare prefix a prefix pattern leaves out: ALB's "/api/*" does not match "/api", which a
+ * NestJS app with a global prefix (and Swagger's default) serves. Undefined for patterns with
+ * other wildcards and for the catch-all.
+ */
+export function barePrefix(pattern: string): string | undefined {
+  const match = /^(\/[^*?]*[^*?/])\/\*$/.exec(pattern);
+  return match?.[1];
+}
+
+function draft(
+  route: number,
+  service: string,
+  c: Conditions,
+  added: ReadonlySet<string>,
+  pinned?: number,
+): Draft {
+  // Only the declared patterns feed the hash: reordering the config, adding routes or the bare
+  // prefixes that ride along must not move it.
   const digest = createHash("sha256")
-    .update(JSON.stringify([c.hosts, c.paths]))
+    .update(JSON.stringify([c.hosts, c.paths.filter((p) => !added.has(p))]))
     .digest("hex")
     .slice(0, 8);
   const home = parseInt(digest, 16) % BAND_WIDTH;
@@ -99,6 +118,15 @@ function routeIssues(
   const issues: Issue[] = [];
   const owners = new Map<string, number>();
   let defaultRoute: number | undefined;
+  // A bare prefix some route declares itself stays with that route.
+  const declared = new Set(routes.flatMap((r) => r.paths ?? []));
+  const added = new Set<string>();
+  const companions: Companions = (p) => {
+    const bare = barePrefix(p);
+    if (bare === undefined || declared.has(bare)) return [];
+    added.add(bare);
+    return [bare];
+  };
   routes.forEach((route, i) => {
     const before = issues.length;
     const paths = route.paths ?? [];
@@ -180,7 +208,7 @@ function routeIssues(
       for (const p of rulePaths.length > 0 ? rulePaths : [""]) owners.set(`${host} ${p}`, i);
     }
 
-    const parts = splitRoute(hosts, rulePaths, pin !== undefined);
+    const parts = splitRoute(hosts, rulePaths, pin !== undefined, companions);
     if (parts === undefined) {
       issues.push({
         path: [i],
@@ -189,7 +217,7 @@ function routeIssues(
       return;
     }
     parts.forEach((c, k) =>
-      drafts.push(draft(i, route.service, c, pin === undefined ? undefined : pin + k)),
+      drafts.push(draft(i, route.service, c, added, pin === undefined ? undefined : pin + k)),
     );
   });
   return { issues, defaultRoute };

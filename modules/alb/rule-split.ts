@@ -40,20 +40,36 @@ export function bandOf(hosts: readonly string[], paths: readonly string[]): numb
   return fromTop(pathLevel(paths[0])) * 2 + (isExact(hosts[0]) ? 0 : 1);
 }
 
-/** Consecutive chunks of at most `size` values and `budget` wildcards; undefined if one value alone is over budget. */
-function chunk(values: readonly string[], size: number, budget: number): string[][] | undefined {
+/**
+ * Values that ride along with a pattern in the same condition: a prefix pattern "/api/*" also
+ * carries its bare prefix "/api", which ALB's "/api/*" does not match.
+ */
+export type Companions = (pattern: string) => readonly string[];
+const none: Companions = () => [];
+
+/**
+ * Consecutive chunks of at most `size` values and `budget` wildcards, each value together with
+ * its companions; undefined if one value alone is over budget.
+ */
+function chunk(
+  values: readonly string[],
+  size: number,
+  budget: number,
+  companions: Companions = none,
+): string[][] | undefined {
   const out: string[][] = [];
   let current: string[] = [];
   let used = 0;
   for (const value of values) {
-    const w = wildcards(value);
-    if (w > budget) return undefined;
-    if (current.length === size || used + w > budget) {
+    const unit = [value, ...companions(value)];
+    const w = unit.reduce((n, v) => n + wildcards(v), 0);
+    if (w > budget || unit.length > size) return undefined;
+    if (current.length + unit.length > size || used + w > budget) {
       out.push(current);
       current = [];
       used = 0;
     }
-    current.push(value);
+    current.push(...unit);
     used += w;
   }
   if (current.length > 0) out.push(current);
@@ -69,19 +85,26 @@ export interface Conditions {
  * Hosts x paths as few rules as the per-condition, per-rule and wildcard limits allow. A rule
  * ANDs its host and path conditions, so every host chunk is paired with every path chunk.
  */
-function split(hosts: readonly string[], paths: readonly string[]): Conditions[] | undefined {
+function split(
+  hosts: readonly string[],
+  paths: readonly string[],
+  companions: Companions,
+): Conditions[] | undefined {
   if (hosts.length === 0 || paths.length === 0) {
     const onHosts = hosts.length > 0;
-    return chunk(onHosts ? hosts : paths, VALUES_PER_CONDITION, WILDCARDS_PER_RULE)?.map((c) =>
-      onHosts ? { hosts: c, paths: [] } : { hosts: [], paths: c },
-    );
+    return chunk(
+      onHosts ? hosts : paths,
+      VALUES_PER_CONDITION,
+      WILDCARDS_PER_RULE,
+      onHosts ? none : companions,
+    )?.map((c) => (onHosts ? { hosts: c, paths: [] } : { hosts: [], paths: c }));
   }
   let best: Conditions[] | undefined;
   for (let h = 1; h <= VALUES_PER_CONDITION; h++) {
     for (let p = 1; p <= VALUES_PER_CONDITION && h + p <= VALUES_PER_RULE; p++) {
       for (let budget = 0; budget <= WILDCARDS_PER_RULE; budget++) {
         const hc = chunk(hosts, h, budget);
-        const pc = chunk(paths, p, WILDCARDS_PER_RULE - budget);
+        const pc = chunk(paths, p, WILDCARDS_PER_RULE - budget, companions);
         if (hc === undefined || pc === undefined) continue;
         if (best === undefined || hc.length * pc.length < best.length) {
           best = hc.flatMap((hs) => pc.map((ps) => ({ hosts: hs, paths: ps })));
@@ -103,10 +126,11 @@ export function splitRoute(
   hosts: readonly string[],
   paths: readonly string[],
   pinned: boolean,
+  companions: Companions = none,
 ): Conditions[] | undefined {
   const sortedHosts = [...hosts].sort();
   const sortedPaths = [...paths].sort();
-  if (pinned) return split(sortedHosts, sortedPaths);
+  if (pinned) return split(sortedHosts, sortedPaths, companions);
   const hostGroups =
     sortedHosts.length === 0
       ? [[]]
@@ -115,7 +139,7 @@ export function splitRoute(
   const rules: Conditions[] = [];
   for (const hs of hostGroups) {
     for (const ps of pathGroups) {
-      const part = split(hs, ps);
+      const part = split(hs, ps, companions);
       if (part === undefined) return undefined;
       rules.push(...part);
     }

@@ -81,19 +81,26 @@ export function albIssues(
       `are required with blue/green (${blueGreenServices.join(", ")}): the ALB is internet-facing, so testers arrive from public addresses (office, VPN or NAT egress), never from the VPC CIDR`,
     );
   }
-  if (plan !== undefined) {
-    // The quota counts every listener's rules: blue/green adds a test rule per service, and a
-    // blue/green catch-all becomes a rule of its own.
-    const extra = blueGreenServices.length * 2;
-    if (plan.rules.length + extra > RULES_PER_LOAD_BALANCER) {
+  if (plan !== undefined && blueGreenServices.length > 0) {
+    // The quota counts every listener's rules: the test listener repeats every production
+    // rule (green must be testable end to end), and a blue/green catch-all becomes a rule.
+    const catchAll =
+      plan.defaultService !== undefined && blueGreenServices.includes(plan.defaultService) ? 1 : 0;
+    const needed = (plan.rules.length + catchAll) * 2;
+    if (needed > RULES_PER_LOAD_BALANCER) {
       add(
         [],
-        `needs ${plan.rules.length + extra} listener rules (${plan.rules.length} routed, ${extra} for blue/green); an ALB allows ${RULES_PER_LOAD_BALANCER}`,
+        `needs ${needed} listener rules (${plan.rules.length + catchAll} on the production listener, repeated on the blue/green test listener); an ALB allows ${RULES_PER_LOAD_BALANCER}`,
       );
     }
     for (const service of blueGreenServices) {
       const count = plan.rules.filter((r) => r.service === service).length;
-      if (count > 1) {
+      if (plan.defaultService === service && count > 0) {
+        services.push({
+          path: [service, "blueGreen"],
+          message: `is on, but ${show(service)} owns the catch-all and ${count} more listener rule${count === 1 ? "" : "s"}; ECS shifts exactly one rule, which must be the catch-all, so the other rules would keep sending traffic to the drained target group after a deployment. Route only "/*" to it (its other paths already fall to the catch-all)`,
+        });
+      } else if (count > 1) {
         services.push({
           path: [service, "blueGreen"],
           message: `is on, but the routes of ${show(service)} need ${count} listener rules and ECS shifts exactly one; keep its patterns within one rule (one route, few enough patterns)`,

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcsCluster as EcsClusterResource } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
+import { ServiceDiscoveryHttpNamespace } from "@cdktf/provider-aws/lib/service-discovery-http-namespace";
 import type { LogRetentionDays } from "../../lib/log-retention";
 import type { Names } from "../../lib/names";
 
@@ -34,9 +35,14 @@ export interface EcsClusterProps {
   readonly execLogRetentionDays?: LogRetentionDays;
 }
 
-/** An ECS cluster with Container Insights, logged ECS Exec sessions and Fargate + Fargate Spot. */
+/**
+ * An ECS cluster with Container Insights, logged ECS Exec sessions, Fargate + Fargate Spot, and
+ * the environment's Service Connect namespace (Cloud Map) for service-to-service calls.
+ */
 export class EcsCluster extends Construct {
   readonly cluster: EcsClusterResource;
+  /** Service Connect namespace of the environment. */
+  readonly namespace: ServiceDiscoveryHttpNamespace;
   readonly execLogGroup: CloudwatchLogGroup;
   /** Default capacity provider strategy, which every service of the cluster uses too. */
   readonly strategy: readonly { capacityProvider: string; base?: number; weight: number }[];
@@ -52,8 +58,15 @@ export class EcsCluster extends Construct {
       retentionInDays: props.execLogRetentionDays ?? 30,
       tags: names.nameTag("ecs-exec"),
     });
+    // An HTTP namespace: Service Connect resolves names itself, no Route 53 zone needed.
+    this.namespace = new ServiceDiscoveryHttpNamespace(this, "namespace", {
+      name: names.physical("services", { maxLength: 1024 }),
+      description: "Service Connect: services call each other by name",
+      tags: names.nameTag("services"),
+    });
     this.cluster = new EcsClusterResource(this, "cluster", {
       name: names.physical("cluster", { maxLength: 255 }),
+      serviceConnectDefaults: { namespace: this.namespace.arn },
       setting: [{ name: "containerInsights", value: props.containerInsights ?? "enabled" }],
       configuration: {
         // Every `ecs execute-command` session is recorded.

@@ -1,3 +1,5 @@
+import type { FargateServiceSettings } from "./settings";
+
 /**
  * The subset of the ECS container definition this platform writes, typed so that a typo or a
  * string where ECS wants a number fails the build rather than the deployment.
@@ -6,6 +8,7 @@ export interface ContainerDefinition {
   readonly name: string;
   readonly image: string;
   readonly essential: boolean;
+  readonly healthCheck?: ContainerHealthCheck;
   readonly portMappings: readonly {
     readonly containerPort: number;
     readonly protocol: "tcp";
@@ -30,13 +33,58 @@ export interface ContainerDefinition {
   };
 }
 
+/** ECS's container health check (Docker HEALTHCHECK semantics). */
+export interface ContainerHealthCheck {
+  readonly command: readonly string[];
+  readonly interval: number;
+  readonly timeout: number;
+  readonly retries: number;
+  readonly startPeriod: number;
+}
+
+/**
+ * The container's health check from the settings: the declared command, else a probe of the
+ * health path with the Node.js runtime the web and api images already have (slim images ship
+ * neither curl nor wget). None without a port and path, or when disabled.
+ */
+export function containerHealthCheck(s: FargateServiceSettings): ContainerHealthCheck | undefined {
+  const c = s.containerHealthCheck;
+  if (!c.enabled) return undefined;
+  let command = c.command;
+  if (command === undefined) {
+    if (s.port === undefined || s.healthCheckPath === undefined) return undefined;
+    const url = `http://127.0.0.1:${s.port}${s.healthCheckPath}`;
+    command = [
+      "CMD",
+      "node",
+      "-e",
+      `fetch(${JSON.stringify(url)},{redirect:"manual"}).then(r=>process.exit(r.status<400?0:1),()=>process.exit(1))`,
+    ];
+  }
+  return {
+    command: [...command],
+    interval: c.intervalSeconds,
+    timeout: c.timeoutSeconds,
+    retries: c.retries,
+    startPeriod: c.startPeriodSeconds,
+  };
+}
+
 export interface ContainerProps {
   /** Container (and service) name. */
   readonly name: string;
   /** Image reference. */
   readonly image: string;
-  /** Port the application listens on. */
-  readonly port: number;
+  /**
+   * Port the application listens on.
+   * @default none (a service that listens on nothing)
+   */
+  readonly port?: number;
+  /**
+   * Container health check.
+   * @default none
+   */
+  readonly healthCheck?: ContainerHealthCheck;
   /** Plain environment variables. */
   readonly environment: Readonly<Record<string, string>>;
   /** Secret references (`valueFrom`) by variable name. */
@@ -68,7 +116,10 @@ export function containerDefinition(p: ContainerProps): ContainerDefinition {
     name: p.name,
     image: p.image,
     essential: true,
-    portMappings: [{ containerPort: p.port, protocol: "tcp", name: p.name }],
+    ...(p.healthCheck === undefined ? {} : { healthCheck: p.healthCheck }),
+    // Named: Service Connect refers to the port by this name.
+    portMappings:
+      p.port === undefined ? [] : [{ containerPort: p.port, protocol: "tcp", name: p.name }],
     // Sorted so that reordering the config never produces a new task definition revision.
     environment: sorted(p.environment).map(([name, value]) => ({ name, value })),
     secrets: sorted(p.secrets).map(([name, valueFrom]) => ({ name, valueFrom })),

@@ -2,28 +2,35 @@ import { Construct } from "constructs";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import type { Names } from "../../lib/names";
+import type { RepositorySettings } from "./settings";
 
 export interface ServiceRepositoryProps {
   /** Naming helper of the owning stack. */
   readonly names: Names;
   /** Service name; the repository is `<project>-<env>/<service>`. */
   readonly service: string;
-  /**
-   * Images kept; older ones are expired.
-   * @default 10
-   */
-  readonly keepImages?: number;
+  /** Expiry of untagged and scratch images. */
+  readonly settings: RepositorySettings;
 }
 
-/** The service's ECR repository: scanned on push, immutable tags, the last N images kept. */
+/** The repository name of a service's images. */
+export function repositoryName(names: Names, service: string): string {
+  return `${names.prefix}/${service}`;
+}
+
+/**
+ * A service's ECR repository: scanned on push, immutable tags, never force-deleted. The
+ * lifecycle expires only untagged images and scratch tags (dev-, pr-, ...): a released tag that
+ * a task definition points at is never expired under a running service.
+ */
 export class ServiceRepository extends Construct {
   readonly repository: EcrRepository;
 
   constructor(scope: Construct, id: string, props: ServiceRepositoryProps) {
     super(scope, id);
-    const keep = props.keepImages ?? 10;
+    const s = props.settings;
     this.repository = new EcrRepository(this, "repository", {
-      name: `${props.names.prefix}/${props.service}`,
+      name: repositoryName(props.names, props.service),
       imageTagMutability: "IMMUTABLE",
       imageScanningConfiguration: { scanOnPush: true },
       encryptionConfiguration: [{ encryptionType: "AES256" }],
@@ -37,10 +44,28 @@ export class ServiceRepository extends Construct {
         rules: [
           {
             rulePriority: 1,
-            description: `Keep the last ${keep} images`,
-            selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keep },
+            description: `Expire untagged images after ${s.untaggedExpiryDays} days`,
+            selection: {
+              tagStatus: "untagged",
+              countType: "sinceImagePushed",
+              countUnit: "days",
+              countNumber: s.untaggedExpiryDays,
+            },
             action: { type: "expire" },
           },
+          // One rule per prefix: a rule with several prefixes selects only images that carry
+          // a tag of every prefix at once.
+          ...s.scratchTagPrefixes.map((prefix, i) => ({
+            rulePriority: i + 2,
+            description: `Keep the last ${s.keepScratchImages} ${prefix}* images; released tags never expire`,
+            selection: {
+              tagStatus: "tagged",
+              tagPrefixList: [prefix],
+              countType: "imageCountMoreThan",
+              countNumber: s.keepScratchImages,
+            },
+            action: { type: "expire" },
+          })),
         ],
       }),
     });

@@ -13,12 +13,14 @@ import { assertNoIssues } from "../../lib/validation";
 import type { EcsCluster } from "../ecs-cluster";
 import type { AlarmTargets } from "../observability/settings";
 import { ServiceAlarms } from "./alarms";
-import { containerDefinition, EXEC_VOLUMES, TMP_VOLUME } from "./container";
-import { ServiceRepository } from "./ecr";
+import { containerDefinition, containerHealthCheck, EXEC_VOLUMES, TMP_VOLUME } from "./container";
+import { DeploymentAlarms } from "./deployment-alarms";
 import { ServiceRoles } from "./roles";
 import type { FargateServiceSettings } from "./settings";
 import type { ServiceTargetGroups } from "./target-groups";
-import { fargateServiceIssues } from "./validate";
+import { databaseUserOf, fargateServiceIssues, serviceUrlVariable } from "./validate";
+
+export { serviceUrlVariable } from "./validate";
 
 export type * from "./settings";
 
@@ -30,10 +32,8 @@ export interface ServiceDatabase {
   readonly port: number;
   /** Database name. */
   readonly name: string;
-  /** RDS-managed master secret ARN (JSON with username and password). */
-  readonly secretArn: string;
-  /** KMS key that encrypts the secret. */
-  readonly secretKeyArn: string;
+  /** The `rds-db:connect` resource ARN for IAM authentication as `dbUser`. */
+  readonly connectArn: (dbUser: string) => string;
   /** The database's security group (egress target). */
   readonly securityGroupId: string;
   /** Opens the database to the service's SG; the rule lands in `scope`. */
@@ -47,11 +47,13 @@ export interface ServiceDatabase {
 
 /** Where the service plugs into the shared ALB. */
 export interface ServiceLoadBalancing {
+  /** Container port the ALB forwards to. */
+  readonly port: number;
   /** The ALB's security group (the only source of traffic). */
   readonly albSecurityGroupId: string;
   /** Target groups made before the listener rules. */
   readonly targetGroups: ServiceTargetGroups;
-  /** `arn_suffix` of the ALB, for request-count scaling. */
+  /** `arn_suffix` of the ALB, for request-count scaling and the deployment alarms. */
   readonly albArnSuffix: string;
   /** Production and test listener rules ECS rewrites during blue/green deployments. */
   readonly blueGreen?: {
@@ -80,12 +82,30 @@ export interface FargateServiceProps {
   readonly endpointSecurityGroupId: string;
   /** Managed prefix list of S3 (ECR image layers). */
   readonly s3PrefixListId: string;
-  /** The cluster the service runs in. */
+  /** The cluster the service runs in (and its Service Connect namespace). */
   readonly cluster: EcsCluster;
   /** The service's settings. */
   readonly settings: FargateServiceSettings;
-  /** ALB wiring. */
-  readonly loadBalancing: ServiceLoadBalancing;
+  /**
+   * The service's ECR repository (ECR stack), for services without `image`.
+   * @default none
+   */
+  readonly repository?: { readonly url: string; readonly arn: string };
+  /**
+   * ALB wiring.
+   * @default none (an internal service)
+   */
+  readonly loadBalancing?: ServiceLoadBalancing;
+  /**
+   * Ports of the services this one calls (by name), for their Service Connect URLs.
+   * @default {}
+   */
+  readonly callees?: Readonly<Record<string, number>>;
+  /**
+   * Whether another service calls this one: it then serves on Service Connect.
+   * @default false
+   */
+  readonly called?: boolean;
   /**
    * The database, for services with `database: true`.
    * @default none
@@ -104,18 +124,20 @@ export interface FargateServiceProps {
 }
 
 /**
- * One Fargate service behind the shared ALB: its ECR repository, log group, least-privilege
- * roles, a security group that admits only the ALB, a read-only non-root container, circuit
- * breaker rollback (or ECS blue/green) and CPU/memory target tracking.
+ * One Fargate service, behind the shared ALB or internal: its log group, least-privilege
+ * roles, a security group that admits only the ALB (and declared callers), a read-only
+ * non-root container with a health check, alarm-watched deployments (rolling with circuit
+ * breaker, or ECS blue/green) that Terraform waits for, and CPU/memory target tracking.
  */
 export class FargateService extends Construct {
-  readonly repository?: ServiceRepository;
   readonly logGroup: CloudwatchLogGroup;
   readonly roles: ServiceRoles;
   readonly securityGroup: SecurityGroup;
   readonly taskDefinition: EcsTaskDefinition;
   readonly service: EcsService;
   readonly scaling: AppautoscalingTarget;
+  /** Alarms that roll a deployment back (load-balanced services). */
+  readonly deploymentAlarms?: DeploymentAlarms;
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
@@ -129,14 +151,12 @@ export class FargateService extends Construct {
         `${props.configPath ?? this.node.path}.database: true, but the environment has no database`,
       );
     }
+    if (s.image === undefined && props.repository === undefined) {
+      throw new Error(`${props.configPath ?? this.node.path}: no image and no repository given`);
+    }
     const lb = props.loadBalancing;
 
-    this.repository =
-      s.image === undefined
-        ? new ServiceRepository(this, "ecr", { names, service: name })
-        : undefined;
-    const image =
-      s.image ?? `${this.repository?.repository.repositoryUrl ?? ""}:${s.imageTag ?? ""}`;
+    const image = s.image ?? `${props.repository?.url ?? ""}:${s.imageTag ?? ""}`;
     this.logGroup = new CloudwatchLogGroup(this, "logs", {
       name: names.logGroup("ecs", name),
       retentionInDays: s.logRetentionDays,
@@ -161,14 +181,20 @@ export class FargateService extends Construct {
       }
     }
     const environment: Record<string, string> = { ...s.environment };
+    for (const [callee, port] of Object.entries(props.callees ?? {})) {
+      environment[serviceUrlVariable(callee)] = `http://${callee}:${port}`;
+    }
     const db = s.database ? props.database : undefined;
+    const dbUser = databaseUserOf(s);
     if (db !== undefined) {
+      // IAM authentication: the application signs a token with its task role; there is no
+      // password to leak or to go stale when a secret rotates.
       environment.DATABASE_HOST = db.host;
       environment.DATABASE_PORT = Token.asString(db.port);
       environment.DATABASE_NAME = db.name;
-      secrets.DATABASE_USER = `${db.secretArn}:username::`;
-      secrets.DATABASE_PASSWORD = `${db.secretArn}:password::`;
-      secretArns.push(db.secretArn);
+      environment.DATABASE_USER = dbUser;
+      environment.DATABASE_AUTH = "iam";
+      environment.DATABASE_SSL = "require";
     }
 
     this.roles = new ServiceRoles(this, "roles", {
@@ -176,35 +202,38 @@ export class FargateService extends Construct {
       service: name,
       account: props.account,
       region: props.region,
-      repositoryArn: this.repository?.repository.arn,
+      repositoryArn: s.image === undefined ? props.repository?.arn : undefined,
       logGroupArn: this.logGroup.arn,
       secretArns,
       parameterArns,
-      secretKeyArns: db === undefined ? [] : [db.secretKeyArn],
+      secretKeyArns: [],
+      databaseConnectArns: db === undefined ? [] : [db.connectArn(dbUser)],
       taskPermissions: s.taskPermissions,
       exec: s.execEnabled ? { logGroupArn: props.cluster.execLogGroup.arn } : undefined,
     });
 
     this.securityGroup = new SecurityGroup(this, "security-group", {
       namePrefix: `${names.physical(["svc", name], { maxLength: 200 })}-`,
-      description: `Service ${name}: traffic from the ALB only`,
+      description: `Service ${name}: traffic from the ALB and declared callers only`,
       vpcId: props.vpcId,
       tags: names.nameTag(["svc", name]),
       lifecycle: { createBeforeDestroy: true },
     });
     const sg = this.securityGroup.id;
-    allowIn(this, "from-alb", {
-      securityGroupId: sg,
-      peer: { securityGroupId: lb.albSecurityGroupId },
-      port: s.port,
-      description: "ALB to the container",
-    });
-    allowOut(this, "alb-to-service", {
-      securityGroupId: lb.albSecurityGroupId,
-      peer: { securityGroupId: sg },
-      port: s.port,
-      description: `ALB to ${name}`,
-    });
+    if (lb !== undefined) {
+      allowIn(this, "from-alb", {
+        securityGroupId: sg,
+        peer: { securityGroupId: lb.albSecurityGroupId },
+        port: lb.port,
+        description: "ALB to the container",
+      });
+      allowOut(this, "alb-to-service", {
+        securityGroupId: lb.albSecurityGroupId,
+        peer: { securityGroupId: sg },
+        port: lb.port,
+        description: `ALB to ${name}`,
+      });
+    }
     allowOut(this, "to-endpoints", {
       securityGroupId: sg,
       peer: { securityGroupId: props.endpointSecurityGroupId },
@@ -239,6 +268,7 @@ export class FargateService extends Construct {
       name,
       image,
       port: s.port,
+      healthCheck: containerHealthCheck(s),
       environment,
       secrets,
       user: s.user,
@@ -264,50 +294,98 @@ export class FargateService extends Construct {
     });
 
     const blueGreen =
-      lb.blueGreen !== undefined && lb.targetGroups.alternate !== undefined
-        ? lb.blueGreen
+      lb?.blueGreen !== undefined && lb.targetGroups.alternate !== undefined
+        ? { ...lb.blueGreen, alternate: lb.targetGroups.alternate }
         : undefined;
+    this.deploymentAlarms =
+      lb === undefined
+        ? undefined
+        : new DeploymentAlarms(this, "deployment-alarms", {
+            names,
+            service: name,
+            albArnSuffix: lb.albArnSuffix,
+            targetGroupArnSuffixes: [
+              lb.targetGroups.primary.arnSuffix,
+              ...(lb.targetGroups.alternate === undefined
+                ? []
+                : [lb.targetGroups.alternate.arnSuffix]),
+            ],
+            topicArn: props.alarms?.critical,
+          });
+    const serviceConnect = props.called === true || Object.keys(props.callees ?? {}).length > 0;
+    const timeout = `${s.deploymentTimeoutMinutes}m`;
+    const minTasks = s.imagePending ? 0 : s.scaling.minTasks;
     this.service = new EcsService(this, "service", {
       name,
       cluster: props.cluster.cluster.arn,
       taskDefinition: this.taskDefinition.arn,
-      desiredCount: s.scaling.minTasks,
+      desiredCount: minTasks,
       capacityProviderStrategy: [...props.cluster.strategy],
+      // Without it, any change of the strategy replaces the service; with it, the provider
+      // updates the strategy in place and rolls the tasks onto it.
+      forceNewDeployment: true,
       networkConfiguration: {
         subnets: [...props.subnetIds],
         securityGroups: [sg],
         assignPublicIp: false,
       },
-      loadBalancer: [
-        {
-          targetGroupArn: lb.targetGroups.primary.arn,
-          containerName: name,
-          containerPort: s.port,
-          advancedConfiguration:
-            blueGreen === undefined || lb.targetGroups.alternate === undefined
-              ? undefined
-              : {
-                  alternateTargetGroupArn: lb.targetGroups.alternate.arn,
-                  productionListenerRule: blueGreen.productionRuleArn,
-                  testListenerRule: blueGreen.testRuleArn,
-                  roleArn: blueGreen.roleArn,
-                },
-        },
-      ],
+      loadBalancer:
+        lb === undefined
+          ? undefined
+          : [
+              {
+                targetGroupArn: lb.targetGroups.primary.arn,
+                containerName: name,
+                containerPort: lb.port,
+                advancedConfiguration:
+                  blueGreen === undefined
+                    ? undefined
+                    : {
+                        alternateTargetGroupArn: blueGreen.alternate.arn,
+                        productionListenerRule: blueGreen.productionRuleArn,
+                        testListenerRule: blueGreen.testRuleArn,
+                        roleArn: blueGreen.roleArn,
+                      },
+              },
+            ],
+      serviceConnectConfiguration: serviceConnect
+        ? {
+            enabled: true,
+            namespace: props.cluster.namespace.arn,
+            service:
+              props.called === true && s.port !== undefined
+                ? [
+                    {
+                      portName: name,
+                      discoveryName: name,
+                      clientAlias: { port: s.port, dnsName: name },
+                    },
+                  ]
+                : undefined,
+          }
+        : undefined,
       deploymentCircuitBreaker: { enable: true, rollback: true },
+      // The circuit breaker sees only failing tasks; the alarms see a release that starts but
+      // serves errors, and roll back rolling and blue/green deployments alike.
+      alarms:
+        this.deploymentAlarms === undefined
+          ? undefined
+          : { alarmNames: this.deploymentAlarms.names, enable: true, rollback: true },
       deploymentMinimumHealthyPercent: 100,
       deploymentMaximumPercent: 200,
       deploymentConfiguration:
         blueGreen === undefined
           ? { strategy: "ROLLING" }
           : { strategy: "BLUE_GREEN", bakeTimeInMinutes: String(s.blueGreen.bakeTimeMinutes) },
-      healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds,
+      healthCheckGracePeriodSeconds: lb === undefined ? undefined : s.healthCheckGracePeriodSeconds,
+      waitForSteadyState: s.waitForSteadyState,
+      timeouts: { create: timeout, update: timeout },
       enableExecuteCommand: s.execEnabled,
       enableEcsManagedTags: true,
       propagateTags: "SERVICE",
       tags: names.nameTag(name),
       // The strategy needs the providers associated first (and still associated on destroy).
-      dependsOn: [...lb.dependsOn, props.cluster.capacityProviders],
+      dependsOn: [...(lb?.dependsOn ?? []), props.cluster.capacityProviders],
       // Autoscaling owns the task count after creation.
       lifecycle: { ignoreChanges: ["desired_count"] },
     });
@@ -316,7 +394,8 @@ export class FargateService extends Construct {
       serviceNamespace: "ecs",
       scalableDimension: "ecs:service:DesiredCount",
       resourceId: `service/${props.cluster.cluster.name}/${this.service.name}`,
-      minCapacity: s.scaling.minTasks,
+      // Raising the minimum (imagePending back to false) raises the running count with it.
+      minCapacity: minTasks,
       maxCapacity: s.scaling.maxTasks,
     });
     const track = (policyId: string, metric: string, target: number, resourceLabel?: string) =>
@@ -343,7 +422,7 @@ export class FargateService extends Construct {
     }
     track("cpu", "ECSServiceAverageCPUUtilization", s.scaling.cpuTarget);
     track("memory", "ECSServiceAverageMemoryUtilization", s.scaling.memoryTarget);
-    if (s.scaling.requestsPerTarget !== undefined) {
+    if (s.scaling.requestsPerTarget !== undefined && lb !== undefined) {
       track(
         "requests",
         "ALBRequestCountPerTarget",

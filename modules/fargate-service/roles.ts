@@ -27,6 +27,11 @@ export interface ServiceRolesProps {
   readonly parameterArns: readonly string[];
   /** KMS keys that encrypt injected secrets (decrypt through Secrets Manager only). */
   readonly secretKeyArns: readonly string[];
+  /**
+   * `rds-db:connect` ARNs the application may use (IAM database authentication).
+   * @default []
+   */
+  readonly databaseConnectArns?: readonly string[];
   /** What the application may call. */
   readonly taskPermissions: readonly IamStatementSettings[];
   /** ECS Exec: the SSM channel and the exec log group. */
@@ -128,6 +133,15 @@ export class ServiceRoles extends Construct {
       actions: [...st.actions],
       resources: [...st.resources],
     }));
+    const connect = props.databaseConnectArns ?? [];
+    if (connect.length > 0) {
+      task.push({
+        sid: "DatabaseConnect",
+        effect: "Allow",
+        actions: ["rds-db:connect"],
+        resources: [...connect],
+      });
+    }
     if (props.exec !== undefined) {
       // The SSM message channel has no resource-level permissions: AWS requires "*".
       task.push({

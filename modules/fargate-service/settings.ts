@@ -71,6 +71,61 @@ export interface ScalingSettings {
   readonly scaleInCooldownSeconds: number;
 }
 
+export interface ContainerHealthCheckSettings {
+  /**
+   * Docker health check on the container, besides the target group's check: ECS replaces a
+   * task whose application hangs even where no load balancer looks (internal services).
+   * @default true (for services with a port and a healthCheckPath)
+   */
+  readonly enabled: boolean;
+  /**
+   * The check command (`CMD`/`CMD-SHELL` form).
+   * @default Node.js fetching http://127.0.0.1:<port><healthCheckPath> (no curl or wget needed in the image)
+   */
+  readonly command?: readonly string[];
+  /**
+   * Seconds between checks.
+   * @default 30
+   */
+  readonly intervalSeconds: number;
+  /**
+   * Seconds one check may take.
+   * @default 5
+   */
+  readonly timeoutSeconds: number;
+  /**
+   * Consecutive failures before the container is unhealthy.
+   * @default 3
+   */
+  readonly retries: number;
+  /**
+   * Seconds after start during which failures do not count.
+   * @default 60
+   */
+  readonly startPeriodSeconds: number;
+}
+
+/** The ECR repositories of an environment: a layer applied before the services. */
+export interface RepositorySettings {
+  /**
+   * Days an untagged image (a superseded push) is kept.
+   * @default 14
+   */
+  readonly untaggedExpiryDays: number;
+  /**
+   * Tag prefixes of throw-away builds, which expire beyond `keepScratchImages`. Every other
+   * tag (released versions such as 1.4.2) is never expired, so a running task definition's
+   * image cannot disappear.
+   * @default ["dev-", "pr-", "sha-"]
+   */
+  readonly scratchTagPrefixes: readonly string[];
+  /**
+   * Scratch images kept per repository.
+   * @default 20
+   */
+  readonly keepScratchImages: number;
+}
+
 export interface FargateServiceSettings {
   /**
    * The service's name: a lower-case letter, then lower-case letters, digits or hyphens. Part of
@@ -87,19 +142,53 @@ export interface FargateServiceSettings {
    * @default the service's ECR repository at imageTag
    */
   readonly image?: string;
-  /** Container port the ALB forwards to. */
-  readonly port: number;
+  /**
+   * The image is not pushed yet: the service is created with no tasks (and autoscaling's
+   * minimum at 0), so the first apply does not wait on tasks that cannot pull. Set it back to
+   * false once the tag is in the repository; the next apply raises the count to minTasks.
+   * @default false
+   */
+  readonly imagePending: boolean;
+  /**
+   * An internal service (worker, queue consumer, internal API): no ALB route, no target group,
+   * no ingress from the ALB. Other services reach it only through `calls`.
+   * @default false
+   */
+  readonly internal: boolean;
+  /**
+   * Container port: the ALB forwards to it and, for services others call, Service Connect.
+   * @default none (an internal service that listens on nothing)
+   */
+  readonly port?: number;
+  /**
+   * Services this one calls through ECS Service Connect, e.g. ["api"]: each becomes reachable
+   * at http://<name>:<port> (also injected as <NAME>_URL), and the security groups admit
+   * exactly these calls.
+   * @default []
+   */
+  readonly calls: readonly string[];
   /** Task CPU units; must pair with memory as Fargate allows. */
   readonly cpu: number;
   /** Task memory, MiB. */
   readonly memory: number;
-  /** Health check path the target group probes. */
-  readonly healthCheckPath: string;
+  /**
+   * Health check path the target group and the container health check probe.
+   * @default none (required for routed services; internal services without one get no checks)
+   */
+  readonly healthCheckPath?: string;
   /**
    * HTTP codes that count as healthy.
    * @default "200-399"
    */
   readonly healthCheckMatcher: string;
+  /**
+   * The application's own path prefix (NestJS `setGlobalPrefix`), e.g. "/api". The health
+   * check path must then sit under it, or the checks probe a path the app does not serve.
+   * @default none
+   */
+  readonly globalPrefix?: string;
+  /** Docker health check of the container. */
+  readonly containerHealthCheck: ContainerHealthCheckSettings;
   /**
    * Plain environment variables (never secrets: names like PASSWORD, SECRET, TOKEN are refused).
    * @default {}
@@ -111,11 +200,18 @@ export interface FargateServiceSettings {
    */
   readonly secrets: Readonly<Record<string, SecretSource>>;
   /**
-   * Inject the data stack's database as DATABASE_HOST/PORT/NAME and DATABASE_USER/PASSWORD
-   * (from the RDS-managed secret) and open the database port to this service.
+   * Connect to the data stack's database with IAM authentication as the service's own database
+   * user: DATABASE_HOST/PORT/NAME/USER and DATABASE_AUTH=iam are injected, the task role may
+   * `rds-db:connect` as that user only, and the database port opens to this service. No
+   * password and never the rotating master secret (see docs/services.md for the one-time SQL).
    * @default false
    */
   readonly database: boolean;
+  /**
+   * The service's database user (a PostgreSQL role granted `rds_iam`).
+   * @default the service name with hyphens as underscores
+   */
+  readonly databaseUser?: string;
   /**
    * lb_cookie stickiness (Socket.IO long-polling across several tasks needs it).
    * @default false
@@ -136,6 +232,18 @@ export interface FargateServiceSettings {
    * @default 60
    */
   readonly healthCheckGracePeriodSeconds: number;
+  /**
+   * Terraform waits until the deployment reaches a steady state, so a failed or rolled-back
+   * deployment fails the apply.
+   * @default true
+   */
+  readonly waitForSteadyState: boolean;
+  /**
+   * Minutes Terraform waits for a deployment (create or update) before failing the apply.
+   * Blue/green needs room for the bake time.
+   * @default 30
+   */
+  readonly deploymentTimeoutMinutes: number;
   /** Task count and target tracking. */
   readonly scaling: ScalingSettings;
   /**

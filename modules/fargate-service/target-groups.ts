@@ -11,12 +11,17 @@ export interface ServiceTargetGroupsProps {
   readonly service: string;
   /** VPC of the tasks. */
   readonly vpcId: string;
-  /** The service's settings (port, health check, stickiness, blue/green). */
+  /** The service's settings (health check, stickiness, blue/green). */
   readonly settings: FargateServiceSettings;
+  /** Container port the target group forwards to. */
+  readonly port: number;
+  /** Health check path. */
+  readonly healthCheckPath: string;
 }
 
 /**
- * The service's target group, plus the alternate one ECS shifts traffic to during a blue/green
+ * The service's target group (ip targets, seed 001's checks: 2 to become healthy, 3 to fail),
+ * plus the alternate one ECS shifts traffic to during a blue/green
  * deployment. Created before the listener rules and the ECS service, which both need them.
  */
 export class ServiceTargetGroups extends Construct {
@@ -28,16 +33,16 @@ export class ServiceTargetGroups extends Construct {
     const make = (tgId: string, alternate: boolean) => {
       const s = props.settings;
       return new LbTargetGroup(this, tgId, {
-        name: targetGroupName(props.names.prefix, props.service, alternate),
+        name: targetGroupName(props.names.prefix, props.service, props.port, alternate),
         vpcId: props.vpcId,
-        port: s.port,
+        port: props.port,
         protocol: "HTTP",
         targetType: "ip",
         deregistrationDelay: String(s.deregistrationDelaySeconds),
         slowStart: s.slowStartSeconds,
         healthCheck: {
           enabled: true,
-          path: s.healthCheckPath,
+          path: props.healthCheckPath,
           matcher: s.healthCheckMatcher,
           protocol: "HTTP",
           port: "traffic-port",
@@ -53,6 +58,9 @@ export class ServiceTargetGroups extends Construct {
           ...props.names.nameTag([props.service, alternate ? "green" : "blue"]),
           Service: props.service,
         },
+        // A port change replaces the group under a new name (see targetGroupName): the new
+        // one exists before rules and service move to it, then the old one goes.
+        lifecycle: { createBeforeDestroy: true },
       });
     };
     this.primary = make("primary", false);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   MOVING_TAGS,
   isImageTag,
@@ -20,8 +21,16 @@ export const DATABASE_VARIABLES = [
   "DATABASE_PORT",
   "DATABASE_NAME",
   "DATABASE_USER",
+  "DATABASE_AUTH",
+  "DATABASE_SSL",
   "DATABASE_PASSWORD",
 ];
+/** A PostgreSQL role name that needs no quoting. */
+const DB_USER = /^[a-z_][a-z0-9_]{0,62}$/;
+/** Roles RDS or PostgreSQL own; a service must never log in as one. */
+const RESERVED_DB_USERS = /^(postgres|rdsadmin|rds_.*|pg_.*|public|admin|root)$/;
+/** Characters a change-safe target group name adds: "-" and 4 hex digits. */
+export const TARGET_GROUP_HASH_LENGTH = 5;
 
 export interface ServiceRuleContext {
   /** `<project>-<env>`, the prefix of every physical name. */
@@ -33,9 +42,32 @@ export interface ServiceRuleContext {
   readonly production?: boolean;
 }
 
-/** The target group name of a service (and its blue/green alternate). */
-export function targetGroupName(prefix: string, service: string, alternate = false): string {
-  return `${prefix}-${service}${alternate ? "-g" : ""}`;
+/**
+ * The target group name of a service (and its blue/green alternate). It ends in a hash of the
+ * attributes that force a replacement (port, protocol, target type), so a replacement gets a
+ * new name and `create_before_destroy` can create it while the old one still exists.
+ */
+export function targetGroupName(
+  prefix: string,
+  service: string,
+  port: number,
+  alternate = false,
+): string {
+  const digest = createHash("sha256")
+    .update(JSON.stringify([port, "HTTP", "ip"]))
+    .digest("hex")
+    .slice(0, TARGET_GROUP_HASH_LENGTH - 1);
+  return `${prefix}-${service}${alternate ? "-g" : ""}-${digest}`;
+}
+
+/** `API_URL` for a callee named `api`: where Service Connect serves it. */
+export function serviceUrlVariable(callee: string): string {
+  return `${callee.toUpperCase().replaceAll("-", "_")}_URL`;
+}
+
+/** The service's database user: declared, else the service name with hyphens as underscores. */
+export function databaseUserOf(s: FargateServiceSettings): string {
+  return s.databaseUser ?? s.name.replaceAll("-", "_");
 }
 
 /** Every rule of one service; paths are relative to its settings. */
@@ -52,11 +84,15 @@ export function fargateServiceIssues(
       [],
       `${show(name)} is not a service name: a lower-case letter, then up to 29 lower-case letters, digits or hyphens`,
     );
-  } else {
-    const longest = targetGroupName(ctx.namePrefix, name, s.blueGreen.enabled);
+  } else if (!s.internal) {
+    const longest = targetGroupName(ctx.namePrefix, name, s.port ?? 0, s.blueGreen.enabled);
     if (longest.length > TARGET_GROUP_NAME_LIMIT) {
       const room =
-        TARGET_GROUP_NAME_LIMIT - ctx.namePrefix.length - 1 - (s.blueGreen.enabled ? 2 : 0);
+        TARGET_GROUP_NAME_LIMIT -
+        ctx.namePrefix.length -
+        1 -
+        TARGET_GROUP_HASH_LENGTH -
+        (s.blueGreen.enabled ? 2 : 0);
       add(
         [],
         `${show(name)} is too long: its target group ${show(longest)} would have ${longest.length} characters and AWS allows ${TARGET_GROUP_NAME_LIMIT}; use at most ${room} characters`,
@@ -70,8 +106,55 @@ export function fargateServiceIssues(
     );
   }
   issues.push(...imageIssues(s, ctx.production ?? false));
-  if (!Number.isInteger(s.port) || s.port < 1 || s.port > 65535)
+  if (s.port !== undefined && (!Number.isInteger(s.port) || s.port < 1 || s.port > 65535))
     add(["port"], `${show(s.port)} is not a TCP port (1..65535)`);
+  if (!s.internal && s.port === undefined)
+    add(
+      ["port"],
+      "is required: the ALB forwards to it (or set internal: true for a service without a route)",
+    );
+  if (!s.internal && s.healthCheckPath === undefined) {
+    add(
+      ["healthCheckPath"],
+      "is required: the ALB's target group probes it (or set internal: true for a service without a route)",
+    );
+  }
+  if (s.internal && s.blueGreen.enabled) {
+    add(
+      ["blueGreen", "enabled"],
+      "true, but the service is internal: blue/green shifts ALB listener rules, and an internal service has none",
+    );
+  }
+  if (s.internal && s.scaling.requestsPerTarget !== undefined) {
+    add(
+      ["scaling", "requestsPerTarget"],
+      `${show(s.scaling.requestsPerTarget)} cannot be tracked: an internal service has no target group`,
+    );
+  }
+  if (s.databaseUser !== undefined && !s.database)
+    add(["databaseUser"], `${show(s.databaseUser)} is set, but database is false`);
+  if (s.database) {
+    const user = databaseUserOf(s);
+    const at = s.databaseUser === undefined ? ["name"] : ["databaseUser"];
+    if (!DB_USER.test(user)) {
+      add(
+        at,
+        `${show(user)} is not a usable database user: a lower-case letter or "_", then up to 62 lower-case letters, digits or "_"`,
+      );
+    } else if (RESERVED_DB_USERS.test(user)) {
+      add(
+        at,
+        `${show(user)} is a role RDS or PostgreSQL reserve (or the master user's); each service logs in as its own user`,
+      );
+    }
+  }
+  const timeoutFloor = (s.blueGreen.enabled ? s.blueGreen.bakeTimeMinutes : 0) + 10;
+  if (s.deploymentTimeoutMinutes < timeoutFloor) {
+    add(
+      ["deploymentTimeoutMinutes"],
+      `${show(s.deploymentTimeoutMinutes)} leaves no room for a deployment: allow at least ${timeoutFloor} minutes${s.blueGreen.enabled ? ` (bake time ${s.blueGreen.bakeTimeMinutes} + 10)` : ""}`,
+    );
+  }
 
   const memory = memoryChoices(s.cpu);
   if (memory === undefined) {
@@ -86,8 +169,23 @@ export function fargateServiceIssues(
     );
   }
 
-  if (!s.healthCheckPath.startsWith("/"))
-    add(["healthCheckPath"], `${show(s.healthCheckPath)} must start with "/"`);
+  const health = s.healthCheckPath;
+  if (health !== undefined && !health.startsWith("/"))
+    add(["healthCheckPath"], `${show(health)} must start with "/"`);
+  const prefix = s.globalPrefix;
+  if (prefix !== undefined && !/^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/.test(prefix)) {
+    add(["globalPrefix"], `${show(prefix)} must be a path such as "/api" (no trailing slash)`);
+  } else if (
+    prefix !== undefined &&
+    health !== undefined &&
+    health !== prefix &&
+    !health.startsWith(`${prefix}/`)
+  ) {
+    add(
+      ["healthCheckPath"],
+      `${show(health)} is outside the service's globalPrefix ${show(prefix)}: the application serves ${show(`${prefix}${health}`)}, so every check would fail; use that path (or exclude the health route from the prefix in the app and drop globalPrefix here)`,
+    );
+  }
   if (!/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/.test(s.healthCheckMatcher)) {
     add(
       ["healthCheckMatcher"],
