@@ -13,6 +13,7 @@ export const ACCOUNT_SINGLETON_NAMES = [
   "configRecorder",
   "configServiceLinkedRole",
   "hcpOidcProvider",
+  "cloudTrail",
 ] as const;
 export type AccountSingleton = (typeof ACCOUNT_SINGLETON_NAMES)[number];
 

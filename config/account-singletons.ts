@@ -10,7 +10,8 @@ import type { EnvironmentConfig, PlatformConfig } from "./schema";
  * environment or something outside this repository owns it, `{ adopt: "<import id>" }` to take
  * over one that already exists). Synth fails when two environments would both manage one.
  *
- * To add a singleton: append its name to ACCOUNT_SINGLETON_NAMES, describe it in
+ * To add a singleton: append its name to ACCOUNT_SINGLETON_NAMES (account-singletons-schema.ts,
+ * which config/schema.ts reads without importing these rules), describe it in
  * ACCOUNT_SINGLETONS, and in the construct that creates it read singletonMode(env, name):
  * create only when ownsSingleton(mode), call adoptIfAsked(resource, mode) (lib/account-singleton).
  */
@@ -77,6 +78,15 @@ export const ACCOUNT_SINGLETONS: Readonly<Record<AccountSingleton, AccountSingle
     importId:
       "the provider's ARN, arn:<partition>:iam::<account>:oidc-provider/<HCP Terraform host>",
     importIdPattern: /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/[a-z0-9.-]+$/,
+  },
+  cloudTrail: {
+    what: "the multi-region CloudTrail trail",
+    scope: "account",
+    // One trail records every region: a second one only doubles the bill.
+    usedBy: (env) => env.operations.trail.enabled,
+    importId:
+      "the trail's ARN, arn:<partition>:cloudtrail:<region>:<account>:trail/<name> (a trail not named <project>-<env>-trail is replaced)",
+    importIdPattern: /^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[A-Za-z0-9._-]{3,128}$/,
   },
 };
 

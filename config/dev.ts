@@ -45,7 +45,7 @@ export const dev: EnvironmentInput = {
     performanceInsights: { enabled: false, retentionDays: 7 },
     logs: { retentionDays: 7, statement: "ddl", minDurationMs: 500 },
   },
-  // Today's two DCV servers (seed 000), reached by address through the transit gateway
+  // Today's two DCV servers, reached by address through the transit gateway
   // (network.externalNetworks); each serves under its own prefix (its DCV web-url-path).
   dcv: {
     agents: [

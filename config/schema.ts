@@ -6,6 +6,7 @@ import { GATEWAY_ENDPOINT_SERVICES } from "../modules/network/endpoint-services"
 import { MAX_AZS } from "../modules/network/subnet-plan";
 import { DatabaseSchema } from "./database-schema";
 import { DcvSchema } from "./dcv-schema";
+import { EdgeSchema } from "./edge-schema";
 import { OperationsSchema } from "./operations-schema";
 import { ServicesSchema } from "./services-schema";
 import { AccountSingletonsSchema } from "./account-singletons-schema";
@@ -234,6 +235,12 @@ export const EnvironmentSchema = z.strictObject({
    * @default none (no services stack)
    */
   services: ServicesSchema.optional(),
+  /**
+   * CloudFront in front of the services' ALB (`<project>-<env>-edge` stack); required in
+   * production when there are services.
+   * @default none (no edge stack)
+   */
+  edge: EdgeSchema.optional(),
   /**
    * Alarm topics and thresholds, the central log bucket and the WAF
    * (`<project>-<env>-ops` stack).

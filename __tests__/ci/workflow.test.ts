@@ -1,9 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { loadConfig } from "../../config";
+import { MANUAL_LAYERS } from "../../modules/ci-identity";
 
 /*
  * The GitHub Actions workflow, checked without GitHub: it parses, calls only what this
@@ -22,7 +24,9 @@ interface Step {
   readonly env?: Readonly<Record<string, string>>;
 }
 interface Job {
+  readonly name?: string;
   readonly if?: string;
+  readonly "timeout-minutes"?: number;
   readonly needs?: string | string[];
   readonly permissions?: Readonly<Record<string, string>>;
   readonly strategy?: {
@@ -36,7 +40,7 @@ interface Job {
   readonly steps: readonly Step[];
 }
 interface Workflow {
-  readonly on: Readonly<Record<string, { branches?: string[] }>>;
+  readonly on: Readonly<Record<string, { branches?: string[] } | null>>;
   readonly permissions: Readonly<Record<string, string>>;
   readonly env: Readonly<Record<string, string>>;
   readonly jobs: Readonly<Record<string, Job>>;
@@ -51,6 +55,7 @@ const scripts = (
 ).scripts;
 const usesAction = (job: Job, action: string) =>
   job.steps.filter((s) => s.uses?.split("@")[0] === action);
+const runsOf = (job: Job) => job.steps.flatMap((s) => (s.run === undefined ? [] : [s.run]));
 const stepNamed = (job: Job, name: string) => {
   const step = job.steps.find((s) => s.name === name);
   if (step?.run === undefined) throw new Error(`no run step "${name}"`);
@@ -108,39 +113,55 @@ function runStep(script: string, cwd: string, env: Record<string, string>): Reco
 }
 
 describe("CI workflow: shape", () => {
-  it("runs on pull requests to main and on pushes to main", () => {
+  it("runs on pull requests to main, pushes to main, and by hand", () => {
     expect(workflow.on).toEqual({
       pull_request: { branches: ["main"] },
       push: { branches: ["main"] },
+      workflow_dispatch: {},
     });
-    expect(Object.keys(workflow.jobs)).toEqual(["checks", "plan", "deploy"]);
-    expect(workflow.jobs.plan.needs).toBe("checks");
-    expect(workflow.jobs.deploy.needs).toBe("checks");
+    expect(Object.keys(workflow.jobs)).toEqual([
+      "checks",
+      "preview",
+      "plan",
+      "deploy-dev",
+      "plan-prod",
+      "deploy-prod",
+      "provider-locks",
+    ]);
   });
 
-  it("checks with Node 20 and the npm cache: install, lint, Debian packages, tests, synth", () => {
+  it("orders dev -> prod plan -> approved prod apply with needs:, never max-parallel", () => {
+    expect(workflow.jobs.plan.needs).toBe("checks");
+    expect(workflow.jobs["deploy-dev"].needs).toBe("checks");
+    expect(workflow.jobs["plan-prod"].needs).toBe("deploy-dev");
+    expect(workflow.jobs["deploy-prod"].needs).toBe("plan-prod");
+    for (const [name, job] of jobs) expect(job.strategy?.["max-parallel"], name).toBeUndefined();
+  });
+
+  it("checks with Node 20 and the npm cache, and lints exactly once (npm test runs lint)", () => {
     const checks = workflow.jobs.checks;
     expect(usesAction(checks, "actions/setup-node")[0].with).toMatchObject({
       "node-version": "20",
       cache: "npm",
     });
-    const runs = checks.steps.flatMap((s) => (s.run === undefined ? [] : [s.run]));
+    const runs = runsOf(checks);
     const at = (pattern: RegExp) => runs.findIndex((r) => pattern.test(r));
     expect(at(/^npm ci$/)).toBe(0);
     const packages = at(/apt-get install -y .*\bnginx\b.*\bcloud-init\b/);
     expect(packages).toBeGreaterThan(0);
     expect(runs[packages]).toMatch(/^sudo apt-get update && /);
-    // The gateway tests fail in CI without nginx and cloud-init.
     expect(packages).toBeLessThan(at(/^npm test$/));
-    expect(at(/^npm run lint$/)).toBeGreaterThan(0);
-    expect(at(/^npm run synth$/)).toBeGreaterThan(0);
+    expect(at(/^npm run synth$/)).toBeGreaterThan(at(/^npm test$/));
+    expect(scripts.test).toMatch(/npm run lint/);
+    const lints = jobs
+      .flatMap(([, job]) => runsOf(job))
+      .filter((r) => /npm (run lint|test)\b|eslint/.test(r));
+    expect(lints).toEqual(["npm test"]);
   });
 });
 
 describe("CI workflow: commands", () => {
-  const runs = jobs.flatMap(([, job]) =>
-    job.steps.flatMap((s) => (s.run === undefined ? [] : [s.run])),
-  );
+  const runs = jobs.flatMap(([, job]) => runsOf(job));
 
   it("calls only npm scripts package.json defines", () => {
     const used = runs.flatMap((run) =>
@@ -152,15 +173,69 @@ describe("CI workflow: commands", () => {
       }),
     );
     const named = used.filter((s): s is string => s !== undefined);
-    expect(new Set(named)).toEqual(new Set(["lint", "test", "synth"]));
+    expect(new Set(named)).toEqual(new Set(["test", "synth", "preview"]));
     for (const script of named) expect(scripts, `npm run ${script}`).toHaveProperty(script);
   });
 
-  it("runs npx only on binaries installed from the lock file, never a download", () => {
-    const bins = runs.flatMap((run) => [...run.matchAll(/\bnpx\s+([\w@/.-]+)/g)].map((m) => m[1]));
-    expect(bins.length).toBeGreaterThan(0);
-    for (const bin of bins)
-      expect(existsSync(join(root, "node_modules/.bin", bin)), bin).toBe(true);
+  it("never downloads a binary with npx", () => {
+    expect(runs.join("\n")).not.toMatch(/\bnpx\b/);
+  });
+
+  it("pins every action by full commit SHA, with the tag in a comment", () => {
+    const uses = jobs.flatMap(([, job]) =>
+      job.steps.flatMap((s) => (s.uses === undefined ? [] : [s.uses])),
+    );
+    expect(uses.length).toBeGreaterThan(10);
+    for (const u of uses) expect(u, u).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+    for (const line of text.split("\n").filter((l) => /\buses:/.test(l)))
+      expect(line, line).toMatch(/@[0-9a-f]{40} # v\d+(\.\d+)*$/);
+    // One version per action across the file.
+    const byAction = new Map<string, Set<string>>();
+    for (const u of uses) {
+      const [action, sha] = u.split("@");
+      byAction.set(action, (byAction.get(action) ?? new Set()).add(sha));
+    }
+    for (const [action, shas] of byAction) expect(shas.size, action).toBe(1);
+  });
+
+  it("shares one provider download per job through TF_PLUGIN_CACHE_DIR, created before any init", () => {
+    expect(workflow.env.TF_PLUGIN_CACHE_DIR).toMatch(/^\/home\/runner\/\.terraform\.d\//);
+    for (const [name, job] of jobs) {
+      const scripts = runsOf(job).join("\n");
+      if (!/terraform (init|providers lock)/.test(scripts)) continue;
+      if (name === "provider-locks") continue;
+      expect(scripts.indexOf('mkdir -p "$TF_PLUGIN_CACHE_DIR"'), name).toBeGreaterThanOrEqual(0);
+      expect(scripts.indexOf('mkdir -p "$TF_PLUGIN_CACHE_DIR"'), name).toBeLessThan(
+        scripts.indexOf("terraform init"),
+      );
+    }
+  });
+
+  it("waits for state locks: every plan and apply has -lock-timeout", () => {
+    expect(workflow.env.LOCK_TIMEOUT).toMatch(/^\d+m$/);
+    const commands = runs.flatMap((r) =>
+      [...r.matchAll(/terraform (plan|apply)\b[^\n]*/g)].map((m) => m[0]),
+    );
+    expect(commands.length).toBeGreaterThanOrEqual(5);
+    for (const c of commands) expect(c, c).toContain('-lock-timeout="$LOCK_TIMEOUT"');
+  });
+
+  it("installs the committed lock file of each stack and then refuses to change it", () => {
+    for (const name of ["plan", "deploy-dev", "plan-prod"]) {
+      const install = stepNamed(workflow.jobs[name], "Use the committed provider lock files");
+      expect(install).toContain('lock=".terraform-locks/$stack.terraform.lock.hcl"');
+    }
+    expect(
+      stepNamed(
+        workflow.jobs["deploy-prod"],
+        "Apply exactly the saved plans, in the planned order",
+      ),
+    ).toContain("terraform init -input=false -lockfile=readonly");
+    const refresh = stepNamed(
+      workflow.jobs["provider-locks"],
+      "Lock every stack's providers for every platform the team runs",
+    );
+    expect(refresh).toMatch(/terraform providers lock( -platform=\w+){4}/);
   });
 });
 
@@ -172,7 +247,11 @@ describe("CI workflow: AWS access", () => {
       expect(job.permissions?.["id-token"], name).toBe(assumes ? "write" : undefined);
       if (assumes) expect(job.permissions, name).toEqual({ "id-token": "write", contents: "read" });
     }
-    expect(usesAction(workflow.jobs.checks, "aws-actions/configure-aws-credentials")).toEqual([]);
+    for (const name of ["checks", "preview", "provider-locks"])
+      expect(
+        usesAction(workflow.jobs[name], "aws-actions/configure-aws-credentials"),
+        name,
+      ).toEqual([]);
   });
 
   it("holds no long-lived AWS keys and no secrets at all", () => {
@@ -181,23 +260,106 @@ describe("CI workflow: AWS access", () => {
     expect(text).not.toMatch(/\bsecrets\./);
   });
 
-  it.each([
-    ["plan", "PLAN_ROLE_ARN"],
-    ["deploy", "DEPLOY_ROLE_ARN"],
-  ])("%s assumes the %s role of each environment from repository variables", (name, role) => {
-    const job = workflow.jobs[name];
-    const [credentials] = usesAction(job, "aws-actions/configure-aws-credentials");
-    expect(credentials.with?.["role-to-assume"]).toBe("${{ vars[matrix.role_variable] }}");
-    expect(job.strategy?.matrix.include.map((m) => [m.environment, m.role_variable])).toEqual([
-      ["dev", `DEV_${role}`],
-      ["prod", `PROD_${role}`],
+  it("runs every role-assuming job in the GitHub environment whose subject that role trusts", () => {
+    const config = loadConfig();
+    const ci = (env: string) => config.environments[env].ci;
+    const plan = workflow.jobs.plan;
+    expect(plan.environment).toBe("${{ matrix.github_environment }}");
+    expect(
+      plan.strategy?.matrix.include.map((m) => [
+        m.environment,
+        m.github_environment,
+        m.role_variable,
+      ]),
+    ).toEqual([
+      ["dev", ci("dev")?.planGithubEnvironment, "DEV_PLAN_ROLE_ARN"],
+      ["prod", ci("prod")?.planGithubEnvironment, "PROD_PLAN_ROLE_ARN"],
     ]);
+    const role = (job: string) =>
+      usesAction(workflow.jobs[job], "aws-actions/configure-aws-credentials")[0].with?.[
+        "role-to-assume"
+      ];
+    expect([workflow.jobs["deploy-dev"].environment, role("deploy-dev")]).toEqual([
+      ci("dev")?.githubEnvironment,
+      "${{ vars.DEV_DEPLOY_ROLE_ARN }}",
+    ]);
+    expect([workflow.jobs["plan-prod"].environment, role("plan-prod")]).toEqual([
+      ci("prod")?.planGithubEnvironment,
+      "${{ vars.PROD_PLAN_ROLE_ARN }}",
+    ]);
+    expect([workflow.jobs["deploy-prod"].environment, role("deploy-prod")]).toEqual([
+      ci("prod")?.githubEnvironment,
+      "${{ vars.PROD_DEPLOY_ROLE_ARN }}",
+    ]);
+  });
+
+  it("keeps credentials alive longer than any apply can run", () => {
+    for (const name of ["deploy-dev", "deploy-prod"]) {
+      const job = workflow.jobs[name];
+      const duration = Number(
+        usesAction(job, "aws-actions/configure-aws-credentials")[0].with?.["role-duration-seconds"],
+      );
+      // The deploy role's maximum session (modules/ci-identity) is 7200 s.
+      expect(duration, name).toBe(7200);
+      expect((job["timeout-minutes"] ?? 360) * 60, name).toBeLessThan(duration);
+    }
   });
 });
 
-describe("CI workflow: when plan and deploy run", () => {
-  it("deploys only for pushes to main", () => {
-    const condition = workflow.jobs.deploy.if ?? "";
+describe("CI workflow: prod applies what was reviewed", () => {
+  const planProd = workflow.jobs["plan-prod"];
+  const deployProd = workflow.jobs["deploy-prod"];
+
+  it("plans prod to saved plan files and publishes their text in the job summary", () => {
+    const script = stepNamed(planProd, "Plan each stack to a saved plan and publish it");
+    expect(script).toMatch(/terraform plan [^\n]*-out=tfplan/);
+    expect(script).toContain("terraform show -no-color tfplan > tfplan.txt");
+    expect(script).toContain('>> "$GITHUB_STEP_SUMMARY"');
+    expect(script).toContain("> cdktf.out/stack-order");
+  });
+
+  it("uploads the plans with their configuration and lock files as one artifact of this commit", () => {
+    const upload = usesAction(planProd, "actions/upload-artifact")[0];
+    expect(upload.with?.name).toBe("prod-plan-${{ github.sha }}");
+    const paths = String(upload.with?.path).trim().split("\n");
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "cdktf.out/stack-order",
+        "cdktf.out/stacks/*/cdk.tf.json",
+        "cdktf.out/stacks/*/.terraform.lock.hcl",
+        "cdktf.out/stacks/*/tfplan",
+      ]),
+    );
+    expect(upload.with?.["include-hidden-files"]).toBe(true);
+    expect(upload.with?.["if-no-files-found"]).toBe("error");
+  });
+
+  it("applies exactly that artifact after approval, without synthesizing anything", () => {
+    expect(deployProd.environment).toBe("production");
+    const download = usesAction(deployProd, "actions/download-artifact")[0];
+    expect(download.with).toMatchObject({ name: "prod-plan-${{ github.sha }}", path: "cdktf.out" });
+    const runs = runsOf(deployProd).join("\n");
+    expect(runs).not.toMatch(/npm|cdktf (deploy|synth)/);
+    expect(runs).toContain('STACKS="$(cat cdktf.out/stack-order)"');
+    expect(runs).toMatch(/terraform apply [^\n]* tfplan$/m);
+    expect(runs).not.toMatch(/terraform plan|auto-approve/);
+  });
+
+  it("never cancels a running apply, and runs one apply per environment", () => {
+    expect(workflow.jobs["deploy-dev"].concurrency).toEqual({
+      group: "infra-deploy-dev",
+      "cancel-in-progress": false,
+    });
+    expect(deployProd.concurrency).toEqual({
+      group: "infra-deploy-prod",
+      "cancel-in-progress": false,
+    });
+  });
+});
+
+describe("CI workflow: when each job runs", () => {
+  it.each(["deploy-dev", "plan-prod", "deploy-prod"])("%s runs only for pushes to main", (name) => {
+    const condition = workflow.jobs[name].if ?? "";
     expect(evaluate(condition, push("refs/heads/main"))).toBe(true);
     expect(evaluate(condition, push("refs/heads/feature"))).toBe(false);
     expect(evaluate(condition, pullRequest("acme/platform-infra"))).toBe(false);
@@ -210,30 +372,23 @@ describe("CI workflow: when plan and deploy run", () => {
     expect(evaluate(condition, push("refs/heads/main"))).toBe(false);
   });
 
-  it("deploys dev, then prod behind the production environment, one apply per environment", () => {
-    const deploy = workflow.jobs.deploy;
-    expect(deploy.strategy).toMatchObject({ "max-parallel": 1, "fail-fast": true });
-    expect(
-      deploy.strategy?.matrix.include.map((m) => [m.environment, m.github_environment]),
-    ).toEqual([
-      ["dev", "dev"],
-      ["prod", "production"],
-    ]);
-    expect(deploy.environment).toBe("${{ matrix.github_environment }}");
-    expect(deploy.concurrency).toEqual({
-      group: "infra-deploy-${{ matrix.environment }}",
-      "cancel-in-progress": false,
-    });
-    expect(deploy.env?.PLATFORM_ENVIRONMENTS).toBe("${{ matrix.environment }}");
-    expect(stepNamed(deploy, "Deploy in dependency order")).toMatch(
-      /npx cdktf deploy \$STACKS --auto-approve/,
+  it("previews every pull request against its base branch, with history to synthesize it", () => {
+    const preview = workflow.jobs.preview;
+    expect(evaluate(preview.if ?? "", pullRequest("stranger/platform-infra"))).toBe(true);
+    expect(evaluate(preview.if ?? "", push("refs/heads/main"))).toBe(false);
+    expect(usesAction(preview, "actions/checkout")[0].with?.["fetch-depth"]).toBe(0);
+    expect(stepNamed(preview, "Preview against the base branch")).toContain(
+      'npm run preview -- --base "origin/$BASE_REF"',
     );
-    expect(stepNamed(workflow.jobs.plan, "Plan each stack")).toMatch(/npx cdktf diff "\$stack"/);
   });
 });
 
 describe("CI workflow: steps run for real", () => {
-  it.each(["plan", "deploy"])(
+  const withTerraform = jobs.filter(
+    ([, job]) => usesAction(job, "hashicorp/setup-terraform").length > 0,
+  );
+
+  it.each(withTerraform.map(([name]) => name))(
     "%s installs the Terraform release .terraform-version names",
     (name) => {
       const job = workflow.jobs[name];
@@ -250,22 +405,43 @@ describe("CI workflow: steps run for real", () => {
     },
   );
 
-  it.each(["plan", "deploy"])(
-    "%s leaves the bootstrap stacks (and other hand-applied layers) out",
+  it("leaves out exactly the layers applied by hand", () => {
+    expect(workflow.env.MANUAL_STACK_LAYERS.split(" ")).toEqual([...MANUAL_LAYERS]);
+  });
+
+  it.each(["plan", "deploy-dev", "plan-prod"])(
+    "%s orders the stacks by their dependencies, manual layers left out",
     (name) => {
-      const job = workflow.jobs[name];
       const dir = mkdtempSync(join(tmpdir(), "workflow-stacks-"));
       try {
-        for (const stack of [
-          "platform-dev-bootstrap",
-          "platform-dev-data",
-          "platform-dev-network",
-          "platform-dev-services",
-        ]) {
-          mkdirSync(join(dir, "cdktf.out", "stacks", stack), { recursive: true });
-        }
-        const outputs = runStep(stepNamed(job, "Select the stacks CI manages"), dir, workflow.env);
-        expect(outputs.list).toBe("platform-dev-data platform-dev-network platform-dev-services");
+        mkdirSync(join(dir, "cdktf.out"), { recursive: true });
+        const stack = (dependencies: string[]) => ({ dependencies });
+        writeFileSync(
+          join(dir, "cdktf.out", "manifest.json"),
+          JSON.stringify({
+            stacks: {
+              "platform-dev-bootstrap": stack([]),
+              "platform-dev-ci": stack([]),
+              "platform-dev-monitoring": stack(["platform-dev-services", "platform-dev-data"]),
+              "platform-dev-services": stack([
+                "platform-dev-network",
+                "platform-dev-ecr",
+                "platform-dev-data",
+              ]),
+              "platform-dev-data": stack(["platform-dev-network"]),
+              "platform-dev-ecr": stack([]),
+              "platform-dev-network": stack([]),
+            },
+          }),
+        );
+        const outputs = runStep(
+          stepNamed(workflow.jobs[name], "Order the stacks CI manages"),
+          dir,
+          workflow.env,
+        );
+        expect(outputs.list).toBe(
+          "platform-dev-network platform-dev-data platform-dev-ecr platform-dev-services platform-dev-monitoring",
+        );
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

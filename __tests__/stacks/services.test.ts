@@ -103,12 +103,12 @@ describe("ALB", () => {
       certificate_arn: refTo(prod, "aws_acm_certificate_validation", validation, "certificate_arn"),
     });
     expect(only(prod, "aws_acm_certificate")).toMatchObject({
-      domain_name: "app.example.com",
+      domain_name: "origin.app.example.com",
       validation_method: "DNS",
     });
     const records = bodies(prod, "aws_route53_record");
     expect(records.find((r) => r.type === "A")).toMatchObject({
-      name: "app.example.com",
+      name: "origin.app.example.com",
       zone_id: "Z0123456789ABCDEFGHIJ",
       alias: {
         name: refTo(prod, "aws_lb", only(prod, "aws_lb"), "dns_name"),
