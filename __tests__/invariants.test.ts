@@ -50,8 +50,18 @@ describe.each(all)("%s", (stackId, json) => {
   });
 
   it("locks the AWS provider to the environment's account and region, with default tags", () => {
-    expect(json.provider?.aws).toHaveLength(1);
-    const provider = json.provider?.aws[0];
+    // Only CloudFront's us-east-1 resources (edge stack) need a second, aliased provider.
+    const providers = json.provider?.aws ?? [];
+    expect(providers).toHaveLength(layer === "edge" ? 2 : 1);
+    for (const extra of providers.slice(1)) {
+      expect(extra).toMatchObject({
+        alias: "global",
+        region: "us-east-1",
+        allowed_account_ids: [env.account],
+      });
+      expect(extra.default_tags).toEqual(providers[0].default_tags);
+    }
+    const provider = providers[0];
     expect(provider).toMatchObject({
       region: env.region,
       allowed_account_ids: [env.account],
@@ -189,6 +199,11 @@ describe("resource addresses of stateful resources are stable", () => {
     "aws_vpc_endpoint_service",
     "aws_instance",
     "aws_ecr_repository",
+    // Caches hold sessions and Socket.IO state; the distribution holds the public domain.
+    "aws_elasticache_replication_group",
+    "aws_elasticache_serverless_cache",
+    "aws_cloudfront_distribution",
+    "aws_secretsmanager_secret",
   ];
   it.each(all)("%s", (stackId, json) => {
     const addresses = stateful

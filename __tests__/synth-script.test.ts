@@ -29,7 +29,7 @@ const cleanEnv = Object.fromEntries(
   ),
 );
 
-/** The stacks every shipped environment has, in directory order. */
+/** The stacks every shipped environment has, in directory order (CloudFront where configured). */
 const LAYERS = [
   "bootstrap",
   "ci",
@@ -43,7 +43,10 @@ const LAYERS = [
 ];
 const shipped = loadConfig();
 const known = Object.keys(shipped.environments);
-const stacksOf = (env: string) => LAYERS.map((layer) => `${shipped.project}-${env}-${layer}`);
+const stacksOf = (env: string) =>
+  [...LAYERS, ...(shipped.environments[env].edge === undefined ? [] : ["edge"])]
+    .map((layer) => `${shipped.project}-${env}-${layer}`)
+    .sort();
 
 /** A `node ...` command from package.json or cdktf.json, as argv with this Node binary. */
 function nodeCommand(line: string): string[] {

@@ -22,6 +22,7 @@ export const ACCOUNT_SINGLETON_NAMES = [
   "configRecorder",
   "configServiceLinkedRole",
   "hcpOidcProvider",
+  "cloudTrail",
 ] as const;
 export type AccountSingleton = (typeof ACCOUNT_SINGLETON_NAMES)[number];
 
@@ -81,6 +82,15 @@ export const ACCOUNT_SINGLETONS: Readonly<Record<AccountSingleton, AccountSingle
     importId:
       "the provider's ARN, arn:<partition>:iam::<account>:oidc-provider/<HCP Terraform host>",
     importIdPattern: /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/[a-z0-9.-]+$/,
+  },
+  cloudTrail: {
+    what: "the multi-region CloudTrail trail",
+    scope: "account",
+    // One trail records every region: a second one only doubles the bill.
+    usedBy: (env) => env.operations.trail.enabled,
+    importId:
+      "the trail's ARN, arn:<partition>:cloudtrail:<region>:<account>:trail/<name> (a trail not named <project>-<env>-trail is replaced)",
+    importIdPattern: /^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[A-Za-z0-9._-]{3,128}$/,
   },
 };
 

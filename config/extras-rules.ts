@@ -1,39 +1,46 @@
 import type { z } from "zod";
 import { show, type Issue } from "../lib/validation";
+import { edgePlacementIssues, edgeSettingsIssues } from "../modules/cdn/validate";
 import type { PlatformSchema } from "./schema";
 
 type Platform = z.output<typeof PlatformSchema>;
 
 /**
- * Rules across environments for the account-wide extras: one CloudTrail per account, a budget
- * in every production environment, and account-wide budgets only where an environment has the
- * account to itself.
+ * Rules across environments for the extras (the trail's one owner per account is an account
+ * singleton, config/account-singletons.ts): a budget in every production environment, account-wide budgets only where an environment has the account to
+ * itself, and CloudFront where (and how) an environment's ALB needs it.
  */
 export function extrasIssues(config: Platform): Issue[] {
   const issues: Issue[] = [];
-  const trailOwners = new Map<string, string>();
   const accountEnvs = new Map<string, string[]>();
   for (const [key, env] of Object.entries(config.environments)) {
     accountEnvs.set(env.account, [...(accountEnvs.get(env.account) ?? []), key]);
   }
   for (const [key, env] of Object.entries(config.environments)) {
     const ops = env.operations;
-    if (ops.trail.enabled) {
-      const owner = trailOwners.get(env.account);
-      if (owner === undefined) trailOwners.set(env.account, key);
-      else {
-        issues.push({
-          path: ["environments", key, "operations", "trail", "enabled"],
-          message: `true, but environments.${owner} already owns the multi-region trail of account ${env.account}; a second trail records every event twice, so set this to false`,
-        });
-      }
-    }
     if (env.production && ops.budget === undefined) {
       issues.push({
         path: ["environments", key, "operations", "budget"],
         message:
           "is missing: a production environment needs a monthly cost budget; set monthlyLimitUsd",
       });
+    }
+    const at = (path: readonly (string | number)[]) => ["environments", key, ...path];
+    const edge = env.edge;
+    issues.push(
+      ...edgePlacementIssues(edge, {
+        production: env.production,
+        listener: env.services?.alb.listener,
+        albWaf: ops.waf.enabled,
+      }).map((i) => ({ ...i, path: at(i.path) })),
+    );
+    if (edge !== undefined) {
+      issues.push(
+        ...edgeSettingsIssues(edge, env.production).map((i) => ({
+          ...i,
+          path: at(["edge", ...i.path]),
+        })),
+      );
     }
     const sharing = (accountEnvs.get(env.account) ?? []).filter((k) => k !== key);
     if (ops.budget?.scope === "account" && sharing.length > 0) {

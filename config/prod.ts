@@ -96,7 +96,8 @@ export const prod: EnvironmentInput = {
     alb: {
       listener: {
         protocol: "https",
-        domain: "app.example.com",
+        // The ALB's own name: CloudFront connects to it; viewers use app.example.com.
+        domain: "origin.app.example.com",
         hostedZoneId: "Z0123456789ABCDEFGHIJ",
       },
       idleTimeoutSeconds: 300,
@@ -141,8 +142,13 @@ export const prod: EnvironmentInput = {
       { service: "web", paths: ["/*"] },
     ],
   },
-  // GitHub Actions deploys through OIDC (seed 001); the workflow's prod job runs in this
-  // GitHub environment, whose subject the deploy role trusts.
+  // CloudFront in front of the ALB: build output cached at the edge, API and Socket.IO
+  // passed through, WAF at the edge, media from a private bucket.
+  edge: {
+    domain: "app.example.com",
+    hostedZoneId: "Z0123456789ABCDEFGHIJ",
+    media: { pathPattern: "/media/*" },
+  },
   operations: {
     alarmEmails: {
       critical: ["platform-oncall@example.com"],
@@ -151,6 +157,8 @@ export const prod: EnvironmentInput = {
     // Alerts at 80 % and 100 % of the month's limit, and when the forecast passes it.
     budget: { monthlyLimitUsd: 3000 },
   },
+  // GitHub Actions deploys through OIDC; the workflow's prod job runs in this GitHub
+  // environment, whose subject the deploy role trusts.
   ci: {
     repository: "example-org/platform-infra",
     branch: "main",

@@ -8,6 +8,7 @@ import { networkIssues } from "../modules/network/validate";
 import { databaseIssues } from "../modules/database/validate";
 import { DatabaseSchema } from "./database-schema";
 import { DcvSchema } from "./dcv-schema";
+import { EdgeSchema } from "./edge-schema";
 import { OperationsSchema } from "./operations-schema";
 import { ServicesSchema } from "./services-schema";
 import { servicesIssues } from "./services-rules";
@@ -242,6 +243,12 @@ export const EnvironmentSchema = z.strictObject({
    * @default none (no services stack)
    */
   services: ServicesSchema.optional(),
+  /**
+   * CloudFront in front of the services' ALB (`<project>-<env>-edge` stack); required in
+   * production when there are services.
+   * @default none (no edge stack)
+   */
+  edge: EdgeSchema.optional(),
   /**
    * Alarm topics and thresholds, the central log bucket and the WAF
    * (`<project>-<env>-ops` stack).

@@ -5,6 +5,7 @@ import { CiStack } from "./ci-stack";
 import { DataStack } from "./data-stack";
 import { DcvStack } from "./dcv-stack";
 import { EcrStack } from "./ecr-stack";
+import { EdgeStack, originDomainOf } from "./edge-stack";
 import { HcpStack } from "./hcp-stack";
 import { ServicesStack } from "./services-stack";
 import { MonitoringStack } from "./monitoring-stack";
@@ -16,6 +17,7 @@ export { CiStack } from "./ci-stack";
 export { DataStack } from "./data-stack";
 export { DcvStack } from "./dcv-stack";
 export { EcrStack } from "./ecr-stack";
+export { EdgeStack } from "./edge-stack";
 export { HcpStack } from "./hcp-stack";
 export { ServicesStack } from "./services-stack";
 export { MonitoringStack } from "./monitoring-stack";
@@ -33,6 +35,7 @@ export interface EnvironmentStacks {
   readonly dcv?: DcvStack;
   readonly ecr?: EcrStack;
   readonly services?: ServicesStack;
+  readonly edge?: EdgeStack;
   readonly monitoring: MonitoringStack;
   /** HCP Terraform workspaces and run roles, in cloud state mode. */
   readonly hcp?: HcpStack;
@@ -69,13 +72,19 @@ export function buildPlatform(
         : new CiStack(scope, { ...common, ci: environment.ci });
     const network = new NetworkStack(scope, common);
     const operations = environment.operations;
+    const behindCdn = environment.edge !== undefined && environment.services !== undefined;
     const ops = new OpsStack(scope, {
       ...common,
-      // The WAF is on in production unless the config says otherwise.
+      // The WAF is on in production, and behind CloudFront (it checks the origin header),
+      // unless the config says otherwise.
       operations: {
         ...operations,
-        waf: { ...operations.waf, enabled: operations.waf.enabled ?? environment.production },
+        waf: {
+          ...operations.waf,
+          enabled: operations.waf.enabled ?? (environment.production || behindCdn),
+        },
       },
+      behindCdn,
     });
     const alarms = ops.alarmTargets;
     const data =
@@ -113,6 +122,29 @@ export function buildPlatform(
             webAclArn: ops.webAcl?.acl.arn,
             alarms,
           });
+    const originDomain = originDomainOf(environment);
+    let edge: EdgeStack | undefined;
+    if (
+      environment.edge !== undefined &&
+      services !== undefined &&
+      ops.originSecret !== undefined &&
+      originDomain !== undefined
+    ) {
+      const cfg = environment.edge;
+      edge = new EdgeStack(scope, {
+        ...common,
+        edge: {
+          ...cfg,
+          waf: { ...cfg.waf, enabled: cfg.waf.enabled ?? environment.production },
+          logRetentionDays: cfg.logRetentionDays ?? operations.logRetentionDays,
+        },
+        originDomain,
+        originSecretArn: ops.originSecret.secret.arn,
+        logBucketArn: ops.logBucket.bucket.arn,
+      });
+      // The origin name resolves only once the services stack has made its alias record.
+      edge.addDependency(services);
+    }
     const monitoring = new MonitoringStack(scope, { ...common, data, services, dcv });
     const state = environment.state;
     const hcp =
@@ -120,7 +152,7 @@ export function buildPlatform(
         ? new HcpStack(scope, {
             ...common,
             state,
-            stacks: [network, ops, data, dcv, ecr, services, monitoring].filter(
+            stacks: [network, ops, data, dcv, ecr, services, edge, monitoring].filter(
               (s) => s !== undefined,
             ),
           })
@@ -134,6 +166,7 @@ export function buildPlatform(
       dcv,
       ecr,
       services,
+      edge,
       monitoring,
       hcp,
     };

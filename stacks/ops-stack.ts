@@ -2,9 +2,10 @@ import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { singletonMode } from "../config/account-singletons";
-import { ownsSingleton } from "../lib/account-singleton";
+import { adoptIfAsked, ownsSingleton } from "../lib/account-singleton";
 import { partitionOf } from "../lib/arn";
 import { AccountSecurity } from "../modules/account-security";
+import { cdnLogBucketStatements, OriginSecret, ORIGIN_HEADER } from "../modules/cdn";
 import { CostBudget } from "../modules/budget";
 import { AccountTrail } from "../modules/cloudtrail";
 import { LogBucket, logBucketName } from "../modules/observability/log-bucket";
@@ -21,6 +22,12 @@ export interface OpsStackProps extends PlatformStackProps {
    * @default []
    */
   readonly logBucketStatements?: readonly DataAwsIamPolicyDocumentStatement[];
+  /**
+   * CloudFront fronts the ALB (edge stack): create the origin header secret, make the ALB's
+   * web ACL require it and let CloudFront's log delivery write to the log bucket.
+   * @default false
+   */
+  readonly behindCdn?: boolean;
 }
 
 /**
@@ -32,6 +39,8 @@ export class OpsStack extends PlatformStack {
   readonly topics: AlarmTopics;
   readonly logBucket: LogBucket;
   readonly webAcl?: WebAcl;
+  /** CloudFront's origin header value, when the ALB is behind the edge stack. */
+  readonly originSecret?: OriginSecret;
   readonly accountSecurity?: AccountSecurity;
   /** The account's CloudTrail, in the environment that owns it. */
   readonly trail?: AccountTrail;
@@ -73,22 +82,24 @@ export class OpsStack extends PlatformStack {
             configPath: this.configPath("operations"),
           })
         : undefined;
-    this.trail = ops.trail.enabled
-      ? new AccountTrail(this, "trail", {
-          names: this.names,
-          account: env.account,
-          region: env.region,
-          partition,
-          logBucketName: bucketName,
-          logBucketArn: `arn:${partition}:s3:::${bucketName}`,
-          keyPrefix: ops.trail.keyPrefix,
-          cloudWatchLogs: ops.trail.cloudWatchLogs,
-          logRetentionDays: ops.logRetentionDays,
-          alarmTopicArn: this.topics.topics.critical.arn,
-          preventDestroy: env.production,
-          configPath: this.configPath("operations", "trail"),
-        })
-      : undefined;
+    const trailMode = singletonMode(env, "cloudTrail");
+    this.trail =
+      ops.trail.enabled && ownsSingleton(trailMode)
+        ? new AccountTrail(this, "trail", {
+            names: this.names,
+            account: env.account,
+            region: env.region,
+            partition,
+            logBucketName: bucketName,
+            logBucketArn: `arn:${partition}:s3:::${bucketName}`,
+            keyPrefix: ops.trail.keyPrefix,
+            cloudWatchLogs: ops.trail.cloudWatchLogs,
+            logRetentionDays: ops.logRetentionDays,
+            alarmTopicArn: this.topics.topics.critical.arn,
+            preventDestroy: env.production,
+            configPath: this.configPath("operations", "trail"),
+          })
+        : undefined;
     this.logBucket = new LogBucket(this, "logs", {
       names: this.names,
       account: env.account,
@@ -97,6 +108,9 @@ export class OpsStack extends PlatformStack {
       expireAfterDays: ops.logBucket.expireAfterDays,
       extraStatements: [
         ...(props.logBucketStatements ?? []),
+        ...(props.behindCdn === true
+          ? cdnLogBucketStatements(`arn:${partition}:s3:::${bucketName}`, env.account, partition)
+          : []),
         ...(this.accountSecurity?.bucketPolicyStatements() ?? []),
         ...(this.trail?.bucketPolicyStatements() ?? []),
       ],
@@ -104,6 +118,7 @@ export class OpsStack extends PlatformStack {
     });
     this.accountSecurity?.deliverAfter(this.logBucket.policy);
     this.trail?.deliverAfter(this.logBucket.policy);
+    if (this.trail !== undefined) adoptIfAsked(this.trail.trail, trailMode);
     this.budget =
       ops.budget === undefined
         ? undefined
@@ -121,11 +136,20 @@ export class OpsStack extends PlatformStack {
                 : undefined,
             configPath: this.configPath("operations", "budget"),
           });
+    this.originSecret =
+      props.behindCdn === true
+        ? new OriginSecret(this, "cdn-origin", { names: this.names })
+        : undefined;
     this.webAcl = ops.waf.enabled
       ? new WebAcl(this, "waf", {
           names: this.names,
           rateLimit: ops.waf.rateLimit,
           logRetentionDays: ops.logRetentionDays,
+          requiredHeader:
+            this.originSecret === undefined
+              ? undefined
+              : { name: ORIGIN_HEADER, value: this.originSecret.value },
+          rateLimitForwardedIp: this.originSecret !== undefined,
         })
       : undefined;
     this.alarmTargets = {
@@ -146,6 +170,12 @@ export class OpsStack extends PlatformStack {
       value: this.logBucket.bucket.bucket,
       description: "Central log bucket",
     });
+    if (this.originSecret !== undefined) {
+      new TerraformOutput(this, "cdn_origin_secret_arn", {
+        value: this.originSecret.secret.arn,
+        description: "Secret holding CloudFront's origin header value",
+      });
+    }
     if (this.trail !== undefined) {
       new TerraformOutput(this, "trail_arn", {
         value: this.trail.trail.arn,

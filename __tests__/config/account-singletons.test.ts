@@ -11,7 +11,7 @@ function oneAccount(edit?: (input: PlatformInput) => void): PlatformInput {
   input.environments.prod.account = input.environments.dev.account;
   if (input.environments.prod.state.backend === "s3")
     input.environments.prod.state.bucket = "platform-tfstate-shared-prod";
-  // The other account-wide things (trail, account budget) have their own owner rules.
+  // An account-wide budget has its own rule: count each environment's tagged costs.
   const { dev, prod } = input.environments;
   dev.operations = {
     ...dev.operations,
@@ -19,7 +19,6 @@ function oneAccount(edit?: (input: PlatformInput) => void): PlatformInput {
   };
   prod.operations = {
     ...prod.operations,
-    trail: { enabled: false },
     budget: { monthlyLimitUsd: 3000, scope: "environment-tag" },
   };
   edit?.(input);
@@ -81,6 +80,7 @@ describe("account-wide singletons: one owner per account", () => {
       i.environments.prod.accountSingletons = {
         githubOidcProvider: "reference",
         configServiceLinkedRole: "reference",
+        cloudTrail: "reference",
       };
     });
     expect(() => synthPlatform(input)).not.toThrow();

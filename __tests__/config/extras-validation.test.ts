@@ -7,10 +7,11 @@ import { rejection, shippedInput, withEnv } from "../helpers/config";
 const referenceAll = Object.fromEntries(ACCOUNT_SINGLETON_NAMES.map((n) => [n, "reference"]));
 
 describe("account-wide extras: validation rules", () => {
-  it("allows one CloudTrail per account", () => {
+  it("allows one CloudTrail per account (an account singleton)", () => {
     const input = shippedInput();
     input.environments.prod.account = input.environments.dev.account;
-    input.environments.prod.accountSingletons = referenceAll;
+    if (input.environments.prod.state.backend === "s3")
+      input.environments.prod.state.bucket = "platform-tfstate-shared-prod";
     input.environments.prod.operations = {
       ...input.environments.prod.operations,
       budget: { monthlyLimitUsd: 3000, scope: "environment-tag" },
@@ -19,11 +20,24 @@ describe("account-wide extras: validation rules", () => {
       ...input.environments.dev.operations,
       budget: { monthlyLimitUsd: 300, scope: "environment-tag" },
     };
-    expect(rejection(input)).toMatch(
-      /environments\.prod\.operations\.trail\.enabled: true, but environments\.dev already owns the multi-region trail of account 111111111111/,
+    expect(rejection(input)).toContain(
+      'environments.prod.accountSingletons.cloudTrail: "create", but environments.dev already manages the multi-region CloudTrail trail of account 111111111111',
     );
-    input.environments.prod.operations.trail = { enabled: false };
+    input.environments.prod.accountSingletons = {
+      githubOidcProvider: "reference",
+      guardDutyDetector: "reference",
+      configRecorder: "reference",
+      configServiceLinkedRole: "reference",
+      cloudTrail: "reference",
+    };
     expect(() => loadConfig(input)).not.toThrow();
+  });
+
+  it("rejects an adoption id that is not a trail ARN", () => {
+    const input = withEnv("dev", (e) => (e.accountSingletons = { cloudTrail: { adopt: "trail" } }));
+    expect(rejection(input)).toMatch(
+      /environments\.dev\.accountSingletons\.cloudTrail\.adopt: "trail" is not an import id of the multi-region CloudTrail trail; expected the trail's ARN/,
+    );
   });
 
   it("requires a budget in production", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { synthShipped } from "../helpers/synth";
+import { withEnv } from "../helpers/config";
+import { synthPlatform, synthShipped } from "../helpers/synth";
 import { byPath, only, type Block } from "../helpers/tf";
 
 const { stacks } = synthShipped();
@@ -38,5 +39,22 @@ describe.each(["dev", "prod"])("%s ops stack: trail and budget", (env) => {
       (n) => n.subscriber_sns_topic_arns as string[],
     );
     expect(topics.every((t) => /aws_sns_topic\.topics_(critical|warning)_/.test(t))).toBe(true);
+  });
+});
+
+describe("the trail as an account singleton", () => {
+  it("adopts an existing trail with an import block, and makes none where another environment owns it", () => {
+    const arn = "arn:aws:cloudtrail:ap-northeast-1:111111111111:trail/platform-dev-trail";
+    const adopted = synthPlatform(
+      withEnv("dev", (e) => (e.accountSingletons = { cloudTrail: { adopt: arn } })),
+    ).stacks["platform-dev-ops"];
+    const imports = (adopted.import ?? []) as Block[];
+    expect(imports.map((b) => [String(b.to).split(".")[0], b.id])).toEqual([
+      ["aws_cloudtrail", arn],
+    ]);
+    const referenced = synthPlatform(
+      withEnv("dev", (e) => (e.accountSingletons = { cloudTrail: "reference" })),
+    ).stacks["platform-dev-ops"];
+    expect(referenced.resource?.aws_cloudtrail).toBeUndefined();
   });
 });

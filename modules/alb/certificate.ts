@@ -1,3 +1,4 @@
+import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
@@ -11,6 +12,11 @@ export interface DnsValidatedCertificateProps {
   readonly domain: string;
   /** Public hosted zone of the domain. */
   readonly hostedZoneId: string;
+  /**
+   * Provider of the certificate (CloudFront needs one in us-east-1).
+   * @default the stack's default provider
+   */
+  readonly provider?: TerraformProvider;
 }
 
 /** An ACM certificate proved through a DNS record in Route 53; listeners use the validated ARN. */
@@ -22,6 +28,7 @@ export class DnsValidatedCertificate extends Construct {
   constructor(scope: Construct, id: string, props: DnsValidatedCertificateProps) {
     super(scope, id);
     this.certificate = new AcmCertificate(this, "certificate", {
+      provider: props.provider,
       domainName: props.domain,
       validationMethod: "DNS",
       keyAlgorithm: "RSA_2048",
@@ -38,6 +45,7 @@ export class DnsValidatedCertificate extends Construct {
       allowOverwrite: true,
     });
     const validation = new AcmCertificateValidation(this, "validation", {
+      provider: props.provider,
       certificateArn: this.certificate.arn,
       validationRecordFqdns: [record.fqdn],
     });

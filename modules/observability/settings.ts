@@ -40,12 +40,12 @@ export interface OperationsSettings {
    */
   readonly recordGlobalResources: boolean;
   /**
-   * The account's CloudTrail (modules/cloudtrail): one multi-region trail per account, so
-   * exactly one environment of an account has it enabled.
+   * The account's CloudTrail (modules/cloudtrail): one multi-region trail per account, made
+   * by the environment that owns the `cloudTrail` account singleton (`accountSingletons`).
    * @default enabled, with a CloudWatch Logs copy, under `cloudtrail/` in the log bucket
    */
   readonly trail: {
-    /** @default true */
+    /** The account has a trail from this repository (false: none, or made elsewhere). @default true */
     readonly enabled: boolean;
     /** Deliver to CloudWatch Logs too (alarms on root use, refused calls). @default true */
     readonly cloudWatchLogs: boolean;
