@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { explainRequest, listenerRulesFromStack } from "../../modules/alb/explain";
+import { explainRequest, listenerRulesFromStack } from "../../lib/route-explainer";
 import { withEnv } from "../helpers/config";
 import { synthPlatform, synthShipped } from "../helpers/synth";
 import { bodies, byPath, only, refTo, resources, type Block, type TfJson } from "../helpers/tf";
