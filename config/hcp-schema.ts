@@ -79,6 +79,20 @@ export const CloudStateSchema = z.strictObject({
    */
   runTriggers: z.boolean().default(true),
   /**
+   * Existing teams (by name) the stack gives access to the project: `plan` may queue
+   * speculative plans only (pull requests), `deploy` may queue and apply runs (main). Their
+   * API tokens are the workflow's secrets.
+   * @default none: grant access in the project's Team access settings by hand
+   */
+  teams: z
+    .strictObject({
+      /** Team whose token plans pull requests. @default none */
+      plan: z.string().min(1).optional(),
+      /** Team whose token deploys. @default none */
+      deploy: z.string().min(1).optional(),
+    })
+    .optional(),
+  /**
    * Run notifications of every workspace.
    * @default e-mail to the critical alarm addresses on errors and runs that need attention
    */

@@ -74,6 +74,7 @@ export class HcpStack extends PlatformStack {
       autoApply: state.autoApply ?? !env.production,
       protectFromDestroy: env.production,
       runTriggers: state.runTriggers,
+      teams: state.teams,
       awsRoles:
         this.roles === undefined
           ? undefined

@@ -180,6 +180,33 @@ describe("services validation rules (config paths)", () => {
         /environments\.prod\.services\.services\[0\]\.blueGreen: is on, but "web" owns the catch-all and 1 more listener rule; ECS shifts exactly one rule, which must be the catch-all/,
       ],
       [
+        "a container health check command without its form",
+        "dev",
+        (s) => (api(s).containerHealthCheck = { command: ["curl", "-f", "http://localhost/"] }),
+        /environments\.dev\.services\.services\[1\]\.containerHealthCheck\.command\[0\]: "curl" must be "CMD" \(exec form\), "CMD-SHELL"/,
+      ],
+      [
+        "a container health check that times out after the next one starts",
+        "dev",
+        (s) => (api(s).containerHealthCheck = { intervalSeconds: 10, timeoutSeconds: 10 }),
+        /environments\.dev\.services\.services\[1\]\.containerHealthCheck\.timeoutSeconds: 10 must be shorter than intervalSeconds \(10\)/,
+      ],
+      [
+        "more listener rules than an ALB allows once the test listener repeats them",
+        "prod",
+        (s) =>
+          s.routes.unshift(
+            ...Array.from({ length: 49 }, (_, i) => ({ service: "api", paths: [`/p${i}/*`] })),
+          ),
+        /environments\.prod\.services\.alb: needs 104 listener rules \(52 on the production listener, repeated on the blue\/green test listener\); an ALB allows 100/,
+      ],
+      [
+        "a variable that database: true sets",
+        "dev",
+        (s) => (api(s).environment = { DATABASE_USER: "app" }),
+        /environments\.dev\.services\.services\[1\]\.environment\.DATABASE_USER: "DATABASE_USER" is set by database: true/,
+      ],
+      [
         "a copied service block left with the original's name",
         "dev",
         (s) => s.services.push({ ...named(s, "web") }),

@@ -24,6 +24,7 @@ function cloudInput(
     organization: "acme",
     project: "platform",
     notifications: { emails: ["oncall@example.com"] },
+    teams: { plan: "platform-plan", deploy: "platform-deploy" },
   };
   prod.state = {
     backend: "cloud",
@@ -266,6 +267,26 @@ describe("hcp stack (cloud state mode)", () => {
       const docName = /\.([\w-]+)\.json\}$/.exec(String(policy?.policy))?.[1] ?? "";
       expect(docs[docName].statement).toEqual(shared[group]);
     }
+  });
+
+  it("gives the CI teams access to the project: the plan team can never apply", () => {
+    const json = hcp("dev");
+    const teams = resources({ resource: json.data }, "tfe_team");
+    const teamRef = (name: string) =>
+      `\${data.tfe_team.${teams.find(([, t]) => t.name === name)?.[0] ?? "missing"}.id}`;
+    const access = bodies(json, "tfe_team_project_access");
+    expect(access.find((a) => a.team_id === teamRef("platform-deploy"))).toMatchObject({
+      access: "write",
+    });
+    const plan = access.find((a) => a.team_id === teamRef("platform-plan"));
+    expect(plan).toMatchObject({
+      access: "custom",
+      project_access: [{ settings: "read", teams: "none" }],
+      workspace_access: [{ runs: "plan", variables: "read", state_versions: "read-outputs" }],
+    });
+    expect(access).toHaveLength(2);
+    // prod's config names no teams: access stays a manual setting there.
+    expect(bodies(hcp("prod"), "tfe_team_project_access")).toEqual([]);
   });
 
   it("runs prod on the configured agent pool", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { explainRequest, listenerRulesFromStack } from "../../modules/alb/explain";
-import { synthShipped } from "../helpers/synth";
+import { explainRequest, listenerRulesFromStack } from "../../lib/route-explainer";
+import { withEnv } from "../helpers/config";
+import { synthPlatform, synthShipped } from "../helpers/synth";
 import { bodies, byPath, only, refTo, resources, type Block, type TfJson } from "../helpers/tf";
 
 const { stacks } = synthShipped();
@@ -460,6 +461,81 @@ describe("blue/green (prod web)", () => {
     );
   });
 
+  it("shifts the catch-all itself: web's only production rule is the /* rule ECS rewrites", () => {
+    const webRules = bodies(prod, "aws_lb_listener_rule").filter(
+      (r) =>
+        (r.tags as Record<string, string>).Service === "web" &&
+        String(r.listener_arn).includes("alb_https"),
+    );
+    expect(webRules).toEqual([rule]);
+    expect(rule.condition).toEqual([{ path_pattern: { values: ["/*"] } }]);
+  });
+
+  it("watches 5xx responses and unhealthy targets of blue and green, and rolls back when either fires", () => {
+    const alarms = (web.alarms ?? {}) as Block;
+    expect(alarms).toMatchObject({ enable: true, rollback: true });
+    const names = alarms.alarm_names as string[];
+    expect(names).toHaveLength(2);
+    for (const id of ["5xx", "unhealthy"]) {
+      const alarm = byPath(prod, "aws_cloudwatch_metric_alarm", `web/deployment-alarms/${id}`);
+      expect(names).toContain(refTo(prod, "aws_cloudwatch_metric_alarm", alarm, "alarm_name"));
+      const groups = (alarm.metric_query as Block[])
+        .map((q) => (q.metric as Block | undefined)?.dimensions as Record<string, string>)
+        .filter((d) => d !== undefined)
+        .map((d) => d.TargetGroup);
+      expect(groups).toEqual([
+        refTo(
+          prod,
+          "aws_lb_target_group",
+          byPath(prod, "aws_lb_target_group", "web-targets/primary"),
+          "arn_suffix",
+        ),
+        refTo(
+          prod,
+          "aws_lb_target_group",
+          byPath(prod, "aws_lb_target_group", "web-targets/alternate"),
+          "arn_suffix",
+        ),
+      ]);
+      expect(alarm.alarm_actions).toEqual([expect.stringMatching(/platform-prod-ops/)]);
+    }
+    // Rolling services get the same failure signal besides the circuit breaker.
+    expect(byPath(prod, "aws_ecs_service", "api/service").alarms).toMatchObject({
+      enable: true,
+      rollback: true,
+    });
+  });
+
+  it("keeps a blue/green rule's construct id when its patterns change, so the rule is updated, never replaced", () => {
+    const ruleIds = (apiPath: string) => {
+      const { stacks: variant } = synthPlatform(
+        withEnv("prod", (e) => {
+          const services = e.services;
+          if (services === undefined) return;
+          for (const svc of services.services) {
+            if (svc.name !== "api") continue;
+            svc.blueGreen = { enabled: true };
+            svc.scaling = { minTasks: 2, maxTasks: 10 };
+          }
+          services.routes = [
+            { service: "api", paths: [apiPath] },
+            { service: "web", paths: ["/*"] },
+          ];
+        }),
+      );
+      return bodies(variant["platform-prod-services"], "aws_lb_listener_rule")
+        .filter((r) => (r.tags as Record<string, string>).Service === "api")
+        .map((r) => (r["//"] as { metadata: { path: string } }).metadata.path)
+        .sort();
+    };
+    const ids = [
+      "platform-prod-services/alb/rule-api-blue-green",
+      "platform-prod-services/alb/test-api-blue-green",
+    ];
+    expect(ruleIds("/api/*")).toEqual(ids);
+    expect(ruleIds("/v1/*")).toEqual(ids);
+  });
+
   it("serves test traffic on 8080, reachable from the testers' network only", () => {
     const listener = bodies(prod, "aws_lb_listener").find((l) => l.port === 8080);
     expect(listener).toMatchObject({
@@ -548,5 +624,162 @@ describe("security group reachability: internet -> ALB -> service -> database, n
     expect(reachability(dev).filter((r) => r.startsWith("alb in"))).toEqual([
       "alb in 80 203.0.113.0/24",
     ]);
+  });
+});
+
+describe("service-to-service calls (ECS Service Connect)", () => {
+  const devSgs = reachability(dev);
+
+  it("has one Service Connect namespace per environment, the cluster's default", () => {
+    for (const [env, json] of [
+      ["dev", dev],
+      ["prod", prod],
+    ] as const) {
+      const ns = only(json, "aws_service_discovery_http_namespace");
+      expect(ns.name).toBe(`platform-${env}-services`);
+      expect(only(json, "aws_ecs_cluster").service_connect_defaults).toEqual({
+        namespace: refTo(json, "aws_service_discovery_http_namespace", ns, "arn"),
+      });
+    }
+  });
+
+  it("serves the api on Service Connect and makes web and the worker clients of it", () => {
+    const ns = refTo(
+      dev,
+      "aws_service_discovery_http_namespace",
+      only(dev, "aws_service_discovery_http_namespace"),
+      "arn",
+    );
+    expect(byPath(dev, "aws_ecs_service", "api/service").service_connect_configuration).toEqual({
+      enabled: true,
+      namespace: ns,
+      service: [
+        { port_name: "api", discovery_name: "api", client_alias: { port: 3001, dns_name: "api" } },
+      ],
+    });
+    for (const client of ["web", "worker"]) {
+      expect(
+        byPath(dev, "aws_ecs_service", `${client}/service`).service_connect_configuration,
+      ).toEqual({ enabled: true, namespace: ns });
+      const env = containerOf(dev, client).environment;
+      expect(env).toContainEqual({ name: "API_URL", value: "http://api:3001" });
+    }
+  });
+
+  it("opens web -> api and worker -> api on the api's port because they are declared", () => {
+    expect(devSgs).toEqual(
+      expect.arrayContaining([
+        "svc-web out 3001 svc-api",
+        "svc-api in 3001 svc-web",
+        "svc-worker out 3001 svc-api",
+        "svc-api in 3001 svc-worker",
+      ]),
+    );
+    // Nothing reaches the worker, and the api calls no one.
+    expect(devSgs.filter((r) => r.startsWith("svc-worker in"))).toEqual([]);
+    expect(devSgs.filter((r) => /^svc-api out \d+ svc-/.test(r))).toEqual([]);
+  });
+
+  it("opens web -> api only when declared: without calls there is no rule and no client", () => {
+    const { stacks: undeclared } = synthPlatform(
+      withEnv("dev", (e) => {
+        for (const svc of e.services?.services ?? []) svc.calls = [];
+      }),
+    );
+    const json = undeclared["platform-dev-services"];
+    expect(reachability(json).filter((r) => /svc-\w+ (in|out) 3001 svc-/.test(r))).toEqual([]);
+    expect(byPath(json, "aws_ecs_service", "web/service")).not.toHaveProperty(
+      "service_connect_configuration",
+    );
+    expect(containerOf(json, "web").environment.map((v) => v.name)).not.toContain("API_URL");
+  });
+});
+
+describe("internal services (dev worker)", () => {
+  it("has no target group, no load balancer block, no ALB ingress and no health check grace", () => {
+    const worker = byPath(dev, "aws_ecs_service", "worker/service");
+    expect(worker).not.toHaveProperty("load_balancer");
+    expect(worker).not.toHaveProperty("health_check_grace_period_seconds");
+    expect(worker).not.toHaveProperty("alarms");
+    expect(
+      bodies(dev, "aws_lb_target_group").filter((t) =>
+        (t.tags as Record<string, string>).Service.includes("worker"),
+      ),
+    ).toEqual([]);
+    expect(reachability(dev).filter((r) => r.includes("svc-worker") && r.includes("alb"))).toEqual(
+      [],
+    );
+    expect(containerOf(dev, "worker").portMappings).toEqual([]);
+  });
+});
+
+describe("deployments that report the truth and update in place", () => {
+  it("waits for a steady state with the configured timeout, so a failed or rolled-back deployment fails the apply", () => {
+    for (const service of [...bodies(dev, "aws_ecs_service"), ...bodies(prod, "aws_ecs_service")]) {
+      expect(service).toMatchObject({
+        wait_for_steady_state: true,
+        timeouts: { create: "30m", update: "30m" },
+      });
+    }
+    const { stacks: slow } = synthPlatform(
+      withEnv("prod", (e) => {
+        const web = e.services?.services.find((s) => s.name === "web");
+        if (web !== undefined) web.deploymentTimeoutMinutes = 90;
+      }),
+    );
+    expect(byPath(slow["platform-prod-services"], "aws_ecs_service", "web/service")).toMatchObject({
+      timeouts: { create: "90m", update: "90m" },
+    });
+  });
+
+  it("updates the capacity-provider strategy in place (force_new_deployment) instead of replacing the service", () => {
+    for (const service of bodies(dev, "aws_ecs_service")) {
+      expect(service.force_new_deployment).toBe(true);
+      expect(service.capacity_provider_strategy).toEqual([
+        { capacity_provider: "FARGATE", base: 0, weight: 1 },
+        { capacity_provider: "FARGATE_SPOT", weight: 1 },
+      ]);
+    }
+  });
+
+  it("gives target groups change-safe names: a port change plans a new name, created before the old one goes", () => {
+    const name = (json: TfJson) =>
+      String(byPath(json, "aws_lb_target_group", "api-targets/primary").name);
+    const before = name(prod);
+    expect(before).toMatch(/^platform-prod-api-[0-9a-f]{4}$/);
+    for (const tg of bodies(prod, "aws_lb_target_group"))
+      expect(tg.lifecycle).toEqual({ create_before_destroy: true });
+    const { stacks: moved } = synthPlatform(
+      withEnv("prod", (e) => {
+        const api = e.services?.services.find((s) => s.name === "api");
+        if (api !== undefined) api.port = 3002;
+      }),
+    );
+    const after = name(moved["platform-prod-services"]);
+    expect(after).toMatch(/^platform-prod-api-[0-9a-f]{4}$/);
+    expect(after).not.toBe(before);
+    expect(after.length).toBeLessThanOrEqual(32);
+    // Anything else (health check, stickiness) keeps the name: those update in place.
+    const { stacks: tuned } = synthPlatform(
+      withEnv("prod", (e) => {
+        const api = e.services?.services.find((s) => s.name === "api");
+        if (api !== undefined) api.deregistrationDelaySeconds = 60;
+      }),
+    );
+    expect(name(tuned["platform-prod-services"])).toBe(before);
+  });
+
+  it("starts a service whose image is not pushed yet with no tasks, and autoscaling's minimum at 0", () => {
+    const { stacks: pending } = synthPlatform(
+      withEnv("dev", (e) => {
+        const api = e.services?.services.find((s) => s.name === "api");
+        if (api !== undefined) api.imagePending = true;
+      }),
+    );
+    const json = pending["platform-dev-services"];
+    expect(byPath(json, "aws_ecs_service", "api/service").desired_count).toBe(0);
+    expect(byPath(json, "aws_appautoscaling_target", "api/scaling").min_capacity).toBe(0);
+    expect(byPath(dev, "aws_ecs_service", "api/service").desired_count).toBe(1);
+    expect(byPath(dev, "aws_appautoscaling_target", "api/scaling").min_capacity).toBe(1);
   });
 });

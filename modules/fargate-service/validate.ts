@@ -23,7 +23,6 @@ export const DATABASE_VARIABLES = [
   "DATABASE_USER",
   "DATABASE_AUTH",
   "DATABASE_SSL",
-  "DATABASE_PASSWORD",
 ];
 /** A PostgreSQL role name that needs no quoting. */
 const DB_USER = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -147,6 +146,19 @@ export function fargateServiceIssues(
         `${show(user)} is a role RDS or PostgreSQL reserve (or the master user's); each service logs in as its own user`,
       );
     }
+  }
+  const hc = s.containerHealthCheck;
+  if (hc.command !== undefined && !["CMD", "CMD-SHELL", "NONE"].includes(hc.command[0])) {
+    add(
+      ["containerHealthCheck", "command", 0],
+      `${show(hc.command[0])} must be "CMD" (exec form), "CMD-SHELL" (run by /bin/sh) or "NONE"`,
+    );
+  }
+  if (hc.timeoutSeconds >= hc.intervalSeconds) {
+    add(
+      ["containerHealthCheck", "timeoutSeconds"],
+      `${show(hc.timeoutSeconds)} must be shorter than intervalSeconds (${hc.intervalSeconds})`,
+    );
   }
   const timeoutFloor = (s.blueGreen.enabled ? s.blueGreen.bakeTimeMinutes : 0) + 10;
   if (s.deploymentTimeoutMinutes < timeoutFloor) {

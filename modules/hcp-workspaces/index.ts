@@ -2,9 +2,11 @@ import { Construct } from "constructs";
 import { DataTfeAgentPool } from "@cdktf/provider-tfe/lib/data-tfe-agent-pool";
 import { DataTfeOrganizationMembership } from "@cdktf/provider-tfe/lib/data-tfe-organization-membership";
 import { DataTfeProject } from "@cdktf/provider-tfe/lib/data-tfe-project";
+import { DataTfeTeam } from "@cdktf/provider-tfe/lib/data-tfe-team";
 import { NotificationConfiguration } from "@cdktf/provider-tfe/lib/notification-configuration";
 import { Project } from "@cdktf/provider-tfe/lib/project";
 import { RunTrigger } from "@cdktf/provider-tfe/lib/run-trigger";
+import { TeamProjectAccess } from "@cdktf/provider-tfe/lib/team-project-access";
 import { Variable } from "@cdktf/provider-tfe/lib/variable";
 import { Workspace } from "@cdktf/provider-tfe/lib/workspace";
 import { WorkspaceSettings } from "@cdktf/provider-tfe/lib/workspace-settings";
@@ -93,6 +95,11 @@ export interface HcpWorkspacesProps {
    */
   readonly notifications?: HcpNotificationSettings;
   /**
+   * Existing teams given access to the project: `plan` speculative plans only, `deploy` write.
+   * @default none
+   */
+  readonly teams?: { readonly plan?: string; readonly deploy?: string };
+  /**
    * Prefix for validation errors.
    * @default the construct path
    */
@@ -121,6 +128,7 @@ export class HcpWorkspaces extends Construct {
             description: "Managed by the hcp stack of this repository",
           }).id
         : new DataTfeProject(this, "project", { organization, name: props.projectName }).id;
+    this.teamAccess(props);
     const agentPoolId =
       props.executionMode === "agent" && props.agentPool !== undefined
         ? new DataTfeAgentPool(this, "agent-pool", { organization, name: props.agentPool }).id
@@ -178,6 +186,45 @@ export class HcpWorkspaces extends Construct {
       }
       if (props.awsRoles !== undefined) this.dynamicCredentials(spec, workspaceId, props.awsRoles);
       this.notify(spec, workspaceId, props, emailUserIds);
+    }
+  }
+
+  /**
+   * The CI teams' access: the deploy team writes (queues and applies runs); the plan team may
+   * only queue speculative plans and read outputs, so a pull request's token cannot apply.
+   */
+  private teamAccess(props: HcpWorkspacesProps): void {
+    const team = (id: string, name: string) =>
+      new DataTfeTeam(this, `${id}-team`, { organization: props.organization, name }).id;
+    const deploy = props.teams?.deploy;
+    if (deploy !== undefined) {
+      new TeamProjectAccess(this, "deploy-access", {
+        projectId: this.projectId,
+        teamId: team("deploy", deploy),
+        access: "write",
+      });
+    }
+    const plan = props.teams?.plan;
+    if (plan !== undefined) {
+      new TeamProjectAccess(this, "plan-access", {
+        projectId: this.projectId,
+        teamId: team("plan", plan),
+        access: "custom",
+        projectAccess: [{ settings: "read", teams: "none" }],
+        workspaceAccess: [
+          {
+            runs: "plan",
+            variables: "read",
+            stateVersions: "read-outputs",
+            sentinelMocks: "none",
+            create: false,
+            delete: false,
+            move: false,
+            locking: false,
+            runTasks: false,
+          },
+        ],
+      });
     }
   }
 
