@@ -272,10 +272,18 @@ describe("CI workflow: AWS access", () => {
         m.github_environment,
         m.role_variable,
       ]),
-    ).toEqual([
-      ["dev", ci("dev")?.planGithubEnvironment, "DEV_PLAN_ROLE_ARN"],
-      ["prod", ci("prod")?.planGithubEnvironment, "PROD_PLAN_ROLE_ARN"],
-    ]);
+    ).toEqual(
+      // One entry per configured environment (npm run new-env adds it), non-production first.
+      Object.values(config.environments)
+        .sort((a, b) => Number(a.production) - Number(b.production))
+        .map((e) => [e.name, e.ci?.planGithubEnvironment, `${e.name.toUpperCase()}_PLAN_ROLE_ARN`]),
+    );
+    // Every configured environment is deployed by a job of its own.
+    for (const env of Object.values(config.environments)) {
+      expect(workflow.jobs[`deploy-${env.name}`]?.environment, env.name).toBe(
+        env.ci?.githubEnvironment,
+      );
+    }
     const role = (job: string) =>
       usesAction(workflow.jobs[job], "aws-actions/configure-aws-credentials")[0].with?.[
         "role-to-assume"
