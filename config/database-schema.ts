@@ -29,6 +29,8 @@ const common = {
   skipFinalSnapshot: z.boolean().default(false),
   iamAuthentication: z.boolean().default(true),
   autoMinorVersionUpgrade: z.boolean().default(true),
+  majorVersionUpgrade: z.boolean().default(false),
+  extendedSupport: z.boolean().default(false),
   logs: z
     .strictObject({
       retentionDays: retentionDays.default(30),

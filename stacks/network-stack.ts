@@ -26,6 +26,7 @@ export class NetworkStack extends PlatformStack {
       gatewayEndpoints: net.gatewayEndpoints,
       flowLogs: net.flowLogs.enabled ? net.flowLogs : false,
       externalNetworks: net.externalNetworks,
+      preventDestroy: this.environment.production,
       configPath: this.configPath("network"),
     });
 

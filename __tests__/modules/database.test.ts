@@ -19,6 +19,8 @@ const common = {
   skipFinalSnapshot: false,
   iamAuthentication: true,
   autoMinorVersionUpgrade: true,
+  majorVersionUpgrade: false,
+  extendedSupport: false,
   logs: { retentionDays: 30, statement: "ddl", minDurationMs: 1000 },
   performanceInsights: { enabled: true, retentionDays: 7 },
   monitoringIntervalSeconds: 60,
@@ -58,6 +60,8 @@ function synth(
   });
 }
 
+/** The final snapshot name: the identifier and the database's creation time. */
+const FINAL_SNAPSHOT = 'acme-test-db-final-${formatdate("YYYYMMDDhhmmss", timestamp())}';
 const keyArn = (json: TfJson) => refTo(json, "aws_kms_key", only(json, "aws_kms_key"), "arn");
 
 describe("Database: Aurora PostgreSQL (provisioned)", () => {
@@ -104,11 +108,17 @@ describe("Database: Aurora PostgreSQL (provisioned)", () => {
       copy_tags_to_snapshot: true,
       delete_automated_backups: false,
       skip_final_snapshot: false,
-      final_snapshot_identifier: "acme-test-db-final",
+      final_snapshot_identifier: FINAL_SNAPSHOT,
       deletion_protection: true,
-      // Minor upgrades by AWS must not plan a downgrade.
-      lifecycle: { prevent_destroy: true, ignore_changes: ["engine_version"] },
+      engine_lifecycle_support: "open-source-rds-extended-support-disabled",
+      // Minor upgrades by AWS must not plan a downgrade; the snapshot name is fixed at creation.
+      lifecycle: {
+        prevent_destroy: true,
+        ignore_changes: ["final_snapshot_identifier", "engine_version"],
+      },
     });
+    expect(cluster).not.toHaveProperty("allow_major_version_upgrade");
+    expect(cluster).not.toHaveProperty("db_instance_parameter_group_name");
   });
 
   it("owns the log group RDS exports to, with retention, before the cluster exists", () => {
@@ -164,9 +174,37 @@ describe("Database: Aurora PostgreSQL (provisioned)", () => {
         performance_insights_retention_period: 7,
         monitoring_interval: 60,
         monitoring_role_arn: refTo(json, "aws_iam_role", only(json, "aws_iam_role"), "arn"),
+        // The cluster's window, clear of the backup window, instead of a random one.
+        preferred_maintenance_window: "sun:17:00-sun:18:00",
         lifecycle: { prevent_destroy: true },
       });
+      // Instances take the cluster's version: a reader added after AWS upgraded the cluster's
+      // minor must not ask for the old one.
+      expect(i).not.toHaveProperty("engine_version");
     }
+  });
+
+  it("upgrades a major only when asked: allow_major_version_upgrade, the new family's groups, engine_version no longer ignored", () => {
+    const next = synth({ ...aurora, engineVersion: "17.4", majorVersionUpgrade: true });
+    const c = only(next, "aws_rds_cluster");
+    const group = only(next, "aws_db_parameter_group");
+    expect(c).toMatchObject({
+      engine_version: "17.4",
+      allow_major_version_upgrade: true,
+      db_instance_parameter_group_name: refTo(next, "aws_db_parameter_group", group, "name"),
+      lifecycle: { ignore_changes: ["final_snapshot_identifier"] },
+    });
+    expect(group).toMatchObject({
+      family: "aurora-postgresql17",
+      lifecycle: { create_before_destroy: true },
+    });
+    expect(only(next, "aws_rds_cluster_parameter_group").family).toBe("aurora-postgresql17");
+  });
+
+  it("opts into paid RDS Extended Support only when told", () => {
+    expect(only(synth({ ...aurora, extendedSupport: true }), "aws_rds_cluster")).toMatchObject({
+      engine_lifecycle_support: "open-source-rds-extended-support",
+    });
   });
 
   it("gives enhanced monitoring a role only RDS monitoring of this account can assume", () => {
@@ -300,10 +338,11 @@ describe("Database: RDS PostgreSQL single instance", () => {
       delete_automated_backups: false,
       deletion_protection: true,
       skip_final_snapshot: false,
-      final_snapshot_identifier: "acme-test-db-final",
+      final_snapshot_identifier: FINAL_SNAPSHOT,
       ca_cert_identifier: "rds-ca-rsa2048-g1",
       performance_insights_kms_key_id: keyArn(json),
-      lifecycle: { prevent_destroy: true },
+      engine_lifecycle_support: "open-source-rds-extended-support-disabled",
+      lifecycle: { prevent_destroy: true, ignore_changes: ["final_snapshot_identifier"] },
     });
     expect(instance).not.toHaveProperty("password");
     const group = only(json, "aws_db_parameter_group");
@@ -336,10 +375,26 @@ describe("Database: RDS PostgreSQL single instance", () => {
     expect(bodies(quiet, "aws_iam_role")).toEqual([]);
   });
 
-  it("leaves the key and the instance destroyable outside production when asked", () => {
+  it("leaves the instance destroyable outside production when asked, never its key", () => {
     const loose = synth({ ...postgres, deletionProtection: false, preventDestroy: false });
-    expect(only(loose, "aws_db_instance").lifecycle).toEqual({ prevent_destroy: false });
-    expect(only(loose, "aws_kms_key").lifecycle).toEqual({ prevent_destroy: false });
+    expect(only(loose, "aws_db_instance").lifecycle).toEqual({
+      prevent_destroy: false,
+      ignore_changes: ["final_snapshot_identifier"],
+    });
+    // The final snapshot outlives the instance and needs the key to be restored.
+    expect(only(loose, "aws_kms_key").lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  it("allows a major upgrade and keeps Extended Support off by default", () => {
+    const next = only(
+      synth({ ...postgres, engineVersion: "17", majorVersionUpgrade: true }),
+      "aws_db_instance",
+    );
+    expect(next).toMatchObject({
+      engine_version: "17",
+      allow_major_version_upgrade: true,
+      engine_lifecycle_support: "open-source-rds-extended-support-disabled",
+    });
   });
 });
 

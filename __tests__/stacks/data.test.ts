@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../config";
 import { synthShipped } from "../helpers/synth";
-import { bodies, only, type TfJson } from "../helpers/tf";
+import { bodies, only, resources, type Block, type TfJson } from "../helpers/tf";
 
 const { stacks } = synthShipped();
 
@@ -72,8 +73,11 @@ describe("shipped database shapes", () => {
       deletion_protection: false,
       skip_final_snapshot: false,
       backup_retention_period: 7,
-      lifecycle: { prevent_destroy: false },
+      lifecycle: { prevent_destroy: false, ignore_changes: ["final_snapshot_identifier"] },
+      engine_lifecycle_support: "open-source-rds-extended-support-disabled",
     });
+    // dev may destroy its database, never the key its final snapshot needs.
+    expect(only(dev, "aws_kms_key").lifecycle).toEqual({ prevent_destroy: true });
   });
 
   it("prod: Aurora db.r6g.large, writer and a reader in another AZ, deletion-protected, 30-day backups", () => {
@@ -82,7 +86,9 @@ describe("shipped database shapes", () => {
       engine: "aurora-postgresql",
       deletion_protection: true,
       skip_final_snapshot: false,
-      final_snapshot_identifier: "platform-prod-db-final",
+      final_snapshot_identifier: expect.stringMatching(
+        /^platform-prod-db-final-\$\{formatdate\("YYYYMMDDhhmmss", timestamp\(\)\)\}$/,
+      ) as unknown,
       backup_retention_period: 30,
       lifecycle: { prevent_destroy: true },
     });
@@ -99,5 +105,59 @@ describe("shipped database shapes", () => {
       min_capacity: 1,
       max_capacity: 3,
     });
+  });
+});
+
+describe("invariants: data that cannot be lost, databases that can be upgraded", () => {
+  const all = Object.entries(synthShipped().stacks);
+  const production = (id: string) => loadConfig().environments[id.split("-")[1]].production;
+  const of = (type: string) =>
+    all.flatMap(([id, json]) => resources(json, type).map(([name, body]) => ({ id, name, body })));
+  const lifecycle = (body: Block) =>
+    (body.lifecycle ?? {}) as { prevent_destroy?: boolean; ignore_changes?: string[] };
+
+  it("covers both environments' databases", () => {
+    expect(of("aws_rds_cluster").length + of("aws_db_instance").length).toBeGreaterThanOrEqual(2);
+  });
+
+  it.each(["aws_vpc", "aws_subnet", "aws_db_subnet_group", "aws_rds_cluster", "aws_db_instance"])(
+    "production %s resources all have prevent_destroy",
+    (type) => {
+      const prod = of(type).filter((r) => production(r.id));
+      // prod runs Aurora: no single instance there to check.
+      if (type !== "aws_db_instance") expect(prod.length).toBeGreaterThan(0);
+      for (const r of prod)
+        expect(lifecycle(r.body).prevent_destroy, `${r.id} ${r.name}`).toBe(true);
+    },
+  );
+
+  it("every database's KMS key has prevent_destroy, in every environment", () => {
+    const keys = of("aws_kms_key").filter((k) => k.id.endsWith("-data"));
+    expect(keys.map((k) => k.id).sort()).toEqual(["platform-dev-data", "platform-prod-data"]);
+    for (const k of keys) expect(lifecycle(k.body).prevent_destroy, k.id).toBe(true);
+  });
+
+  it("no Aurora instance pins engine_version; each takes the cluster's", () => {
+    const instances = of("aws_rds_cluster_instance");
+    expect(instances.length).toBeGreaterThan(0);
+    for (const i of instances)
+      expect(i.body, `${i.id} ${i.name}`).not.toHaveProperty("engine_version");
+  });
+
+  it("Aurora instances keep the cluster's maintenance window, clear of its backup window", () => {
+    for (const c of of("aws_rds_cluster")) {
+      const instances = of("aws_rds_cluster_instance").filter((i) => i.id === c.id);
+      for (const i of instances)
+        expect(i.body.preferred_maintenance_window).toBe(c.body.preferred_maintenance_window);
+    }
+  });
+
+  it("every database states its Extended Support choice and gets a final snapshot name of its own", () => {
+    for (const db of [...of("aws_rds_cluster"), ...of("aws_db_instance")]) {
+      expect(db.body.engine_lifecycle_support, db.id).toMatch(/^open-source-rds-extended-support/);
+      expect(db.body.skip_final_snapshot, db.id).toBe(false);
+      expect(String(db.body.final_snapshot_identifier), db.id).toContain("timestamp()");
+      expect(lifecycle(db.body).ignore_changes, db.id).toContain("final_snapshot_identifier");
+    }
   });
 });

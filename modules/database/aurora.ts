@@ -3,7 +3,13 @@ import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-pol
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
 import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
-import { CA_CERT_IDENTIFIER, instanceTelemetry, type EngineContext } from "./engine-context";
+import {
+  CA_CERT_IDENTIFIER,
+  engineLifecycle,
+  finalSnapshotIdentifier,
+  instanceTelemetry,
+  type EngineContext,
+} from "./engine-context";
 import type { AuroraSettings } from "./settings";
 
 export interface AuroraClusterProps {
@@ -29,6 +35,11 @@ export class AuroraCluster extends Construct {
       engine: "aurora-postgresql",
       engineMode: "provisioned",
       engineVersion: s.engineVersion,
+      ...engineLifecycle(s),
+      // A major upgrade moves every instance to the new family's group in the same call.
+      dbInstanceParameterGroupName: s.majorVersionUpgrade
+        ? ctx.parameterGroups.instance.name
+        : undefined,
       databaseName: s.databaseName,
       masterUsername: s.masterUsername,
       manageMasterUserPassword: true,
@@ -48,7 +59,7 @@ export class AuroraCluster extends Construct {
       deleteAutomatedBackups: false,
       deletionProtection: s.deletionProtection,
       skipFinalSnapshot: s.skipFinalSnapshot,
-      finalSnapshotIdentifier: `${ctx.identifier}-final`,
+      finalSnapshotIdentifier: finalSnapshotIdentifier(ctx.identifier),
       serverlessv2ScalingConfiguration:
         s.serverless === undefined
           ? undefined
@@ -62,11 +73,14 @@ export class AuroraCluster extends Construct {
             },
       tags: ctx.names.nameTag("db"),
       dependsOn: [...ctx.logGroups],
-      // With automatic minor upgrades AWS moves the version on; a major upgrade is a deliberate
-      // change of engineVersion with this ignore lifted for that apply.
+      // With automatic minor upgrades AWS moves the version on, so it is ignored, except in
+      // the change that raises the major (majorVersionUpgrade).
       lifecycle: {
         preventDestroy: s.preventDestroy,
-        ignoreChanges: s.autoMinorVersionUpgrade ? ["engine_version"] : undefined,
+        ignoreChanges: [
+          "final_snapshot_identifier",
+          ...(s.autoMinorVersionUpgrade && !s.majorVersionUpgrade ? ["engine_version"] : []),
+        ],
       },
     });
 
@@ -76,7 +90,8 @@ export class AuroraCluster extends Construct {
         identifier: `${ctx.identifier}-${i + 1}`,
         clusterIdentifier: this.cluster.id,
         engine: "aurora-postgresql",
-        engineVersion: s.engineVersion,
+        // No engine_version: instances run the cluster's, whatever AWS upgraded it to, so a
+        // reader added after a minor upgrade is created at the cluster's version.
         instanceClass: s.instanceClass,
         availabilityZone: azs[i % azs.length],
         // The writer is instance 0; readers are promoted in order.
@@ -84,13 +99,13 @@ export class AuroraCluster extends Construct {
         dbParameterGroupName: ctx.parameterGroups.instance.name,
         publiclyAccessible: false,
         caCertIdentifier: CA_CERT_IDENTIFIER,
+        // The cluster's window, which validation keeps clear of the backup window; without
+        // it each instance gets a random one that may overlap the backups.
+        preferredMaintenanceWindow: s.maintenanceWindow,
         ...instanceTelemetry(ctx, s),
         copyTagsToSnapshot: true,
         tags: ctx.names.nameTag(["db", String(i + 1)]),
-        lifecycle: {
-          preventDestroy: s.preventDestroy,
-          ignoreChanges: s.autoMinorVersionUpgrade ? ["engine_version"] : undefined,
-        },
+        lifecycle: { preventDestroy: s.preventDestroy },
       });
     });
 

@@ -1,3 +1,4 @@
+import { Fn } from "cdktf";
 import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import type { Names } from "../../lib/names";
 import type { DatabaseParameterGroups } from "./parameter-groups";
@@ -38,5 +39,27 @@ export function instanceTelemetry(ctx: EngineContext, s: DatabaseSettings) {
     performanceInsightsEnabled: pi.enabled,
     performanceInsightsKmsKeyId: pi.enabled ? ctx.kmsKeyArn : undefined,
     performanceInsightsRetentionPeriod: pi.enabled ? pi.retentionDays : undefined,
+  };
+}
+
+/**
+ * `<identifier>-final-<creation time>`: each database gets its own final snapshot name, fixed
+ * when it is created (final_snapshot_identifier is ignored afterwards), so destroying a
+ * database that was recreated never collides with the snapshot the previous one left behind.
+ */
+export function finalSnapshotIdentifier(identifier: string): string {
+  return `${identifier}-final-${Fn.formatdate("YYYYMMDDhhmmss", Fn.timestamp())}`;
+}
+
+/**
+ * What a database records about its engine's life: RDS Extended Support only when asked
+ * (it is billed per vCPU-hour), and major upgrades only in the change that asks for one.
+ */
+export function engineLifecycle(s: DatabaseSettings) {
+  return {
+    engineLifecycleSupport: s.extendedSupport
+      ? "open-source-rds-extended-support"
+      : "open-source-rds-extended-support-disabled",
+    allowMajorVersionUpgrade: s.majorVersionUpgrade ? true : undefined,
   };
 }

@@ -92,7 +92,10 @@ export class Database extends Construct {
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       tags: names.nameTag("db"),
-      lifecycle: { preventDestroy: s.preventDestroy },
+      // In every environment: the final snapshot and retained backups outlive the database
+      // and are unreadable without this key (destroying dev's data stack would otherwise make
+      // its final snapshot useless 30 days later). Retire it by hand once they are gone.
+      lifecycle: { preventDestroy: true },
     });
     new KmsAlias(this, "key-alias", {
       name: `alias/${identifier}`,

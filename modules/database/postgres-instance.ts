@@ -1,6 +1,12 @@
 import { Construct } from "constructs";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
-import { CA_CERT_IDENTIFIER, instanceTelemetry, type EngineContext } from "./engine-context";
+import {
+  CA_CERT_IDENTIFIER,
+  engineLifecycle,
+  finalSnapshotIdentifier,
+  instanceTelemetry,
+  type EngineContext,
+} from "./engine-context";
 import type { PostgresSettings } from "./settings";
 
 export interface PostgresInstanceProps {
@@ -21,6 +27,7 @@ export class PostgresInstance extends Construct {
       identifier: ctx.identifier,
       engine: "postgres",
       engineVersion: s.engineVersion,
+      ...engineLifecycle(s),
       instanceClass: s.instanceClass,
       dbName: s.databaseName,
       username: s.masterUsername,
@@ -49,11 +56,11 @@ export class PostgresInstance extends Construct {
       deleteAutomatedBackups: false,
       deletionProtection: s.deletionProtection,
       skipFinalSnapshot: s.skipFinalSnapshot,
-      finalSnapshotIdentifier: `${ctx.identifier}-final`,
+      finalSnapshotIdentifier: finalSnapshotIdentifier(ctx.identifier),
       ...instanceTelemetry(ctx, s),
       tags: ctx.names.nameTag("db"),
       dependsOn: [...ctx.logGroups],
-      lifecycle: { preventDestroy: s.preventDestroy },
+      lifecycle: { preventDestroy: s.preventDestroy, ignoreChanges: ["final_snapshot_identifier"] },
     });
   }
 }

@@ -91,6 +91,19 @@ interface CommonDatabaseSettings {
    * @default true
    */
   readonly autoMinorVersionUpgrade: boolean;
+  /**
+   * Lets the next apply move engineVersion to a new major: allow_major_version_upgrade, the
+   * new family's parameter groups created beside the old ones, and (Aurora) the engine version
+   * no longer ignored. Turn it on in the change that raises the major, off again afterwards.
+   * @default false
+   */
+  readonly majorVersionUpgrade: boolean;
+  /**
+   * Keep a major past its end of standard support on paid RDS Extended Support. Off, RDS
+   * upgrades the database when standard support ends instead of billing for it silently.
+   * @default false
+   */
+  readonly extendedSupport: boolean;
   /** Log export and statement logging. */
   readonly logs: DatabaseLogSettings;
   /** Performance Insights. */

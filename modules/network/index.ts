@@ -74,6 +74,12 @@ export interface NetworkProps {
    */
   readonly externalNetworks?: readonly ExternalNetwork[];
   /**
+   * Terraform refuses any plan that destroys the VPC, a subnet or the DB subnet group (set it
+   * in production: replacing them takes the databases and every service with them).
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
+  /**
    * Prefix for validation errors, so they name the config path the values came from.
    * @default the construct path
    */
@@ -119,6 +125,7 @@ export class Network extends Construct {
       enableDnsSupport: true,
       enableDnsHostnames: true, // interface endpoints' private DNS needs both
       tags: names.nameTag("vpc"),
+      lifecycle: { preventDestroy: props.preventDestroy ?? false },
     });
     this.vpcId = this.vpc.id;
     this.vpcCidr = props.cidr;
@@ -141,6 +148,7 @@ export class Network extends Construct {
             availabilityZone: this.availabilityZones[az],
             mapPublicIpOnLaunch: false, // nothing gets a public IP by accident, even in public subnets
             tags: { ...names.nameTag([tier, String(az)]), Tier: tier },
+            lifecycle: { preventDestroy: props.preventDestroy ?? false },
           }),
       );
     }
@@ -227,6 +235,7 @@ export class Network extends Construct {
       description: "Isolated (data) subnets, no route out of the VPC",
       subnetIds: [...this.subnetIds.isolated],
       tags: names.nameTag("isolated"),
+      lifecycle: { preventDestroy: props.preventDestroy ?? false },
     });
     this.dbSubnetGroupName = dbSubnetGroup.name;
 
