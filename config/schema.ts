@@ -6,6 +6,7 @@ import { GATEWAY_ENDPOINT_SERVICES } from "../modules/network/endpoint-services"
 import { MAX_AZS } from "../modules/network/subnet-plan";
 import { DatabaseSchema } from "./database-schema";
 import { DcvSchema } from "./dcv-schema";
+import { CacheSchema } from "./cache-schema";
 import { EdgeSchema } from "./edge-schema";
 import { OperationsSchema } from "./operations-schema";
 import { ServicesSchema } from "./services-schema";
@@ -249,6 +250,12 @@ export const EnvironmentSchema = z.strictObject({
    * @default none (no edge stack)
    */
   edge: EdgeSchema.optional(),
+  /**
+   * Valkey/Redis OSS in the isolated subnets (`<project>-<env>-cache` stack), for the services
+   * listed in its allowFrom.
+   * @default none (no cache stack)
+   */
+  cache: CacheSchema.optional(),
   /**
    * Alarm topics and thresholds, the central log bucket and the WAF
    * (`<project>-<env>-ops` stack).
