@@ -6,6 +6,7 @@ import { GATEWAY_ENDPOINT_SERVICES } from "../modules/network/endpoint-services"
 import { MAX_AZS } from "../modules/network/subnet-plan";
 import { DatabaseSchema } from "./database-schema";
 import { DcvSchema } from "./dcv-schema";
+import { CacheSchema } from "./cache-schema";
 import { EdgeSchema } from "./edge-schema";
 import { OperationsSchema } from "./operations-schema";
 import { ServicesSchema } from "./services-schema";
@@ -212,6 +213,14 @@ export const EnvironmentSchema = z.strictObject({
    */
   production: z.boolean().default(false),
   /**
+   * The environment deploys to a real account. Synth then refuses the documentation values the
+   * shipped examples use (account ids such as 111111111111, example.com domains, the RFC 5737
+   * ranges such as 203.0.113.0/24, example-org repositories, 0123456789abcdef ids) anywhere in
+   * it. Set it once the README's placeholder checklist is done.
+   * @default false
+   */
+  real: z.boolean().default(false),
+  /**
    * Extra tags on every resource, through the provider's default_tags.
    * @default {}
    */
@@ -241,6 +250,12 @@ export const EnvironmentSchema = z.strictObject({
    * @default none (no edge stack)
    */
   edge: EdgeSchema.optional(),
+  /**
+   * Valkey/Redis OSS in the isolated subnets (`<project>-<env>-cache` stack), for the services
+   * listed in its allowFrom.
+   * @default none (no cache stack)
+   */
+  cache: CacheSchema.optional(),
   /**
    * Alarm topics and thresholds, the central log bucket and the WAF
    * (`<project>-<env>-ops` stack).
