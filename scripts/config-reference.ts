@@ -115,6 +115,17 @@ function rowsOf(
       }
       continue;
     }
+    if (ts.isShorthandPropertyAssignment(prop)) {
+      // `region,`: a field whose schema is a const of the same name.
+      const doc = jsDoc(prop);
+      rows.push({
+        key: `${prefix}${prop.name.text}`,
+        type: `\`${prop.name.text}\``,
+        defaultValue: doc.defaultValue ?? "required",
+        description: doc.text,
+      });
+      continue;
+    }
     if (!ts.isPropertyAssignment(prop)) continue;
     const key = `${prefix}${prop.name.getText(source).replace(/^["']|["']$/g, "")}`;
     const doc = jsDoc(prop);
