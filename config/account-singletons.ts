@@ -1,6 +1,6 @@
-import { z } from "zod";
 import { ownsSingleton, type SingletonMode } from "../lib/account-singleton";
 import { show, type Issue } from "../lib/validation";
+import { ACCOUNT_SINGLETON_NAMES, type AccountSingleton } from "./account-singletons-schema";
 import type { EnvironmentConfig, PlatformConfig } from "./schema";
 
 /*
@@ -10,21 +10,17 @@ import type { EnvironmentConfig, PlatformConfig } from "./schema";
  * environment or something outside this repository owns it, `{ adopt: "<import id>" }` to take
  * over one that already exists). Synth fails when two environments would both manage one.
  *
- * To add a singleton: append its name to ACCOUNT_SINGLETON_NAMES, describe it in
+ * To add a singleton: append its name to ACCOUNT_SINGLETON_NAMES (account-singletons-schema.ts,
+ * which config/schema.ts reads without importing these rules), describe it in
  * ACCOUNT_SINGLETONS, and in the construct that creates it read singletonMode(env, name):
  * create only when ownsSingleton(mode), call adoptIfAsked(resource, mode) (lib/account-singleton).
  */
 
-/** Every account-wide singleton the platform can create. */
-export const ACCOUNT_SINGLETON_NAMES = [
-  "githubOidcProvider",
-  "guardDutyDetector",
-  "configRecorder",
-  "configServiceLinkedRole",
-  "hcpOidcProvider",
-  "cloudTrail",
-] as const;
-export type AccountSingleton = (typeof ACCOUNT_SINGLETON_NAMES)[number];
+export {
+  ACCOUNT_SINGLETON_NAMES,
+  AccountSingletonsSchema,
+  type AccountSingleton,
+} from "./account-singletons-schema";
 
 export interface AccountSingletonSpec {
   /** What it is, for messages and docs. */
@@ -93,18 +89,6 @@ export const ACCOUNT_SINGLETONS: Readonly<Record<AccountSingleton, AccountSingle
     importIdPattern: /^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[A-Za-z0-9._-]{3,128}$/,
   },
 };
-
-const mode = z.union([
-  z.literal("create"),
-  z.literal("reference"),
-  z.strictObject({ adopt: z.string().min(1, "must be the existing resource's import id") }),
-]);
-
-/**
- * `environments.<env>.accountSingletons`: how the environment treats each account-wide
- * singleton; unlisted ones are "create".
- */
-export const AccountSingletonsSchema = z.partialRecord(z.enum(ACCOUNT_SINGLETON_NAMES), mode);
 
 /** The environment's mode for `singleton`: "create" unless its config says otherwise. */
 export function singletonMode(env: EnvironmentConfig, singleton: AccountSingleton): SingletonMode {

@@ -128,6 +128,8 @@ export const dev: EnvironmentInput = {
       { service: "web", paths: ["/*"] },
     ],
   },
+  // Valkey for the api's Socket.IO adapter and sessions: one small node, no replica.
+  cache: { allowFrom: ["api"] },
   // Logs are kept 7 days in dev (30 in prod), every log group alike.
   operations: {
     logRetentionDays: 7,

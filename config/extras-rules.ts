@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { show, type Issue } from "../lib/validation";
+import { cacheIssues } from "../modules/cache/validate";
 import { edgePlacementIssues, edgeSettingsIssues } from "../modules/cdn/validate";
 import type { PlatformSchema } from "./schema";
 
@@ -39,6 +40,15 @@ export function extrasIssues(config: Platform): Issue[] {
         ...edgeSettingsIssues(edge, env.production).map((i) => ({
           ...i,
           path: at(["edge", ...i.path]),
+        })),
+      );
+    }
+    if (env.cache !== undefined) {
+      const services = (env.services?.services ?? []).map((svc) => svc.name);
+      issues.push(
+        ...cacheIssues(env.cache, { production: env.production, services }).map((i) => ({
+          ...i,
+          path: at(["cache", ...i.path]),
         })),
       );
     }

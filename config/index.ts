@@ -2,9 +2,9 @@ import type { z } from "zod";
 import { ConfigError, show, type Issue } from "../lib/validation";
 import { dev } from "./dev";
 import { prod } from "./prod";
+import { semanticIssues } from "./semantic-rules";
 import {
   PlatformSchema,
-  semanticIssues,
   type EnvironmentConfig,
   type PlatformConfig,
   type PlatformInput,

@@ -149,6 +149,13 @@ export const prod: EnvironmentInput = {
     hostedZoneId: "Z0123456789ABCDEFGHIJ",
     media: { pathPattern: "/media/*" },
   },
+  // Valkey for the api's Socket.IO adapter and sessions, with a replica in another AZ.
+  cache: {
+    nodeType: "cache.r7g.large",
+    replicas: 1,
+    snapshotRetentionDays: 7,
+    allowFrom: ["api"],
+  },
   operations: {
     alarmEmails: {
       critical: ["platform-oncall@example.com"],

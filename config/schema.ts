@@ -4,21 +4,14 @@ import { closestRegion, zonesOf } from "./aws-catalog/regions";
 import { LOG_RETENTION_DAYS, isLogRetentionDays } from "../lib/log-retention";
 import { GATEWAY_ENDPOINT_SERVICES } from "../modules/network/endpoint-services";
 import { MAX_AZS } from "../modules/network/subnet-plan";
-import { networkIssues } from "../modules/network/validate";
-import { databaseIssues } from "../modules/database/validate";
 import { DatabaseSchema } from "./database-schema";
 import { DcvSchema } from "./dcv-schema";
+import { CacheSchema } from "./cache-schema";
 import { EdgeSchema } from "./edge-schema";
 import { OperationsSchema } from "./operations-schema";
 import { ServicesSchema } from "./services-schema";
-import { servicesIssues } from "./services-rules";
-import { dcvIssues } from "../modules/dcv/validate";
-import { POLICY_RULES } from "../lib/policy/rules";
-import { show, type Issue } from "../lib/validation";
-import { githubSubjects } from "../modules/ci-identity/subjects";
-import { AccountSingletonsSchema, accountSingletonIssues } from "./account-singletons";
-import { extrasIssues } from "./extras-rules";
-import { CloudStateSchema, cloudStateIssues } from "./hcp-schema";
+import { AccountSingletonsSchema } from "./account-singletons-schema";
+import { CloudStateSchema } from "./hcp-schema";
 
 export { CloudStateSchema, type CloudStateConfig } from "./hcp-schema";
 
@@ -220,6 +213,14 @@ export const EnvironmentSchema = z.strictObject({
    */
   production: z.boolean().default(false),
   /**
+   * The environment deploys to a real account. Synth then refuses the documentation values the
+   * shipped examples use (account ids such as 111111111111, example.com domains, the RFC 5737
+   * ranges such as 203.0.113.0/24, example-org repositories, 0123456789abcdef ids) anywhere in
+   * it. Set it once the README's placeholder checklist is done.
+   * @default false
+   */
+  real: z.boolean().default(false),
+  /**
    * Extra tags on every resource, through the provider's default_tags.
    * @default {}
    */
@@ -249,6 +250,12 @@ export const EnvironmentSchema = z.strictObject({
    * @default none (no edge stack)
    */
   edge: EdgeSchema.optional(),
+  /**
+   * Valkey/Redis OSS in the isolated subnets (`<project>-<env>-cache` stack), for the services
+   * listed in its allowFrom.
+   * @default none (no cache stack)
+   */
+  cache: CacheSchema.optional(),
   /**
    * Alarm topics and thresholds, the central log bucket and the WAF
    * (`<project>-<env>-ops` stack).
@@ -319,122 +326,6 @@ export const PlatformSchema = z.strictObject({
   /** The environments, keyed by name. */
   environments: z.record(z.string(), EnvironmentSchema),
 });
-
-/**
- * Rules across fields and environments. They run only on a configuration whose shape is
- * already valid, so each problem is reported once and against well-typed values.
- */
-export function semanticIssues(config: z.output<typeof PlatformSchema>): Issue[] {
-  const issues: Issue[] = [];
-  for (const [key, env] of Object.entries(config.environments)) {
-    if (env.name !== key) {
-      issues.push({
-        path: ["environments", key, "name"],
-        message: `${show(env.name)} must equal its key ${show(key)}`,
-      });
-    }
-    const network = networkIssues({ ...env.network, region: env.region });
-    issues.push(
-      ...network.issues.map((i) => ({ ...i, path: ["environments", key, "network", ...i.path] })),
-    );
-    if (env.dcv !== undefined && network.plan !== undefined) {
-      // The gateway trusts PROXY headers from the private subnets, where the NLB lives.
-      const dcv = dcvIssues(
-        env.dcv,
-        {
-          vpcCidr: env.network.cidr,
-          privateSubnetCidrs: network.plan.private,
-          externalCidrs: env.network.externalNetworks.flatMap((n) => n.cidrs),
-        },
-        { production: env.production },
-      );
-      issues.push(...dcv.map((i) => ({ ...i, path: ["environments", key, "dcv", ...i.path] })));
-    }
-    if (env.production && env.operations.alarmEmails.critical.length === 0) {
-      issues.push({
-        path: ["environments", key, "operations", "alarmEmails", "critical"],
-        message:
-          "is empty: in production someone must receive critical alarms; add at least one address",
-      });
-    }
-    const lifecycle = env.operations.logBucket;
-    if (lifecycle.glacierAfterDays >= lifecycle.expireAfterDays) {
-      issues.push({
-        path: ["environments", key, "operations", "logBucket", "expireAfterDays"],
-        message: `${show(lifecycle.expireAfterDays)} must be later than glacierAfterDays (${lifecycle.glacierAfterDays})`,
-      });
-    }
-    env.acknowledgedReplacements.forEach((a, i) => {
-      const prefix = `${config.project}-${key}-`;
-      if (!a.resource.startsWith(prefix) || !a.resource.includes("/")) {
-        issues.push({
-          path: ["environments", key, "acknowledgedReplacements", i, "resource"],
-          message: `${show(a.resource)} is not a construct path of this environment; expected "${prefix}<layer>/<construct path>" as the preview prints it`,
-        });
-      }
-    });
-    env.policyExceptions.forEach((e, i) => {
-      if (!POLICY_RULES.some((r) => r.id === e.rule)) {
-        issues.push({
-          path: ["environments", key, "policyExceptions", i, "rule"],
-          message: `${show(e.rule)} is not a policy rule; rules: ${POLICY_RULES.map((r) => r.id).join(", ")}`,
-        });
-      }
-    });
-    const services = servicesIssues(env, `${config.project}-${key}`);
-    issues.push(
-      ...services.map((i) => ({ ...i, path: ["environments", key, "services", ...i.path] })),
-    );
-    if (env.database !== undefined) {
-      const database = databaseIssues(env.database, { production: env.production });
-      issues.push(
-        ...database.map((i) => ({ ...i, path: ["environments", key, "database", ...i.path] })),
-      );
-    }
-  }
-  issues.push(...accountSingletonIssues(config));
-  const trusted = new Map<string, string>();
-  for (const [key, env] of Object.entries(config.environments)) {
-    if (env.ci === undefined) continue;
-    if (env.state.backend !== "s3") {
-      issues.push({
-        path: ["environments", key, "ci"],
-        message: "needs S3 state: the roles are granted the state bucket",
-      });
-    }
-    // A token trusted by two environments' roles could deploy (or plan) either of them.
-    for (const [role, subject] of Object.entries(githubSubjects(env.ci))) {
-      const other = trusted.get(subject);
-      if (other === undefined) {
-        trusted.set(subject, `${key} ${role}`);
-        continue;
-      }
-      const setting = role === "deploy" ? "githubEnvironment" : "planGithubEnvironment";
-      issues.push({
-        path: ["environments", key, "ci", setting],
-        message: `${show(env.ci[setting])} makes the ${role} role trust ${show(subject)}, which environments.${other} role already trusts; give each environment its own GitHub environment`,
-      });
-    }
-  }
-  issues.push(...extrasIssues(config));
-  issues.push(...cloudStateIssues(config.project, config.environments));
-  const owners = new Map<string, string>();
-  for (const [key, env] of Object.entries(config.environments)) {
-    if (env.state.backend !== "s3" || !env.state.bootstrap) continue;
-    const owner = owners.get(env.state.bucket);
-    if (owner === undefined) {
-      owners.set(env.state.bucket, key);
-      continue;
-    }
-    issues.push({
-      path: ["environments", key, "state", "bucket"],
-      message:
-        `${show(env.state.bucket)} is already created by the bootstrap stack of environments.${owner}; ` +
-        `set environments.${key}.state.bootstrap to false to share it`,
-    });
-  }
-  return issues;
-}
 
 export type PlatformInput = z.input<typeof PlatformSchema>;
 export type EnvironmentInput = z.input<typeof EnvironmentSchema>;

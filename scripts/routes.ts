@@ -7,7 +7,7 @@ import {
   type ExplainRequest,
   type Explanation,
   type SynthesizedStack,
-} from "../modules/alb/explain";
+} from "../lib/route-explainer";
 
 /*
  * `npm run routes -- <env> <path> [--host <host>]`: which service gets a request. Synthesizes

@@ -97,6 +97,12 @@ export class CiStack extends PlatformStack {
       value: this.roles.deployRole.arn,
       description: "DEPLOY role for the workflow",
     });
+    if (this.roles.imagePushRole !== undefined) {
+      new TerraformOutput(this, "image_push_role_arn", {
+        value: this.roles.imagePushRole.arn,
+        description: "IMAGE_PUSH role for the images job",
+      });
+    }
     if (this.roles.planRole !== undefined) {
       new TerraformOutput(this, "plan_role_arn", {
         value: this.roles.planRole.arn,

@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import type { EnvironmentConfig, PlatformConfig } from "../config/schema";
 import { BootstrapStack } from "./bootstrap-stack";
+import { CacheStack } from "./cache-stack";
 import { CiStack } from "./ci-stack";
 import { DataStack } from "./data-stack";
 import { DcvStack } from "./dcv-stack";
@@ -13,6 +14,7 @@ import { NetworkStack } from "./network-stack";
 import { OpsStack } from "./ops-stack";
 
 export { BootstrapStack } from "./bootstrap-stack";
+export { CacheStack } from "./cache-stack";
 export { CiStack } from "./ci-stack";
 export { DataStack } from "./data-stack";
 export { DcvStack } from "./dcv-stack";
@@ -33,6 +35,7 @@ export interface EnvironmentStacks {
   readonly ops: OpsStack;
   readonly data?: DataStack;
   readonly dcv?: DcvStack;
+  readonly cache?: CacheStack;
   readonly ecr?: EcrStack;
   readonly services?: ServicesStack;
   readonly edge?: EdgeStack;
@@ -105,6 +108,16 @@ export function buildPlatform(
             dcv: environment.dcv,
             alarmTopicArn: alarms.critical,
           });
+    const cache =
+      environment.cache === undefined
+        ? undefined
+        : new CacheStack(scope, {
+            ...common,
+            network: network.network,
+            cache: environment.cache,
+            services: (environment.services?.services ?? []).map((s) => s.name),
+            alarms,
+          });
     const ecr =
       environment.services === undefined
         ? undefined
@@ -117,6 +130,7 @@ export function buildPlatform(
             network: network.network,
             repositories: ecr.repositories,
             database: data?.database,
+            cache,
             services: environment.services,
             logBucket: ops.logBucket.bucket.bucket,
             webAclArn: ops.webAcl?.acl.arn,
@@ -152,7 +166,7 @@ export function buildPlatform(
         ? new HcpStack(scope, {
             ...common,
             state,
-            stacks: [network, ops, data, dcv, ecr, services, edge, monitoring].filter(
+            stacks: [network, ops, data, dcv, cache, ecr, services, edge, monitoring].filter(
               (s) => s !== undefined,
             ),
           })
@@ -164,6 +178,7 @@ export function buildPlatform(
       ops,
       data,
       dcv,
+      cache,
       ecr,
       services,
       edge,

@@ -14,6 +14,7 @@ import type { ServiceRepository } from "../modules/fargate-service/ecr";
 import { ServiceTargetGroups } from "../modules/fargate-service/target-groups";
 import type { Network } from "../modules/network";
 import type { AlarmTargets } from "../modules/observability/settings";
+import type { CacheStack } from "./cache-stack";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
 export interface ServicesStackProps extends PlatformStackProps {
@@ -24,6 +25,11 @@ export interface ServicesStackProps extends PlatformStackProps {
    * @default none
    */
   readonly database?: Database;
+  /**
+   * The environment's cache: services in its allowFrom get endpoint and credentials.
+   * @default none
+   */
+  readonly cache?: CacheStack;
   /** Cluster, ALB, services and routes. */
   readonly services: ServicesConfig;
   /** The services' image repositories (ECR stack), by service name. */
@@ -170,6 +176,7 @@ export class ServicesStack extends PlatformStack {
         callees: Object.fromEntries(s.calls.map((callee) => [callee, portOf(callee)])),
         called: called.has(name),
         database,
+        attachments: [props.cache?.attachmentFor(name)].filter((a) => a !== undefined),
         alarms: props.alarms,
         configPath: `${this.configPath("services", "services")}[${names.indexOf(name)}]`,
       });

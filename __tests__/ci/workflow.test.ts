@@ -117,7 +117,7 @@ describe("CI workflow: shape", () => {
     expect(workflow.on).toEqual({
       pull_request: { branches: ["main"] },
       push: { branches: ["main"] },
-      workflow_dispatch: {},
+      workflow_dispatch: expect.objectContaining({}) as unknown,
     });
     expect(Object.keys(workflow.jobs)).toEqual([
       "checks",
@@ -126,6 +126,7 @@ describe("CI workflow: shape", () => {
       "deploy-dev",
       "plan-prod",
       "deploy-prod",
+      "images",
       "provider-locks",
     ]);
   });
@@ -271,10 +272,18 @@ describe("CI workflow: AWS access", () => {
         m.github_environment,
         m.role_variable,
       ]),
-    ).toEqual([
-      ["dev", ci("dev")?.planGithubEnvironment, "DEV_PLAN_ROLE_ARN"],
-      ["prod", ci("prod")?.planGithubEnvironment, "PROD_PLAN_ROLE_ARN"],
-    ]);
+    ).toEqual(
+      // One entry per configured environment (npm run new-env adds it), non-production first.
+      Object.values(config.environments)
+        .sort((a, b) => Number(a.production) - Number(b.production))
+        .map((e) => [e.name, e.ci?.planGithubEnvironment, `${e.name.toUpperCase()}_PLAN_ROLE_ARN`]),
+    );
+    // Every configured environment is deployed by a job of its own.
+    for (const env of Object.values(config.environments)) {
+      expect(workflow.jobs[`deploy-${env.name}`]?.environment, env.name).toBe(
+        env.ci?.githubEnvironment,
+      );
+    }
     const role = (job: string) =>
       usesAction(workflow.jobs[job], "aws-actions/configure-aws-credentials")[0].with?.[
         "role-to-assume"
@@ -303,6 +312,42 @@ describe("CI workflow: AWS access", () => {
       expect(duration, name).toBe(7200);
       expect((job["timeout-minutes"] ?? 360) * 60, name).toBeLessThan(duration);
     }
+  });
+});
+
+describe("CI workflow: service images", () => {
+  const images = workflow.jobs.images;
+  const script = stepNamed(images, "Build and push under an immutable tag");
+
+  it("pushes with the image push role of the chosen environment, in its deploy environment", () => {
+    const config = loadConfig();
+    expect(workflow.env.PROJECT).toBe(config.project);
+    expect(images.environment).toBe("${{ inputs.environment == 'prod' && 'production' || 'dev' }}");
+    expect(["production", "dev"]).toEqual([
+      config.environments.prod.ci?.githubEnvironment,
+      config.environments.dev.ci?.githubEnvironment,
+    ]);
+    expect(
+      usesAction(images, "aws-actions/configure-aws-credentials")[0].with?.["role-to-assume"],
+    ).toBe(
+      "${{ inputs.environment == 'prod' && vars.PROD_IMAGE_PUSH_ROLE_ARN || vars.DEV_IMAGE_PUSH_ROLE_ARN }}",
+    );
+    expect(usesAction(images, "aws-actions/amazon-ecr-login")).toHaveLength(1);
+  });
+
+  it("tags with the commit, never a moving tag, into <project>-<env>/<service>, and says how to roll it out", () => {
+    expect(script).toContain('tag="sha-${GITHUB_SHA::12}"');
+    expect(script).toContain('image="$REGISTRY/$PROJECT-$TARGET_ENVIRONMENT/$SERVICE:$tag"');
+    expect(script).not.toMatch(/latest/);
+    expect(script).toMatch(/docker push "\$image"/);
+    expect(script).toContain("imageTag");
+  });
+
+  it("refuses a service name that could escape the repository path", () => {
+    const check = script.split("\n")[0];
+    for (const bad of ["../web", "Web", "web/x", ""])
+      expect(() => runStep(check, root, { SERVICE: bad }), bad).toThrow();
+    expect(() => runStep(check, root, { SERVICE: "web-2" })).not.toThrow();
   });
 });
 

@@ -9,7 +9,7 @@ import {
   matchesPath,
   patternsOverlap,
   type ExplainRule,
-} from "../../modules/alb/explain";
+} from "../../lib/route-explainer";
 import { planRoutes } from "../../modules/alb/routing";
 import { formatExplanation, parseRoutesArgs, servicesStackDir, USAGE } from "../../scripts/routes";
 import type { TfJson } from "../helpers/tf";

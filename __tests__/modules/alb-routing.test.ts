@@ -5,7 +5,7 @@ import {
   matchesHost,
   matchesPath,
   patternsOverlap,
-} from "../../modules/alb/explain";
+} from "../../lib/route-explainer";
 import {
   planRoutes,
   routingIssues,

@@ -238,7 +238,7 @@ describe("GithubDeployRole: OIDC provider and trust", () => {
   });
 
   it("creates no plan role when pull requests get none", () => {
-    const other = synth({ pullRequestRole: false });
+    const other = synth({ pullRequestRole: false, imagePushRole: false });
     expect(bodies(other, "aws_iam_role").map((r) => r.name)).toEqual([
       "platform-dev-github-deploy",
     ]);
@@ -453,6 +453,39 @@ describe("GithubDeployRole: deploy role permissions", () => {
       const sids = st.map((s) => s.sid);
       expect(new Set(sids).size, name).toBe(sids.length);
     }
+  });
+});
+
+describe("GithubDeployRole: image push role", () => {
+  const json = synth({ githubEnvironment: "dev" });
+  const statements = allStatements(attachedPolicies(json, "ci/images-role"));
+  const repo = (name: string) => arn("ecr", `repository/${name}`);
+
+  it("trusts the deploy job's subject, as the deploy role does", () => {
+    const [trust] = statementsOf(json, "ci/images-trust");
+    expect(trust.condition?.find((c) => c.variable.endsWith(":sub"))?.values).toEqual([
+      "repo:acme/platform-infra:environment:dev",
+    ]);
+    expect(byPath(json, "aws_iam_role", "ci/images-role").name).toBe("platform-dev-github-images");
+  });
+
+  it("pushes to the environment's repositories by name prefix, and nowhere else", () => {
+    for (const action of ["ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:CompleteLayerUpload"]) {
+      expect(decide(statements, action, repo("platform-dev/web")), action).toBe("allow");
+      expect(decide(statements, action, repo("platform-prod/web")), action).toBe("implicit");
+      expect(decide(statements, action, repo("other/web")), action).toBe("implicit");
+    }
+    expect(decide(statements, "ecr:GetAuthorizationToken", "*")).toBe("allow");
+    for (const action of [
+      "ecr:DeleteRepository",
+      "ecr:BatchDeleteImage",
+      "ecr:PutImageTagMutability",
+      "ecr:SetRepositoryPolicy",
+    ])
+      expect(decide(statements, action, repo("platform-dev/web")), action).toBe("implicit");
+    expect(
+      decide(statements, "ecs:UpdateService", arn("ecs", "service/platform-dev-cluster/web")),
+    ).toBe("implicit");
   });
 });
 

@@ -5,7 +5,7 @@ import {
   renderNginxConfig,
   type DcvAgentTarget,
   type NginxGatewayConfig,
-} from "../../modules/dcv/nginx-config";
+} from "../../modules/dcv/nginx-gateway";
 import { ConfigError } from "../../lib/validation";
 
 const AGENT1: DcvAgentTarget = { name: "agent1", address: "10.150.248.180" };

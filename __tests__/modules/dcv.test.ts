@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Names } from "../../lib/names";
 import { DcvGateway, type DcvGatewayProps, type DcvSettings } from "../../modules/dcv";
-import { renderNginxConfig } from "../../modules/dcv/nginx-config";
+import { renderNginxConfig } from "../../modules/dcv/nginx-gateway";
 import { nginxConfigFor } from "../../modules/dcv/validate";
 import { synthConstruct } from "../helpers/synth";
 import { bodies, byPath, only, refTo, type Block, type TfJson } from "../helpers/tf";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { explainRequest, listenerRulesFromStack } from "../../modules/alb/explain";
+import { explainRequest, listenerRulesFromStack } from "../../lib/route-explainer";
 import { withEnv } from "../helpers/config";
 import { synthPlatform, synthShipped } from "../helpers/synth";
 import { bodies, byPath, only, refTo, resources, type Block, type TfJson } from "../helpers/tf";
@@ -269,7 +269,8 @@ describe("Fargate services", () => {
         DATABASE_AUTH: "iam",
         DATABASE_SSL: "require",
       });
-      expect(c.secrets).toEqual([]);
+      // The only secret is the cache user's password (cache.allowFrom), never the master secret.
+      expect(c.secrets.map((x) => x.name)).toEqual(["REDIS_PASSWORD"]);
       const connect = policyDoc(json, "api/roles/task-document").find(
         (st) => st.sid === "DatabaseConnect",
       );
@@ -305,7 +306,14 @@ describe("Fargate services", () => {
 
   it("the execution role may pull its image and write its logs, nothing else", () => {
     const statements = policyDoc(prod, "api/roles/execution-document");
-    expect(statements.map((s) => s.sid)).toEqual(["Logs", "EcrAuth", "EcrPull"]);
+    // ... and, for the api, read the cache password (cache.allowFrom) through Secrets Manager.
+    expect(statements.map((s) => s.sid)).toEqual([
+      "Logs",
+      "EcrAuth",
+      "EcrPull",
+      "Secrets",
+      "DecryptSecrets",
+    ]);
     expect(statements.find((s) => s.sid === "EcrPull")?.resources).toEqual([
       expect.stringMatching(
         /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-platform-prod-ecr\.outputs\..*api_ecr_repository.*arn\}$/,
@@ -489,7 +497,9 @@ describe("blue/green (prod web)", () => {
           "arn_suffix",
         ),
       ]);
-      expect(alarm.alarm_actions).toEqual([expect.stringMatching(/platform-prod-ops/)]);
+      expect(alarm.alarm_actions).toEqual([
+        expect.stringMatching(/platform-prod-ops.*topics_warning/),
+      ]);
     }
     // Rolling services get the same failure signal besides the circuit breaker.
     expect(byPath(prod, "aws_ecs_service", "api/service").alarms).toMatchObject({
@@ -562,11 +572,19 @@ function reachability(json: TfJson): string[] {
     if (ref !== undefined)
       return (
         named.get(ref) ??
-        (/cross-stack-output-aws_security_groupdatabase/.test(ref) ? "db" : "endpoints")
+        (/cross-stack-output-aws_security_groupdatabase/.test(ref)
+          ? "db"
+          : /cross-stack-output-aws_security_groupcache/.test(ref)
+            ? "cache"
+            : "endpoints")
       );
     return (r.cidr_ipv4 as string | undefined) ?? "s3-prefix-list";
   };
-  const owner = (r: Block): string => named.get(String(r.security_group_id)) ?? "db";
+  const owner = (r: Block): string =>
+    named.get(String(r.security_group_id)) ??
+    (/cross-stack-output-aws_security_groupcache/.test(String(r.security_group_id))
+      ? "cache"
+      : "db");
   return [
     ...bodies(json, "aws_vpc_security_group_ingress_rule").map(
       (r) => `${owner(r)} in ${String(r.from_port)} ${peer(r)}`,
@@ -594,6 +612,9 @@ describe("security group reachability: internet -> ALB -> service -> database, n
         "svc-api out 443 s3-prefix-list",
         "svc-api out 5432 db",
         "db in 5432 svc-api",
+        // api holds the Socket.IO adapter's connection to the cache (cache.allowFrom).
+        "svc-api out 6379 cache",
+        "cache in 6379 svc-api",
         // web calls api (declared: calls ["api"]), through Service Connect.
         "svc-web out 3001 svc-api",
         "svc-api in 3001 svc-web",

@@ -33,7 +33,8 @@ export const EXTRAS_POLICY_RULES: readonly PolicyRule[] = [
       ...of(ctx, "aws_elasticache_replication_group")
         .filter(
           (r) =>
-            r.body.at_rest_encryption_enabled !== true ||
+            // The provider takes at_rest_encryption_enabled as a string.
+            String(r.body.at_rest_encryption_enabled) !== "true" ||
             r.body.transit_encryption_enabled !== true,
         )
         .map((r): Violation => ({

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { ConfigError, show, type Issue } from "../../lib/validation";
-import { patternsOverlap } from "./explain";
+import { patternsOverlap } from "../../lib/alb-patterns";
 import {
   CATCH_ALL,
   MAX_PRIORITY,

@@ -80,6 +80,8 @@ export interface DeployPolicyDocuments {
   readonly planState: Statement[];
   /** Statements of the permissions boundary. */
   readonly boundary: Statement[];
+  /** Where the permissions apply (account, region, prefix): for further scoped policies. */
+  readonly scope: DeployScope;
   /** Name and ARN of the boundary policy (it must exist before CI creates any role). */
   readonly boundaryName: string;
   readonly boundaryArn: string;
@@ -120,6 +122,7 @@ export function deployPolicyDocuments(input: DeployPermissionsInput): DeployPoli
       policies: groups,
       planState: [],
       boundary: boundaryStatements(scope, undefined, input.declaredPermissions ?? []),
+      scope,
       boundaryName: permissionsBoundaryName(names),
       boundaryArn,
     };
@@ -145,6 +148,7 @@ export function deployPolicyDocuments(input: DeployPermissionsInput): DeployPoli
       },
       input.declaredPermissions ?? [],
     ),
+    scope,
     boundaryName: permissionsBoundaryName(names),
     boundaryArn,
   };

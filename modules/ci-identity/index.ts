@@ -8,6 +8,7 @@ import { adoptIfAsked, ownsSingleton, type SingletonMode } from "../../lib/accou
 import type { Names } from "../../lib/names";
 import { assertNoIssues } from "../../lib/validation";
 import { attachDeployPolicies, type DeployPolicyDocuments } from "./deploy-permissions";
+import { imagePushStatements } from "./image-push";
 import { githubSubjects } from "./subjects";
 import { githubIdentityIssues } from "./validate";
 
@@ -26,6 +27,7 @@ export {
   type DeployPolicyDocuments,
 } from "./deploy-permissions";
 export { PASS_ROLE_SERVICES } from "./deploy-identity";
+export { ECR_PUSH_ACTIONS, imagePushStatements } from "./image-push";
 export { PRODUCTION_DATA_DELETION, type DeclaredPermission } from "./boundary";
 export { githubSubjects, type GithubSubjectInput } from "./subjects";
 export { branchProblem } from "./validate";
@@ -78,6 +80,12 @@ export interface GithubDeployRoleProps {
    */
   readonly pullRequestRole?: boolean;
   /**
+   * Also create the image push role (`<prefix>-github-images`) for the deploy subject: push
+   * to the project's ECR repositories (`<prefix>/*`, by name, whichever stack owns them).
+   * @default true
+   */
+  readonly imagePushRole?: boolean;
+  /**
    * Prefix for validation errors.
    * @default the construct path
    */
@@ -95,6 +103,8 @@ export class GithubDeployRole extends Construct {
   readonly providerArn: string;
   readonly deployRole: IamRole;
   readonly planRole?: IamRole;
+  /** Pushes service images; trusts the deploy subject. */
+  readonly imagePushRole?: IamRole;
   private readonly names: Names;
 
   constructor(scope: Construct, id: string, props: GithubDeployRoleProps) {
@@ -147,11 +157,23 @@ export class GithubDeployRole extends Construct {
         policyArn: `arn:${partition}:iam::aws:policy/ReadOnlyAccess`,
       });
     }
+
+    if (props.imagePushRole ?? true) {
+      this.imagePushRole = this.role("images", subjects.deploy, {});
+      attachDeployPolicies(this, {
+        names,
+        role: this.imagePushRole,
+        identity: ["github", "images"],
+        idPrefix: "images",
+        description: "GitHub Actions image push role",
+        policies: { push: imagePushStatements(props.permissions.scope) },
+      });
+    }
   }
 
   /** A role only GitHub tokens for `subject` (and this account's provider) can assume. */
   private role(
-    purpose: "deploy" | "plan",
+    purpose: "deploy" | "plan" | "images",
     subject: string,
     extra: { maxSessionDuration?: number },
   ): IamRole {

@@ -10,7 +10,7 @@ import { DcvAgentInstances } from "./agents";
 import { DcvAlarms } from "./alarms";
 import { GatewayFleet } from "./gateway-fleet";
 import { InstanceRole, type InstanceGrant } from "./instance-role";
-import { NGINX_GATEWAY_DEFAULTS, renderNginxConfig } from "./nginx-config";
+import { NGINX_GATEWAY_DEFAULTS, renderNginxConfig } from "./nginx-gateway";
 import { placeAgents } from "./placement";
 import { DcvPrivateLink } from "./privatelink";
 import type { DcvSettings } from "./settings";

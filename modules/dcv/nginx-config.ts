@@ -1,7 +1,3 @@
-import { assertNoIssues, type Issue } from "../../lib/validation";
-import { renderResolved } from "./nginx-render";
-import { gatewayIssues } from "./nginx-validate";
-
 /** One DCV server the gateway proxies to. */
 export interface DcvAgentTarget {
   /** Agent name, [a-z][a-z0-9-]{0,31}; used in upstream names and path routes. */
@@ -184,23 +180,6 @@ export function resolveGatewayConfig(config: NginxGatewayConfig): ResolvedGatewa
   };
 }
 
-/** Every rule the gateway configuration must satisfy; paths are relative to it. */
-export function nginxConfigIssues(config: NginxGatewayConfig): Issue[] {
-  return gatewayIssues(resolveGatewayConfig(config));
-}
-
-/**
- * A complete nginx.conf for the gateway host (/etc/nginx/nginx.conf).
- * Throws ConfigError(configPath ?? "dcv.gateway", issues) when the configuration is invalid.
- */
-export function renderNginxConfig(config: NginxGatewayConfig, configPath?: string): string {
-  const c = resolveGatewayConfig(config);
-  assertNoIssues(configPath ?? "dcv.gateway", gatewayIssues(c));
-  return renderResolved(c);
-}
-
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
-
-export { POOL_UPSTREAM, routeUpstream } from "./nginx-render";

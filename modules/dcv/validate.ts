@@ -2,7 +2,7 @@ import { Token } from "cdktf";
 import { instanceTypeHint, isEc2InstanceType } from "../../config/aws-catalog/ec2";
 import { cidrProblem, contains, parseCidr } from "../../lib/cidr";
 import { show, type Issue } from "../../lib/validation";
-import { nginxConfigIssues, type DcvAgentTarget, type NginxGatewayConfig } from "./nginx-config";
+import { nginxConfigIssues, type DcvAgentTarget, type NginxGatewayConfig } from "./nginx-gateway";
 import { placeAgents } from "./placement";
 import type { DcvAgentSettings, DcvSettings } from "./settings";
 

@@ -65,6 +65,33 @@ export interface ServiceLoadBalancing {
   readonly dependsOn: readonly ITerraformDependable[];
 }
 
+/** A backing service a task connects to (cache, queue...), as FargateService wires it. */
+export interface ServiceAttachment {
+  /** Short id, part of the rule construct ids (stable: never from tokens). */
+  readonly id: string;
+  /** Plain variables (host, port, user...). */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Variables read from Secrets Manager at task start. */
+  readonly secrets: Readonly<
+    Record<string, { readonly secretArn: string; readonly jsonKey?: string }>
+  >;
+  /** KMS keys of those secrets (decrypt through Secrets Manager only). */
+  readonly secretKeyArns: readonly string[];
+  /** Security group of the backing service. */
+  readonly securityGroupId: string;
+  /** Port the tasks connect to. */
+  readonly port: number;
+  /** Why the egress rule exists. */
+  readonly description: string;
+  /** Opens the backing service's side for the task's security group. */
+  readonly allowFrom: (
+    scope: Construct,
+    id: string,
+    peer: { readonly securityGroupId: string },
+    description: string,
+  ) => void;
+}
+
 export interface FargateServiceProps {
   /** Naming helper of the owning stack. */
   readonly names: Names;
@@ -116,6 +143,12 @@ export interface FargateServiceProps {
    * @default no alarms
    */
   readonly alarms?: AlarmTargets;
+  /**
+   * Backing services the tasks connect to besides the database (e.g. the cache): variables,
+   * secrets with the keys that encrypt them, and the port opened both ways.
+   * @default none
+   */
+  readonly attachments?: readonly ServiceAttachment[];
   /**
    * Prefix for validation errors.
    * @default the construct path
@@ -180,7 +213,18 @@ export class FargateService extends Construct {
         parameterArns.push(source.ssmParameterArn);
       }
     }
+    const attachments = props.attachments ?? [];
+    for (const a of attachments) {
+      for (const [variable, source] of Object.entries(a.secrets)) {
+        secrets[variable] =
+          source.jsonKey === undefined
+            ? source.secretArn
+            : `${source.secretArn}:${source.jsonKey}::`;
+        secretArns.push(source.secretArn);
+      }
+    }
     const environment: Record<string, string> = { ...s.environment };
+    for (const a of attachments) Object.assign(environment, a.environment);
     for (const [callee, port] of Object.entries(props.callees ?? {})) {
       environment[serviceUrlVariable(callee)] = `http://${callee}:${port}`;
     }
@@ -206,7 +250,7 @@ export class FargateService extends Construct {
       logGroupArn: this.logGroup.arn,
       secretArns,
       parameterArns,
-      secretKeyArns: [],
+      secretKeyArns: attachments.flatMap((a) => a.secretKeyArns),
       databaseConnectArns: db === undefined ? [] : [db.connectArn(dbUser)],
       taskPermissions: s.taskPermissions,
       exec: s.execEnabled ? { logGroupArn: props.cluster.execLogGroup.arn } : undefined,
@@ -264,6 +308,16 @@ export class FargateService extends Construct {
       db.allowFrom(this, "database-from-service", sg, `Service ${name}`);
     }
 
+    attachments.forEach((a, i) => {
+      allowOut(this, `to-${a.id}`, {
+        securityGroupId: sg,
+        peer: { securityGroupId: a.securityGroupId },
+        port: a.port,
+        description: a.description,
+      });
+      a.allowFrom(this, `${a.id}-from-service-${i}`, { securityGroupId: sg }, `Service ${name}`);
+    });
+
     const container = containerDefinition({
       name,
       image,
@@ -310,7 +364,8 @@ export class FargateService extends Construct {
                 ? []
                 : [lb.targetGroups.alternate.arnSuffix]),
             ],
-            topicArn: props.alarms?.critical,
+            // Warning: a fired alarm already rolls back; the ALB and task alarms page on outages.
+            topicArn: props.alarms?.warning,
           });
     const serviceConnect = props.called === true || Object.keys(props.callees ?? {}).length > 0;
     const timeout = `${s.deploymentTimeoutMinutes}m`;

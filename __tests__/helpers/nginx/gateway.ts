@@ -3,7 +3,7 @@ import { constants, accessSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { join } from "node:path";
-import { renderNginxConfig, type NginxGatewayConfig } from "../../../modules/dcv/nginx-config";
+import { renderNginxConfig, type NginxGatewayConfig } from "../../../modules/dcv/nginx-gateway";
 import type { SelfSignedCert } from "./certs";
 import { healthCheck } from "./client";
 import { freePorts } from "./ports";

@@ -1,4 +1,4 @@
-import type { ExplainRule } from "./explain";
+import type { ExplainRule } from "./types";
 
 /*
  * Reads a listener's routing back from a synthesized stack (cdk.tf.json), so explanations

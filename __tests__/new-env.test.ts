@@ -1,0 +1,153 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { loadConfig } from "../config";
+import { freeVpcCidr, scaffoldInto } from "../scripts/new-env";
+import { FIXTURE, fixtureInput } from "./fixtures/config";
+import { rejection } from "./helpers/config";
+import { RepoCopy } from "./helpers/repo-copy";
+
+/*
+ * `npm run new-env -- <name> --from <env>`: a third environment that validates and
+ * synthesizes, distinct where two environments must differ. (The invariant suite runs on a
+ * scaffolded third environment too: __tests__/invariants.test.ts.)
+ */
+describe("scaffolding an environment (scaffoldInto)", () => {
+  const base = fixtureInput();
+  const { input, env, retagged } = scaffoldInto(base, {
+    name: "third",
+    from: FIXTURE.nonProduction,
+  });
+  const config = loadConfig(input);
+  const source = config.environments[FIXTURE.nonProduction];
+  const third = config.environments.third;
+
+  it("validates together with every existing environment", () => {
+    expect(Object.keys(config.environments)).toEqual([...Object.keys(base.environments), "third"]);
+  });
+
+  it("gets a VPC CIDR no other environment or address uses", () => {
+    expect(third.network.cidr).toBe(freeVpcCidr(base));
+    for (const other of Object.values(base.environments))
+      expect(third.network.cidr).not.toBe(other.network.cidr);
+  });
+
+  it("gets its own GitHub subject and state keys, sharing the bucket its account already has", () => {
+    expect(third.ci?.githubEnvironment).toBe("third");
+    expect(third.ci?.githubEnvironment).not.toBe(source.ci?.githubEnvironment);
+    expect(third.state).toMatchObject({ backend: "s3", bootstrap: false });
+    if (third.state.backend === "s3" && source.state.backend === "s3")
+      expect(third.state.bucket).toBe(source.state.bucket);
+  });
+
+  it("references, never creates, the singletons of an account it shares", () => {
+    expect(Object.values(third.accountSingletons).every((m) => m === "reference")).toBe(true);
+    expect(third.operations.trail.enabled).toBe(false);
+  });
+
+  it("scopes budgets to the environment tag once the account is shared", () => {
+    expect(retagged).toEqual([FIXTURE.nonProduction]);
+    expect(third.operations.budget?.scope).toBe("environment-tag");
+    expect(source.operations.budget?.scope).toBe("environment-tag");
+  });
+
+  it("in another account, bootstraps its own bucket and owns that account's singletons", () => {
+    const other = scaffoldInto(fixtureInput(), {
+      name: "fourth",
+      from: FIXTURE.production,
+      account: "999999999999",
+    });
+    const fourth = loadConfig(other.input).environments.fourth;
+    expect(fourth.account).toBe("999999999999");
+    expect(fourth.state).toMatchObject({ bootstrap: true });
+    if (fourth.state.backend === "s3") expect(fourth.state.bucket).toContain("999999999999");
+    expect(fourth.accountSingletons).toEqual(other.env.accountSingletons ?? {});
+    expect(fourth.production).toBe(true);
+    expect(other.retagged).toEqual([]);
+  });
+
+  it("refuses a name that is taken, a bad name and an unknown source", () => {
+    expect(() =>
+      scaffoldInto(fixtureInput(), { name: FIXTURE.production, from: FIXTURE.nonProduction }),
+    ).toThrow(/is already an environment/);
+    expect(() =>
+      scaffoldInto(fixtureInput(), { name: "Staging", from: FIXTURE.nonProduction }),
+    ).toThrow(/is not an environment name/);
+    expect(() => scaffoldInto(fixtureInput(), { name: "x", from: "nope" })).toThrow(
+      /--from "nope" names no configured environment/,
+    );
+  });
+
+  it("is what the cross-environment rules would otherwise refuse", () => {
+    // Without the scaffold's changes the copy collides with its source.
+    const naive = fixtureInput();
+    naive.environments.copy = {
+      ...structuredClone(naive.environments[FIXTURE.nonProduction]),
+      name: "copy",
+    };
+    expect(rejection(naive)).toMatch(/environments\.copy\./);
+    expect(env.name).toBe("third");
+  });
+});
+
+describe("npm run new-env", () => {
+  let repo: RepoCopy;
+  beforeAll(() => {
+    repo = new RepoCopy();
+  });
+  afterAll(() => {
+    repo.remove();
+  });
+  const sh = (command: string) => {
+    const result = spawnSync(command, {
+      cwd: repo.dir,
+      shell: true,
+      env: { ...process.env, PLATFORM_ENVIRONMENTS: "", CDKTF_OUTDIR: "" },
+      encoding: "utf8",
+      timeout: 240_000,
+    });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+
+  it("writes config/<name>.ts, registers it and its workflow matrix entries, and it synthesizes", () => {
+    const shipped = loadConfig();
+    const from = Object.values(shipped.environments).find((e) => !e.production)?.name ?? "";
+    const made = sh(`npm run -s new-env -- staging --from ${from}`);
+    expect(made.stderr).toBe("");
+    expect(made.code).toBe(0);
+    expect(made.stdout).toMatch(/^wrote config\/staging\.ts/);
+    expect(repo.read("config/index.ts")).toMatch(/import \{ staging \} from "\.\/staging";/);
+
+    const workflow = parse(repo.read(".github/workflows/infra.yml")) as {
+      jobs: Record<string, { strategy?: { matrix: { include: Record<string, string>[] } } }>;
+    };
+    const entries = workflow.jobs.plan.strategy?.matrix.include ?? [];
+    expect(entries.find((m) => m.environment === "staging")).toEqual({
+      environment: "staging",
+      github_environment: "staging-plan",
+      role_variable: "STAGING_PLAN_ROLE_ARN",
+    });
+    // Non-production environments come before production ones.
+    const order = entries.map((m) => shipped.environments[m.environment]?.production ?? false);
+    expect(order).toEqual([...order].sort((a, b) => Number(a) - Number(b)));
+    expect(sh("npx prettier --write config .github").code).toBe(0);
+
+    const out = join(repo.dir, "out");
+    const synth = sh(`npm run -s synth -- --out ${out}`);
+    expect(synth.stderr).toBe("");
+    expect(synth.code).toBe(0);
+    const stacks = readdirSync(join(out, "stacks"));
+    expect(
+      stacks.filter((s) => s.startsWith(`${shipped.project}-staging-`)).length,
+    ).toBeGreaterThan(3);
+    expect(readFileSync(join(out, "manifest.json"), "utf8")).toContain("staging");
+  }, 300_000);
+
+  it("refuses an existing environment with one message", () => {
+    const { code, stderr } = sh("npm run -s new-env -- staging --from dev");
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^config\/staging\.ts already exists\nusage: npm run new-env/);
+  });
+});
