@@ -5,6 +5,12 @@ export default defineConfig({
     include: ["__tests__/**/*.test.ts"],
     // Synth tests build whole apps; one worker per core keeps memory predictable on CI.
     pool: "forks",
+    // Test files share their worker's module cache: cdktf, the provider modules and the
+    // config load once per worker instead of once per file (the import phase was most of the
+    // suite's time), and so does the shipped-configuration synth (helpers/synth.ts). Safe
+    // because no test mocks modules, stubs globals or changes process.env in-process; each
+    // synth gets a fresh App and scratch directory.
+    isolate: false,
     testTimeout: 60_000,
     reporters: ["default"],
   },

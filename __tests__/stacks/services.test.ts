@@ -497,7 +497,9 @@ describe("blue/green (prod web)", () => {
           "arn_suffix",
         ),
       ]);
-      expect(alarm.alarm_actions).toEqual([expect.stringMatching(/platform-prod-ops/)]);
+      expect(alarm.alarm_actions).toEqual([
+        expect.stringMatching(/platform-prod-ops.*topics_warning/),
+      ]);
     }
     // Rolling services get the same failure signal besides the circuit breaker.
     expect(byPath(prod, "aws_ecs_service", "api/service").alarms).toMatchObject({

@@ -364,7 +364,8 @@ export class FargateService extends Construct {
                 ? []
                 : [lb.targetGroups.alternate.arnSuffix]),
             ],
-            topicArn: props.alarms?.critical,
+            // Warning: a fired alarm already rolls back; the ALB and task alarms page on outages.
+            topicArn: props.alarms?.warning,
           });
     const serviceConnect = props.called === true || Object.keys(props.callees ?? {}).length > 0;
     const timeout = `${s.deploymentTimeoutMinutes}m`;
