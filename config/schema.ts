@@ -213,6 +213,14 @@ export const EnvironmentSchema = z.strictObject({
    */
   production: z.boolean().default(false),
   /**
+   * The environment deploys to a real account. Synth then refuses the documentation values the
+   * shipped examples use (account ids such as 111111111111, example.com domains, the RFC 5737
+   * ranges such as 203.0.113.0/24, example-org repositories, 0123456789abcdef ids) anywhere in
+   * it. Set it once the README's placeholder checklist is done.
+   * @default false
+   */
+  real: z.boolean().default(false),
+  /**
    * Extra tags on every resource, through the provider's default_tags.
    * @default {}
    */
