@@ -7,6 +7,7 @@ import { show, type Issue } from "../lib/validation";
 import { githubSubjects } from "../modules/ci-identity/subjects";
 import { accountSingletonIssues } from "./account-singletons";
 import { extrasIssues } from "./extras-rules";
+import { placeholderIssues } from "./placeholder-rules";
 import { cloudStateIssues } from "./hcp-schema";
 import type { PlatformConfig } from "./schema";
 
@@ -107,6 +108,11 @@ export function semanticIssues(config: PlatformConfig): Issue[] {
     }
   }
   issues.push(...extrasIssues(config));
+  for (const [key, env] of Object.entries(config.environments)) {
+    issues.push(
+      ...placeholderIssues(env).map((i) => ({ ...i, path: ["environments", key, ...i.path] })),
+    );
+  }
   issues.push(...cloudStateIssues(config.project, config.environments));
   const owners = new Map<string, string>();
   for (const [key, env] of Object.entries(config.environments)) {
