@@ -165,23 +165,23 @@ export const NetworkSchema = z.strictObject({
    */
   gatewayEndpoints: z.array(z.enum(GATEWAY_ENDPOINT_SERVICES)).default(["s3"]),
   /**
-   * VPC flow logs to CloudWatch Logs.
-   * @default enabled, ALL traffic, 30 days, 600 s aggregation
+   * VPC flow logs to CloudWatch Logs. Each setting's default is the `.default()` on it, the
+   * only place it is written (modules/network/flow-logs.ts takes the resolved settings).
    */
   flowLogs: z
     .strictObject({
-      /** @default true */
+      /** Whether the VPC's traffic is recorded at all. */
       enabled: z.boolean().default(true),
-      /** @default 30 */
+      /** Days CloudWatch Logs keeps flow records. */
       retentionDays: retentionDays.default(30),
-      /** @default "ALL" */
+      /** Which traffic to record. */
       trafficType: z.enum(["ALL", "ACCEPT", "REJECT"]).default("ALL"),
-      /** Seconds per aggregation window. @default 600 */
+      /** Seconds per aggregation window. */
       maxAggregationInterval: z.union([z.literal(60), z.literal(600)]).default(600),
-      /** KMS key ARN for the log group. @default CloudWatch Logs' own encryption */
+      /** KMS key ARN for the log group; without one, CloudWatch Logs' own encryption. */
       kmsKeyArn: z.string().startsWith("arn:", "must be a KMS key ARN").optional(),
     })
-    .default({ enabled: true, retentionDays: 30, trafficType: "ALL", maxAggregationInterval: 600 }),
+    .prefault({}),
   /**
    * Networks outside the VPC routed from the private subnets, each through an existing transit
    * gateway (attachment created here) or VPC peering connection. See ExternalNetwork.

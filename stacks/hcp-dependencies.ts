@@ -1,16 +1,31 @@
 import type { TerraformStack } from "cdktf";
 
+/** What one stack needs from the others of its environment. */
+export interface StackDependencies {
+  /** Stacks whose state it reads through `terraform_remote_state`. */
+  readonly reads: TerraformStack[];
+  /** Stacks it must run after: the ones it reads plus explicit ordering dependencies. */
+  readonly after: TerraformStack[];
+}
+
 /**
- * The stacks each stack reads through remote state, derived from the cross-stack references
- * themselves: cdktf records a dependency only when it resolves a reference from one stack to
- * another (this repository never adds one by hand), and it resolves them while preparing a
- * stack. Preparing is idempotent, so `app.synth()` preparing them again changes nothing.
+ * Each stack's dependencies, derived from the cross-stack references themselves. cdktf
+ * resolves references while preparing a stack: a reference adds a dependency and a remote
+ * state data source named `cross-stack-reference-input-<producer path>`; `addDependency`
+ * (ordering only, e.g. the edge stack after services) adds just the dependency. Preparing is
+ * idempotent, so `app.synth()` preparing the stacks again changes nothing.
  */
-export function remoteStateReads(
+export function stackDependencies(
   stacks: readonly TerraformStack[],
-): Map<TerraformStack, TerraformStack[]> {
+): Map<TerraformStack, StackDependencies> {
   for (const stack of stacks) stack.prepareStack();
   return new Map(
-    stacks.map((stack) => [stack, stack.dependencies.filter((d) => stacks.includes(d))]),
+    stacks.map((stack) => {
+      const after = stack.dependencies.filter((d) => stacks.includes(d));
+      const reads = after.filter(
+        (d) => stack.node.tryFindChild(`cross-stack-reference-input-${d.node.path}`) !== undefined,
+      );
+      return [stack, { reads, after }];
+    }),
   );
 }

@@ -7,7 +7,7 @@ import { partitionOf } from "../lib/arn";
 import { HcpAwsRoles } from "../modules/hcp-identity";
 import { HcpWorkspaces } from "../modules/hcp-workspaces";
 import { hcpProjectName } from "./backend";
-import { remoteStateReads } from "./hcp-dependencies";
+import { stackDependencies } from "./hcp-dependencies";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
 export interface HcpStackProps extends Omit<PlatformStackProps, "state"> {
@@ -34,12 +34,16 @@ export class HcpStack extends PlatformStack {
     const project = hcpProjectName(this.names, state);
     new TfeProvider(this, "tfe", { hostname: state.hostname, organization: state.organization });
 
-    const reads = remoteStateReads(props.stacks);
-    const specs = props.stacks.map((stack) => ({
-      id: stack.node.id.slice(this.names.prefix.length + 1),
-      name: stack.node.id,
-      reads: (reads.get(stack) ?? []).map((producer) => producer.node.id),
-    }));
+    const dependencies = stackDependencies(props.stacks);
+    const specs = props.stacks.map((stack) => {
+      const of = dependencies.get(stack);
+      return {
+        id: stack.node.id.slice(this.names.prefix.length + 1),
+        name: stack.node.id,
+        reads: (of?.reads ?? []).map((producer) => producer.node.id),
+        runsAfter: (of?.after ?? []).map((producer) => producer.node.id),
+      };
+    });
 
     const runsInHcp = state.executionMode !== "local";
     if (runsInHcp) {

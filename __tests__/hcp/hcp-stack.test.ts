@@ -1,3 +1,4 @@
+import { TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
 import type { EnvironmentInput, PlatformInput } from "../../config";
 import { readTerraformVersion } from "../../config/toolchain";
@@ -65,6 +66,15 @@ function remoteStateEdges(env: string): Map<string, string[]> {
     }
   }
   return edges;
+}
+
+/** producer -> consumer edges cdktf recorded (cross-stack reads and explicit addDependency). */
+function dependencyEdges(env: string): string[] {
+  return Object.values(fixture.built[env])
+    .filter((s): s is TerraformStack => s instanceof TerraformStack)
+    .filter((s) => !s.node.id.endsWith("-hcp"))
+    .flatMap((s) => s.dependencies.map((d) => `${d.node.id} -> ${s.node.id}`))
+    .sort();
 }
 
 interface Statement {
@@ -159,16 +169,17 @@ describe("hcp stack (cloud state mode)", () => {
     }
   });
 
-  it("queues runs along the same edges, so runs follow the dependency order", () => {
+  it("queues runs along every dependency (reads and ordering), so runs follow the dependency order", () => {
     const json = hcp("dev");
     const names = workspaceNames(json);
     const triggers = bodies(json, "tfe_run_trigger").map(
       (t) => `${names.get(String(t.sourceable_id))} -> ${names.get(String(t.workspace_id))}`,
     );
-    const expected = [...remoteStateEdges("dev")].flatMap(([producer, consumers]) =>
-      consumers.map((c) => `${producer} -> ${c}`),
-    );
-    expect(triggers.sort()).toEqual(expected.sort());
+    expect(triggers.sort()).toEqual(dependencyEdges("dev"));
+    // Every remote-state read is also an ordering edge.
+    for (const [producer, consumers] of remoteStateEdges("dev")) {
+      for (const c of consumers) expect(triggers).toContain(`${producer} -> ${c}`);
+    }
     expect(triggers).toEqual(
       expect.arrayContaining([
         "platform-dev-network -> platform-dev-data",
@@ -189,6 +200,23 @@ describe("hcp stack (cloud state mode)", () => {
     }
     expect(order.indexOf("platform-dev-network")).toBeLessThan(order.indexOf("platform-dev-data"));
     expect(order.indexOf("platform-dev-data")).toBeLessThan(order.indexOf("platform-dev-services"));
+  });
+
+  it("an ordering-only dependency (edge after services) queues a run but gets no state", () => {
+    const json = hcp("prod");
+    const names = workspaceNames(json);
+    const triggers = bodies(json, "tfe_run_trigger").map(
+      (t) => `${names.get(String(t.sourceable_id))} -> ${names.get(String(t.workspace_id))}`,
+    );
+    expect(triggers).toContain("platform-prod-services -> platform-prod-edge");
+    expect(remoteStateEdges("prod").get("platform-prod-services") ?? []).not.toContain(
+      "platform-prod-edge",
+    );
+    const services = bodies(json, "tfe_workspace_settings").find(
+      (w) => names.get(String(w.workspace_id)) === "platform-prod-services",
+    );
+    const consumers = (services?.remote_state_consumer_ids as string[]).map((id) => names.get(id));
+    expect(consumers).not.toContain("platform-prod-edge");
   });
 
   it("switches on dynamic AWS credentials on every workspace with the environment's roles", () => {

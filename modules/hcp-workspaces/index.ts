@@ -27,6 +27,12 @@ export interface HcpWorkspaceSpec {
   readonly name: string;
   /** Names of the workspaces whose outputs this one reads through remote state. */
   readonly reads: readonly string[];
+  /**
+   * Names of the workspaces whose applies queue a run in this one: the ones it reads plus
+   * ordering-only dependencies.
+   * @default reads
+   */
+  readonly runsAfter?: readonly string[];
 }
 
 /** AWS roles HCP Terraform runs assume through workload identity. */
@@ -177,7 +183,7 @@ export class HcpWorkspaces extends Construct {
       });
       if (!runsInHcp) continue;
       if (props.runTriggers ?? true) {
-        for (const producer of spec.reads) {
+        for (const producer of spec.runsAfter ?? spec.reads) {
           new RunTrigger(this, `${spec.id}-after-${producerId(props, producer)}`, {
             workspaceId,
             sourceableId: idOf(producer),

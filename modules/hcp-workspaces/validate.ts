@@ -14,7 +14,11 @@ export interface HcpWorkspacesInput {
   readonly projectName: string;
   readonly executionMode: string;
   readonly agentPool?: string;
-  readonly workspaces: readonly { readonly name: string; readonly reads: readonly string[] }[];
+  readonly workspaces: readonly {
+    readonly name: string;
+    readonly reads: readonly string[];
+    readonly runsAfter?: readonly string[];
+  }[];
 }
 
 const literal = (value: string | undefined): value is string =>
@@ -52,10 +56,14 @@ export function hcpWorkspacesIssues(input: HcpWorkspacesInput): Issue[] {
         message: `${show(workspace.name)} is listed twice; workspace names are unique in an organization`,
       });
     }
-    workspace.reads.forEach((producer, j) => {
+    const edges = [
+      ...workspace.reads.map((p, j) => ({ producer: p, path: ["reads", j] })),
+      ...(workspace.runsAfter ?? []).map((p, j) => ({ producer: p, path: ["runsAfter", j] })),
+    ];
+    edges.forEach(({ producer, path }) => {
       if (producer === workspace.name || !names.includes(producer)) {
         issues.push({
-          path: ["workspaces", i, "reads", j],
+          path: ["workspaces", i, ...path],
           message: `${show(producer)} is not another workspace of this set; known: ${names.join(", ")}`,
         });
       }

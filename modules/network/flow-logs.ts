@@ -8,22 +8,17 @@ import { serviceRole } from "../../lib/iam";
 import type { Names } from "../../lib/names";
 import type { LogRetentionDays } from "../../lib/log-retention";
 
+/**
+ * Flow log settings as config/schema.ts resolves them (`network.flowLogs`, whose defaults live
+ * there only).
+ */
 export interface FlowLogsOptions {
-  /**
-   * Days CloudWatch Logs keeps flow records.
-   * @default 30
-   */
-  readonly retentionDays?: LogRetentionDays;
-  /**
-   * Which traffic to record.
-   * @default "ALL"
-   */
-  readonly trafficType?: "ALL" | "ACCEPT" | "REJECT";
-  /**
-   * Aggregation window in seconds.
-   * @default 600
-   */
-  readonly maxAggregationInterval?: 60 | 600;
+  /** Days CloudWatch Logs keeps flow records. */
+  readonly retentionDays: LogRetentionDays;
+  /** Which traffic to record. */
+  readonly trafficType: "ALL" | "ACCEPT" | "REJECT";
+  /** Aggregation window in seconds. */
+  readonly maxAggregationInterval: 60 | 600;
   /**
    * KMS key ARN for the log group.
    * @default none (CloudWatch Logs' service-managed encryption)
@@ -56,7 +51,7 @@ export class VpcFlowLogs extends Construct {
 
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
       name: names.logGroup("vpc", "flow-logs"),
-      retentionInDays: props.retentionDays ?? 30,
+      retentionInDays: props.retentionDays,
       kmsKeyId: props.kmsKeyArn,
       tags: names.nameTag("vpc-flow-logs"),
     });
@@ -91,11 +86,11 @@ export class VpcFlowLogs extends Construct {
 
     this.flowLog = new FlowLog(this, "flow-log", {
       vpcId: props.vpcId,
-      trafficType: props.trafficType ?? "ALL",
+      trafficType: props.trafficType,
       logDestinationType: "cloud-watch-logs",
       logDestination: this.logGroup.arn,
       iamRoleArn: this.role.arn,
-      maxAggregationInterval: props.maxAggregationInterval ?? 600,
+      maxAggregationInterval: props.maxAggregationInterval,
       tags: names.nameTag("vpc-flow-logs"),
     });
   }

@@ -63,11 +63,8 @@ export interface NetworkProps {
    * @default ["s3"]
    */
   readonly gatewayEndpoints?: readonly GatewayEndpointService[];
-  /**
-   * Flow logs settings, or false to record nothing.
-   * @default {} (enabled with the FlowLogsOptions defaults)
-   */
-  readonly flowLogs?: FlowLogsOptions | false;
+  /** Flow log settings (resolved by config/schema.ts), or false to record nothing. */
+  readonly flowLogs: FlowLogsOptions | false;
   /**
    * Networks outside the VPC routed from the private subnets (transit gateway or peering).
    * @default []
@@ -241,7 +238,7 @@ export class Network extends Construct {
 
     if (props.flowLogs !== false) {
       this.flowLogs = new VpcFlowLogs(this, "flow-logs", {
-        ...(props.flowLogs ?? {}),
+        ...props.flowLogs,
         names,
         vpcId: this.vpc.id,
         account: props.account,
