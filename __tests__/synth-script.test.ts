@@ -12,7 +12,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config";
-import { synthShipped } from "./helpers/synth";
 
 /*
  * The README's main job, run the way a platform engineer runs it: fresh processes, no AWS
@@ -30,12 +29,28 @@ const cleanEnv = Object.fromEntries(
   ),
 );
 
-/** The stacks of each shipped environment, as the app builds them in-process. */
+/** The stacks every shipped environment has, in directory order (CloudFront where configured). */
+const LAYERS = [
+  "bootstrap",
+  "ci",
+  "data",
+  "dcv",
+  "ecr",
+  "monitoring",
+  "network",
+  "ops",
+  "services",
+];
 const shipped = loadConfig();
 const known = Object.keys(shipped.environments);
-const builtStacks = Object.keys(synthShipped().stacks).sort();
 const stacksOf = (env: string) =>
-  builtStacks.filter((id) => id.startsWith(`${shipped.project}-${env}-`));
+  [
+    ...LAYERS,
+    ...(shipped.environments[env].edge === undefined ? [] : ["edge"]),
+    ...(shipped.environments[env].cache === undefined ? [] : ["cache"]),
+  ]
+    .map((layer) => `${shipped.project}-${env}-${layer}`)
+    .sort();
 
 /** A `node ...` command from package.json or cdktf.json, as argv with this Node binary. */
 function nodeCommand(line: string): string[] {
