@@ -30,9 +30,10 @@ export interface CreateAppOptions {
  * Builds the App: validates the whole configuration before creating a single construct, so a
  * bad value fails with one message and nothing reaches the output directory.
  *
- * Every environment's constructs are created, selected or not: the rules that live in the
- * constructs (module validation) then run for all of them, so `--env dev` never lets a broken
- * prod through. Unselected ones go into a throwaway app that is never synthesized.
+ * Every environment's constructs are created and synthesized, selected or not: the rules that
+ * live in the constructs (module validation, policy checks) then run for all of them, so
+ * `--env dev` never lets a broken prod through. Unselected ones go into a throwaway app whose
+ * output is deleted.
  */
 export function createApp(options: CreateAppOptions = {}): {
   app: App;
@@ -50,11 +51,10 @@ export function createApp(options: CreateAppOptions = {}): {
   if (others.length > 0) {
     const scratch = mkdtempSync(join(tmpdir(), "platform-validate-"));
     try {
-      buildPlatform(new App({ outdir: scratch, stackTraces: false }), {
-        config,
-        environments: others,
-        terraformVersion,
-      });
+      const unselected = new App({ outdir: scratch, stackTraces: false });
+      buildPlatform(unselected, { config, environments: others, terraformVersion });
+      // Synthesized too: the policy checks run as cdktf validations during synth.
+      unselected.synth();
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }

@@ -189,6 +189,23 @@ describe("validation does not depend on the selection", () => {
     untouched(out);
   });
 
+  it("--env dev still runs prod's policy checks", () => {
+    repo.edit("config/prod.ts", (t) =>
+      t.replace(
+        "  production: true,",
+        '  production: true,\n  policyExceptions: [{ rule: "ALB-HTTP-REDIRECT", resource: "platform-prod-services/alb/http", reason: "an exception that matches nothing" }],',
+      ),
+    );
+    const out = previousOutput("out-policy");
+    const { code, stderr } = sh(`${synthCommand()} --out ${out} --env dev`);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      /\[platform-prod-services\] POLICY exception ALB-HTTP-REDIRECT for platform-prod-services\/alb\/http matches no violation/,
+    );
+    expect(stderr).not.toMatch(STACK_FRAME);
+    untouched(out);
+  });
+
   it("and a clean config still synthesizes through the app command", () => {
     const out = join(repo.dir, "out-clean");
     const { code, stderr } = sh(appCommand(), { CDKTF_OUTDIR: out, PLATFORM_ENVIRONMENTS: "dev" });

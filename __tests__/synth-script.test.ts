@@ -44,7 +44,11 @@ const LAYERS = [
 const shipped = loadConfig();
 const known = Object.keys(shipped.environments);
 const stacksOf = (env: string) =>
-  [...LAYERS, ...(shipped.environments[env].edge === undefined ? [] : ["edge"])]
+  [
+    ...LAYERS,
+    ...(shipped.environments[env].edge === undefined ? [] : ["edge"]),
+    ...(shipped.environments[env].cache === undefined ? [] : ["cache"]),
+  ]
     .map((layer) => `${shipped.project}-${env}-${layer}`)
     .sort();
 

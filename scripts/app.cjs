@@ -12,8 +12,9 @@
  * stale code. Type checking stays where it was: `npm test` runs `tsc -p .`; esbuild only
  * strips types.
  *
- * The snapshot is taken before main() runs: module-level code must not read the environment,
- * the clock or the command line (config is read inside main()). .build/ sits one level below
+ * The snapshot is taken after one warm-up main() into a scratch directory: module-level code
+ * must not read the environment, the clock or the command line (config is read inside main(),
+ * on every run), and main() must not keep state between calls. .build/ sits one level below
  * the repository root, as the sources do, so `__dirname`-relative paths still hold.
  */
 const { spawnSync } = require("node:child_process");
@@ -99,6 +100,25 @@ async function ensureSnapshot(entry, options = {}) {
         contents: [
           `import { main } from ${JSON.stringify(entryPath)};`,
           `import { startupSnapshot } from "node:v8";`,
+          `import { mkdtempSync, rmSync } from "node:fs";`,
+          `import { tmpdir } from "node:os";`,
+          `import { join } from "node:path";`,
+          // One throw-away synth while building compiles the code paths every synth takes,
+          // so the snapshot starts warm. It writes only to a scratch directory; a failure
+          // (e.g. a config being edited) only leaves the snapshot cold.
+          `const scratch = mkdtempSync(join(tmpdir(), "app-warmup-"));`,
+          `const saved = { argv: process.argv, log: console.log };`,
+          `process.argv = [process.argv[0], ${JSON.stringify(entryPath)}, "--out", scratch];`,
+          `process.env.CDKTF_OUTDIR = scratch;`,
+          `delete process.env.PLATFORM_ENVIRONMENTS;`,
+          `console.log = () => {};`,
+          `try { main(); } catch {}`,
+          `process.argv = saved.argv;`,
+          // Node reads the environment afresh when the snapshot starts.
+          `delete process.env.CDKTF_OUTDIR;`,
+          `console.log = saved.log;`,
+          `process.exitCode = undefined;`,
+          `rmSync(scratch, { recursive: true, force: true });`,
           `startupSnapshot.setDeserializeMainFunction(() => {`,
           `  process.argv.splice(1, 0, ${JSON.stringify(entryPath)});`,
           `  main();`,

@@ -156,8 +156,6 @@ export function buildPlatform(
         originSecretArn: ops.originSecret.secret.arn,
         logBucketArn: ops.logBucket.bucket.arn,
       });
-      // The origin name resolves only once the services stack has made its alias record.
-      edge.addDependency(services);
     }
     const monitoring = new MonitoringStack(scope, { ...common, data, services, dcv });
     const state = environment.state;
