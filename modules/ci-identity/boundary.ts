@@ -138,6 +138,12 @@ export function boundaryStatements(
   const statements: Statement[] = [
     allow("Workloads", WORKLOAD_ACTIONS, ["*"]),
     ...declared.map((d, i) => allow(`Declared${i + 1}`, d.actions, d.resources)),
+    // Workloads never read the RDS-managed master secrets (each service has its own identity).
+    deny(
+      "NoMasterSecrets",
+      ["secretsmanager:GetSecretValue"],
+      [arns(s).regional("secretsmanager", "secret:rds!*")],
+    ),
     deny(
       "NoIdentityChanges",
       ["iam:*", "organizations:*", "account:*", "sts:AssumeRoleWithWebIdentity"],
