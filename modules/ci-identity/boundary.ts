@@ -146,6 +146,12 @@ export function boundaryStatements(
       [arns(s).regional("secretsmanager", `secret:${s.prefix}-dcv-gateway-tls-*`)],
     ),
     ...declared.map((d, i) => allow(`Declared${i + 1}`, d.actions, d.resources)),
+    // Workloads never read the RDS-managed master secrets (each service has its own identity).
+    deny(
+      "NoMasterSecrets",
+      ["secretsmanager:GetSecretValue"],
+      [arns(s).regional("secretsmanager", "secret:rds!*")],
+    ),
     deny(
       "NoIdentityChanges",
       ["iam:*", "organizations:*", "account:*", "sts:AssumeRoleWithWebIdentity"],
