@@ -4,6 +4,7 @@ import { servicesIssues } from "./services-rules";
 import { dcvIssues } from "../modules/dcv/validate";
 import { POLICY_RULES } from "../lib/policy/rules";
 import { show, type Issue } from "../lib/validation";
+import { DCV_API_ENDPOINTS, unreachableApis } from "../lib/api-egress";
 import { githubSubjects } from "../modules/ci-identity/subjects";
 import { accountSingletonIssues } from "./account-singletons";
 import { extrasIssues } from "./extras-rules";
@@ -28,6 +29,18 @@ export function semanticIssues(config: PlatformConfig): Issue[] {
     issues.push(
       ...network.issues.map((i) => ({ ...i, path: ["environments", key, "network", ...i.path] })),
     );
+    const dcvMissing = unreachableApis(
+      DCV_API_ENDPOINTS,
+      env.network.interfaceEndpoints,
+      env.network.natGateways !== "none",
+    );
+    if (env.dcv !== undefined && dcvMissing.length > 0) {
+      // Gateways fetch their TLS certificate from Secrets Manager and are managed through SSM.
+      issues.push({
+        path: ["environments", key, "dcv"],
+        message: `needs the ${dcvMissing.join(", ")} interface endpoint(s) when natGateways is "none" (add them to network.interfaceEndpoints)`,
+      });
+    }
     if (env.dcv !== undefined && network.plan !== undefined) {
       // The gateway trusts PROXY headers from the private subnets, where the NLB lives.
       const dcv = dcvIssues(

@@ -34,6 +34,7 @@ export class DcvStack extends PlatformStack {
       privateSubnetCidrs: net.subnetCidrs.private,
       externalCidrs: net.externalCidrs,
       endpointSecurityGroupId: net.endpointSecurityGroupId,
+      apiRoutes: net.apiRoutes,
       settings: { ...props.dcv, alarmTopicArn: props.dcv.alarmTopicArn ?? props.alarmTopicArn },
       production: this.environment.production,
       configPath: this.configPath("dcv"),

@@ -148,6 +148,7 @@ export class ServicesStack extends PlatformStack {
         vpcId: net.vpcId,
         subnetIds: net.subnetIds.private,
         endpointSecurityGroupId: net.endpointSecurityGroupId,
+        apiRoutes: net.apiRoutes,
         s3PrefixListId: s3.id,
         cluster: this.cluster,
         settings: s,

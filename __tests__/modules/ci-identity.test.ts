@@ -600,6 +600,20 @@ describe("GithubDeployRole: the deploy role cannot escalate", () => {
     ).toBe("deny");
     expect(decide(ceiling, "kms:Decrypt", arn("kms", "key/k-1"), stateKey)).toBe("deny");
     expect(decide(ceiling, "ec2:RunInstances", arn("ec2", "instance/*"))).toBe("implicit");
+    expect(
+      decide(
+        ceiling,
+        "secretsmanager:GetSecretValue",
+        arn("secretsmanager", "secret:rds!db-1-abc"),
+      ),
+    ).toBe("deny");
+    expect(
+      decide(
+        ceiling,
+        "secretsmanager:GetSecretValue",
+        arn("secretsmanager", "secret:platform-dev-api-x"),
+      ),
+    ).toBe("allow");
     expect(decide(ceiling, "s3:DeleteBucket", "arn:aws:s3:::any-bucket")).toBe("implicit");
   });
 

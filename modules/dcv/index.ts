@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { DataAwsPrefixList } from "@cdktf/provider-aws/lib/data-aws-prefix-list";
+import { apiEgress, DCV_API_ENDPOINTS, type ApiRoutes } from "../../lib/api-egress";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { partitionOf } from "../../lib/arn";
@@ -46,6 +47,11 @@ export interface DcvGatewayProps {
   readonly externalCidrs?: readonly string[];
   /** Security group of the VPC's interface endpoints (SSM, Secrets Manager...). */
   readonly endpointSecurityGroupId: string;
+  /**
+   * The VPC's interface endpoints and NAT: APIs without an endpoint are reached through the NAT.
+   * @default every API through an interface endpoint, no NAT egress
+   */
+  readonly apiRoutes?: ApiRoutes;
   /** The DCV settings. */
   readonly settings: DcvSettings;
   /**
@@ -158,13 +164,27 @@ export class DcvGateway extends Construct {
     const s3 = new DataAwsPrefixList(this, "s3-prefix-list", {
       name: `com.amazonaws.${props.region}.s3`,
     });
+    const egress =
+      props.apiRoutes === undefined
+        ? { viaEndpoints: true, viaNat: false }
+        : apiEgress(DCV_API_ENDPOINTS, props.apiRoutes.interfaceEndpoints, props.apiRoutes.hasNat);
     const apis = (group: string, groupId: string) => {
-      allowOut(this, `${group}-to-endpoints`, {
-        securityGroupId: groupId,
-        peer: { securityGroupId: props.endpointSecurityGroupId },
-        port: 443,
-        description: "AWS APIs via interface endpoints",
-      });
+      if (egress.viaEndpoints) {
+        allowOut(this, `${group}-to-endpoints`, {
+          securityGroupId: groupId,
+          peer: { securityGroupId: props.endpointSecurityGroupId },
+          port: 443,
+          description: "AWS APIs via interface endpoints",
+        });
+      }
+      if (egress.viaNat) {
+        allowOut(this, `${group}-to-aws-apis`, {
+          securityGroupId: groupId,
+          peer: { cidr: "0.0.0.0/0" },
+          port: 443,
+          description: "AWS APIs without an interface endpoint, through the NAT gateway",
+        });
+      }
       allowOut(this, `${group}-to-s3`, {
         securityGroupId: groupId,
         peer: { prefixListId: s3.id },

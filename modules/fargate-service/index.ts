@@ -11,6 +11,7 @@ import { allowIn, allowOut } from "../../lib/sg-rules";
 import { parseSecretArn } from "../../lib/references";
 import { assertNoIssues } from "../../lib/validation";
 import type { EcsCluster } from "../ecs-cluster";
+import { apiEgress, FARGATE_API_ENDPOINTS, type ApiRoutes } from "../../lib/api-egress";
 import type { AlarmTargets } from "../observability/settings";
 import { ServiceAlarms } from "./alarms";
 import { containerDefinition, containerHealthCheck, EXEC_VOLUMES, TMP_VOLUME } from "./container";
@@ -109,6 +110,12 @@ export interface FargateServiceProps {
   readonly endpointSecurityGroupId: string;
   /** Managed prefix list of S3 (ECR image layers). */
   readonly s3PrefixListId: string;
+  /**
+   * The VPC's interface endpoints and whether it has a NAT gateway: APIs without an endpoint
+   * are reached through the NAT.
+   * @default every API through an interface endpoint, no NAT egress
+   */
+  readonly apiRoutes?: ApiRoutes;
   /** The cluster the service runs in (and its Service Connect namespace). */
   readonly cluster: EcsCluster;
   /** The service's settings. */
@@ -278,12 +285,34 @@ export class FargateService extends Construct {
         description: `ALB to ${name}`,
       });
     }
-    allowOut(this, "to-endpoints", {
-      securityGroupId: sg,
-      peer: { securityGroupId: props.endpointSecurityGroupId },
-      port: 443,
-      description: "AWS APIs via interface endpoints",
-    });
+    const needed = [
+      ...FARGATE_API_ENDPOINTS,
+      ...(s.database || Object.values(s.secrets).some((x) => "secretArn" in x)
+        ? ["secretsmanager"]
+        : []),
+      ...(Object.values(s.secrets).some((x) => "ssmParameterArn" in x) ? ["ssm"] : []),
+      ...(s.execEnabled ? ["ssmmessages"] : []),
+    ];
+    const egress =
+      props.apiRoutes === undefined
+        ? { viaEndpoints: true, viaNat: false }
+        : apiEgress(needed, props.apiRoutes.interfaceEndpoints, props.apiRoutes.hasNat);
+    if (egress.viaEndpoints) {
+      allowOut(this, "to-endpoints", {
+        securityGroupId: sg,
+        peer: { securityGroupId: props.endpointSecurityGroupId },
+        port: 443,
+        description: "AWS APIs via interface endpoints",
+      });
+    }
+    if (egress.viaNat && !s.internetEgress) {
+      allowOut(this, "to-aws-apis", {
+        securityGroupId: sg,
+        peer: { cidr: "0.0.0.0/0" },
+        port: 443,
+        description: "AWS APIs without an interface endpoint, through the NAT gateway",
+      });
+    }
     allowOut(this, "to-s3", {
       securityGroupId: sg,
       peer: { prefixListId: props.s3PrefixListId },

@@ -16,6 +16,7 @@ import type { Names } from "../../lib/names";
 import { assertNoIssues } from "../../lib/validation";
 import type { GatewayEndpointService, InterfaceEndpointService } from "./endpoint-services";
 import { VpcEndpoints } from "./endpoints";
+import type { ApiRoutes } from "../../lib/api-egress";
 import { ExternalRoutes, type ExternalNetwork } from "./external-networks";
 import { VpcFlowLogs, type FlowLogsOptions } from "./flow-logs";
 import { SUBNET_TIERS, type SubnetTier, type TierLayout } from "./subnet-plan";
@@ -101,6 +102,8 @@ export class Network extends Construct {
   readonly natPublicIps: readonly string[];
   readonly endpoints: VpcEndpoints;
   readonly endpointSecurityGroupId: string;
+  /** Interface endpoints and NAT: how workloads reach the AWS APIs. */
+  readonly apiRoutes: ApiRoutes;
   readonly dbSubnetGroupName: string;
   readonly flowLogs?: VpcFlowLogs;
   /** Destinations outside the VPC that the private subnets have a route to. */
@@ -226,6 +229,10 @@ export class Network extends Construct {
       gatewayServices: props.gatewayEndpoints ?? ["s3"],
     });
     this.endpointSecurityGroupId = this.endpoints.securityGroup.id;
+    this.apiRoutes = {
+      interfaceEndpoints: Object.keys(this.endpoints.interfaceEndpoints),
+      hasNat: this.natGatewayIds.length > 0,
+    };
 
     const dbSubnetGroup = new DbSubnetGroup(this, "db-subnet-group", {
       name: names.physical("isolated", { maxLength: 255 }),
