@@ -137,6 +137,14 @@ export function boundaryStatements(
 ): Statement[] {
   const statements: Statement[] = [
     allow("Workloads", WORKLOAD_ACTIONS, ["*"]),
+    // DCV servers on EC2 read their licence from AWS's regional bucket.
+    allow("DcvLicence", ["s3:GetObject"], [arns(s).bare("s3", "dcv-license.*/*")]),
+    // DCV gateways store the fleet's self-signed certificate (first writer wins).
+    allow(
+      "DcvGatewayTls",
+      ["secretsmanager:PutSecretValue"],
+      [arns(s).regional("secretsmanager", `secret:${s.prefix}-dcv-gateway-tls-*`)],
+    ),
     ...declared.map((d, i) => allow(`Declared${i + 1}`, d.actions, d.resources)),
     // Workloads never read the RDS-managed master secrets (each service has its own identity).
     deny(
