@@ -60,10 +60,8 @@ describe.each(Object.keys(config.environments))("diagram of %s", (env) => {
         if (to?.label !== "default") expect((to?.label ?? "").split(" ")).toContain(path);
       }
     }
-    // The cache (cache stack) is drawn as a database too; the PostgreSQL one is checked here.
-    const db = graph.nodes.filter(
-      (n) => n.shape === "database" && !n.label.startsWith("ElastiCache"),
-    );
+    // The relational database; a cache is drawn as a database shape too.
+    const db = graph.nodes.filter((n) => n.shape === "database" && /^(RDS|Aurora) /.test(n.label));
     expect(db).toHaveLength(1);
     for (const s of services) {
       expect([s.name, edge(`svc_${s.name}`, db[0].id) !== undefined]).toEqual([s.name, s.database]);

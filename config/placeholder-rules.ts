@@ -21,7 +21,10 @@ export const PLACEHOLDERS: readonly { readonly pattern: RegExp; readonly what: s
   },
   { pattern: /\b2001:db8:/i, what: "the IPv6 documentation prefix 2001:db8::/32 (RFC 3849)" },
   { pattern: /\bexample-org\b/, what: "the example GitHub organization example-org" },
-  { pattern: /0123456789abcdef/, what: "a made-up resource id (0123456789abcdef...)" },
+  {
+    pattern: /0123456789abcdef/i,
+    what: "a made-up resource id (0123456789abcdef..., Z0123456789ABCDEF...)",
+  },
 ];
 
 function strings(value: unknown, path: (string | number)[]): [(string | number)[], string][] {

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadConfig } from "../config";
 import { readSynthesized } from "../lib/cost/report";
@@ -10,7 +10,8 @@ import { environmentOf } from "./cost";
 /*
  * `npm run diagram [-- --env dev] [--out docs/diagrams] [--from cdktf.out]`: draws each
  * environment from the last synth's output as Mermaid (<env>.mmd, printed too) and, with
- * Graphviz's `dot` on PATH, as <env>.svg and <env>.png.
+ * Graphviz's `dot` on PATH, as <env>.svg and <env>.png. `--readme` also replaces the Mermaid
+ * block of README.md with the first environment's (dev's) diagram.
  */
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -39,7 +40,16 @@ export function main(): void {
   const out = resolve(arg("--out") ?? join("docs", "diagrams"));
   const only = arg("--env");
   mkdirSync(out, { recursive: true });
-  for (const d of diagrams(from).filter((x) => only === undefined || x.env === only)) {
+  const drawn = diagrams(from).filter((x) => only === undefined || x.env === only);
+  if (process.argv.includes("--readme") && drawn.length > 0) {
+    const readme = join(__dirname, "..", "README.md");
+    const text = readFileSync(readme, "utf8");
+    writeFileSync(
+      readme,
+      text.replace(/```mermaid\n[\s\S]*?```/, () => `\`\`\`mermaid\n${drawn[0].mermaid}\n\`\`\``),
+    );
+  }
+  for (const d of drawn) {
     writeFileSync(join(out, `${d.env}.mmd`), `${d.mermaid}\n`);
     writeFileSync(join(out, `${d.env}.dot`), `${d.dot}\n`);
     console.log(`%% ${d.env}\n${d.mermaid}\n`);

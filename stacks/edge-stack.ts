@@ -31,9 +31,9 @@ export interface EdgeStackProps extends PlatformStackProps {
 
 /**
  * `<project>-<env>-edge`: CloudFront in front of the services' ALB. Apply it after the
- * services stack: until the origin name resolves the distribution answers 502. No stack
- * dependency is declared because nothing is read from the services stack. Certificate, web
- * ACL and log source are in us-east-1 through the `global` provider alias.
+ * services stack (an ordering-only dependency): until the origin name resolves the
+ * distribution answers 502. Certificate, web ACL and log source are in us-east-1 through the
+ * `global` provider alias.
  */
 export class EdgeStack extends PlatformStack {
   /** AWS provider in us-east-1, where CloudFront's certificate and web ACL must be. */

@@ -156,6 +156,8 @@ export function buildPlatform(
         originSecretArn: ops.originSecret.secret.arn,
         logBucketArn: ops.logBucket.bucket.arn,
       });
+      // Ordering only: the origin name resolves once the services stack made its alias record.
+      edge.addDependency(services);
     }
     const monitoring = new MonitoringStack(scope, { ...common, data, services, dcv });
     const state = environment.state;

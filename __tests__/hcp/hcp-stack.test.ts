@@ -1,10 +1,19 @@
-import { TerraformStack } from "cdktf";
+import {
+  CloudBackend,
+  NamedCloudWorkspace,
+  TerraformLocal,
+  TerraformOutput,
+  TerraformStack,
+  Testing,
+} from "cdktf";
 import { describe, expect, it } from "vitest";
 import type { EnvironmentInput, PlatformInput } from "../../config";
 import { readTerraformVersion } from "../../config/toolchain";
 import { DEPLOY_POLICY_GROUPS } from "../../modules/ci-identity";
 import { deployPolicyDocuments } from "../../modules/ci-identity";
 import { Names } from "../../lib/names";
+import { HcpWorkspaces } from "../../modules/hcp-workspaces";
+import { stackDependencies } from "../../stacks/hcp-dependencies";
 import { shippedInput } from "../helpers/config";
 import { synthPlatform, synthShipped } from "../helpers/synth";
 import { bodies, resources, type TfJson } from "../helpers/tf";
@@ -202,21 +211,53 @@ describe("hcp stack (cloud state mode)", () => {
     expect(order.indexOf("platform-dev-data")).toBeLessThan(order.indexOf("platform-dev-services"));
   });
 
-  it("an ordering-only dependency (edge after services) queues a run but gets no state", () => {
-    const json = hcp("prod");
+  it("an ordering-only dependency (addDependency) queues a run but gets no state", () => {
+    const app = Testing.app();
+    const stack = (id: string) => {
+      const st = new TerraformStack(app, id);
+      new CloudBackend(st, {
+        organization: "acme",
+        workspaces: new NamedCloudWorkspace(id, "platform"),
+      });
+      return st;
+    };
+    const producer = stack("p-x-network");
+    const reader = stack("p-x-data");
+    const later = stack("p-x-edge");
+    const vpc = new TerraformLocal(producer, "vpc", "vpc-1");
+    new TerraformOutput(reader, "vpc", { value: vpc.asString });
+    later.addDependency(producer);
+    const deps = stackDependencies([producer, reader, later]);
+    expect(deps.get(reader)?.reads).toEqual([producer]);
+    expect(deps.get(later)).toEqual({ reads: [], after: [producer] });
+
+    const host = new TerraformStack(app, "hcp");
+    const ws = new HcpWorkspaces(host, "ws", {
+      organization: "acme",
+      hostname: "app.terraform.io",
+      projectName: "platform",
+      terraformVersion: "1.13.3",
+      executionMode: "remote",
+      autoApply: true,
+      workspaces: [
+        { id: "network", name: "p-x-network", reads: [] },
+        { id: "data", name: "p-x-data", reads: ["p-x-network"] },
+        { id: "edge", name: "p-x-edge", reads: [], runsAfter: ["p-x-network"] },
+      ],
+    });
+    const json = JSON.parse(Testing.synth(host)) as TfJson;
     const names = workspaceNames(json);
+    expect(ws.workspaces.size).toBe(3);
     const triggers = bodies(json, "tfe_run_trigger").map(
       (t) => `${names.get(String(t.sourceable_id))} -> ${names.get(String(t.workspace_id))}`,
     );
-    expect(triggers).toContain("platform-prod-services -> platform-prod-edge");
-    expect(remoteStateEdges("prod").get("platform-prod-services") ?? []).not.toContain(
-      "platform-prod-edge",
+    expect(triggers.sort()).toEqual(["p-x-network -> p-x-data", "p-x-network -> p-x-edge"]);
+    const network = bodies(json, "tfe_workspace_settings").find(
+      (w) => names.get(String(w.workspace_id)) === "p-x-network",
     );
-    const services = bodies(json, "tfe_workspace_settings").find(
-      (w) => names.get(String(w.workspace_id)) === "platform-prod-services",
-    );
-    const consumers = (services?.remote_state_consumer_ids as string[]).map((id) => names.get(id));
-    expect(consumers).not.toContain("platform-prod-edge");
+    expect((network?.remote_state_consumer_ids as string[]).map((id) => names.get(id))).toEqual([
+      "p-x-data",
+    ]);
   });
 
   it("switches on dynamic AWS credentials on every workspace with the environment's roles", () => {
