@@ -7,8 +7,8 @@ import { reportFailure } from "../lib/error-report";
 
 /*
  * `npm run new-env -- <name> --from <env> [--account <12 digits>]`: scaffolds config/<name>.ts
- * from an existing environment, registers it in config/index.ts and in the workflow's plan and
- * deploy matrices, and validates the result. What must differ between two environments is
+ * from an existing environment, registers it in config/index.ts and in the workflow's checks
+ * outputs, and validates the result. What must differ between two environments is
  * changed here: the VPC CIDR (the first free 10.N.0.0/16), the GitHub environment the deploy
  * role trusts (its OIDC subject), the state (keys are per environment; a shared bucket is
  * bootstrapped once), and, in a shared account, the account-wide singletons (referenced, not
@@ -229,56 +229,23 @@ export function registerEnvironment(index: string, name: string): string {
 }
 
 /**
- * The workflow with a matrix entry for the new environment in every matrix that has one for
- * `from` (the plan matrix): non-production environments before production ones. Deploy jobs
- * are written out per environment (with their approval chain) and stay a manual step.
+ * The workflow with the new environment's `s3_<name>` output on the checks job, after
+ * `from`'s (npm run hcp:environments -- --s3 writes it; the plan matrix comes from the config
+ * itself). Deploy jobs are written out per environment (with their approval chain) and stay a
+ * manual step.
  */
-export function addToWorkflow(
-  workflow: string,
-  env: { name: string; production: boolean },
-  from: string,
-  production: Readonly<Record<string, boolean>>,
-  /** Old GitHub environment -> the new environment's (deploy and plan subjects). */
-  githubEnvironments: Readonly<Record<string, string>>,
-): string {
-  const lines = workflow.split("\n");
-  const out: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    out.push(lines[i]);
-    const include = /^(\s*)include:\s*$/.exec(lines[i]);
-    if (include === null) continue;
-    const entries: string[][] = [];
-    while (i + 1 < lines.length && /^\s*- environment: /.test(lines[i + 1])) {
-      const entry = [lines[++i]];
-      const indent = /^(\s*)-/.exec(entry[0])?.[1].length ?? 0;
-      while (i + 1 < lines.length && /^(\s*)\w/.exec(lines[i + 1])?.[1].length === indent + 2) {
-        entry.push(lines[++i]);
-      }
-      entries.push(entry);
-    }
-    const envOf = (entry: string[]) => /- environment: (\S+)/.exec(entry[0])?.[1] ?? "";
-    const template = entries.find((e) => envOf(e) === from);
-    if (template !== undefined) {
-      const upper = (s: string) => s.toUpperCase();
-      const copy = template.map((line) =>
-        line
-          .replace(/- environment: \S+$/, `- environment: ${env.name}`)
-          .replace(
-            /github_environment: (\S+)$/,
-            (_m, old: string) => `github_environment: ${githubEnvironments[old] ?? env.name}`,
-          )
-          .replace(
-            new RegExp(`role_variable: ${upper(from)}_`),
-            `role_variable: ${upper(env.name)}_`,
-          ),
-      );
-      const firstProduction = entries.findIndex((e) => production[envOf(e)]);
-      const at = env.production || firstProduction < 0 ? entries.length : firstProduction;
-      entries.splice(at, 0, copy);
-    }
-    out.push(...entries.flat());
-  }
-  return out.join("\n");
+export function addToWorkflow(workflow: string, env: { name: string }, from: string): string {
+  return workflow
+    .split("\n")
+    .flatMap((line) => {
+      const m = new RegExp(
+        `^(\\s*)s3_${from}: \\$\\{\\{ steps\\.(\\S+)\\.outputs\\.s3_${from} \\}\\}$`,
+      ).exec(line);
+      return m === null
+        ? [line]
+        : [line, `${m[1]}s3_${env.name}: \${{ steps.${m[2]}.outputs.s3_${env.name} }}`];
+    })
+    .join("\n");
 }
 
 function parseArgs(args: readonly string[]): ScaffoldOptions {
@@ -323,31 +290,15 @@ export function main(): void {
     });
     const indexFile = join(ROOT, "config", "index.ts");
     const workflowFile = join(ROOT, ".github", "workflows", "infra.yml");
-    const production = Object.fromEntries(
-      Object.values(platformInput.environments).map((e) => [e.name, e.production ?? false]),
-    );
     const index = registerEnvironment(readFileSync(indexFile, "utf8"), options.name);
-    const source = platformInput.environments[options.from];
-    const githubEnvironments: Record<string, string> = {};
-    for (const setting of ["githubEnvironment", "planGithubEnvironment"] as const) {
-      const old = source.ci?.[setting];
-      const now = env.ci?.[setting];
-      if (old !== undefined && now !== undefined) githubEnvironments[old] = now;
-    }
-    const workflow = addToWorkflow(
-      readFileSync(workflowFile, "utf8"),
-      { name: env.name, production: env.production ?? false },
-      options.from,
-      production,
-      githubEnvironments,
-    );
+    const workflow = addToWorkflow(readFileSync(workflowFile, "utf8"), env, options.from);
     writeFileSync(file, environmentSource(env, options.from));
     writeFileSync(indexFile, index);
     writeFileSync(workflowFile, workflow);
     for (const r of retagged) writeFileSync(r.path, r.text);
     console.log(
       [
-        `wrote config/${options.name}.ts (from ${options.from}), registered it in config/index.ts and in the plan matrix of .github/workflows/infra.yml`,
+        `wrote config/${options.name}.ts (from ${options.from}), registered it in config/index.ts and in the checks outputs of .github/workflows/infra.yml`,
         `  VPC CIDR ${env.network.cidr}, state key prefix .../${options.name}/..., GitHub environment ${env.ci?.githubEnvironment ?? "(no ci)"}`,
         ...retagged.map(
           (r) =>

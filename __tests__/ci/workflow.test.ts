@@ -5,7 +5,9 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { loadConfig } from "../../config";
+import { s3StepOutputs } from "../../scripts/hcp-environments";
 import { MANUAL_LAYERS } from "../../modules/ci-identity";
+import { shippedInput } from "../helpers/config";
 
 /*
  * The GitHub Actions workflow, checked without GitHub: it parses, calls only what this
@@ -28,11 +30,12 @@ interface Job {
   readonly if?: string;
   readonly "timeout-minutes"?: number;
   readonly needs?: string | string[];
+  readonly outputs?: Readonly<Record<string, string>>;
   readonly permissions?: Readonly<Record<string, string>>;
   readonly strategy?: {
     "max-parallel"?: number;
     "fail-fast"?: boolean;
-    matrix: { include: Record<string, string>[] };
+    matrix: { include: string };
   };
   readonly environment?: string;
   readonly concurrency?: { group: string; "cancel-in-progress": boolean };
@@ -62,26 +65,70 @@ const stepNamed = (job: Job, name: string) => {
   return step.run;
 };
 
-/** GitHub's expression language, as far as `if:` uses it here: ==, !=, && and || on contexts. */
+/**
+ * GitHub's expression language, as far as `if:` uses it here: ==, !=, &&, || and parentheses
+ * on contexts and strings, and always() (true: the job's own condition decides).
+ */
 function evaluate(expression: string, context: Record<string, unknown>): boolean {
-  const operand = (token: string): unknown => {
-    const t = token.trim();
-    if (/^'.*'$/.test(t)) return t.slice(1, -1);
-    if (!/^[a-z_][\w.-]*$/.test(t)) throw new Error(`unsupported operand ${t}`);
+  const tokens = expression.match(/'[^']*'|always\(\)|&&|\|\||==|!=|[()]|[a-z_][\w.-]*/gi) ?? [];
+  expect(tokens.join("").replace(/\s/g, "")).toBe(expression.replace(/\s/g, ""));
+  let at = 0;
+  const value = (): unknown => {
+    const t = tokens[at++];
+    if (t === "(") {
+      const inner = or();
+      if (tokens[at++] !== ")") throw new Error(`unbalanced ( in ${expression}`);
+      return inner;
+    }
+    if (t === "always()") return true;
+    if (t.startsWith("'")) return t.slice(1, -1);
     return t
       .split(".")
-      .reduce<unknown>((at, k) => (at as Record<string, unknown> | undefined)?.[k], context);
+      .reduce<unknown>((from, k) => (from as Record<string, unknown> | undefined)?.[k], context);
   };
-  return expression.split("||").some((any) =>
-    any.split("&&").every((term) => {
-      const m = /^(.+?)(==|!=)(.+)$/.exec(term.trim());
-      if (m === null) throw new Error(`unsupported term ${term}`);
-      return m[2] === "==" ? operand(m[1]) === operand(m[3]) : operand(m[1]) !== operand(m[3]);
-    }),
-  );
+  const comparison = (): unknown => {
+    const left = value();
+    const op = tokens[at];
+    if (op !== "==" && op !== "!=") return left;
+    at++;
+    const right = value();
+    return op === "==" ? left === right : left !== right;
+  };
+  const and = (): unknown => {
+    let result = comparison();
+    while (tokens[at] === "&&") {
+      at++;
+      const right = comparison();
+      result = Boolean(result) && Boolean(right);
+    }
+    return result;
+  };
+  const or = (): unknown => {
+    let result = and();
+    while (tokens[at] === "||") {
+      at++;
+      const right = and();
+      result = Boolean(result) || Boolean(right);
+    }
+    return result;
+  };
+  const result = or();
+  if (at !== tokens.length) throw new Error(`unparsed rest of ${expression}`);
+  return Boolean(result);
 }
-const push = (ref: string) => ({
+/** What the checks job hands on, as for the shipped configuration: every environment on S3. */
+const checksPassed = {
+  result: "success",
+  outputs: { s3_dev: "true", s3_prod: "true", plan_matrix: "[{}]" },
+};
+const push = (ref: string, needs: Record<string, unknown> = {}) => ({
   github: { event_name: "push", ref, repository: "acme/platform-infra" },
+  needs: {
+    checks: checksPassed,
+    "deploy-dev": { result: "success" },
+    "plan-prod": { result: "success" },
+    ...needs,
+  },
 });
 const pullRequest = (from: string) => ({
   github: {
@@ -90,6 +137,7 @@ const pullRequest = (from: string) => ({
     repository: "acme/platform-infra",
     event: { pull_request: { head: { repo: { full_name: from } } } },
   },
+  needs: { checks: checksPassed },
 });
 
 /** Runs a step's script with bash as the runner would, returning what it wrote to GITHUB_OUTPUT. */
@@ -99,7 +147,12 @@ function runStep(script: string, cwd: string, env: Record<string, string>): Reco
     const output = join(dir, "output");
     execFileSync("bash", ["-e", "-c", script], {
       cwd,
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env, GITHUB_OUTPUT: output },
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        HOME: process.env.HOME ?? tmpdir(),
+        ...env,
+        GITHUB_OUTPUT: output,
+      },
     });
     const lines = existsSync(output) ? readFileSync(output, "utf8").split("\n") : [];
     return Object.fromEntries(
@@ -134,8 +187,8 @@ describe("CI workflow: shape", () => {
   it("orders dev -> prod plan -> approved prod apply with needs:, never max-parallel", () => {
     expect(workflow.jobs.plan.needs).toBe("checks");
     expect(workflow.jobs["deploy-dev"].needs).toBe("checks");
-    expect(workflow.jobs["plan-prod"].needs).toBe("deploy-dev");
-    expect(workflow.jobs["deploy-prod"].needs).toBe("plan-prod");
+    expect(workflow.jobs["plan-prod"].needs).toEqual(["checks", "deploy-dev"]);
+    expect(workflow.jobs["deploy-prod"].needs).toEqual(["checks", "plan-prod"]);
     for (const [name, job] of jobs) expect(job.strategy?.["max-parallel"], name).toBeUndefined();
   });
 
@@ -166,15 +219,17 @@ describe("CI workflow: commands", () => {
 
   it("calls only npm scripts package.json defines", () => {
     const used = runs.flatMap((run) =>
-      [...run.matchAll(/\bnpm\s+([\w:-]+)(?:\s+([\w:-]+))?/g)].map(([, command, arg]) => {
-        if (command === "run" || command === "run-script") return arg;
-        if (["test", "start", "stop", "restart"].includes(command)) return command;
-        if (command === "ci") return undefined;
-        throw new Error(`npm ${command} is neither a script nor an allowed npm command`);
-      }),
+      [...run.matchAll(/\bnpm\s+([\w:-]+)(?:\s+(?:-\w\s+)*([\w:-]+))?/g)].map(
+        ([, command, arg]) => {
+          if (command === "run" || command === "run-script") return arg;
+          if (["test", "start", "stop", "restart"].includes(command)) return command;
+          if (command === "ci") return undefined;
+          throw new Error(`npm ${command} is neither a script nor an allowed npm command`);
+        },
+      ),
     );
     const named = used.filter((s): s is string => s !== undefined);
-    expect(new Set(named)).toEqual(new Set(["test", "synth", "preview"]));
+    expect(new Set(named)).toEqual(new Set(["test", "synth", "preview", "hcp:environments"]));
     for (const script of named) expect(scripts, `npm run ${script}`).toHaveProperty(script);
   });
 
@@ -266,14 +321,12 @@ describe("CI workflow: AWS access", () => {
     const ci = (env: string) => config.environments[env].ci;
     const plan = workflow.jobs.plan;
     expect(plan.environment).toBe("${{ matrix.github_environment }}");
-    expect(
-      plan.strategy?.matrix.include.map((m) => [
-        m.environment,
-        m.github_environment,
-        m.role_variable,
-      ]),
-    ).toEqual(
-      // One entry per configured environment (npm run new-env adds it), non-production first.
+    expect(plan.strategy?.matrix.include).toBe("${{ fromJSON(needs.checks.outputs.plan_matrix) }}");
+    const matrix = JSON.parse(
+      /^plan_matrix=(.*)$/m.exec(s3StepOutputs(config))?.[1] ?? "null",
+    ) as Record<string, string>[];
+    expect(matrix.map((m) => [m.environment, m.github_environment, m.role_variable])).toEqual(
+      // One entry per configured environment on S3 state, non-production first.
       Object.values(config.environments)
         .sort((a, b) => Number(a.production) - Number(b.production))
         .map((e) => [e.name, e.ci?.planGithubEnvironment, `${e.name.toUpperCase()}_PLAN_ROLE_ARN`]),
@@ -425,6 +478,100 @@ describe("CI workflow: when each job runs", () => {
     expect(stepNamed(preview, "Preview against the base branch")).toContain(
       'npm run preview -- --base "origin/$BASE_REF"',
     );
+  });
+});
+
+describe("CI workflow: environments in cloud mode are infra-hcp.yml's", () => {
+  const checks = workflow.jobs.checks;
+  const list = () => {
+    const step = checks.steps.find((s) => s.id === "environments");
+    if (step?.run === undefined) throw new Error("no environments step in checks");
+    return step.run;
+  };
+  const runs = (name: string, context: ReturnType<typeof push>) =>
+    evaluate(workflow.jobs[name].if ?? "", context);
+
+  it("hands on, per configured environment, whether it runs here (S3 state)", () => {
+    expect(list()).toBe('npm run -s hcp:environments -- --s3 >> "$GITHUB_OUTPUT"');
+    const names = Object.keys(loadConfig().environments);
+    expect(Object.keys(checks.outputs ?? {}).sort()).toEqual(
+      [...names.map((n) => `s3_${n}`), "plan_matrix"].sort(),
+    );
+    for (const [key, value] of Object.entries(checks.outputs ?? {}))
+      expect(value).toBe(`\${{ steps.environments.outputs.${key} }}`);
+  });
+
+  it("runs the step for real: a cloud-mode dev leaves only prod here", () => {
+    const dir = mkdtempSync(join(tmpdir(), "workflow-envs-"));
+    try {
+      const input = shippedInput();
+      delete input.environments.dev.ci;
+      input.environments.dev.state = { backend: "cloud", organization: "acme" };
+      const file = join(dir, "config.json");
+      writeFileSync(file, JSON.stringify(input));
+      const cloudDev = runStep(list(), root, { HCP_ENVIRONMENTS_CONFIG_JSON: file });
+      expect(cloudDev).toEqual({
+        s3_dev: "false",
+        s3_prod: "true",
+        plan_matrix: JSON.stringify([
+          {
+            environment: "prod",
+            github_environment: "production-plan",
+            role_variable: "PROD_PLAN_ROLE_ARN",
+          },
+        ]),
+      });
+      // The shipped configuration: both here.
+      const shipped = runStep(list(), root, {});
+      expect([shipped.s3_dev, shipped.s3_prod]).toEqual(["true", "true"]);
+      expect(JSON.parse(shipped.plan_matrix)).toHaveLength(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("skips dev but still plans and deploys prod when dev is in cloud mode", () => {
+    const cloudDev = { ...checksPassed, outputs: { ...checksPassed.outputs, s3_dev: "false" } };
+    expect(runs("deploy-dev", push("refs/heads/main", { checks: cloudDev }))).toBe(false);
+    const devSkipped = push("refs/heads/main", {
+      checks: cloudDev,
+      "deploy-dev": { result: "skipped" },
+    });
+    // A skipped needed job skips its dependents unless the condition starts with always().
+    expect(workflow.jobs["plan-prod"].if).toMatch(/^always\(\) && /);
+    expect(runs("plan-prod", devSkipped)).toBe(true);
+    expect(runs("deploy-prod", devSkipped)).toBe(true);
+  });
+
+  it("never plans prod after a failed or cancelled dev deploy or failed checks", () => {
+    for (const result of ["failure", "cancelled"])
+      expect(runs("plan-prod", push("refs/heads/main", { "deploy-dev": { result } })), result).toBe(
+        false,
+      );
+    expect(
+      runs(
+        "plan-prod",
+        push("refs/heads/main", {
+          checks: { ...checksPassed, result: "failure" },
+          "deploy-dev": { result: "skipped" },
+        }),
+      ),
+    ).toBe(false);
+  });
+
+  it("skips prod's plan and apply, and the pull-request plan, for what is in cloud mode", () => {
+    const cloudProd = { ...checksPassed, outputs: { ...checksPassed.outputs, s3_prod: "false" } };
+    expect(runs("plan-prod", push("refs/heads/main", { checks: cloudProd }))).toBe(false);
+    expect(runs("deploy-prod", push("refs/heads/main", { checks: cloudProd }))).toBe(false);
+    // deploy-prod has no always(): a skipped or failed plan-prod skips it.
+    expect(workflow.jobs["deploy-prod"].if).not.toContain("always()");
+    const allCloud = {
+      ...pullRequest("acme/platform-infra"),
+      needs: {
+        checks: { ...checksPassed, outputs: { ...checksPassed.outputs, plan_matrix: "[]" } },
+      },
+    };
+    expect(evaluate(workflow.jobs.plan.if ?? "", allCloud)).toBe(false);
   });
 });
 

@@ -450,7 +450,7 @@ describe("blue/green (prod web)", () => {
 
   it("ignores the weights ECS rewrites, so a deployment never shows up as drift", () => {
     for (const r of [rule, testRule]) {
-      expect(r.lifecycle).toEqual({ ignore_changes: ["action"] });
+      expect(r.lifecycle).toMatchObject({ ignore_changes: ["action"] });
       expect((r.action as Block[])[0]).toMatchObject({
         type: "forward",
         forward: { target_group: [{ weight: 100 }, { weight: 0 }] },

@@ -170,6 +170,12 @@ export class ApplicationLoadBalancer extends Construct {
       }
     }
 
+    const targetGroupIds = (service: string): string[] => {
+      const t = props.targets[service];
+      return [t.primary, ...(t.alternate === undefined ? [] : [t.alternate])].map(
+        (g) => `${g.terraformResourceType}.${g.friendlyUniqueId}.id`,
+      );
+    };
     const forward = (service: string): LbListenerRuleAction & LbListenerDefaultAction => {
       const t = props.targets[service];
       if (t.alternate === undefined) return { type: "forward", targetGroupArn: t.primary.arn };
@@ -253,7 +259,15 @@ export class ApplicationLoadBalancer extends Construct {
         ],
         tags: { ...names.nameTag(["rule", r.service]), Service: r.service },
         // During a blue/green deployment ECS rewrites the weights; that is not drift.
-        lifecycle: blueGreen.includes(r.service) ? { ignoreChanges: ["action"] } : undefined,
+        // ...but new target groups (a port change renames them) must reach the rule, and the
+        // action is ignored: replacing the rule when a target group is replaced (its id
+        // changes; an in-place update does not) points it at the new pair.
+        lifecycle: blueGreen.includes(r.service)
+          ? {
+              ignoreChanges: ["action"],
+              replaceTriggeredBy: targetGroupIds(r.service),
+            }
+          : undefined,
       });
       routing.push(rule);
       return rule;
