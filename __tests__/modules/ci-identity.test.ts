@@ -614,7 +614,7 @@ describe("GithubDeployRole: the deploy role cannot escalate", () => {
         arn("secretsmanager", "secret:platform-dev-api-x"),
       ),
     ).toBe("allow");
-    expect(decide(ceiling, "s3:DeleteBucket", "arn:aws:s3:::any-bucket")).toBe("implicit");
+    expect(decide(ceiling, "s3:DeleteBucket", "arn:aws:s3:::other-bucket")).toBe("implicit");
   });
 
   it("admits what config declares for workloads, and nothing else", () => {
