@@ -29,7 +29,7 @@ export const dev: EnvironmentInput = {
       { name: "dcv-agents", cidrs: ["10.150.248.0/24"], transitGatewayId: "tgw-0123456789abcdef0" },
     ],
   },
-  // The cheapest sane shape (seed 001): one small RDS PostgreSQL 16 instance on gp3.
+  // The cheapest sane shape: one small RDS PostgreSQL 16 instance on gp3.
   database: {
     engine: "postgres",
     // Major only: RDS applies minor upgrades in the maintenance window.
@@ -62,7 +62,7 @@ export const dev: EnvironmentInput = {
     // An endpoint in dev's own VPC, for the VPN clients that use it.
     consumer: { vpcId: "self", clientCidrs: ["10.10.0.0/16"] },
   },
-  // seed 004: Next.js web on 3000, NestJS api on 3001 with Socket.IO, one ALB routing by path.
+  // Next.js web on 3000, NestJS api on 3001 with Socket.IO, one ALB routing by path.
   services: {
     cluster: {
       containerInsights: "enabled",
@@ -143,7 +143,7 @@ export const dev: EnvironmentInput = {
       reason: "dev has no domain yet; the ALB admits only the office range (203.0.113.0/24)",
     },
   ],
-  // GitHub Actions deploys through OIDC (seed 001); the workflow's dev job runs in this
+  // GitHub Actions deploys through OIDC; the workflow's dev job runs in this
   // GitHub environment, whose subject the deploy role trusts.
   ci: {
     repository: "example-org/platform-infra",

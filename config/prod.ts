@@ -32,7 +32,7 @@ export const prod: EnvironmentInput = {
     flowLogs: { retentionDays: 90, maxAggregationInterval: 60 },
   },
   // Aurora with a writer and a reader in another AZ; autoscaling adds readers under load
-  // (seed 002: target CPU 70 %, up to 3 readers).
+  // (target CPU 70 %, up to 3 readers).
   database: {
     engine: "aurora-postgresql",
     engineVersion: "16.4",
@@ -117,7 +117,7 @@ export const prod: EnvironmentInput = {
         environment: { NEXT_PUBLIC_API_BASE: "/api" },
         scaling: { minTasks: 2, maxTasks: 10 },
         logRetentionDays: 30,
-        // seed 001: blue/green releases, test traffic on 8080 from inside the VPC only.
+        // Blue/green releases, test traffic on 8080 from inside the VPC only.
         blueGreen: { enabled: true, bakeTimeMinutes: 10 },
       },
       {

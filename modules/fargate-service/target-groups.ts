@@ -20,7 +20,7 @@ export interface ServiceTargetGroupsProps {
 }
 
 /**
- * The service's target group (ip targets, seed 001's checks: 2 to become healthy, 3 to fail),
+ * The service's target group (ip targets; 2 checks to become healthy, 3 to fail),
  * plus the alternate one ECS shifts traffic to during a blue/green
  * deployment. Created before the listener rules and the ECS service, which both need them.
  */

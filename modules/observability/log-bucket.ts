@@ -45,7 +45,7 @@ export interface LogBucketProps {
 }
 
 /**
- * The environment's central log bucket (seed 002): SSE-S3 (the only encryption ELB log
+ * The environment's central log bucket: SSE-S3 (the only encryption ELB log
  * delivery supports), all public access blocked, ACLs off, TLS only, Glacier after 90 days,
  * expiry after a year. ALB access logs go under `alb/`, writable only by the region's ELB
  * log-delivery account; other producers add their own statements.
