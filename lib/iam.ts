@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import {
   DataAwsIamPolicyDocument,
+  type DataAwsIamPolicyDocumentStatement,
   type DataAwsIamPolicyDocumentStatementCondition,
 } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -51,4 +52,22 @@ export function serviceRole(scope: Construct, roleId: string, props: ServiceRole
     assumeRolePolicy: trust.json,
     tags: props.names.nameTag(props.purpose),
   });
+}
+
+/**
+ * The key-policy statement that keeps a customer managed KMS key administrable by the account
+ * (IAM policies decide who may use it); without it a key can lock out everyone but its
+ * creator.
+ */
+export function accountAdministersKey(
+  partition: string,
+  account: string,
+): DataAwsIamPolicyDocumentStatement {
+  return {
+    sid: "AccountAdministers",
+    effect: "Allow",
+    actions: ["kms:*"],
+    resources: ["*"],
+    principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${account}:root`] }],
+  };
 }

@@ -6,6 +6,7 @@ import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subn
 import { ElasticacheUser } from "@cdktf/provider-aws/lib/elasticache-user";
 import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { accountAdministersKey } from "../../lib/iam";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
@@ -88,17 +89,7 @@ export class Cache extends Construct {
     this.port = CACHE_PORT;
 
     const keyPolicy = new DataAwsIamPolicyDocument(this, "key-policy", {
-      statement: [
-        {
-          sid: "AccountAdministers",
-          effect: "Allow",
-          actions: ["kms:*"],
-          resources: ["*"],
-          principals: [
-            { type: "AWS", identifiers: [`arn:${props.partition}:iam::${props.account}:root`] },
-          ],
-        },
-      ],
+      statement: [accountAdministersKey(props.partition, props.account)],
     });
     this.key = new KmsKey(this, "key", {
       description: `Cache data, snapshots and credentials of ${names.prefix}`,

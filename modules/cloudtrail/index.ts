@@ -11,7 +11,7 @@ import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { serviceRole } from "../../lib/iam";
+import { accountAdministersKey, serviceRole } from "../../lib/iam";
 import type { LogRetentionDays } from "../../lib/log-retention";
 import type { Names } from "../../lib/names";
 import { assertNoIssues } from "../../lib/validation";
@@ -117,13 +117,7 @@ export class AccountTrail extends Construct {
 
     const keyPolicy = new DataAwsIamPolicyDocument(this, "key-policy", {
       statement: [
-        {
-          sid: "AccountAdministers",
-          effect: "Allow",
-          actions: ["kms:*"],
-          resources: ["*"],
-          principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${account}:root`] }],
-        },
+        accountAdministersKey(partition, account),
         {
           sid: "CloudTrailEncrypts",
           effect: "Allow",

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { accountAdministersKey } from "../../lib/iam";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
@@ -43,15 +44,7 @@ export class AlarmTopics extends Construct {
     const senders = ["cloudwatch.amazonaws.com", "events.amazonaws.com", "budgets.amazonaws.com"];
     const keyPolicy = new DataAwsIamPolicyDocument(this, "key-policy", {
       statement: [
-        {
-          sid: "AccountAdministers",
-          effect: "Allow",
-          actions: ["kms:*"],
-          resources: ["*"],
-          principals: [
-            { type: "AWS", identifiers: [`arn:${props.partition}:iam::${props.account}:root`] },
-          ],
-        },
+        accountAdministersKey(props.partition, props.account),
         {
           sid: "CloudWatchAlarmsEncrypt",
           effect: "Allow",
