@@ -116,7 +116,6 @@ export const prod: EnvironmentInput = {
         healthCheckPath: "/",
         environment: { NEXT_PUBLIC_API_BASE: "/api" },
         scaling: { minTasks: 2, maxTasks: 10 },
-        logRetentionDays: 30,
         // Blue/green releases, test traffic on 8080 from inside the VPC only.
         blueGreen: { enabled: true, bakeTimeMinutes: 10 },
       },
@@ -134,7 +133,6 @@ export const prod: EnvironmentInput = {
         stickiness: true,
         environment: { NODE_ENV: "production" },
         scaling: { minTasks: 2, maxTasks: 10, requestsPerTarget: 1000 },
-        logRetentionDays: 30,
       },
     ],
     routes: [

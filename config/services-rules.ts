@@ -2,7 +2,7 @@ import { show, type Issue } from "../lib/validation";
 import { planRoutes, routingIssues, type RoutingPlan } from "../modules/alb/routing";
 import { albIssues } from "../modules/alb/validate";
 import { fargateServiceIssues, serviceUrlVariable } from "../modules/fargate-service/validate";
-import type { EnvironmentConfig } from "./schema";
+import type { EnvironmentConfig } from "./resolve";
 
 /**
  * Rules of the services layer that need the whole environment: each service, the routes, the

@@ -1,6 +1,6 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import type { ServicesConfig } from "../config/services-schema";
+import type { ServicesConfig } from "../config/resolve";
 import { ServiceRepository } from "../modules/fargate-service/ecr";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 
