@@ -162,7 +162,13 @@ export function dcvIssues(
   const addresses = s.agents.map(
     (a) => a.address ?? a.instance?.privateIp ?? `${a.name}.instance.invalid`,
   );
-  issues.push(...nginxConfigIssues(nginxConfigFor(s, addresses, privateSubnetCidrs)));
+  // The generator checks addresses too; a value already refused above is reported once.
+  const reported = new Set(issues.map((i) => JSON.stringify(i.path)));
+  issues.push(
+    ...nginxConfigIssues(nginxConfigFor(s, addresses, privateSubnetCidrs)).filter(
+      (i) => !reported.has(JSON.stringify(i.path)),
+    ),
+  );
 
   const g = s.gateway;
   if (!isEc2InstanceType(g.instanceType)) {
