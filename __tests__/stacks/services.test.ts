@@ -27,9 +27,7 @@ const containerOf = (json: TfJson, service: string): Container => {
   const task = byPath(json, "aws_ecs_task_definition", `${service}/task`);
   const defs = JSON.parse(String(task.container_definitions)) as Container[];
   // The application, then its log router when it has one.
-  expect(defs.map((d) => d.name)).toEqual(
-    defs.length === 1 ? [service] : [service, "log-router"],
-  );
+  expect(defs.map((d) => d.name)).toEqual(defs.length === 1 ? [service] : [service, "log-router"]);
   return defs[0];
 };
 const policyDoc = (json: TfJson, suffix: string): Block[] => {
