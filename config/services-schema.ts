@@ -21,10 +21,22 @@ const retentionDays = z
 
 const secretSource = z.union([
   z.strictObject({
-    secretArn: z.string().startsWith("arn:", "must be a secret ARN"),
+    secretArn: z
+      .string()
+      .startsWith(
+        "arn:",
+        "must be a Secrets Manager secret ARN: arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>",
+      ),
     jsonKey: z.string().optional(),
   }),
-  z.strictObject({ ssmParameterArn: z.string().startsWith("arn:", "must be a parameter ARN") }),
+  z.strictObject({
+    ssmParameterArn: z
+      .string()
+      .startsWith(
+        "arn:",
+        "must be an SSM parameter ARN: arn:aws:ssm:<region>:<account>:parameter/<name>",
+      ),
+  }),
 ]);
 
 export const ContainerHealthCheckSchema = z.strictObject({
