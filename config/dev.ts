@@ -91,6 +91,8 @@ export const dev: EnvironmentInput = {
         healthCheckPath: "/",
         environment: { NEXT_PUBLIC_API_BASE: "/api" },
         scaling: { minTasks: 1, maxTasks: 2 },
+        // Error lines to CloudWatch Logs, every line to the log bucket (docs/logging.md).
+        logRouter: true,
       },
       {
         name: "api",
@@ -107,6 +109,8 @@ export const dev: EnvironmentInput = {
         stickiness: true,
         environment: { NODE_ENV: "development" },
         scaling: { minTasks: 1, maxTasks: 2 },
+        // Error lines to CloudWatch Logs, every line to the log bucket (docs/logging.md).
+        logRouter: true,
         execEnabled: true,
       },
       // An internal service: no route, no target group; reaches the api through Service
@@ -119,6 +123,8 @@ export const dev: EnvironmentInput = {
         memory: 512,
         calls: ["api"],
         scaling: { minTasks: 1, maxTasks: 1 },
+        // Error lines to CloudWatch Logs, every line to the log bucket (docs/logging.md).
+        logRouter: true,
       },
     ],
     routes: [

@@ -5,6 +5,7 @@ import {
   type LogRetentionDays,
 } from "../lib/log-retention";
 import type { AlbSettings } from "../modules/alb/settings";
+import type { LogRouterSettings } from "../modules/log-router/settings";
 import type {
   FargateServiceSettings,
   RepositorySettings,
@@ -93,6 +94,7 @@ export const FargateServiceSchema = z.strictObject({
   user: z.string().default("1000:1000"),
   /** @default the environment's logRetentionDays */
   logRetentionDays: retentionDays.optional(),
+  logRouter: z.boolean().default(false),
   execEnabled: z.boolean().default(false),
   internetEgress: z.boolean().default(false),
   taskPermissions: z
@@ -123,6 +125,28 @@ export const RepositoriesSchema = z
     scratchTagPrefixes: ["dev-", "pr-", "sha-"],
     keepScratchImages: 20,
   });
+
+/** `services.logRouter`: the FireLens router of the services that opt in. */
+export const LogRouterSchema = z
+  .strictObject({
+    imageTag: z.string().default("init-2.32.2.20240425"),
+    image: z.string().optional(),
+    pullThroughCachePrefix: z.string().default("ecr-public"),
+    errorPattern: z.string().default("ERROR|FATAL"),
+    keyPrefix: z.string().default("services"),
+    hourlyPartitions: z.boolean().default(false),
+    totalFileSizeMiB: z.number().default(50),
+    uploadTimeoutMinutes: z.number().default(10),
+    memoryReservationMiB: z.number().int().min(6).default(50),
+    cpu: z.number().int().min(0).default(0),
+    errorAlarm: z
+      .strictObject({
+        threshold: z.number().min(0).default(0),
+        periods: z.number().int().min(1).max(60).default(5),
+      })
+      .prefault({}),
+  })
+  .prefault({});
 
 const listener = z.union([
   z.strictObject({ protocol: z.literal("https"), certificateArn: z.string() }),
@@ -163,6 +187,7 @@ export const ServicesSchema = z.strictObject({
     .prefault({}),
   alb: AlbSchema,
   repositories: RepositoriesSchema,
+  logRouter: LogRouterSchema,
   services: z.array(FargateServiceSchema),
   routes: z.array(RouteSchema),
 });
@@ -178,5 +203,9 @@ export const serviceSchemaMatchesSettings: Assignable<
 export const repositoriesSchemaMatchesSettings: Assignable<
   z.output<typeof RepositoriesSchema>,
   RepositorySettings
+> = true;
+export const logRouterSchemaMatchesSettings: Assignable<
+  z.output<typeof LogRouterSchema>,
+  LogRouterSettings
 > = true;
 export const albSchemaMatchesSettings: Assignable<z.output<typeof AlbSchema>, AlbSettings> = true;
