@@ -2,7 +2,6 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { loadConfig } from "../config";
 import { freeVpcCidr, scaffoldInto } from "../scripts/new-env";
 import { FIXTURE, fixtureInput } from "./fixtures/config";
@@ -111,23 +110,32 @@ describe("npm run new-env", () => {
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
   };
 
-  it("writes config/<name>.ts, registers it and its workflow matrix entries, and it synthesizes", () => {
-    const shipped = loadConfig();
-    const from = Object.values(shipped.environments).find((e) => !e.production)?.name ?? "";
-    const made = sh(`npm run -s new-env -- staging --from ${from}`);
+  // A name the configuration does not use yet (a checkout may already have a staging).
+  const shipped = loadConfig();
+  const name = ["staging", "qa", "preprod", "uat"].find((n) => !(n in shipped.environments)) ?? "";
+  const from = Object.values(shipped.environments).find((e) => !e.production)?.name ?? "";
+
+  it("writes config/<name>.ts, registers it, the workflow deploys it unedited, and it synthesizes", () => {
+    const workflowBefore = repo.read(".github/workflows/infra.yml");
+    const made = sh(`npm run -s new-env -- ${name} --from ${from}`);
     expect(made.stderr).toBe("");
     expect(made.code).toBe(0);
-    expect(made.stdout).toMatch(/^wrote config\/staging\.ts/);
-    expect(repo.read("config/index.ts")).toMatch(/import \{ staging \} from "\.\/staging";/);
+    expect(made.stdout).toMatch(new RegExp(`^wrote config/${name}\\.ts`));
+    expect(made.stdout).toContain(`${name.toUpperCase()}_DEPLOY_ROLE_ARN`);
+    expect(repo.read("config/index.ts")).toContain(`import { ${name} } from "./${name}";`);
 
-    const workflow = parse(repo.read(".github/workflows/infra.yml")) as {
-      jobs: Record<string, { outputs?: Record<string, string> }>;
-    };
-    // The plan matrix comes from the config; the checks job hands on whether staging is on S3.
-    expect(workflow.jobs.checks.outputs?.s3_staging).toBe(
-      "${{ steps.environments.outputs.s3_staging }}",
-    );
-    expect(sh("npx prettier --write config .github").code).toBe(0);
+    // The workflow is not edited: its checks step lists the new environment among those it
+    // plans and deploys (non-production: deployed after checks, before any production plan).
+    expect(repo.read(".github/workflows/infra.yml")).toBe(workflowBefore);
+    const listed = sh("npm run -s ci:environments");
+    expect(listed.code).toBe(0);
+    const deploy = /^deploy_matrix=(.*)$/m.exec(listed.stdout)?.[1] ?? "[]";
+    expect(JSON.parse(deploy)).toContainEqual({
+      environment: name,
+      github_environment: name,
+      role_variable: `${name.toUpperCase()}_DEPLOY_ROLE_ARN`,
+    });
+    expect(sh("npx prettier --write config").code).toBe(0);
 
     const out = join(repo.dir, "out");
     const synth = sh(`npm run -s synth -- --out ${out}`);
@@ -135,14 +143,18 @@ describe("npm run new-env", () => {
     expect(synth.code).toBe(0);
     const stacks = readdirSync(join(out, "stacks"));
     expect(
-      stacks.filter((s) => s.startsWith(`${shipped.project}-staging-`)).length,
+      stacks.filter((s) => s.startsWith(`${shipped.project}-${name}-`)).length,
     ).toBeGreaterThan(3);
-    expect(readFileSync(join(out, "manifest.json"), "utf8")).toContain("staging");
+    expect(readFileSync(join(out, "manifest.json"), "utf8")).toContain(
+      `${shipped.project}-${name}-`,
+    );
   }, 300_000);
 
   it("refuses an existing environment with one message", () => {
-    const { code, stderr } = sh("npm run -s new-env -- staging --from dev");
+    const { code, stderr } = sh(`npm run -s new-env -- ${name} --from ${from}`);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^config\/staging\.ts already exists\nusage: npm run new-env/);
+    expect(stderr).toMatch(
+      new RegExp(`^config/${name}\\.ts already exists\nusage: npm run new-env`),
+    );
   });
 });

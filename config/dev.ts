@@ -91,6 +91,8 @@ export const dev: EnvironmentInput = {
         environment: { NEXT_PUBLIC_API_BASE: "/api" },
         scaling: { minTasks: 1, maxTasks: 2 },
         logRetentionDays: 7,
+        // Error lines to CloudWatch Logs, every line to the log bucket (docs/logging.md).
+        logRouter: true,
       },
       {
         name: "api",
@@ -108,6 +110,8 @@ export const dev: EnvironmentInput = {
         environment: { NODE_ENV: "development" },
         scaling: { minTasks: 1, maxTasks: 2 },
         logRetentionDays: 7,
+        // Error lines to CloudWatch Logs, every line to the log bucket (docs/logging.md).
+        logRouter: true,
         execEnabled: true,
       },
       // An internal service: no route, no target group; reaches the api through Service
@@ -121,6 +125,8 @@ export const dev: EnvironmentInput = {
         calls: ["api"],
         scaling: { minTasks: 1, maxTasks: 1 },
         logRetentionDays: 7,
+        // Error lines to CloudWatch Logs, every line to the log bucket (docs/logging.md).
+        logRouter: true,
       },
     ],
     routes: [

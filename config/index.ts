@@ -3,6 +3,7 @@ import { ConfigError, show, type Issue } from "../lib/validation";
 import { dev } from "./dev";
 import { prod } from "./prod";
 import { semanticIssues } from "./semantic-rules";
+import { unknownKeyMessage } from "./schema-keys";
 import {
   PlatformSchema,
   type EnvironmentConfig,
@@ -29,36 +30,50 @@ export function loadConfig(input: unknown = platformInput): PlatformConfig {
     if (issues.length > 0) throw new ConfigError("", issues);
     return result.data;
   }
-  const issues: Issue[] = result.error.issues.map((issue) => {
+  const issues: Issue[] = result.error.issues.flatMap((issue): Issue[] => {
     const path = issue.path.map((p) => (typeof p === "number" ? p : String(p)));
-    if (issue.code === "custom") {
-      return {
-        path,
-        message:
-          issue.input === undefined ? issue.message : `${show(issue.input)} ${issue.message}`,
-      };
-    }
     if (issue.code === "unrecognized_keys") {
-      return {
-        path,
-        message: `${issue.message} (a misspelt or misplaced setting is never ignored)`,
-      };
+      return issue.keys.map((key) => ({
+        path: [...path, key],
+        message:
+          unknownKeyMessage(PlatformSchema, input, path, key) ??
+          `${show(key)} is not a setting here (a misspelt or misplaced setting is never ignored)`,
+      }));
     }
-    if (issue.input === undefined && issue.code === "invalid_type") {
-      return { path, message: `is required (${issue.message})` };
+    if (issue.code === "invalid_union" && "discriminator" in issue && "options" in issue) {
+      const options = (issue.options as unknown[]).map((o) => show(o)).join(", ");
+      return [
+        {
+          path,
+          message: `${show(offendingValue(issue.input, path))} is not allowed; ${String(issue.discriminator)} must be one of ${options}`,
+        },
+      ];
     }
-    if (issue.code === "invalid_key") {
-      return {
-        path,
-        message: `${show(issue.input)} is not allowed as a key here: ${issue.issues.map((i) => i.message).join("; ")}`,
-      };
-    }
-    if (issue.code === "invalid_union" && issue.errors.length > 0) {
-      return { path, message: unionMessage(issue.input, issue.errors) };
-    }
-    return { path, message: `got ${show(offendingValue(issue.input, path))}: ${issue.message}` };
+    return [oneIssue(issue, path)];
   });
   throw new ConfigError("", issues);
+}
+
+function oneIssue(issue: z.core.$ZodIssue, path: (string | number)[]): Issue {
+  if (issue.code === "custom") {
+    return {
+      path,
+      message: issue.input === undefined ? issue.message : `${show(issue.input)} ${issue.message}`,
+    };
+  }
+  if (issue.input === undefined && issue.code === "invalid_type") {
+    return { path, message: `is required (${issue.message})` };
+  }
+  if (issue.code === "invalid_key") {
+    return {
+      path,
+      message: `${show(issue.input)} is not allowed as a key here: ${issue.issues.map((i) => i.message).join("; ")}`,
+    };
+  }
+  if (issue.code === "invalid_union" && issue.errors.length > 0) {
+    return { path, message: unionMessage(issue.input, issue.errors) };
+  }
+  return { path, message: `got ${show(offendingValue(issue.input, path))}: ${issue.message}` };
 }
 
 /**

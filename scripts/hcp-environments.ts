@@ -4,9 +4,8 @@ import { loadConfig, type PlatformConfig } from "../config";
 /*
  * `npm run -s hcp:environments`: which environments HCP Terraform runs, as GitHub step outputs
  * (`key=value` lines). The infra-hcp workflow reads them to decide whether it has anything to
- * do: with every environment on S3 state it stops after this one step.
- * `npm run -s hcp:environments -- --s3`: the other side, the environments infra.yml plans and
- * deploys with the GitHub OIDC roles (S3 state), so it leaves cloud-mode environments alone.
+ * do: with every environment on S3 state it stops after this one step. The other side, the
+ * environments infra.yml plans and deploys, is `npm run -s ci:environments`.
  */
 
 /** One environment the workflow plans and deploys through HCP Terraform. */
@@ -62,43 +61,10 @@ export function stepOutputs(config: PlatformConfig): string {
   ].join("\n");
 }
 
-/** One entry of infra.yml's pull-request plan matrix. */
-export interface S3PlanEntry {
-  readonly environment: string;
-  /** The GitHub environment whose token subject the plan role trusts. */
-  readonly github_environment: string;
-  /** The repository variable holding the plan role's ARN. */
-  readonly role_variable: string;
-}
-
-/**
- * infra.yml's step outputs: `s3_<env>=true|false` per environment for the deploy jobs'
- * conditions and `plan_matrix`, the S3 environments as a JSON matrix (non-production first).
- * Every environment not on S3 state is infra-hcp.yml's (or, with local execution, a
- * workstation's): infra.yml has no role for it.
- */
-export function s3StepOutputs(config: PlatformConfig): string {
-  const envs = Object.values(config.environments).sort(
-    (a, b) => Number(a.production) - Number(b.production),
-  );
-  const matrix: S3PlanEntry[] = envs
-    .filter((env) => env.state.backend === "s3")
-    .map((env) => ({
-      environment: env.name,
-      github_environment: env.ci?.planGithubEnvironment ?? "",
-      role_variable: `${env.name.toUpperCase().replace(/-/g, "_")}_PLAN_ROLE_ARN`,
-    }));
-  return [
-    ...envs.map((env) => `s3_${env.name}=${String(env.state.backend === "s3")}`),
-    `plan_matrix=${JSON.stringify(matrix)}`,
-  ].join("\n");
-}
-
 if (require.main === module) {
   // A configuration input as JSON instead of config/: the workflow tests run this on fixtures.
   const file = process.env.HCP_ENVIRONMENTS_CONFIG_JSON;
   const config =
     file === undefined ? loadConfig() : loadConfig(JSON.parse(readFileSync(file, "utf8")));
-  const s3 = process.argv.slice(2).includes("--s3");
-  process.stdout.write(`${s3 ? s3StepOutputs(config) : stepOutputs(config)}\n`);
+  process.stdout.write(`${stepOutputs(config)}\n`);
 }

@@ -7,8 +7,9 @@ import { reportFailure } from "../lib/error-report";
 
 /*
  * `npm run new-env -- <name> --from <env> [--account <12 digits>]`: scaffolds config/<name>.ts
- * from an existing environment, registers it in config/index.ts and in the workflow's checks
- * outputs, and validates the result. What must differ between two environments is
+ * from an existing environment, registers it in config/index.ts, and validates the result.
+ * The workflow needs no edit: its plan and deploy jobs are matrices over the configured
+ * environments (npm run ci:environments). What must differ between two environments is
  * changed here: the VPC CIDR (the first free 10.N.0.0/16), the GitHub environment the deploy
  * role trusts (its OIDC subject), the state (keys are per environment; a shared bucket is
  * bootstrapped once), and, in a shared account, the account-wide singletons (referenced, not
@@ -228,24 +229,27 @@ export function registerEnvironment(index: string, name: string): string {
   );
 }
 
-/**
- * The workflow with the new environment's `s3_<name>` output on the checks job, after
- * `from`'s (npm run hcp:environments -- --s3 writes it; the plan matrix comes from the config
- * itself). Deploy jobs are written out per environment (with their approval chain) and stay a
- * manual step.
- */
-export function addToWorkflow(workflow: string, env: { name: string }, from: string): string {
-  return workflow
-    .split("\n")
-    .flatMap((line) => {
-      const m = new RegExp(
-        `^(\\s*)s3_${from}: \\$\\{\\{ steps\\.(\\S+)\\.outputs\\.s3_${from} \\}\\}$`,
-      ).exec(line);
-      return m === null
-        ? [line]
-        : [line, `${m[1]}s3_${env.name}: \${{ steps.${m[2]}.outputs.s3_${env.name} }}`];
-    })
-    .join("\n");
+/** What is left to do by hand, in order. */
+export function nextSteps(env: EnvironmentInput): string {
+  const upper = env.name.toUpperCase();
+  const ci = env.ci;
+  const github =
+    ci === undefined
+      ? []
+      : [
+          `create the GitHub environments ${[ci.githubEnvironment, ci.planGithubEnvironment]
+            .filter((e) => e !== undefined)
+            .join(
+              " and ",
+            )}${env.production ? ` (required reviewers on ${ci.githubEnvironment ?? "the deploy environment"})` : ""}`,
+          `apply ${env.state.backend === "s3" && env.state.bootstrap !== false ? "the bootstrap stack, then " : ""}the ci stack by hand and set the repository variables ${upper}_PLAN_ROLE_ARN, ${upper}_DEPLOY_ROLE_ARN and ${upper}_IMAGE_PUSH_ROLE_ARN from its outputs`,
+        ];
+  return [
+    "next:",
+    "  npx prettier --write config",
+    `  review config/${env.name}.ts (sizes, addresses, domains, alarm recipients), then npm run synth`,
+    ...github.map((s) => `  ${s}`),
+  ].join("\n");
 }
 
 function parseArgs(args: readonly string[]): ScaffoldOptions {
@@ -289,22 +293,20 @@ export function main(): void {
       return { key, path, text: retagBudget(readFileSync(path, "utf8"), `config/${key}.ts`) };
     });
     const indexFile = join(ROOT, "config", "index.ts");
-    const workflowFile = join(ROOT, ".github", "workflows", "infra.yml");
     const index = registerEnvironment(readFileSync(indexFile, "utf8"), options.name);
-    const workflow = addToWorkflow(readFileSync(workflowFile, "utf8"), env, options.from);
     writeFileSync(file, environmentSource(env, options.from));
     writeFileSync(indexFile, index);
-    writeFileSync(workflowFile, workflow);
     for (const r of retagged) writeFileSync(r.path, r.text);
     console.log(
       [
-        `wrote config/${options.name}.ts (from ${options.from}), registered it in config/index.ts and in the checks outputs of .github/workflows/infra.yml`,
+        `wrote config/${options.name}.ts (from ${options.from}) and registered it in config/index.ts`,
         `  VPC CIDR ${env.network.cidr}, state key prefix .../${options.name}/..., GitHub environment ${env.ci?.githubEnvironment ?? "(no ci)"}`,
         ...retagged.map(
           (r) =>
             `  config/${r.key}.ts: operations.budget.scope is now "environment-tag" (the account is shared)`,
         ),
-        `next: npx prettier --write config .github; review the new file; add a deploy-${options.name} job to .github/workflows/infra.yml (copy deploy-${options.from}; the workflow test lists what is missing); npm run synth; create the GitHub environments and role variables`,
+        `  infra.yml plans and deploys it ${env.production ? "as production (reviewed plan, approved apply)" : "with the non-production environments"} from the next push: its jobs follow the configuration`,
+        nextSteps(env),
       ].join("\n"),
     );
   } catch (error) {

@@ -4,10 +4,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { loadConfig } from "../../config";
-import { s3StepOutputs } from "../../scripts/hcp-environments";
+import { loadConfig, type PlatformInput } from "../../config";
+import { roleVariable, workflowStepOutputs } from "../../scripts/ci-environments";
+import { scaffoldInto } from "../../scripts/new-env";
 import { MANUAL_LAYERS } from "../../modules/ci-identity";
-import { shippedInput } from "../helpers/config";
+import { FIXTURE, fixtureInput } from "../fixtures/config";
 
 /*
  * The GitHub Actions workflow, checked without GitHub: it parses, calls only what this
@@ -116,17 +117,17 @@ function evaluate(expression: string, context: Record<string, unknown>): boolean
   if (at !== tokens.length) throw new Error(`unparsed rest of ${expression}`);
   return Boolean(result);
 }
-/** What the checks job hands on, as for the shipped configuration: every environment on S3. */
+/** What the checks job hands on with a non-production and a production environment. */
 const checksPassed = {
   result: "success",
-  outputs: { s3_dev: "true", s3_prod: "true", plan_matrix: "[{}]" },
+  outputs: { plan_matrix: "[{}]", deploy_matrix: "[{}]", production_matrix: "[{}]" },
 };
 const push = (ref: string, needs: Record<string, unknown> = {}) => ({
   github: { event_name: "push", ref, repository: "acme/platform-infra" },
   needs: {
     checks: checksPassed,
-    "deploy-dev": { result: "success" },
-    "plan-prod": { result: "success" },
+    deploy: { result: "success" },
+    "plan-production": { result: "success" },
     ...needs,
   },
 });
@@ -176,20 +177,47 @@ describe("CI workflow: shape", () => {
       "checks",
       "preview",
       "plan",
-      "deploy-dev",
-      "plan-prod",
-      "deploy-prod",
+      "deploy",
+      "plan-production",
+      "deploy-production",
+      "image-target",
       "images",
       "provider-locks",
     ]);
   });
 
-  it("orders dev -> prod plan -> approved prod apply with needs:, never max-parallel", () => {
+  it("orders non-production -> production plan -> approved production apply with needs:, never max-parallel", () => {
     expect(workflow.jobs.plan.needs).toBe("checks");
-    expect(workflow.jobs["deploy-dev"].needs).toBe("checks");
-    expect(workflow.jobs["plan-prod"].needs).toEqual(["checks", "deploy-dev"]);
-    expect(workflow.jobs["deploy-prod"].needs).toEqual(["checks", "plan-prod"]);
+    expect(workflow.jobs.deploy.needs).toBe("checks");
+    expect(workflow.jobs["plan-production"].needs).toEqual(["checks", "deploy"]);
+    expect(workflow.jobs["deploy-production"].needs).toEqual(["checks", "plan-production"]);
     for (const [name, job] of jobs) expect(job.strategy?.["max-parallel"], name).toBeUndefined();
+  });
+
+  it("names no environment: every plan and deploy job is a matrix over the checks job's lists", () => {
+    const matrixOf = (name: string) => workflow.jobs[name].strategy?.matrix.include;
+    expect(matrixOf("plan")).toBe("${{ fromJSON(needs.checks.outputs.plan_matrix) }}");
+    expect(matrixOf("deploy")).toBe("${{ fromJSON(needs.checks.outputs.deploy_matrix) }}");
+    for (const name of ["plan-production", "deploy-production"])
+      expect(matrixOf(name), name).toBe("${{ fromJSON(needs.checks.outputs.production_matrix) }}");
+    // A running apply is never cancelled because another environment failed.
+    for (const name of ["plan", "deploy", "plan-production", "deploy-production"])
+      expect(workflow.jobs[name].strategy?.["fail-fast"], name).toBe(false);
+    // No configured environment's name, role variable or GitHub environment is written here.
+    for (const input of [loadConfig(), loadConfig(fixtureInput())]) {
+      for (const env of Object.values(input.environments)) {
+        for (const word of [
+          roleVariable(env.name, "DEPLOY"),
+          roleVariable(env.name, "PLAN"),
+          roleVariable(env.name, "IMAGE_PUSH"),
+          `environment: ${env.name}`,
+          `environment: ${env.ci?.githubEnvironment ?? env.name}`,
+          `PLATFORM_ENVIRONMENTS: ${env.name}`,
+          `${env.name}-plan-`,
+        ])
+          expect(text, word).not.toContain(word);
+      }
+    }
   });
 
   it("checks with Node 20 and the npm cache, and lints exactly once (npm test runs lint)", () => {
@@ -229,7 +257,7 @@ describe("CI workflow: commands", () => {
       ),
     );
     const named = used.filter((s): s is string => s !== undefined);
-    expect(new Set(named)).toEqual(new Set(["test", "synth", "preview", "hcp:environments"]));
+    expect(new Set(named)).toEqual(new Set(["test", "synth", "preview", "ci:environments"]));
     for (const script of named) expect(scripts, `npm run ${script}`).toHaveProperty(script);
   });
 
@@ -277,13 +305,13 @@ describe("CI workflow: commands", () => {
   });
 
   it("installs the committed lock file of each stack and then refuses to change it", () => {
-    for (const name of ["plan", "deploy-dev", "plan-prod"]) {
+    for (const name of ["plan", "deploy", "plan-production"]) {
       const install = stepNamed(workflow.jobs[name], "Use the committed provider lock files");
       expect(install).toContain('lock=".terraform-locks/$stack.terraform.lock.hcl"');
     }
     expect(
       stepNamed(
-        workflow.jobs["deploy-prod"],
+        workflow.jobs["deploy-production"],
         "Apply exactly the saved plans, in the planned order",
       ),
     ).toContain("terraform init -input=false -lockfile=readonly");
@@ -317,46 +345,35 @@ describe("CI workflow: AWS access", () => {
   });
 
   it("runs every role-assuming job in the GitHub environment whose subject that role trusts", () => {
-    const config = loadConfig();
-    const ci = (env: string) => config.environments[env].ci;
-    const plan = workflow.jobs.plan;
-    expect(plan.environment).toBe("${{ matrix.github_environment }}");
-    expect(plan.strategy?.matrix.include).toBe("${{ fromJSON(needs.checks.outputs.plan_matrix) }}");
-    const matrix = JSON.parse(
-      /^plan_matrix=(.*)$/m.exec(s3StepOutputs(config))?.[1] ?? "null",
-    ) as Record<string, string>[];
-    expect(matrix.map((m) => [m.environment, m.github_environment, m.role_variable])).toEqual(
-      // One entry per configured environment on S3 state, non-production first.
-      Object.values(config.environments)
-        .sort((a, b) => Number(a.production) - Number(b.production))
-        .map((e) => [e.name, e.ci?.planGithubEnvironment, `${e.name.toUpperCase()}_PLAN_ROLE_ARN`]),
-    );
-    // Every configured environment is deployed by a job of its own.
-    for (const env of Object.values(config.environments)) {
-      expect(workflow.jobs[`deploy-${env.name}`]?.environment, env.name).toBe(
-        env.ci?.githubEnvironment,
-      );
-    }
     const role = (job: string) =>
       usesAction(workflow.jobs[job], "aws-actions/configure-aws-credentials")[0].with?.[
         "role-to-assume"
       ];
-    expect([workflow.jobs["deploy-dev"].environment, role("deploy-dev")]).toEqual([
-      ci("dev")?.githubEnvironment,
-      "${{ vars.DEV_DEPLOY_ROLE_ARN }}",
+    // Each matrix entry names the GitHub environment and the role variable together.
+    expect([workflow.jobs.plan.environment, role("plan")]).toEqual([
+      "${{ matrix.github_environment }}",
+      "${{ vars[matrix.role_variable] }}",
     ]);
-    expect([workflow.jobs["plan-prod"].environment, role("plan-prod")]).toEqual([
-      ci("prod")?.planGithubEnvironment,
-      "${{ vars.PROD_PLAN_ROLE_ARN }}",
+    expect([workflow.jobs.deploy.environment, role("deploy")]).toEqual([
+      "${{ matrix.github_environment }}",
+      "${{ vars[matrix.role_variable] }}",
     ]);
-    expect([workflow.jobs["deploy-prod"].environment, role("deploy-prod")]).toEqual([
-      ci("prod")?.githubEnvironment,
-      "${{ vars.PROD_DEPLOY_ROLE_ARN }}",
+    expect([workflow.jobs["plan-production"].environment, role("plan-production")]).toEqual([
+      "${{ matrix.plan_github_environment }}",
+      "${{ vars[matrix.plan_role_variable] }}",
     ]);
+    expect([workflow.jobs["deploy-production"].environment, role("deploy-production")]).toEqual([
+      "${{ matrix.github_environment }}",
+      "${{ vars[matrix.role_variable] }}",
+    ]);
+    for (const name of ["plan", "deploy", "plan-production"])
+      expect(workflow.jobs[name].env?.PLATFORM_ENVIRONMENTS, name).toBe(
+        "${{ matrix.environment }}",
+      );
   });
 
   it("keeps credentials alive longer than any apply can run", () => {
-    for (const name of ["deploy-dev", "deploy-prod"]) {
+    for (const name of ["deploy", "deploy-production"]) {
       const job = workflow.jobs[name];
       const duration = Number(
         usesAction(job, "aws-actions/configure-aws-credentials")[0].with?.["role-duration-seconds"],
@@ -373,20 +390,38 @@ describe("CI workflow: service images", () => {
   const script = stepNamed(images, "Build and push under an immutable tag");
 
   it("pushes with the image push role of the chosen environment, in its deploy environment", () => {
-    const config = loadConfig();
-    expect(workflow.env.PROJECT).toBe(config.project);
-    expect(images.environment).toBe("${{ inputs.environment == 'prod' && 'production' || 'dev' }}");
-    expect(["production", "dev"]).toEqual([
-      config.environments.prod.ci?.githubEnvironment,
-      config.environments.dev.ci?.githubEnvironment,
-    ]);
+    expect(workflow.env.PROJECT).toBe(loadConfig().project);
+    expect(images.needs).toBe("image-target");
+    expect(images.if).toBe(workflow.jobs["image-target"].if);
+    expect(images.environment).toBe("${{ needs.image-target.outputs.github_environment }}");
     expect(
       usesAction(images, "aws-actions/configure-aws-credentials")[0].with?.["role-to-assume"],
-    ).toBe(
-      "${{ inputs.environment == 'prod' && vars.PROD_IMAGE_PUSH_ROLE_ARN || vars.DEV_IMAGE_PUSH_ROLE_ARN }}",
-    );
+    ).toBe("${{ vars[needs.image-target.outputs.role_variable] }}");
     expect(usesAction(images, "aws-actions/amazon-ecr-login")).toHaveLength(1);
   });
+
+  it("looks the environment up in the configuration, and refuses one it does not deploy", () => {
+    const lookup = stepNamed(
+      workflow.jobs["image-target"],
+      "Find the environment's deploy subject and push role",
+    );
+    const outputs = workflow.jobs["image-target"].outputs ?? {};
+    expect(outputs).toEqual({
+      github_environment: "${{ steps.target.outputs.github_environment }}",
+      role_variable: "${{ steps.target.outputs.role_variable }}",
+    });
+    withConfig(fixtureInput(), (env) => {
+      const config = loadConfig(fixtureInput());
+      for (const e of Object.values(config.environments)) {
+        expect(runStep(lookup, root, { ...env, TARGET_ENVIRONMENT: e.name })).toEqual({
+          github_environment: e.ci?.githubEnvironment,
+          role_variable: roleVariable(e.name, "IMAGE_PUSH"),
+        });
+      }
+      for (const bad of ["", "nope"])
+        expect(() => runStep(lookup, root, { ...env, TARGET_ENVIRONMENT: bad }), bad).toThrow();
+    });
+  }, 60_000);
 
   it("tags with the commit, never a moving tag, into <project>-<env>/<service>, and says how to roll it out", () => {
     expect(script).toContain('tag="sha-${GITHUB_SHA::12}"');
@@ -404,21 +439,21 @@ describe("CI workflow: service images", () => {
   });
 });
 
-describe("CI workflow: prod applies what was reviewed", () => {
-  const planProd = workflow.jobs["plan-prod"];
-  const deployProd = workflow.jobs["deploy-prod"];
+describe("CI workflow: production applies what was reviewed", () => {
+  const planProduction = workflow.jobs["plan-production"];
+  const deployProduction = workflow.jobs["deploy-production"];
 
-  it("plans prod to saved plan files and publishes their text in the job summary", () => {
-    const script = stepNamed(planProd, "Plan each stack to a saved plan and publish it");
+  it("plans each production environment to saved plan files and publishes their text in the job summary", () => {
+    const script = stepNamed(planProduction, "Plan each stack to a saved plan and publish it");
     expect(script).toMatch(/terraform plan [^\n]*-out=tfplan/);
     expect(script).toContain("terraform show -no-color tfplan > tfplan.txt");
     expect(script).toContain('>> "$GITHUB_STEP_SUMMARY"');
     expect(script).toContain("> cdktf.out/stack-order");
   });
 
-  it("uploads the plans with their configuration and lock files as one artifact of this commit", () => {
-    const upload = usesAction(planProd, "actions/upload-artifact")[0];
-    expect(upload.with?.name).toBe("prod-plan-${{ github.sha }}");
+  it("uploads the plans with their configuration and lock files as one artifact per environment and commit", () => {
+    const upload = usesAction(planProduction, "actions/upload-artifact")[0];
+    expect(upload.with?.name).toBe("${{ matrix.environment }}-plan-${{ github.sha }}");
     const paths = String(upload.with?.path).trim().split("\n");
     expect(paths).toEqual(
       expect.arrayContaining([
@@ -432,11 +467,14 @@ describe("CI workflow: prod applies what was reviewed", () => {
     expect(upload.with?.["if-no-files-found"]).toBe("error");
   });
 
-  it("applies exactly that artifact after approval, without synthesizing anything", () => {
-    expect(deployProd.environment).toBe("production");
-    const download = usesAction(deployProd, "actions/download-artifact")[0];
-    expect(download.with).toMatchObject({ name: "prod-plan-${{ github.sha }}", path: "cdktf.out" });
-    const runs = runsOf(deployProd).join("\n");
+  it("applies exactly that environment's artifact after approval, without synthesizing anything", () => {
+    expect(deployProduction.environment).toBe("${{ matrix.github_environment }}");
+    const download = usesAction(deployProduction, "actions/download-artifact")[0];
+    expect(download.with).toMatchObject({
+      name: "${{ matrix.environment }}-plan-${{ github.sha }}",
+      path: "cdktf.out",
+    });
+    const runs = runsOf(deployProduction).join("\n");
     expect(runs).not.toMatch(/npm|cdktf (deploy|synth)/);
     expect(runs).toContain('STACKS="$(cat cdktf.out/stack-order)"');
     expect(runs).toMatch(/terraform apply [^\n]* tfplan$/m);
@@ -444,24 +482,24 @@ describe("CI workflow: prod applies what was reviewed", () => {
   });
 
   it("never cancels a running apply, and runs one apply per environment", () => {
-    expect(workflow.jobs["deploy-dev"].concurrency).toEqual({
-      group: "infra-deploy-dev",
-      "cancel-in-progress": false,
-    });
-    expect(deployProd.concurrency).toEqual({
-      group: "infra-deploy-prod",
-      "cancel-in-progress": false,
-    });
+    for (const name of ["deploy", "deploy-production"])
+      expect(workflow.jobs[name].concurrency, name).toEqual({
+        group: "infra-deploy-${{ matrix.environment }}",
+        "cancel-in-progress": false,
+      });
   });
 });
 
 describe("CI workflow: when each job runs", () => {
-  it.each(["deploy-dev", "plan-prod", "deploy-prod"])("%s runs only for pushes to main", (name) => {
-    const condition = workflow.jobs[name].if ?? "";
-    expect(evaluate(condition, push("refs/heads/main"))).toBe(true);
-    expect(evaluate(condition, push("refs/heads/feature"))).toBe(false);
-    expect(evaluate(condition, pullRequest("acme/platform-infra"))).toBe(false);
-  });
+  it.each(["deploy", "plan-production", "deploy-production"])(
+    "%s runs only for pushes to main",
+    (name) => {
+      const condition = workflow.jobs[name].if ?? "";
+      expect(evaluate(condition, push("refs/heads/main"))).toBe(true);
+      expect(evaluate(condition, push("refs/heads/feature"))).toBe(false);
+      expect(evaluate(condition, pullRequest("acme/platform-infra"))).toBe(false);
+    },
+  );
 
   it("plans only for pull requests from this repository (forks get no OIDC token)", () => {
     const condition = workflow.jobs.plan.if ?? "";
@@ -479,9 +517,34 @@ describe("CI workflow: when each job runs", () => {
       'npm run preview -- --base "origin/$BASE_REF"',
     );
   });
+
+  it("builds images only by hand, after looking the environment up", () => {
+    for (const name of ["image-target", "images"]) {
+      const condition = workflow.jobs[name].if ?? "";
+      const dispatch = (service: string) => ({
+        github: { event_name: "workflow_dispatch", ref: "refs/heads/main" },
+        inputs: { service },
+      });
+      expect(evaluate(condition, dispatch("web")), name).toBe(true);
+      expect(evaluate(condition, dispatch("")), name).toBe(false);
+      expect(evaluate(condition, push("refs/heads/main")), name).toBe(false);
+    }
+  });
 });
 
-describe("CI workflow: environments in cloud mode are infra-hcp.yml's", () => {
+/** Runs `fn` with the environment that points ci:environments at `input` instead of config/. */
+function withConfig(input: PlatformInput, fn: (env: Record<string, string>) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), "workflow-envs-"));
+  try {
+    const file = join(dir, "config.json");
+    writeFileSync(file, JSON.stringify(input));
+    fn({ CI_ENVIRONMENTS_CONFIG_JSON: file });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("CI workflow: the environments come from the configuration", () => {
   const checks = workflow.jobs.checks;
   const list = () => {
     const step = checks.steps.find((s) => s.id === "environments");
@@ -490,86 +553,134 @@ describe("CI workflow: environments in cloud mode are infra-hcp.yml's", () => {
   };
   const runs = (name: string, context: ReturnType<typeof push>) =>
     evaluate(workflow.jobs[name].if ?? "", context);
+  const withOutputs = (outputs: Record<string, string>) => ({
+    ...checksPassed,
+    outputs: { ...checksPassed.outputs, ...outputs },
+  });
+  const names = (matrix: string) =>
+    (JSON.parse(matrix) as { environment: string }[]).map((e) => e.environment);
 
-  it("hands on, per configured environment, whether it runs here (S3 state)", () => {
-    expect(list()).toBe('npm run -s hcp:environments -- --s3 >> "$GITHUB_OUTPUT"');
-    const names = Object.keys(loadConfig().environments);
+  it("hands on the plan, deploy and production matrices of the checks step", () => {
+    expect(list()).toBe('npm run -s ci:environments >> "$GITHUB_OUTPUT"');
     expect(Object.keys(checks.outputs ?? {}).sort()).toEqual(
-      [...names.map((n) => `s3_${n}`), "plan_matrix"].sort(),
+      ["deploy_matrix", "plan_matrix", "production_matrix"].sort(),
     );
     for (const [key, value] of Object.entries(checks.outputs ?? {}))
       expect(value).toBe(`\${{ steps.environments.outputs.${key} }}`);
   });
 
-  it("runs the step for real: a cloud-mode dev leaves only prod here", () => {
-    const dir = mkdtempSync(join(tmpdir(), "workflow-envs-"));
-    try {
-      const input = shippedInput();
-      delete input.environments.dev.ci;
-      input.environments.dev.state = { backend: "cloud", organization: "acme" };
-      const file = join(dir, "config.json");
-      writeFileSync(file, JSON.stringify(input));
-      const cloudDev = runStep(list(), root, { HCP_ENVIRONMENTS_CONFIG_JSON: file });
-      expect(cloudDev).toEqual({
-        s3_dev: "false",
-        s3_prod: "true",
-        plan_matrix: JSON.stringify([
-          {
-            environment: "prod",
-            github_environment: "production-plan",
-            role_variable: "PROD_PLAN_ROLE_ARN",
-          },
-        ]),
-      });
-      // The shipped configuration: both here.
-      const shipped = runStep(list(), root, {});
-      expect([shipped.s3_dev, shipped.s3_prod]).toEqual(["true", "true"]);
-      expect(JSON.parse(shipped.plan_matrix)).toHaveLength(2);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  // The matrices equal the configured environments, whichever they are: the shipped ones, the
+  // fixture's, and the fixture with a third environment scaffolded by new-env.
+  const configurations: [string, PlatformInput | undefined][] = [
+    ["shipped", undefined],
+    ["fixture", fixtureInput()],
+    [
+      "fixture + scaffolded third",
+      scaffoldInto(fixtureInput(), { name: "third", from: FIXTURE.nonProduction }).input,
+    ],
+  ];
+  it.each(configurations)(
+    "runs the step for real on the %s configuration: every environment, each once, in its place",
+    (_name, input) => {
+      const config = loadConfig(input);
+      const check = (env: Record<string, string>) => {
+        const outputs = runStep(list(), root, env);
+        expect(outputs).toEqual(
+          Object.fromEntries(
+            workflowStepOutputs(config)
+              .split("\n")
+              .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+          ),
+        );
+        const envs = Object.values(config.environments);
+        const nonProduction = envs.filter((e) => !e.production).map((e) => e.name);
+        const production = envs.filter((e) => e.production).map((e) => e.name);
+        expect(names(outputs.plan_matrix)).toEqual([...nonProduction, ...production]);
+        expect(names(outputs.deploy_matrix)).toEqual(nonProduction);
+        expect(names(outputs.production_matrix)).toEqual(production);
+        // Each job runs in the GitHub environment whose subject its role trusts.
+        for (const entry of JSON.parse(outputs.plan_matrix) as Record<string, string>[]) {
+          const env = config.environments[entry.environment];
+          expect(entry).toEqual({
+            environment: env.name,
+            github_environment: env.ci?.planGithubEnvironment,
+            role_variable: roleVariable(env.name, "PLAN"),
+          });
+        }
+        for (const entry of JSON.parse(outputs.deploy_matrix) as Record<string, string>[]) {
+          const env = config.environments[entry.environment];
+          expect(entry).toEqual({
+            environment: env.name,
+            github_environment: env.ci?.githubEnvironment,
+            role_variable: roleVariable(env.name, "DEPLOY"),
+          });
+        }
+        for (const entry of JSON.parse(outputs.production_matrix) as Record<string, string>[]) {
+          const env = config.environments[entry.environment];
+          expect(entry).toEqual({
+            environment: env.name,
+            plan_github_environment: env.ci?.planGithubEnvironment,
+            plan_role_variable: roleVariable(env.name, "PLAN"),
+            github_environment: env.ci?.githubEnvironment,
+            role_variable: roleVariable(env.name, "DEPLOY"),
+          });
+        }
+      };
+      if (input === undefined) check({});
+      else withConfig(input, check);
+    },
+    60_000,
+  );
 
-  it("skips dev but still plans and deploys prod when dev is in cloud mode", () => {
-    const cloudDev = { ...checksPassed, outputs: { ...checksPassed.outputs, s3_dev: "false" } };
-    expect(runs("deploy-dev", push("refs/heads/main", { checks: cloudDev }))).toBe(false);
-    const devSkipped = push("refs/heads/main", {
-      checks: cloudDev,
-      "deploy-dev": { result: "skipped" },
+  it("leaves cloud-mode environments out of every matrix", () => {
+    const input = fixtureInput();
+    const cloud = input.environments[FIXTURE.nonProduction];
+    delete cloud.ci;
+    cloud.state = { backend: "cloud", organization: "acme" };
+    withConfig(input, (env) => {
+      const outputs = runStep(list(), root, env);
+      expect(names(outputs.plan_matrix)).toEqual([FIXTURE.production]);
+      expect(outputs.deploy_matrix).toBe("[]");
+      expect(names(outputs.production_matrix)).toEqual([FIXTURE.production]);
     });
+  }, 60_000);
+
+  it("skips the non-production deploy but still plans and deploys production when there is none", () => {
+    const none = withOutputs({ deploy_matrix: "[]" });
+    expect(runs("deploy", push("refs/heads/main", { checks: none }))).toBe(false);
+    const skipped = push("refs/heads/main", { checks: none, deploy: { result: "skipped" } });
     // A skipped needed job skips its dependents unless the condition starts with always().
-    expect(workflow.jobs["plan-prod"].if).toMatch(/^always\(\) && /);
-    expect(runs("plan-prod", devSkipped)).toBe(true);
-    expect(runs("deploy-prod", devSkipped)).toBe(true);
+    expect(workflow.jobs["plan-production"].if).toMatch(/^always\(\) && /);
+    expect(runs("plan-production", skipped)).toBe(true);
+    expect(runs("deploy-production", skipped)).toBe(true);
   });
 
-  it("never plans prod after a failed or cancelled dev deploy or failed checks", () => {
+  it("never plans production after any failed or cancelled non-production deploy or failed checks", () => {
+    // `needs.deploy.result` is the whole matrix's: one failed environment fails it.
     for (const result of ["failure", "cancelled"])
-      expect(runs("plan-prod", push("refs/heads/main", { "deploy-dev": { result } })), result).toBe(
+      expect(runs("plan-production", push("refs/heads/main", { deploy: { result } })), result).toBe(
         false,
       );
     expect(
       runs(
-        "plan-prod",
+        "plan-production",
         push("refs/heads/main", {
           checks: { ...checksPassed, result: "failure" },
-          "deploy-dev": { result: "skipped" },
+          deploy: { result: "skipped" },
         }),
       ),
     ).toBe(false);
   });
 
-  it("skips prod's plan and apply, and the pull-request plan, for what is in cloud mode", () => {
-    const cloudProd = { ...checksPassed, outputs: { ...checksPassed.outputs, s3_prod: "false" } };
-    expect(runs("plan-prod", push("refs/heads/main", { checks: cloudProd }))).toBe(false);
-    expect(runs("deploy-prod", push("refs/heads/main", { checks: cloudProd }))).toBe(false);
-    // deploy-prod has no always(): a skipped or failed plan-prod skips it.
-    expect(workflow.jobs["deploy-prod"].if).not.toContain("always()");
+  it("skips production's plan and apply, and the pull-request plan, when there is nothing to run", () => {
+    const none = withOutputs({ production_matrix: "[]" });
+    expect(runs("plan-production", push("refs/heads/main", { checks: none }))).toBe(false);
+    expect(runs("deploy-production", push("refs/heads/main", { checks: none }))).toBe(false);
+    // deploy-production has no always(): a skipped or failed plan-production skips it.
+    expect(workflow.jobs["deploy-production"].if).not.toContain("always()");
     const allCloud = {
       ...pullRequest("acme/platform-infra"),
-      needs: {
-        checks: { ...checksPassed, outputs: { ...checksPassed.outputs, plan_matrix: "[]" } },
-      },
+      needs: { checks: withOutputs({ plan_matrix: "[]" }) },
     };
     expect(evaluate(workflow.jobs.plan.if ?? "", allCloud)).toBe(false);
   });
@@ -601,7 +712,7 @@ describe("CI workflow: steps run for real", () => {
     expect(workflow.env.MANUAL_STACK_LAYERS.split(" ")).toEqual([...MANUAL_LAYERS]);
   });
 
-  it.each(["plan", "deploy-dev", "plan-prod"])(
+  it.each(["plan", "deploy", "plan-production"])(
     "%s orders the stacks by their dependencies, manual layers left out",
     (name) => {
       const dir = mkdtempSync(join(tmpdir(), "workflow-stacks-"));

@@ -32,7 +32,19 @@ describe("dcv validation rules (config paths)", () => {
       "agent address that is not IPv4",
       "dev",
       (d) => (d.agents[0] = { name: "agent1", address: "desk1.corp.example" }),
-      /environments\.dev\.dcv\.agents\[0\]\.address: "desk1\.corp\.example" is not an IPv4 address; the gateway's egress rule is a \/32 per existing agent/,
+      /environments\.dev\.dcv\.agents\[0\]\.address: "desk1\.corp\.example" is not an IPv4 address \(not in a\.b\.c\.d form\); the gateway's egress rule is a \/32 per existing agent/,
+    ],
+    [
+      "agent address with a leading zero",
+      "dev",
+      (d) => (d.agents[0] = { name: "agent1", address: "10.150.248.080" }),
+      /environments\.dev\.dcv\.agents\[0\]\.address: "10\.150\.248\.080" is not an IPv4 address \(the octet "080" has a leading zero, which some tools read as octal; write it as 80\)/,
+    ],
+    [
+      "created agent privateIp with a leading zero",
+      "prod",
+      (d) => (d.agents[0] = { ...d.agents[0], instance: { ...desk, privateIp: "10.20.01.5" } }),
+      /environments\.prod\.dcv\.agents\[0\]\.instance\.privateIp: "10\.20\.01\.5" is not an IPv4 address \(the octet "01" has a leading zero/,
     ],
     [
       "duplicate agent names",
@@ -44,7 +56,7 @@ describe("dcv validation rules (config paths)", () => {
       "duplicate agent addresses",
       "dev",
       (d) => (d.agents[1] = { name: "agent2", address: "10.150.248.180" }),
-      /environments\.dev\.dcv\.agents\[1\]\.port: "10\.150\.248\.180:8443" is already the target of agents\[0\]/,
+      /environments\.dev\.dcv\.agents\[1\]\.address: "10\.150\.248\.180:8443" is already the target of agents\[0\]/,
     ],
     [
       "every pool agent a backup",

@@ -152,7 +152,7 @@ describe("validation rules: each names the path, the value and what is allowed",
     [
       "misspelt key",
       withEnv("dev", (e) => Object.assign(e.network, { natGateway: "single" })),
-      /environments\.dev\.network: Unrecognized key: "natGateway" \(a misspelt or misplaced setting is never ignored\)/,
+      /environments\.dev\.network\.natGateway: "natGateway" is not a setting here; did you mean "natGateways"\? Settings here: cidr, azCount, .* \(a misspelt or misplaced setting is never ignored\)/,
     ],
     [
       "account id that is not 12 digits",
@@ -194,7 +194,7 @@ describe("validation rules: each names the path, the value and what is allowed",
     [
       "unknown state backend",
       withEnv("dev", (e) => Object.assign(e, { state: { backend: "gcs", bucket: "x" } })),
-      /environments\.dev\.state\.backend: got "gcs": Invalid discriminator value\. Expected 's3' \| 'cloud'/,
+      /environments\.dev\.state\.backend: "gcs" is not allowed; backend must be one of "s3", "cloud"/,
     ],
     [
       "log retention CloudWatch does not accept",

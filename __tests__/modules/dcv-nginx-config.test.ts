@@ -324,7 +324,7 @@ describe("validation rules: each names the path, the value and what is allowed",
     [
       "duplicate address:port",
       config({ agents: [a1, { ...a2, address: a1.address, port: 8443 }] }),
-      /agents\[1\]\.port: "10\.150\.248\.180:8443" is already the target of agents\[0\]; each agent needs its own address and port/,
+      /agents\[1\]\.address: "10\.150\.248\.180:8443" is already the target of agents\[0\]; each agent needs its own address and port/,
     ],
     [
       "every primary agent drained",
@@ -470,7 +470,12 @@ describe("validation rules: each names the path, the value and what is allowed",
     [
       "address that is not an address",
       config({ agents: [{ ...a1, address: "10.0.0.300" }, a2] }),
-      /agents\[0\]\.address: "10\.0\.0\.300" is not an IPv4 address or DNS name; allowed: a\.b\.c\.d \(octets 0-255\)/,
+      /agents\[0\]\.address: "10\.0\.0\.300" is not an IPv4 address or DNS name \(an octet is above 255\); allowed: a\.b\.c\.d \(octets 0-255, no leading zeros\)/,
+    ],
+    [
+      "address with a leading zero",
+      config({ agents: [{ ...a1, address: "10.0.0.010" }, a2] }),
+      /agents\[0\]\.address: "10\.0\.0\.010" is not an IPv4 address or DNS name \(the octet "010" has a leading zero, which some tools read as octal; write it as 10\)/,
     ],
     [
       "address with the port in it",
@@ -480,7 +485,7 @@ describe("validation rules: each names the path, the value and what is allowed",
     [
       "listenAddress that is not IPv4",
       config({ listenAddress: "localhost" }),
-      /listenAddress: "localhost" is not an IPv4 address; use a\.b\.c\.d/,
+      /listenAddress: "localhost" is not an IPv4 address \(not in a\.b\.c\.d form\); use a\.b\.c\.d/,
     ],
     [
       "keepaliveConnections 0",

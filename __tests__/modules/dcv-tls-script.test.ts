@@ -12,7 +12,12 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { tlsScript, type GatewayTlsSource } from "../../modules/dcv/user-data";
+import {
+  refreshScript,
+  tlsScript,
+  TLS_SCRIPT_PATH,
+  type GatewayTlsSource,
+} from "../../modules/dcv/user-data";
 
 /*
  * Runs the gateway's TLS script for real (sh, openssl, python3) against a stand-in `aws` CLI
@@ -159,5 +164,202 @@ describe.skipIf(!tools && !inCi)("gateway TLS script (real sh, openssl, python3)
     expect(s.calls().some((c) => c.includes("put-secret-value"))).toBe(false);
     expect(() => statSync(s.hosts[0].tls.keyPath)).toThrow();
     expect(readdirSync(s.tmp)).toEqual([]);
+  });
+});
+
+/*
+ * The refresh script on a running gateway, with the real TLS script it calls, the same
+ * stand-in `aws`, and stand-ins for `nginx -t` (its verdict set per case) and `systemctl`.
+ */
+describe.skipIf(!tools && !inCi)("gateway certificate refresh (real sh, openssl, python3)", () => {
+  const root = mkdtempSync(join(tmpdir(), "dcv-refresh-"));
+  const bin = join(root, "bin");
+  mkdirSync(bin);
+  writeFileSync(join(bin, "aws"), FAKE_AWS);
+  writeFileSync(
+    join(bin, "nginx"),
+    `#!/bin/sh\necho "nginx $*" >> "$FAKE_SECRET_STORE/calls"\nif [ "$FAKE_NGINX_OK" = 1 ]; then exit 0; fi\necho "nginx: [emerg] SSL_CTX_use_PrivateKey failed (key values mismatch)" >&2\nexit 1\n`,
+  );
+  writeFileSync(
+    join(bin, "systemctl"),
+    `#!/bin/sh\necho "systemctl $*" >> "$FAKE_SECRET_STORE/calls"\n`,
+  );
+  for (const t of ["aws", "nginx", "systemctl"]) chmodSync(join(bin, t), 0o755);
+  afterAll(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  /** A self-signed pair from the real openssl, valid now or (expired) only in 2020. */
+  function pair(cn: string, expired = false): { certificate: string; privateKey: string } {
+    const dir = mkdtempSync(join(root, "pair-"));
+    const openssl = (...args: string[]) => {
+      const r = spawnSync("openssl", args, { encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+    };
+    const [key, crt] = [join(dir, "k"), join(dir, "c")];
+    if (!expired) {
+      openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "30",
+        "-subj",
+        `/CN=${cn}`,
+        "-keyout",
+        key,
+        "-out",
+        crt,
+      );
+    } else {
+      // openssl 3.0's req has no end-date option; a one-off CA signs with explicit dates.
+      writeFileSync(join(dir, "index.txt"), "");
+      writeFileSync(join(dir, "serial"), "01\n");
+      writeFileSync(
+        join(dir, "ca.cnf"),
+        `[ca]\ndefault_ca = d\n[d]\ndatabase = ${dir}/index.txt\nnew_certs_dir = ${dir}\nserial = ${dir}/serial\ndefault_md = sha256\npolicy = p\n[p]\ncommonName = supplied\n`,
+      );
+      const req = join(dir, "r");
+      openssl(
+        "req",
+        "-new",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        `/CN=${cn}`,
+        "-keyout",
+        key,
+        "-out",
+        req,
+      );
+      openssl(
+        "ca",
+        "-batch",
+        "-config",
+        join(dir, "ca.cnf"),
+        "-selfsign",
+        "-keyfile",
+        key,
+        "-in",
+        req,
+        "-out",
+        crt,
+        "-startdate",
+        "20200101000000Z",
+        "-enddate",
+        "20200102000000Z",
+      );
+    }
+    return { certificate: readFileSync(crt, "utf8"), privateKey: readFileSync(key, "utf8") };
+  }
+  const first = pair("first");
+  const renewed = pair("renewed");
+
+  let n = 0;
+  /** A booted gateway holding `first`, whose secret now holds `secretValue`. */
+  function gateway(secretValue: { certificate: string; privateKey: string }) {
+    const dir = join(root, `gw-${n++}`);
+    const store = join(dir, "secret");
+    const tmp = join(dir, "tmp");
+    mkdirSync(store, { recursive: true });
+    mkdirSync(tmp);
+    mkdirSync(join(dir, "tls"));
+    const tls: GatewayTlsSource = {
+      region: "ap-northeast-1",
+      secretId: "acme-test-dcv-gateway-tls",
+      generateIfEmpty: false,
+      commonName: "acme-test-dcv-gateway",
+      certificatePath: join(dir, "tls", "gateway.crt"),
+      keyPath: join(dir, "tls", "gateway.key"),
+    };
+    writeFileSync(tls.certificatePath, first.certificate, { mode: 0o644 });
+    writeFileSync(tls.keyPath, first.privateKey, { mode: 0o600 });
+    writeFileSync(join(store, "value"), JSON.stringify(secretValue));
+    // The refresh script calls the TLS script by its installed path; point it at this copy.
+    const tlsPath = join(dir, "dcv-gateway-tls");
+    writeFileSync(tlsPath, tlsScript(tls), { mode: 0o700 });
+    const script = join(dir, "refresh.sh");
+    writeFileSync(script, refreshScript(tls).split(TLS_SCRIPT_PATH).join(tlsPath));
+    const run = (nginxOk: boolean) =>
+      spawnSync("sh", [script], {
+        encoding: "utf8",
+        env: {
+          ...process.env,
+          PATH: `${bin}:${process.env.PATH ?? ""}`,
+          FAKE_SECRET_STORE: store,
+          FAKE_NGINX_OK: nginxOk ? "1" : "0",
+          TMPDIR: tmp,
+        },
+      });
+    const calls = () =>
+      readFileSync(join(store, "calls"), "utf8")
+        .trim()
+        .split("\n")
+        .filter((c) => !c.startsWith("secretsmanager"));
+    const installed = () => ({
+      certificate: readFileSync(tls.certificatePath, "utf8"),
+      privateKey: readFileSync(tls.keyPath, "utf8"),
+    });
+    return { tls, run, calls, installed, tmp };
+  }
+
+  it("does nothing when the secret still holds the installed certificate", () => {
+    const g = gateway(first);
+    const r = g.run(true);
+    expect(r.status, r.stderr).toBe(0);
+    expect(g.calls()).toEqual([]);
+    expect(g.installed()).toEqual(first);
+  });
+
+  it("installs a renewed certificate, checks it with nginx -t, then reloads nginx", () => {
+    const g = gateway(renewed);
+    const r = g.run(true);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("installed the renewed certificate");
+    expect(g.installed()).toEqual(renewed);
+    expect(g.calls()).toEqual(["nginx -t", "systemctl reload nginx"]);
+    expect(statSync(g.tls.keyPath).mode & 0o777).toBe(0o600);
+    expect(readdirSync(g.tmp)).toEqual([]);
+  });
+
+  it("keeps the certificate in use when nginx -t refuses the new pair", () => {
+    const g = gateway(renewed);
+    const r = g.run(false);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("key values mismatch");
+    expect(r.stderr).toContain("nginx -t refused the new certificate; kept the certificate in use");
+    expect(g.installed()).toEqual(first);
+    expect(g.calls()).toEqual(["nginx -t"]);
+    expect(statSync(g.tls.keyPath).mode & 0o777).toBe(0o600);
+  });
+
+  it("refuses an expired certificate before nginx sees it", () => {
+    const g = gateway(pair("expired", true));
+    const r = g.run(true);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("the new certificate is expired or not a certificate");
+    expect(g.installed()).toEqual(first);
+    expect(g.calls()).toEqual([]);
+  });
+
+  it("refuses a value that is not a certificate before nginx sees it", () => {
+    const g = gateway({ certificate: "not a certificate\n", privateKey: renewed.privateKey });
+    const r = g.run(true);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("the new certificate is expired or not a certificate");
+    expect(g.installed()).toEqual(first);
+    expect(g.calls()).toEqual([]);
+  });
+
+  it("keeps the certificate in use when the secret cannot be read", () => {
+    const g = gateway(renewed);
+    rmSync(join(g.tls.certificatePath, "..", "..", "secret", "value"));
+    const r = g.run(true);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("could not read the certificate secret");
+    expect(g.installed()).toEqual(first);
   });
 });

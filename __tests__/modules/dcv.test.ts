@@ -412,6 +412,8 @@ describe("DcvGateway: user data", () => {
       "install -m 0644 -o root -g root /etc/dcv-gateway/nginx.conf /etc/nginx/nginx.conf",
       "nginx -t",
       "systemctl enable --now nginx",
+      "systemctl daemon-reload",
+      "systemctl enable --now dcv-gateway-cert-refresh.timer",
     ].map((l) => lines.indexOf(l));
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
@@ -430,6 +432,57 @@ describe("DcvGateway: user data", () => {
       script.indexOf("fi\n"),
     );
   });
+
+  it("installs a renewed certificate on running gateways from a systemd timer", () => {
+    const refresh = file("/usr/local/sbin/dcv-gateway-cert-refresh");
+    expect(refresh?.permissions).toBe("0700");
+    expect(refresh?.content).toContain("/usr/local/sbin/dcv-gateway-tls ||");
+    expect(refresh?.content).toContain("systemctl reload nginx");
+    const service = file("/etc/systemd/system/dcv-gateway-cert-refresh.service")?.content ?? "";
+    const timer = file("/etc/systemd/system/dcv-gateway-cert-refresh.timer")?.content ?? "";
+    expect(service).toContain("ExecStart=/usr/local/sbin/dcv-gateway-cert-refresh");
+    expect(timer).toMatch(/^OnUnitActiveSec=\S+$/m);
+    expect(timer).toContain("WantedBy=timers.target");
+  });
+
+  const haveSystemd =
+    spawnSync("systemd-analyze", ["--version"], { encoding: "utf8" }).status === 0;
+  if (!haveSystemd && process.env.CI === undefined) {
+    console.warn(
+      "skipping the systemd unit check: systemd-analyze is not installed (apt-get install systemd)",
+    );
+  }
+  it.skipIf(!haveSystemd && process.env.CI === undefined)(
+    "writes systemd units that systemd-analyze verify accepts",
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), "dcv-units-"));
+      try {
+        // verify checks that ExecStart is executable; point it at a stand-in.
+        const exec = join(dir, "refresh");
+        writeFileSync(exec, "#!/bin/sh\n", { mode: 0o755 });
+        const units = ["service", "timer"].map((kind) => {
+          const unit = join(dir, `dcv-gateway-cert-refresh.${kind}`);
+          const content =
+            file(`/etc/systemd/system/dcv-gateway-cert-refresh.${kind}`)?.content ?? "";
+          writeFileSync(unit, content.replace("/usr/local/sbin/dcv-gateway-cert-refresh", exec));
+          return unit;
+        });
+        const result = spawnSync("systemd-analyze", ["verify", "--man=no", ...units], {
+          encoding: "utf8",
+          cwd: dir,
+        });
+        expect(result.stderr).toBe("");
+        expect(result.status).toBe(0);
+        writeFileSync(units[1], "[Timer]\nOnUnitActiveSecc=1h\n");
+        expect(
+          spawnSync("systemd-analyze", ["verify", "--man=no", units[1]], { encoding: "utf8" })
+            .status,
+        ).not.toBe(0);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   const cloudInit = spawnSync("cloud-init", ["--version"], { encoding: "utf8" });
   const haveCloudInit = cloudInit.status === 0;

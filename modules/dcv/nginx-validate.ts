@@ -1,5 +1,5 @@
 import { Token } from "cdktf";
-import { cidrProblem } from "../../lib/cidr";
+import { cidrProblem, ipv4Problem } from "../../lib/cidr";
 import { show, type Issue } from "../../lib/validation";
 import type { ResolvedAgent, ResolvedGatewayConfig } from "./nginx-config";
 
@@ -9,7 +9,6 @@ export const AFFINITIES = ["client-ip", "cookie", "none"] as const;
 const MAX_TIMEOUT_SECONDS = 604_800;
 const MAX_KEEPALIVE = 1024;
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const DNS_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
 const DNS_NAME = new RegExp(`^(?=.{1,253}$)${DNS_LABEL}(?:\\.${DNS_LABEL})*$`);
 const LINUX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
@@ -55,7 +54,7 @@ function agentIssues(c: ResolvedGatewayConfig): Issue[] {
     const sameTarget = c.agents.findIndex((b) => b.address === a.address && b.port === a.port);
     if (sameTarget !== i) {
       issues.push({
-        path: at("port"),
+        path: at("address"),
         message: `${show(`${a.address}:${a.port}`)} is already the target of agents[${sameTarget}]; each agent needs its own address and port`,
       });
     }
@@ -131,10 +130,11 @@ function listenerIssues(c: ResolvedGatewayConfig): Issue[] {
       message: `${c.healthPort} is also the listenPort; the health endpoint needs a port of its own (plain HTTP, no PROXY protocol)`,
     });
   }
-  if (known(c.listenAddress) && !isIpv4(c.listenAddress)) {
+  const listenProblem = known(c.listenAddress) ? ipv4Problem(c.listenAddress) : undefined;
+  if (listenProblem !== undefined) {
     issues.push({
       path: ["listenAddress"],
-      message: `${show(c.listenAddress)} is not an IPv4 address; use a.b.c.d, e.g. "0.0.0.0" for every interface or "127.0.0.1"`,
+      message: `${show(c.listenAddress)} is not an IPv4 address (${listenProblem}); use a.b.c.d, e.g. "0.0.0.0" for every interface or "127.0.0.1"`,
     });
   }
   for (const key of ["readTimeoutSeconds", "sendTimeoutSeconds"] as const) {
@@ -258,8 +258,9 @@ function addressProblem(address: string): string | undefined {
     return `${show(address)} contains ${UNSAFE_TEXT}, which would inject nginx configuration; give a bare IPv4 address or DNS name`;
   }
   const looksIpv4 = /^[\d.]+$/.test(address);
-  if (looksIpv4 ? isIpv4(address) : DNS_NAME.test(address)) return undefined;
-  return `${show(address)} is not an IPv4 address or DNS name; allowed: a.b.c.d (octets 0-255) or letters, digits, hyphens and dots, with the port in "port"`;
+  const problem = looksIpv4 ? ipv4Problem(address) : undefined;
+  if (looksIpv4 ? problem === undefined : DNS_NAME.test(address)) return undefined;
+  return `${show(address)} is not an IPv4 address or DNS name${problem === undefined ? "" : ` (${problem})`}; allowed: a.b.c.d (octets 0-255, no leading zeros) or letters, digits, hyphens and dots, with the port in "port"`;
 }
 
 function portMessage(port: number): string {
@@ -268,11 +269,6 @@ function portMessage(port: number): string {
 
 function isIntIn(value: number, min: number, max: number): boolean {
   return Number.isInteger(value) && value >= min && value <= max;
-}
-
-function isIpv4(text: string): boolean {
-  const m = IPV4.exec(text);
-  return m !== null && m.slice(1).every((o) => Number(o) <= 255);
 }
 
 function known(value: string): boolean {

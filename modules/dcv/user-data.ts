@@ -1,7 +1,8 @@
 /**
  * Cloud-init user data for a gateway: installs nginx and the tools the TLS step uses, writes
- * the generated configuration and two scripts, then runs the start script, which installs the
- * fleet's certificate and starts nginx only if `nginx -t` accepts the file. Emitted as JSON
+ * the generated configuration, the scripts and a systemd timer, then runs the start script,
+ * which installs the fleet's certificate, starts nginx only if `nginx -t` accepts the file and
+ * starts the timer that installs a renewed certificate on the running gateway. Emitted as JSON
  * (valid YAML) so no value can break the document's quoting; it holds no Terraform references
  * (agents have fixed addresses, the secret is named), so it is complete, testable text at synth.
  */
@@ -33,6 +34,15 @@ export interface GatewayTlsSource {
 
 export const TLS_SCRIPT_PATH = "/usr/local/sbin/dcv-gateway-tls";
 export const START_SCRIPT_PATH = "/usr/local/sbin/dcv-gateway-start";
+export const REFRESH_SCRIPT_PATH = "/usr/local/sbin/dcv-gateway-cert-refresh";
+/** systemd unit (and timer) that re-reads the secret on running gateways. */
+export const REFRESH_UNIT = "dcv-gateway-cert-refresh";
+/**
+ * How often a running gateway re-reads the secret. A renewed certificate is live on every
+ * gateway within this period plus the randomized delay, without replacing instances; one
+ * GetSecretValue per gateway per period costs next to nothing.
+ */
+export const REFRESH_EVERY = "1h";
 /** Outside /etc/nginx, which the nginx package owns: no ordering against the package needed. */
 export const STAGED_CONFIG_PATH = "/etc/dcv-gateway/nginx.conf";
 /** What the scripts call; the start script refuses to go on when one is missing. */
@@ -93,6 +103,72 @@ export function tlsScript(t: GatewayTlsSource): string {
   return flatten(lines).join("\n");
 }
 
+/**
+ * Re-installs the certificate when the secret holds a new one and reloads nginx. A new pair
+ * that is already expired or that `nginx -t` refuses (key mismatch, bad PEM) is rolled back,
+ * so a bad put into the secret never takes a serving gateway down; the unit then fails and
+ * the journal says why.
+ */
+export function refreshScript(t: GatewayTlsSource): string {
+  return [
+    "#!/bin/sh",
+    "# Installs a renewed fleet certificate on a running gateway; keeps the old one on any doubt.",
+    "set -eu",
+    "umask 077",
+    `crt=${quote(t.certificatePath)}`,
+    `key=${quote(t.keyPath)}`,
+    "old=$(mktemp -d)",
+    `trap 'rm -rf "$old"' EXIT`,
+    'cp -p "$crt" "$old/crt"',
+    'cp -p "$key" "$old/key"',
+    "restore() {",
+    '  mv -f "$old/key" "$key"',
+    '  mv -f "$old/crt" "$crt"',
+    '  echo "dcv-gateway: $1; kept the certificate in use" >&2',
+    "  exit 1",
+    "}",
+    `${TLS_SCRIPT_PATH} || restore "could not read the certificate secret"`,
+    'if cmp -s "$crt" "$old/crt" && cmp -s "$key" "$old/key"; then exit 0; fi',
+    'openssl x509 -noout -checkend 0 -in "$crt" >/dev/null 2>&1 || restore "the new certificate is expired or not a certificate"',
+    'nginx -t 2>"$old/err" || { cat "$old/err" >&2; restore "nginx -t refused the new certificate"; }',
+    "systemctl reload nginx",
+    'echo "dcv-gateway: installed the renewed certificate and reloaded nginx"',
+    "",
+  ].join("\n");
+}
+
+function refreshService(): string {
+  return [
+    "[Unit]",
+    "Description=Install a renewed DCV gateway certificate from Secrets Manager",
+    "After=network-online.target nginx.service",
+    "Wants=network-online.target",
+    "ConditionPathExists=/etc/nginx/nginx.conf",
+    "",
+    "[Service]",
+    "Type=oneshot",
+    `ExecStart=${REFRESH_SCRIPT_PATH}`,
+    "",
+  ].join("\n");
+}
+
+function refreshTimer(): string {
+  return [
+    "[Unit]",
+    "Description=Check the DCV gateway certificate secret for a renewed certificate",
+    "",
+    "[Timer]",
+    `OnBootSec=${REFRESH_EVERY}`,
+    `OnUnitActiveSec=${REFRESH_EVERY}`,
+    // Gateways of one fleet do not all reload in the same second.
+    "RandomizedDelaySec=10min",
+    "",
+    "[Install]",
+    "WantedBy=timers.target",
+    "",
+  ].join("\n");
+}
+
 function startScript(): string {
   return [
     "#!/bin/sh",
@@ -106,6 +182,8 @@ function startScript(): string {
     // A configuration nginx rejects must never be started.
     "nginx -t",
     "systemctl enable --now nginx",
+    "systemctl daemon-reload",
+    `systemctl enable --now ${REFRESH_UNIT}.timer`,
     "",
   ].join("\n");
 }
@@ -132,6 +210,24 @@ export function gatewayCloudConfig(p: GatewayUserDataProps): string {
         owner: "root:root",
         permissions: "0700",
         content: startScript(),
+      },
+      {
+        path: REFRESH_SCRIPT_PATH,
+        owner: "root:root",
+        permissions: "0700",
+        content: refreshScript(p.tls),
+      },
+      {
+        path: `/etc/systemd/system/${REFRESH_UNIT}.service`,
+        owner: "root:root",
+        permissions: "0644",
+        content: refreshService(),
+      },
+      {
+        path: `/etc/systemd/system/${REFRESH_UNIT}.timer`,
+        owner: "root:root",
+        permissions: "0644",
+        content: refreshTimer(),
       },
     ],
     runcmd: [[START_SCRIPT_PATH]],

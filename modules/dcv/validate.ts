@@ -1,12 +1,11 @@
 import { Token } from "cdktf";
 import { instanceTypeHint, isEc2InstanceType } from "../../config/aws-catalog/ec2";
-import { cidrProblem, contains, parseCidr } from "../../lib/cidr";
+import { cidrProblem, contains, ipv4Problem, parseCidr, parseIpv4 } from "../../lib/cidr";
 import { show, type Issue } from "../../lib/validation";
 import { nginxConfigIssues, type DcvAgentTarget, type NginxGatewayConfig } from "./nginx-gateway";
 import { placeAgents } from "./placement";
 import type { DcvAgentSettings, DcvSettings } from "./settings";
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const PRINCIPAL = /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/;
@@ -38,7 +37,7 @@ const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64
 
 /** Why the gateway cannot reach an existing agent at this address, or undefined when it can. */
 export function agentReachProblem(address: string, net: DcvNetworkView): string | undefined {
-  const at = parseCidr(`${address}/32`);
+  const at = { network: parseIpv4(address), prefix: 32 };
   const inside = (cidr: string) => contains(parseCidr(cidr), at);
   const unusable = UNUSABLE.find(([cidr]) => inside(cidr));
   if (unusable !== undefined) return `${show(address)} is ${unusable[1]}, not a DCV server`;
@@ -111,19 +110,19 @@ export function dcvIssues(
   const add = (path: (string | number)[], message: string) => issues.push({ path, message });
 
   s.agents.forEach((agent, i) => {
+    const addressProblem =
+      agent.address === undefined || Token.isUnresolved(agent.address)
+        ? undefined
+        : ipv4Problem(agent.address);
     if ((agent.address === undefined) === (agent.instance === undefined)) {
       add(
         ["agents", i],
         `${show(agent.name)} must have exactly one of address (an existing DCV server) or instance (one this stack creates)`,
       );
-    } else if (
-      agent.address !== undefined &&
-      !Token.isUnresolved(agent.address) &&
-      !IPV4.test(agent.address)
-    ) {
+    } else if (agent.address !== undefined && addressProblem !== undefined) {
       add(
         ["agents", i, "address"],
-        `${show(agent.address)} is not an IPv4 address; the gateway's egress rule is a /32 per existing agent`,
+        `${show(agent.address)} is not an IPv4 address (${addressProblem}); the gateway's egress rule is a /32 per existing agent`,
       );
     } else if (agent.address !== undefined && !Token.isUnresolved(agent.address)) {
       const problem = agentReachProblem(agent.address, net);
@@ -153,8 +152,12 @@ export function dcvIssues(
       );
     }
     const ip = agent.instance?.privateIp;
-    if (ip !== undefined && !IPV4.test(ip)) {
-      add(["agents", i, "instance", "privateIp"], `${show(ip)} is not an IPv4 address`);
+    const ipProblem = ip === undefined ? undefined : ipv4Problem(ip);
+    if (ip !== undefined && ipProblem !== undefined) {
+      add(
+        ["agents", i, "instance", "privateIp"],
+        `${show(ip)} is not an IPv4 address (${ipProblem})`,
+      );
     }
   });
   if (issues.length === 0) issues.push(...placeAgents(s.agents, privateSubnetCidrs).issues);
@@ -162,7 +165,13 @@ export function dcvIssues(
   const addresses = s.agents.map(
     (a) => a.address ?? a.instance?.privateIp ?? `${a.name}.instance.invalid`,
   );
-  issues.push(...nginxConfigIssues(nginxConfigFor(s, addresses, privateSubnetCidrs)));
+  // An address already refused above is not reported a second time by the nginx rules.
+  const reported = new Set(issues.map((i) => i.path.join(".")));
+  issues.push(
+    ...nginxConfigIssues(nginxConfigFor(s, addresses, privateSubnetCidrs)).filter(
+      (i) => !reported.has(i.path.join(".")),
+    ),
+  );
 
   const g = s.gateway;
   if (!isEc2InstanceType(g.instanceType)) {
