@@ -14,7 +14,6 @@ import { loadConfig } from "../config";
 import { explainInStack, main as routes, parseRoutesArgs } from "../scripts/routes";
 import { run, type Ran } from "./helpers/spawn";
 import { synthShipped } from "./helpers/synth";
-import type { SynthesizedStack } from "../lib/route-explainer";
 
 /*
  * The README's main job, run the way a platform engineer runs it: fresh processes, no AWS
@@ -162,7 +161,7 @@ describe("npm run routes (scripts/routes.ts)", () => {
     const args = parseRoutesArgs(argv);
     if ("error" in args) throw new Error(args.error);
     const json = synthShipped().stacks[`${shipped.project}-${args.env}-services`];
-    return explainInStack(json as SynthesizedStack, args);
+    return explainInStack(json, args);
   };
   /** Runs the command's main() in this process; its exit code and what it printed. */
   const inProcess = async (argv: string[]) => {
