@@ -1,7 +1,7 @@
 import { ownsSingleton, type SingletonMode } from "../lib/account-singleton";
 import { show, type Issue } from "../lib/validation";
 import { ACCOUNT_SINGLETON_NAMES, type AccountSingleton } from "./account-singletons-schema";
-import type { EnvironmentConfig, PlatformConfig } from "./schema";
+import type { EnvironmentConfig, PlatformConfig } from "./resolve";
 
 /*
  * Resources AWS allows once per account (or once per account and region). Several environments

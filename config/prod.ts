@@ -118,7 +118,6 @@ export const prod: EnvironmentInput = {
         healthCheckPath: "/",
         environment: { NEXT_PUBLIC_API_BASE: "/api" },
         scaling: { minTasks: 2, maxTasks: 10 },
-        logRetentionDays: 30,
         // Error lines to CloudWatch Logs, every line to the log bucket (docs/logging.md).
         logRouter: true,
         // Blue/green releases, test traffic on 8080 from inside the VPC only.
@@ -138,7 +137,6 @@ export const prod: EnvironmentInput = {
         stickiness: true,
         environment: { NODE_ENV: "production" },
         scaling: { minTasks: 2, maxTasks: 10, requestsPerTarget: 1000 },
-        logRetentionDays: 30,
         // Error lines to CloudWatch Logs, every line to the log bucket (docs/logging.md).
         logRouter: true,
       },

@@ -5,7 +5,7 @@ import { fargateServiceIssues, serviceUrlVariable } from "../modules/fargate-ser
 import { CDN_LOG_PREFIX } from "../modules/cdn/access-logs";
 import { logRouterIssues, serviceLogRouterIssues } from "../modules/log-router/validate";
 import { ALB_LOG_PREFIX } from "../modules/observability/log-bucket";
-import type { EnvironmentConfig } from "./schema";
+import type { EnvironmentConfig } from "./resolve";
 
 /**
  * Rules of the services layer that need the whole environment: each service, the routes, the

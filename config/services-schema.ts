@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { LOG_RETENTION_DAYS, isLogRetentionDays } from "../lib/log-retention";
+import {
+  LOG_RETENTION_DAYS,
+  isLogRetentionDays,
+  type LogRetentionDays,
+} from "../lib/log-retention";
 import type { AlbSettings } from "../modules/alb/settings";
 import type { LogRouterSettings } from "../modules/log-router/settings";
 import type {
@@ -88,7 +92,8 @@ export const FargateServiceSchema = z.strictObject({
     scaleInCooldownSeconds: z.number().int().min(0).default(300),
   }),
   user: z.string().default("1000:1000"),
-  logRetentionDays: retentionDays.default(30),
+  /** @default the environment's logRetentionDays */
+  logRetentionDays: retentionDays.optional(),
   logRouter: z.boolean().default(false),
   execEnabled: z.boolean().default(false),
   internetEgress: z.boolean().default(false),
@@ -176,15 +181,10 @@ export const ServicesSchema = z.strictObject({
       fargateBase: z.number().int().min(0).max(100000).default(1),
       fargateWeight: z.number().int().min(0).max(1000).default(1),
       spotWeight: z.number().int().min(0).max(1000).default(0),
-      execLogRetentionDays: retentionDays.default(30),
+      /** @default the environment's logRetentionDays */
+      execLogRetentionDays: retentionDays.optional(),
     })
-    .default({
-      containerInsights: "enabled",
-      fargateBase: 1,
-      fargateWeight: 1,
-      spotWeight: 0,
-      execLogRetentionDays: 30,
-    }),
+    .prefault({}),
   alb: AlbSchema,
   repositories: RepositoriesSchema,
   logRouter: LogRouterSchema,
@@ -193,8 +193,11 @@ export const ServicesSchema = z.strictObject({
 });
 
 type Assignable<A, B> = [A] extends [B] ? true : false;
+// The log retention falls back on the environment's, so it is resolved later (config/resolve.ts).
 export const serviceSchemaMatchesSettings: Assignable<
-  z.output<typeof FargateServiceSchema>,
+  Omit<z.output<typeof FargateServiceSchema>, "logRetentionDays"> & {
+    logRetentionDays: LogRetentionDays;
+  },
   FargateServiceSettings
 > = true;
 export const repositoriesSchemaMatchesSettings: Assignable<
@@ -206,4 +209,3 @@ export const logRouterSchemaMatchesSettings: Assignable<
   LogRouterSettings
 > = true;
 export const albSchemaMatchesSettings: Assignable<z.output<typeof AlbSchema>, AlbSettings> = true;
-export type ServicesConfig = z.output<typeof ServicesSchema>;

@@ -1,7 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { singletonMode, usesPullThroughCache } from "../config/account-singletons";
-import type { ServicesConfig } from "../config/services-schema";
+import type { ServicesConfig } from "../config/resolve";
 import { adoptIfAsked, ownsSingleton } from "../lib/account-singleton";
 import { ServiceRepository } from "../modules/fargate-service/ecr";
 import { PullThroughCache } from "../modules/log-router/pull-through";

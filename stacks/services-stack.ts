@@ -1,7 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { DataAwsPrefixList } from "@cdktf/provider-aws/lib/data-aws-prefix-list";
-import type { ServicesConfig } from "../config/services-schema";
+import type { ServicesConfig } from "../config/resolve";
 import { partitionOf } from "../lib/arn";
 import { allowIn, allowOut } from "../lib/sg-rules";
 import { ApplicationLoadBalancer } from "../modules/alb";
