@@ -1,7 +1,7 @@
 import { ownsSingleton, type SingletonMode } from "../lib/account-singleton";
 import { show, type Issue } from "../lib/validation";
 import { ACCOUNT_SINGLETON_NAMES, type AccountSingleton } from "./account-singletons-schema";
-import type { EnvironmentConfig, PlatformConfig } from "./schema";
+import type { EnvironmentConfig, PlatformConfig } from "./resolve";
 
 /*
  * Resources AWS allows once per account (or once per account and region). Several environments
@@ -88,7 +88,26 @@ export const ACCOUNT_SINGLETONS: Readonly<Record<AccountSingleton, AccountSingle
       "the trail's ARN, arn:<partition>:cloudtrail:<region>:<account>:trail/<name> (a trail not named <project>-<env>-trail is replaced)",
     importIdPattern: /^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[A-Za-z0-9._-]{3,128}$/,
   },
+  ecrPullThroughCache: {
+    what: "the ECR pull-through cache rule of public.ecr.aws (the log router's image)",
+    scope: "region",
+    // Environments sharing a registry share the rule, so they must use the same prefix.
+    usedBy: (env) => usesPullThroughCache(env),
+    importId:
+      "the rule's repository prefix (services.logRouter.pullThroughCachePrefix, e.g. ecr-public)",
+    importIdPattern: /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/,
+  },
 };
+
+/** Whether a service of the environment runs the log router from the pull-through cache. */
+export function usesPullThroughCache(env: EnvironmentConfig): boolean {
+  const services = env.services;
+  return (
+    services !== undefined &&
+    services.logRouter.image === undefined &&
+    services.services.some((s) => s.logRouter)
+  );
+}
 
 /** The environment's mode for `singleton`: "create" unless its config says otherwise. */
 export function singletonMode(env: EnvironmentConfig, singleton: AccountSingleton): SingletonMode {

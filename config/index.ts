@@ -4,14 +4,11 @@ import { dev } from "./dev";
 import { prod } from "./prod";
 import { semanticIssues } from "./semantic-rules";
 import { unknownKeyMessage } from "./schema-keys";
-import {
-  PlatformSchema,
-  type EnvironmentConfig,
-  type PlatformConfig,
-  type PlatformInput,
-} from "./schema";
+import { PlatformSchema, type PlatformInput } from "./schema";
+import { resolvePlatform, type EnvironmentConfig, type PlatformConfig } from "./resolve";
 
 export * from "./schema";
+export { resolveEnvironment, type EnvironmentConfig, type PlatformConfig } from "./resolve";
 
 /** The shipped configuration: one file per environment, one project. */
 export const platformInput: PlatformInput = {
@@ -26,9 +23,11 @@ export const platformInput: PlatformInput = {
 export function loadConfig(input: unknown = platformInput): PlatformConfig {
   const result = PlatformSchema.safeParse(input, { reportInput: true });
   if (result.success) {
-    const issues = semanticIssues(result.data);
+    // Derived defaults are filled in first so the cross-field rules see what the stacks get.
+    const config = resolvePlatform(result.data);
+    const issues = semanticIssues(config);
     if (issues.length > 0) throw new ConfigError("", issues);
-    return result.data;
+    return config;
   }
   const issues: Issue[] = result.error.issues.flatMap((issue): Issue[] => {
     const path = issue.path.map((p) => (typeof p === "number" ? p : String(p)));

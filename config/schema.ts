@@ -171,8 +171,11 @@ export const NetworkSchema = z.strictObject({
     .strictObject({
       /** Whether the VPC's traffic is recorded at all. */
       enabled: z.boolean().default(true),
-      /** Days CloudWatch Logs keeps flow records. */
-      retentionDays: retentionDays.default(30),
+      /**
+       * Days CloudWatch Logs keeps flow records.
+       * @default the environment's logRetentionDays
+       */
+      retentionDays: retentionDays.optional(),
       /** Which traffic to record. */
       trafficType: z.enum(["ALL", "ACCEPT", "REJECT"]).default("ALL"),
       /** Seconds per aggregation window. */
@@ -224,6 +227,15 @@ export const EnvironmentSchema = z.strictObject({
    * @default {}
    */
   tags: z.record(tagKey, z.string().max(256)).default({}),
+  /**
+   * Days every CloudWatch log group of the environment keeps events (flow logs, database log
+   * exports, service and ECS Exec logs, CloudTrail, WAF). A layer's own setting overrides it
+   * for that layer's log groups only (network.flowLogs.retentionDays, database.logs.retentionDays,
+   * services.services[].logRetentionDays, services.cluster.execLogRetentionDays,
+   * edge.logRetentionDays, operations.logRetentionDays).
+   * @default 30
+   */
+  logRetentionDays: retentionDays.default(30),
   /** Where Terraform state lives. */
   state: StateSchema,
   /** The VPC and its subnets, routes and endpoints. */
@@ -328,9 +340,10 @@ export const PlatformSchema = z.strictObject({
 
 export type PlatformInput = z.input<typeof PlatformSchema>;
 export type EnvironmentInput = z.input<typeof EnvironmentSchema>;
-export type PlatformConfig = z.output<typeof PlatformSchema>;
-export type EnvironmentConfig = z.output<typeof EnvironmentSchema>;
+/** Validated shape before the derived defaults (config/resolve.ts) are filled in. */
+export type ParsedPlatform = z.output<typeof PlatformSchema>;
+export type ParsedEnvironment = z.output<typeof EnvironmentSchema>;
 export type NetworkConfig = z.output<typeof NetworkSchema>;
 export type StateConfig = z.output<typeof StateSchema>;
 export type S3StateConfig = z.output<typeof S3StateSchema>;
-export type CiSettings = NonNullable<EnvironmentConfig["ci"]>;
+export type CiSettings = NonNullable<ParsedEnvironment["ci"]>;

@@ -12,7 +12,7 @@ import { accountSingletonIssues } from "./account-singletons";
 import { extrasIssues } from "./extras-rules";
 import { placeholderIssues } from "./placeholder-rules";
 import { cloudStateIssues } from "./hcp-schema";
-import type { PlatformConfig } from "./schema";
+import type { PlatformConfig } from "./resolve";
 
 /**
  * Rules across fields and environments. They run only on a configuration whose shape is

@@ -1,5 +1,5 @@
 import { repeatIssues, show, type Issue } from "../lib/validation";
-import type { EnvironmentConfig } from "./schema";
+import type { EnvironmentConfig } from "./resolve";
 
 /** Tags the platform sets on every resource itself (lib/names.ts defaultTags). */
 export const PLATFORM_TAG_KEYS = ["Project", "Environment", "Stack", "ManagedBy"] as const;

@@ -90,9 +90,10 @@ function typeOf(init: ts.Expression, source: ts.SourceFile, schemas: ReadonlySet
 }
 
 function defaultFromCode(init: ts.Expression, source: ts.SourceFile): string | undefined {
-  const m = /\.default\(((?:[^()]|\([^()]*\))*)\)\s*$/.exec(
-    init.getText(source).replace(/\s+/g, " "),
-  );
+  const text = init.getText(source).replace(/\s+/g, " ");
+  // `.prefault({})`: an absent object is parsed as {}, so each field takes its own default.
+  if (/\.prefault\(\{\s*\}\)\s*$/.test(text)) return "{} (each field at its default)";
+  const m = /\.default\(((?:[^()]|\([^()]*\))*)\)\s*$/.exec(text);
   return m?.[1];
 }
 

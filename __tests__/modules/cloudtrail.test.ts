@@ -19,6 +19,7 @@ const base: AccountTrailProps = {
   logBucketName: BUCKET,
   logBucketArn: `arn:aws:s3:::${BUCKET}`,
   alarmTopicArn: TOPIC,
+  logRetentionDays: 30,
 };
 
 function build(extra: Partial<AccountTrailProps> = {}): { json: TfJson; trail: AccountTrail } {

@@ -65,11 +65,8 @@ export interface AccountTrailProps {
    * @default true
    */
   readonly cloudWatchLogs?: boolean;
-  /**
-   * Days the CloudWatch Logs copy is kept (S3 keeps the archive).
-   * @default 30
-   */
-  readonly logRetentionDays?: LogRetentionDays;
+  /** Days the CloudWatch Logs copy is kept (S3 keeps the archive). */
+  readonly logRetentionDays: LogRetentionDays;
   /**
    * Topic of the root-usage, unauthorized-call and trail-change alarms (needs cloudWatchLogs).
    * @default no alarms
@@ -184,7 +181,7 @@ export class AccountTrail extends Construct {
     if (withLogs) {
       this.logGroup = new CloudwatchLogGroup(this, "logs", {
         name: logGroupName,
-        retentionInDays: props.logRetentionDays ?? 30,
+        retentionInDays: props.logRetentionDays,
         kmsKeyId: this.key.arn,
         tags: names.nameTag("trail"),
       });

@@ -28,11 +28,8 @@ export interface EcsClusterProps {
    * @default { fargateBase: 1, fargateWeight: 1, spotWeight: 0 }
    */
   readonly capacity?: CapacityStrategy;
-  /**
-   * Days the ECS Exec session log group keeps sessions.
-   * @default 30
-   */
-  readonly execLogRetentionDays?: LogRetentionDays;
+  /** Days the ECS Exec session log group keeps sessions. */
+  readonly execLogRetentionDays: LogRetentionDays;
 }
 
 /**
@@ -55,7 +52,7 @@ export class EcsCluster extends Construct {
 
     this.execLogGroup = new CloudwatchLogGroup(this, "exec-logs", {
       name: names.logGroup("ecs", "exec"),
-      retentionInDays: props.execLogRetentionDays ?? 30,
+      retentionInDays: props.execLogRetentionDays,
       tags: names.nameTag("ecs-exec"),
     });
     // An HTTP namespace: Service Connect resolves names itself, no Route 53 zone needed.
