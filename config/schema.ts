@@ -3,7 +3,6 @@ import { s3BucketNameProblem } from "../lib/aws-names";
 import { closestRegion, zonesOf } from "./aws-catalog/regions";
 import { LOG_RETENTION_DAYS, isLogRetentionDays } from "../lib/log-retention";
 import { GATEWAY_ENDPOINT_SERVICES } from "../modules/network/endpoint-services";
-import { MAX_AZS } from "../modules/network/subnet-plan";
 import { DatabaseSchema } from "./database-schema";
 import { DcvSchema } from "./dcv-schema";
 import { CacheSchema } from "./cache-schema";
@@ -129,8 +128,8 @@ const tierLayout = z.strictObject({
 export const NetworkSchema = z.strictObject({
   /** VPC CIDR, /16 to /28; every subnet is carved from it. */
   cidr: z.string(),
-  /** Number of AZs with a subnet in every tier. */
-  azCount: z.number().int().min(2).max(MAX_AZS),
+  /** Number of AZs with a subnet in every tier (2 up to what the region has; see network rules). */
+  azCount: z.number(),
   /**
    * AZ names in slot order. Pinning them keeps subnets in place if AWS lists AZs differently.
    * @default the first azCount available AZs of the region, looked up at plan time

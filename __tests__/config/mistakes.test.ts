@@ -297,6 +297,34 @@ const MISTAKES: readonly Mistake[] = [
     value: '"16"',
     allowed: /needs a minor version/,
   },
+  {
+    what: "a pinned RDS minor past its end of standard support",
+    env: "sandbox",
+    edit: (e) => {
+      db(e).engineVersion = "16.8";
+      db(e).autoMinorVersionUpgrade = false;
+    },
+    path: `${S}.database.engineVersion`,
+    value: '"16.8"',
+    allowed: /available: 16\.9, 16\.10, 16\.11/,
+  },
+  {
+    what: "an Aurora minor that does not exist",
+    env: "live",
+    edit: (e) => (db(e).engineVersion = "17.10"),
+    path: `${L}.database.engineVersion`,
+    value: '"17.10"',
+    allowed: /available: 17\.4, 17\.5, 17\.6, 17\.7/,
+  },
+  {
+    what: "PostgreSQL 13 without Extended Support",
+    env: "sandbox",
+    edit: (e) => (db(e).engineVersion = "13"),
+    path: `${S}.database.engineVersion`,
+    value: '"13"',
+    allowed:
+      /past the end of RDS standard support \(2026-02-28\).*14, 15, 16, 17, or set extendedSupport: true/,
+  },
   // ---- cache
   {
     what: "a cache node type ElastiCache does not offer",
@@ -1187,6 +1215,15 @@ describe("valid edge values still load", () => {
           allowFrom: ["api", "web"],
         }),
     ],
+    [
+      "PostgreSQL 13 on Extended Support",
+      "sandbox",
+      (e) => {
+        db(e).engineVersion = "13";
+        db(e).extendedSupport = true;
+      },
+    ],
+    ["the newest listed Aurora minor", "live", (e) => (db(e).engineVersion = "17.7")],
     [
       "a DCV agent at the edge of the routed network",
       "sandbox",

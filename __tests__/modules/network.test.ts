@@ -283,7 +283,7 @@ describe("Network: validates its own props", () => {
 
   it("falls back to the construct path", () => {
     expect(() => synth({ azCount: 1 })).toThrow(
-      "Invalid configuration: test/net.azCount: 1 is not allowed; use 2 to 6 AZs",
+      "Invalid configuration: test/net.azCount: 1 is not allowed; use 2 to 3 AZs (one subnet per AZ in every tier; the load balancers need two AZs)",
     );
   });
 
