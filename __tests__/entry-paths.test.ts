@@ -1,25 +1,28 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RepoCopy } from "./helpers/repo-copy";
+import { run, type Ran } from "./helpers/spawn";
 
 /*
  * Every way a user synthesizes (npm run synth, the cdktf.json app command, cdktf synth) prints
  * a config mistake as the same one message, with no stack trace, and leaves the previous
- * cdktf.out/ exactly as it was. Run against a copy of the repository with config/*.ts broken
- * the way a user breaks it.
+ * cdktf.out/ exactly as it was. Run against copies of the repository with config/*.ts broken
+ * the way a user breaks it: one copy per mistake, so the runs are independent and start
+ * together (beforeAll); the tests inspect what each left behind.
  */
-let repo: RepoCopy;
-beforeAll(() => {
-  repo = new RepoCopy();
-});
-afterEach(() => {
-  repo.restore();
-});
+const copies: RepoCopy[] = [];
 afterAll(() => {
-  repo.remove();
+  for (const copy of copies) copy.remove();
 });
+
+/** A fresh copy of the repository with `edit` applied. */
+function copyWith(edit: (repo: RepoCopy) => void = () => undefined): RepoCopy {
+  const repo = new RepoCopy();
+  copies.push(repo);
+  edit(repo);
+  return repo;
+}
 
 const cleanEnv = Object.fromEntries(
   Object.entries(process.env).filter(
@@ -30,19 +33,16 @@ const cleanEnv = Object.fromEntries(
   ),
 );
 
-function sh(command: string, env: Record<string, string> = {}) {
-  const result = spawnSync(command, {
+function sh(repo: RepoCopy, command: string, env: Record<string, string> = {}): Promise<Ran> {
+  return run(command, [], {
     cwd: repo.dir,
     shell: true,
     env: { ...cleanEnv, CHECKPOINT_DISABLE: "1", ...env },
-    encoding: "utf8",
-    timeout: 240_000,
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** A previous synth's output, so a test can see that a failure left it alone. */
-function previousOutput(name: string): string {
+function previousOutput(repo: RepoCopy, name: string): string {
   const out = join(repo.dir, name);
   mkdirSync(join(out, "stacks", "old"), { recursive: true });
   writeFileSync(join(out, "stacks", "old", "cdk.tf.json"), "{}");
@@ -50,16 +50,16 @@ function previousOutput(name: string): string {
   return out;
 }
 
-function untouched(out: string): void {
+function untouched(repo: RepoCopy, out: string): void {
   expect(readdirSync(out).sort()).toEqual(["marker", "stacks"]);
   expect(readdirSync(join(out, "stacks"))).toEqual(["old"]);
   expect(readFileSync(join(out, "marker"), "utf8")).toBe("previous synth");
   expect(readdirSync(repo.dir).filter((f) => f.includes(".tmp-"))).toEqual([]);
 }
 
-const appCommand = () =>
+const appCommand = (repo: RepoCopy) =>
   (JSON.parse(readFileSync(join(repo.dir, "cdktf.json"), "utf8")) as { app: string }).app;
-const synthCommand = () =>
+const synthCommand = (repo: RepoCopy) =>
   (
     JSON.parse(readFileSync(join(repo.dir, "package.json"), "utf8")) as {
       scripts: Record<string, string>;
@@ -67,150 +67,222 @@ const synthCommand = () =>
   ).scripts.synth;
 
 const CONFIG_MESSAGE =
-  "Invalid configuration: environments.dev.network.azCount: got 9: Too big: expected number to be <=6";
-const breakAzCount = () => {
-  repo.edit("config/dev.ts", (t) => t.replace("azCount: 2,", "azCount: 9,"));
-};
+  "Invalid configuration: environments.dev.network.azCount: 9 is more AZs than ap-northeast-1 offers: it has 3 (ap-northeast-1a, ap-northeast-1c, ap-northeast-1d); a second subnet in one AZ would not add resilience and the load balancers refuse it";
 const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
 
-describe("a config error prints one message and leaves cdktf.out/ unchanged", () => {
-  it("through npm run synth", () => {
-    breakAzCount();
-    const out = previousOutput("out-npm");
-    const { code, stdout, stderr } = sh(`${synthCommand()} --out ${out}`);
-    expect(code).toBe(1);
-    expect(stdout).toBe("");
-    expect(stderr).toBe(`${CONFIG_MESSAGE}\n`);
-    untouched(out);
+/** The line of `file` in `repo` that contains `text`, 1-based. */
+const lineOf = (repo: RepoCopy, file: string, text: string) =>
+  repo
+    .read(file)
+    .split("\n")
+    .findIndex((l) => l.includes(text)) + 1;
+
+const ARGS: [string, RegExp][] = [
+  ["--env=dev", /^"--env=dev": give the value after a space: --env dev\nusage: npm run synth/],
+  ["--envs dev", /^"--envs" is not an option of npm run synth; options: --env, --out\nusage:/],
+  ["--env", /^--env needs a value, e.g\. --env dev\nusage:/],
+  [
+    "--env staging",
+    /^Invalid configuration: --env: "staging" names no configured environment; known: /,
+  ],
+];
+
+interface Outcome {
+  readonly repo: RepoCopy;
+  readonly out: string;
+  readonly ran: Ran;
+}
+let viaNpm: Outcome, viaApp: Outcome, viaCdktf: Outcome;
+let syntax: Outcome, reference: Outcome;
+let args: Outcome[];
+let prodConstructs: Outcome, crossEnvironment: Outcome, prodPolicy: Outcome, clean: Outcome;
+
+/** Runs `command` in `repo` with a previous output at `name` (or none, for a clean run). */
+async function outcome(
+  repo: RepoCopy,
+  name: string,
+  command: (out: string) => [string, Record<string, string>?],
+  previous = true,
+): Promise<Outcome> {
+  const out = previous ? previousOutput(repo, name) : join(repo.dir, name);
+  const [line, env] = command(out);
+  return { repo, out, ran: await sh(repo, line, env) };
+}
+
+beforeAll(async () => {
+  const azCount = copyWith((r) => {
+    r.edit("config/dev.ts", (t) => t.replace("azCount: 2,", "azCount: 9,"));
   });
-
-  it("through the cdktf.json app command", () => {
-    breakAzCount();
-    const out = previousOutput("out-app");
-    const { code, stdout, stderr } = sh(appCommand(), { CDKTF_OUTDIR: out });
-    expect(code).toBe(1);
-    expect(stdout).toBe("");
-    expect(stderr).toBe(`${CONFIG_MESSAGE}\n`);
-    untouched(out);
+  const withSyntaxError = copyWith((r) => {
+    r.edit("config/dev.ts", (t) => t.replace("azCount: 2,", "azCount: 2,,"));
   });
-
-  it("through cdktf synth", () => {
-    breakAzCount();
-    const out = previousOutput("cdktf.out");
-    const { code, stdout, stderr } = sh("node_modules/.bin/cdktf synth", { CI: "1" });
-    const all = `${stdout}\n${stderr}`;
-    expect(code).not.toBe(0);
-    // cdktf frames the app's stderr; inside it is the same message, once, with no stack.
-    expect(all).toContain(CONFIG_MESSAGE);
-    expect(all).not.toMatch(STACK_FRAME);
-    untouched(out);
-  }, 240_000);
-});
-
-describe("errors that happen before the entry's code runs", () => {
-  it("prints a syntax error in config/*.ts as file:line:col and the problem", () => {
-    repo.edit("config/dev.ts", (t) => t.replace("azCount: 2,", "azCount: 2,,"));
-    const line =
-      repo
-        .read("config/dev.ts")
-        .split("\n")
-        .findIndex((l) => l.includes("azCount: 2,,")) + 1;
-    const out = previousOutput("out-syntax");
-    const { code, stderr } = sh(`${synthCommand()} --out ${out}`);
-    expect(code).toBe(1);
-    expect(stderr.split("\n")[0]).toBe(
-      `config/dev.ts:${line}:15: Expected identifier but found ","`,
-    );
-    expect(stderr).not.toMatch(STACK_FRAME);
-    untouched(out);
+  const withReferenceError = copyWith((r) => {
+    r.edit("config/prod.ts", (t) => t.replace("azCount: 3,", "azCount: three,"));
   });
-
-  it("prints a reference error in config/*.ts with its place first", () => {
-    repo.edit("config/prod.ts", (t) => t.replace("azCount: 3,", "azCount: three,"));
-    const line =
-      repo
-        .read("config/prod.ts")
-        .split("\n")
-        .findIndex((l) => l.includes("azCount: three")) + 1;
-    const out = previousOutput("out-reference");
-    const { code, stderr } = sh(appCommand(), { CDKTF_OUTDIR: out });
-    expect(code).toBe(1);
-    expect(stderr).toBe(`config/prod.ts:${line}:14: ReferenceError: three is not defined\n`);
-    untouched(out);
-  });
-});
-
-describe("the npm run synth command line", () => {
-  it.each([
-    ["--env=dev", /^"--env=dev": give the value after a space: --env dev\nusage: npm run synth/],
-    ["--envs dev", /^"--envs" is not an option of npm run synth; options: --env, --out\nusage:/],
-    ["--env", /^--env needs a value, e.g\. --env dev\nusage:/],
-    [
-      "--env staging",
-      /^Invalid configuration: --env: "staging" names no configured environment; known: /,
-    ],
-  ])("refuses %s and names the option", (args, message) => {
-    const out = previousOutput("out-args");
-    const { code, stderr } = sh(`${synthCommand()} --out ${out} ${args}`);
-    expect(code).toBe(1);
-    expect(stderr).toMatch(message);
-    expect(stderr).not.toMatch(STACK_FRAME);
-    untouched(out);
-  });
-});
-
-describe("validation does not depend on the selection", () => {
-  it("--env dev still refuses a mistake that only prod's constructs check", () => {
-    repo.edit("config/prod.ts", (t) =>
+  const cleanCopy = copyWith();
+  const prodOnlyMistake = copyWith((r) => {
+    r.edit("config/prod.ts", (t) =>
       t.replace('repository: "example-org/platform-infra"', 'repository: "example-org"'),
     );
-    const out = previousOutput("out-select");
-    const { code, stderr } = sh(`${synthCommand()} --out ${out} --env dev`);
-    expect(code).toBe(1);
-    expect(stderr).toMatch(
-      /^Invalid configuration: environments\.prod\.ci\.repository: "example-org" is not a GitHub repository/,
-    );
-    untouched(out);
   });
-
-  it("--env dev still runs the cross-environment rules", () => {
-    repo.edit("config/prod.ts", (t) =>
+  const sharedBucket = copyWith((r) => {
+    r.edit("config/prod.ts", (t) =>
       t.replace(/bucket: "[^"]+"/, () => {
-        const dev = /bucket: "([^"]+)"/.exec(repo.read("config/dev.ts"));
+        const dev = /bucket: "([^"]+)"/.exec(r.read("config/dev.ts"));
         return `bucket: "${dev?.[1] ?? ""}"`;
       }),
     );
-    const out = previousOutput("out-cross");
-    const { code, stderr } = sh(`${synthCommand()} --out ${out} --env dev`);
-    expect(code).toBe(1);
-    expect(stderr).toMatch(
-      /environments\.prod\.state\.bucket: ".*" is already created by the bootstrap stack of environments\.dev/,
-    );
-    untouched(out);
   });
-
-  it("--env dev still runs prod's policy checks", () => {
-    repo.edit("config/prod.ts", (t) =>
+  const unmatchedException = copyWith((r) => {
+    r.edit("config/prod.ts", (t) =>
       t.replace(
         "  production: true,",
         '  production: true,\n  policyExceptions: [{ rule: "ALB-HTTP-REDIRECT", resource: "platform-prod-services/alb/http", reason: "an exception that matches nothing" }],',
       ),
     );
-    const out = previousOutput("out-policy");
-    const { code, stderr } = sh(`${synthCommand()} --out ${out} --env dev`);
+  });
+  const npmSynth = (repo: RepoCopy, name: string, extra = "") =>
+    outcome(repo, name, (out) => [`${synthCommand(repo)} --out ${out}${extra}`]);
+  const app = (repo: RepoCopy, name: string, env: Record<string, string> = {}, previous = true) =>
+    outcome(repo, name, (out) => [appCommand(repo), { CDKTF_OUTDIR: out, ...env }], previous);
+
+  /** `then` after `first`: runs that need the entry `first` builds reuse its snapshot. */
+  const after = async <T>(first: Promise<Outcome>, then: () => Promise<T>) => {
+    const ran = await first;
+    return [ran, await then()] as const;
+  };
+  const [args0, ...argsRest] = ARGS.map(
+    ([extra], i) =>
+      () =>
+        npmSynth(cleanCopy, `out-args-${i}`, ` ${extra}`),
+  );
+  const cdktfSynth = () =>
+    outcome(azCount, "cdktf.out", () => ["node_modules/.bin/cdktf synth", { CI: "1" }]);
+  /*
+   * Copies and entries are independent, so everything overlaps; within one copy, runs of an
+   * entry another run is building (scripts/app.cjs rebuilds it for the edited config) wait
+   * for that build.
+   */
+  let firstArgs: Outcome, otherArgs: Outcome[];
+  [
+    viaNpm,
+    [viaApp, viaCdktf],
+    syntax,
+    reference,
+    [firstArgs, otherArgs],
+    clean,
+    prodConstructs,
+    crossEnvironment,
+    prodPolicy,
+  ] = await Promise.all([
+    npmSynth(azCount, "out-npm"),
+    after(app(azCount, "out-app"), cdktfSynth),
+    npmSynth(withSyntaxError, "out-syntax"),
+    app(withReferenceError, "out-reference"),
+    after(args0(), () => Promise.all(argsRest.map((r) => r()))),
+    app(cleanCopy, "out-clean", { PLATFORM_ENVIRONMENTS: "dev" }, false),
+    npmSynth(prodOnlyMistake, "out-select", " --env dev"),
+    npmSynth(sharedBucket, "out-cross", " --env dev"),
+    npmSynth(unmatchedException, "out-policy", " --env dev"),
+  ]);
+  args = [firstArgs, ...otherArgs];
+}, 300_000);
+
+describe("a config error prints one message and leaves cdktf.out/ unchanged", () => {
+  it("through npm run synth", () => {
+    const { code, stdout, stderr } = viaNpm.ran;
     expect(code).toBe(1);
-    expect(stderr).toMatch(
-      /\[platform-prod-services\] POLICY exception ALB-HTTP-REDIRECT for platform-prod-services\/alb\/http matches no violation/,
+    expect(stdout).toBe("");
+    expect(stderr).toBe(`${CONFIG_MESSAGE}\n`);
+    untouched(viaNpm.repo, viaNpm.out);
+  });
+
+  it("through the cdktf.json app command", () => {
+    const { code, stdout, stderr } = viaApp.ran;
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toBe(`${CONFIG_MESSAGE}\n`);
+    untouched(viaApp.repo, viaApp.out);
+  });
+
+  it("through cdktf synth", () => {
+    const { code, stdout, stderr } = viaCdktf.ran;
+    const all = `${stdout}\n${stderr}`;
+    expect(code).not.toBe(0);
+    // cdktf frames the app's stderr; inside it is the same message, once, with no stack.
+    expect(all).toContain(CONFIG_MESSAGE);
+    expect(all).not.toMatch(STACK_FRAME);
+    untouched(viaCdktf.repo, viaCdktf.out);
+  });
+});
+
+describe("errors that happen before the entry's code runs", () => {
+  it("prints a syntax error in config/*.ts as file:line:col and the problem", () => {
+    const { code, stderr } = syntax.ran;
+    const line = lineOf(syntax.repo, "config/dev.ts", "azCount: 2,,");
+    expect(code).toBe(1);
+    expect(stderr.split("\n")[0]).toBe(
+      `config/dev.ts:${line}:15: Expected identifier but found ","`,
     );
     expect(stderr).not.toMatch(STACK_FRAME);
-    untouched(out);
+    untouched(syntax.repo, syntax.out);
+  });
+
+  it("prints a reference error in config/*.ts with its place first", () => {
+    const { code, stderr } = reference.ran;
+    const line = lineOf(reference.repo, "config/prod.ts", "azCount: three");
+    expect(code).toBe(1);
+    expect(stderr).toBe(`config/prod.ts:${line}:14: ReferenceError: three is not defined\n`);
+    untouched(reference.repo, reference.out);
+  });
+});
+
+describe("the npm run synth command line", () => {
+  it.each(ARGS.map(([extra, message], i) => [extra, message, i] as const))(
+    "refuses %s and names the option",
+    (_extra, message, i) => {
+      const { repo, out, ran } = args[i];
+      expect(ran.code).toBe(1);
+      expect(ran.stderr).toMatch(message);
+      expect(ran.stderr).not.toMatch(STACK_FRAME);
+      untouched(repo, out);
+    },
+  );
+});
+
+describe("validation does not depend on the selection", () => {
+  it("--env dev still refuses a mistake that only prod's constructs check", () => {
+    const { repo, out, ran } = prodConstructs;
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toMatch(
+      /^Invalid configuration: environments\.prod\.ci\.repository: "example-org" is not a GitHub repository/,
+    );
+    untouched(repo, out);
+  });
+
+  it("--env dev still runs the cross-environment rules", () => {
+    const { repo, out, ran } = crossEnvironment;
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toMatch(
+      /environments\.prod\.state\.bucket: ".*" is already created by the bootstrap stack of environments\.dev/,
+    );
+    untouched(repo, out);
+  });
+
+  it("--env dev still runs prod's policy checks", () => {
+    const { repo, out, ran } = prodPolicy;
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toMatch(
+      /\[platform-prod-services\] POLICY exception ALB-HTTP-REDIRECT for platform-prod-services\/alb\/http matches no violation/,
+    );
+    expect(ran.stderr).not.toMatch(STACK_FRAME);
+    untouched(repo, out);
   });
 
   it("and a clean config still synthesizes through the app command", () => {
-    const out = join(repo.dir, "out-clean");
-    const { code, stderr } = sh(appCommand(), { CDKTF_OUTDIR: out, PLATFORM_ENVIRONMENTS: "dev" });
-    expect(stderr).toBe("");
-    expect(code).toBe(0);
+    const { out, ran } = clean;
+    expect(ran.stderr).toBe("");
+    expect(ran.code).toBe(0);
     expect(existsSync(join(out, "manifest.json"))).toBe(true);
   });
 });

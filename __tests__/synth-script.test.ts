@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -10,12 +9,16 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../config";
+import { explainInStack, main as routes, parseRoutesArgs } from "../scripts/routes";
+import { run, type Ran } from "./helpers/spawn";
+import { synthShipped } from "./helpers/synth";
 
 /*
  * The README's main job, run the way a platform engineer runs it: fresh processes, no AWS
- * credentials, no Terraform binary on PATH.
+ * credentials, no Terraform binary on PATH. The processes are independent of each other, so
+ * they start together once (beforeAll) and the tests inspect what each left behind.
  */
 const root = join(__dirname, "..");
 const scratch = mkdtempSync(join(tmpdir(), "synth-script-"));
@@ -65,30 +68,44 @@ const packageScripts = (
   }
 ).scripts;
 
-function run(args: string[], env: Record<string, string> = {}) {
-  return runNode(["--import", "tsx", ...args], env);
-}
-
-function runNode(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, args, {
+function runNode(args: string[], env: Record<string, string> = {}): Promise<Ran> {
+  return run(process.execPath, args, {
     cwd: root,
     env: { ...cleanEnv, PATH: "/usr/bin:/bin", ...env },
-    encoding: "utf8",
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe("npm run synth (scripts/synth.ts)", () => {
-  const out = join(scratch, "all");
-  const synth = (args: string[], env: Record<string, string> = {}) =>
-    runNode([...nodeCommand(packageScripts.synth), ...args], env);
+const out = join(scratch, "all");
+const kept = join(scratch, "kept");
+const cliOut = join(scratch, "cli");
+const synth = (args: string[], env: Record<string, string> = {}) =>
+  runNode([...nodeCommand(packageScripts.synth), ...args], env);
+const cdktfJson = JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8")) as {
+  app: string;
+  language: string;
+};
 
+let all: Ran, dev: Ran, prod: Ran, failed: Ran, app: Ran, routesCli: Ran;
+beforeAll(async () => {
+  mkdirSync(kept);
+  writeFileSync(join(kept, "marker"), "previous synth");
+  [all, dev, prod, failed, app, routesCli] = await Promise.all([
+    synth(["--out", out]),
+    synth(["--out", join(scratch, "dev"), "--env", "dev"]),
+    synth(["--out", join(scratch, "prod")], { PLATFORM_ENVIRONMENTS: "prod" }),
+    synth(["--out", kept], { PLATFORM_ENVIRONMENTS: "staging" }),
+    runNode(nodeCommand(cdktfJson.app), { CDKTF_OUTDIR: cliOut, PLATFORM_ENVIRONMENTS: "dev" }),
+    runNode([...nodeCommand(packageScripts.routes), "dev", "/api/users"]),
+  ]);
+}, 240_000);
+
+describe("npm run synth (scripts/synth.ts)", () => {
   it("runs the precompiled app (scripts/app.cjs)", () => {
     expect(packageScripts.synth).toBe("node scripts/app.cjs scripts/synth.ts");
   });
 
   it("synthesizes every stack of every environment and prints a summary", () => {
-    const { code, stdout, stderr } = synth(["--out", out]);
+    const { code, stdout, stderr } = all;
     expect(stderr).toBe("");
     expect(code).toBe(0);
     const stacks = readdirSync(join(out, "stacks")).sort();
@@ -110,19 +127,14 @@ describe("npm run synth (scripts/synth.ts)", () => {
   });
 
   it("limits the synth to the environments asked for", () => {
-    const only = join(scratch, "dev");
-    expect(synth(["--out", only, "--env", "dev"]).code).toBe(0);
-    expect(readdirSync(join(only, "stacks")).sort()).toEqual(stacksOf("dev"));
-    const viaEnv = join(scratch, "prod");
-    expect(synth(["--out", viaEnv], { PLATFORM_ENVIRONMENTS: "prod" }).code).toBe(0);
-    expect(readdirSync(join(viaEnv, "stacks")).sort()).toEqual(stacksOf("prod"));
+    expect(dev.code).toBe(0);
+    expect(readdirSync(join(scratch, "dev", "stacks")).sort()).toEqual(stacksOf("dev"));
+    expect(prod.code).toBe(0);
+    expect(readdirSync(join(scratch, "prod", "stacks")).sort()).toEqual(stacksOf("prod"));
   });
 
   it("fails with one message and leaves the previous output untouched", () => {
-    const kept = join(scratch, "kept");
-    mkdirSync(kept);
-    writeFileSync(join(kept, "marker"), "previous synth");
-    const { code, stdout, stderr } = synth(["--out", kept], { PLATFORM_ENVIRONMENTS: "staging" });
+    const { code, stdout, stderr } = failed;
     expect(code).toBe(1);
     expect(stdout).toBe("");
     expect(stderr.trim()).toBe(
@@ -135,24 +147,43 @@ describe("npm run synth (scripts/synth.ts)", () => {
 
 describe("cdktf.json app command", () => {
   it("runs main.ts precompiled (scripts/app.cjs) and writes to CDKTF_OUTDIR", () => {
-    const cdktf = JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8")) as {
-      app: string;
-      language: string;
-    };
-    expect(cdktf.language).toBe("typescript");
-    expect(cdktf.app).toBe("node scripts/app.cjs main.ts");
-    const out = join(scratch, "cli");
-    const { code, stderr } = runNode(nodeCommand(cdktf.app), {
-      CDKTF_OUTDIR: out,
-      PLATFORM_ENVIRONMENTS: "dev",
-    });
-    expect(stderr).toBe("");
-    expect(code).toBe(0);
-    expect(existsSync(join(out, "stacks", "platform-dev-network", "cdk.tf.json"))).toBe(true);
+    expect(cdktfJson.language).toBe("typescript");
+    expect(cdktfJson.app).toBe("node scripts/app.cjs main.ts");
+    expect(app.stderr).toBe("");
+    expect(app.code).toBe(0);
+    expect(existsSync(join(cliOut, "stacks", "platform-dev-network", "cdk.tf.json"))).toBe(true);
   });
 });
 
 describe("npm run routes (scripts/routes.ts)", () => {
+  /** What the command prints, from the shared synth of the shipped configuration. */
+  const explain = (argv: string[]): string => {
+    const args = parseRoutesArgs(argv);
+    if ("error" in args) throw new Error(args.error);
+    const json = synthShipped().stacks[`${shipped.project}-${args.env}-services`];
+    return explainInStack(json, args);
+  };
+  /** Runs the command's main() in this process; its exit code and what it printed. */
+  const inProcess = async (argv: string[]) => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      const code = await routes(argv);
+      const text = (spy: typeof log) => spy.mock.calls.map((c) => c.join(" ")).join("\n");
+      return { code, stdout: text(log), stderr: text(error) };
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+    }
+  };
+
+  it("answers from a fresh process that synthesizes the environment itself", () => {
+    expect(packageScripts.routes).toBe("node --import tsx scripts/routes.ts");
+    expect(routesCli.stderr).toBe("");
+    expect(routesCli.code).toBe(0);
+    expect(routesCli.stdout).toBe(`${explain(["dev", "/api/users"])}\n`);
+  });
+
   it.each<[string, RegExp]>([
     ["/", /^GET \/ -> web \(listener default\)$/],
     ["/about", /^GET \/about -> web \(listener default\)$/],
@@ -164,28 +195,23 @@ describe("npm run routes (scripts/routes.ts)", () => {
     ],
     ["/apix", /^GET \/apix -> web \(listener default\)$/],
   ])("explains %s in dev from the synthesized services stack", (path, expected) => {
-    const { code, stdout, stderr } = run(["scripts/routes.ts", "dev", path]);
-    expect(stderr).toBe("");
-    expect(code).toBe(0);
-    expect(stdout.trim()).toMatch(expected);
+    expect(explain(["dev", path])).toMatch(expected);
   });
 
   it("explains prod, where the catch-all is a blue/green rule", () => {
-    const { code, stdout } = run(["scripts/routes.ts", "prod", "/about"]);
-    expect(code).toBe(0);
-    expect(stdout.trim()).toMatch(/^GET \/about -> web \(rule 50000: path \/\*\)$/);
+    expect(explain(["prod", "/about"])).toMatch(/^GET \/about -> web \(rule 50000: path \/\*\)$/);
   });
 
-  it("fails with usage when arguments are missing", () => {
-    const { code, stderr } = run(["scripts/routes.ts", "dev"]);
+  it("fails with usage when arguments are missing", async () => {
+    const { code, stderr } = await inProcess(["dev"]);
     expect(code).toBe(1);
     expect(stderr).toMatch(
       /missing <path>\nusage: npm run routes -- <env> <path> \[--host <host>\]/,
     );
   });
 
-  it("fails on an unknown environment", () => {
-    const { code, stderr } = run(["scripts/routes.ts", "staging", "/"]);
+  it("fails on an unknown environment", async () => {
+    const { code, stderr } = await inProcess(["staging", "/"]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/unknown environment "staging"; known: dev, prod/);
   });

@@ -14,6 +14,7 @@ export const ACCOUNT_SINGLETON_NAMES = [
   "configServiceLinkedRole",
   "hcpOidcProvider",
   "cloudTrail",
+  "ecrPullThroughCache",
 ] as const;
 export type AccountSingleton = (typeof ACCOUNT_SINGLETON_NAMES)[number];
 

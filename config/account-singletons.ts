@@ -1,7 +1,7 @@
 import { ownsSingleton, type SingletonMode } from "../lib/account-singleton";
 import { show, type Issue } from "../lib/validation";
 import { ACCOUNT_SINGLETON_NAMES, type AccountSingleton } from "./account-singletons-schema";
-import type { EnvironmentConfig, PlatformConfig } from "./schema";
+import type { EnvironmentConfig, PlatformConfig } from "./resolve";
 
 /*
  * Resources AWS allows once per account (or once per account and region). Several environments
@@ -88,7 +88,26 @@ export const ACCOUNT_SINGLETONS: Readonly<Record<AccountSingleton, AccountSingle
       "the trail's ARN, arn:<partition>:cloudtrail:<region>:<account>:trail/<name> (a trail not named <project>-<env>-trail is replaced)",
     importIdPattern: /^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[A-Za-z0-9._-]{3,128}$/,
   },
+  ecrPullThroughCache: {
+    what: "the ECR pull-through cache rule of public.ecr.aws (the log router's image)",
+    scope: "region",
+    // Environments sharing a registry share the rule, so they must use the same prefix.
+    usedBy: (env) => usesPullThroughCache(env),
+    importId:
+      "the rule's repository prefix (services.logRouter.pullThroughCachePrefix, e.g. ecr-public)",
+    importIdPattern: /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/,
+  },
 };
+
+/** Whether a service of the environment runs the log router from the pull-through cache. */
+export function usesPullThroughCache(env: EnvironmentConfig): boolean {
+  const services = env.services;
+  return (
+    services !== undefined &&
+    services.logRouter.image === undefined &&
+    services.services.some((s) => s.logRouter)
+  );
+}
 
 /** The environment's mode for `singleton`: "create" unless its config says otherwise. */
 export function singletonMode(env: EnvironmentConfig, singleton: AccountSingleton): SingletonMode {
@@ -132,6 +151,21 @@ export function accountSingletonIssues(config: PlatformConfig): Issue[] {
       issues.push({
         path,
         message: `${chosen === "create" ? show(chosen) : "an adoption"}, but environments.${owner} already manages ${spec.what} of ${place}, and AWS allows only one; set this to "reference" (or make environments.${owner} reference it)`,
+      });
+    }
+  }
+  // The environments of one registry pull through its one rule, so they name one prefix.
+  const prefixes = new Map<string, { readonly env: string; readonly prefix: string }>();
+  for (const [key, env] of Object.entries(config.environments)) {
+    if (env.services === undefined || !usesPullThroughCache(env)) continue;
+    const where = `${env.account}/${env.region}`;
+    const prefix = env.services.logRouter.pullThroughCachePrefix;
+    const first = prefixes.get(where);
+    if (first === undefined) prefixes.set(where, { env: key, prefix });
+    else if (first.prefix !== prefix) {
+      issues.push({
+        path: ["environments", key, "services", "logRouter", "pullThroughCachePrefix"],
+        message: `${show(prefix)} differs from environments.${first.env}'s ${show(first.prefix)}, but both pull through the one cache rule of account ${env.account} in ${env.region}; use the same prefix`,
       });
     }
   }

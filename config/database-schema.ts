@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { LOG_RETENTION_DAYS, isLogRetentionDays } from "../lib/log-retention";
+import {
+  LOG_RETENTION_DAYS,
+  isLogRetentionDays,
+  type LogRetentionDays,
+} from "../lib/log-retention";
 import type { DatabaseSettings } from "../modules/database/settings";
 
 /*
@@ -33,11 +37,12 @@ const common = {
   extendedSupport: z.boolean().default(false),
   logs: z
     .strictObject({
-      retentionDays: retentionDays.default(30),
+      /** @default the environment's logRetentionDays */
+      retentionDays: retentionDays.optional(),
       statement: z.enum(["none", "ddl", "mod", "all"]).default("ddl"),
       minDurationMs: z.number().int().default(1000),
     })
-    .default({ retentionDays: 30, statement: "ddl", minDurationMs: 1000 }),
+    .prefault({}),
   performanceInsights: z
     .strictObject({
       enabled: z.boolean().default(true),
@@ -82,9 +87,13 @@ export const PostgresSchema = z.strictObject({
 
 export const DatabaseSchema = z.discriminatedUnion("engine", [AuroraSchema, PostgresSchema]);
 
-// The schema's output must be exactly what the module documents and consumes.
+// The schema's output must be exactly what the module documents and consumes, once the log
+// retention (which falls back on the environment's) is resolved (config/resolve.ts).
 type Equal<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type WithRetention<T> = T extends { logs: infer L }
+  ? Omit<T, "logs"> & { logs: Omit<L, "retentionDays"> & { retentionDays: LogRetentionDays } }
+  : never;
 export const databaseSchemaMatchesSettings: Equal<
-  z.output<typeof DatabaseSchema>,
+  WithRetention<z.output<typeof DatabaseSchema>>,
   DatabaseSettings
 > = true;

@@ -12,6 +12,8 @@ export const dev: EnvironmentInput = {
   region: "ap-northeast-1",
   production: false,
   tags: { CostCenter: "platform-dev", Owner: "platform-team" },
+  // Every log group keeps 7 days in dev (prod keeps 30, flow and database logs 90).
+  logRetentionDays: 7,
   state: {
     backend: "s3",
     bucket: "platform-tfstate-111111111111-ap-northeast-1",
@@ -22,7 +24,7 @@ export const dev: EnvironmentInput = {
     azCount: 2,
     availabilityZones: ["ap-northeast-1a", "ap-northeast-1c"],
     natGateways: "single",
-    flowLogs: { retentionDays: 7, trafficType: "REJECT" },
+    flowLogs: { trafficType: "REJECT" },
     // The existing DCV servers sit in the shared network behind the organisation's transit
     // gateway; its route table must send 10.10.0.0/16 back to this VPC's attachment.
     externalNetworks: [
@@ -43,7 +45,7 @@ export const dev: EnvironmentInput = {
     preventDestroy: false,
     skipFinalSnapshot: false,
     performanceInsights: { enabled: false, retentionDays: 7 },
-    logs: { retentionDays: 7, statement: "ddl", minDurationMs: 500 },
+    logs: { statement: "ddl", minDurationMs: 500 },
   },
   // Today's two DCV servers, reached by address through the transit gateway
   // (network.externalNetworks); each serves under its own prefix (its DCV web-url-path).
@@ -69,7 +71,6 @@ export const dev: EnvironmentInput = {
       fargateBase: 0,
       fargateWeight: 1,
       spotWeight: 1,
-      execLogRetentionDays: 7,
     },
     alb: {
       listener: {
@@ -90,7 +91,8 @@ export const dev: EnvironmentInput = {
         healthCheckPath: "/",
         environment: { NEXT_PUBLIC_API_BASE: "/api" },
         scaling: { minTasks: 1, maxTasks: 2 },
-        logRetentionDays: 7,
+        // Error lines to CloudWatch Logs, every line to the log bucket (docs/logging.md).
+        logRouter: true,
       },
       {
         name: "api",
@@ -107,7 +109,8 @@ export const dev: EnvironmentInput = {
         stickiness: true,
         environment: { NODE_ENV: "development" },
         scaling: { minTasks: 1, maxTasks: 2 },
-        logRetentionDays: 7,
+        // Error lines to CloudWatch Logs, every line to the log bucket (docs/logging.md).
+        logRouter: true,
         execEnabled: true,
       },
       // An internal service: no route, no target group; reaches the api through Service
@@ -120,7 +123,8 @@ export const dev: EnvironmentInput = {
         memory: 512,
         calls: ["api"],
         scaling: { minTasks: 1, maxTasks: 1 },
-        logRetentionDays: 7,
+        // Error lines to CloudWatch Logs, every line to the log bucket (docs/logging.md).
+        logRouter: true,
       },
     ],
     routes: [
@@ -130,9 +134,7 @@ export const dev: EnvironmentInput = {
   },
   // Valkey for the api's Socket.IO adapter and sessions: one small node, no replica.
   cache: { allowFrom: ["api"] },
-  // Logs are kept 7 days in dev (30 in prod), every log group alike.
   operations: {
-    logRetentionDays: 7,
     // A monthly cost budget; alerts go to the alarm topics.
     budget: { monthlyLimitUsd: 300 },
   },

@@ -40,6 +40,7 @@ export const EdgeSchema = z.strictObject({
     })
     .prefault({}),
   accessLogs: z.boolean().default(true),
+  /** @default the environment's logRetentionDays */
   logRetentionDays: z
     .number()
     .refine(

@@ -1,6 +1,8 @@
 import type { z } from "zod";
 import { show, type Issue } from "../lib/validation";
+import { budgetIssues } from "../modules/budget/validate";
 import { cacheIssues } from "../modules/cache/validate";
+import { trailIssues } from "../modules/cloudtrail/validate";
 import { edgePlacementIssues, edgeSettingsIssues } from "../modules/cdn/validate";
 import type { PlatformSchema } from "./schema";
 
@@ -27,6 +29,35 @@ export function extrasIssues(config: Platform): Issue[] {
       });
     }
     const at = (path: readonly (string | number)[]) => ["environments", key, ...path];
+    // The budget and trail constructs check these too, but only in the environments being
+    // synthesized; here they run for every environment whatever --env selects.
+    if (ops.budget !== undefined) {
+      const b = ops.budget;
+      issues.push(
+        ...budgetIssues({
+          monthlyLimitUsd: b.monthlyLimitUsd,
+          actualAlertPercents: b.actualAlertPercents,
+          forecastAlertPercent:
+            b.forecastAlertPercent === false ? undefined : b.forecastAlertPercent,
+          emails: b.emails,
+        })
+          // The schema already refuses a limit that is not positive, with the same words.
+          .filter((i) => i.path[0] !== "monthlyLimitUsd")
+          .map((i) => ({ ...i, path: at(["operations", "budget", ...i.path]) })),
+      );
+    }
+    if (ops.trail.enabled) {
+      issues.push(
+        ...trailIssues({
+          account: env.account,
+          region: env.region,
+          logBucketArn: "arn:aws:s3:::log-bucket",
+          keyPrefix: ops.trail.keyPrefix,
+        })
+          .filter((i) => i.path[0] === "keyPrefix")
+          .map((i) => ({ ...i, path: at(["operations", "trail", ...i.path]) })),
+      );
+    }
     const edge = env.edge;
     issues.push(
       ...edgePlacementIssues(edge, {

@@ -3,14 +3,12 @@ import { ConfigError, show, type Issue } from "../lib/validation";
 import { dev } from "./dev";
 import { prod } from "./prod";
 import { semanticIssues } from "./semantic-rules";
-import {
-  PlatformSchema,
-  type EnvironmentConfig,
-  type PlatformConfig,
-  type PlatformInput,
-} from "./schema";
+import { unknownKeyMessage } from "./schema-keys";
+import { PlatformSchema, type PlatformInput } from "./schema";
+import { resolvePlatform, type EnvironmentConfig, type PlatformConfig } from "./resolve";
 
 export * from "./schema";
+export { resolveEnvironment, type EnvironmentConfig, type PlatformConfig } from "./resolve";
 
 /** The shipped configuration: one file per environment, one project. */
 export const platformInput: PlatformInput = {
@@ -25,40 +23,56 @@ export const platformInput: PlatformInput = {
 export function loadConfig(input: unknown = platformInput): PlatformConfig {
   const result = PlatformSchema.safeParse(input, { reportInput: true });
   if (result.success) {
-    const issues = semanticIssues(result.data);
+    // Derived defaults are filled in first so the cross-field rules see what the stacks get.
+    const config = resolvePlatform(result.data);
+    const issues = semanticIssues(config);
     if (issues.length > 0) throw new ConfigError("", issues);
-    return result.data;
+    return config;
   }
-  const issues: Issue[] = result.error.issues.map((issue) => {
+  const issues: Issue[] = result.error.issues.flatMap((issue): Issue[] => {
     const path = issue.path.map((p) => (typeof p === "number" ? p : String(p)));
-    if (issue.code === "custom") {
-      return {
-        path,
-        message:
-          issue.input === undefined ? issue.message : `${show(issue.input)} ${issue.message}`,
-      };
-    }
     if (issue.code === "unrecognized_keys") {
-      return {
-        path,
-        message: `${issue.message} (a misspelt or misplaced setting is never ignored)`,
-      };
+      return issue.keys.map((key) => ({
+        path: [...path, key],
+        message:
+          unknownKeyMessage(PlatformSchema, input, path, key) ??
+          `${show(key)} is not a setting here (a misspelt or misplaced setting is never ignored)`,
+      }));
     }
-    if (issue.input === undefined && issue.code === "invalid_type") {
-      return { path, message: `is required (${issue.message})` };
+    if (issue.code === "invalid_union" && "discriminator" in issue && "options" in issue) {
+      const options = (issue.options as unknown[]).map((o) => show(o)).join(", ");
+      return [
+        {
+          path,
+          message: `${show(offendingValue(issue.input, path))} is not allowed; ${String(issue.discriminator)} must be one of ${options}`,
+        },
+      ];
     }
-    if (issue.code === "invalid_key") {
-      return {
-        path,
-        message: `${show(issue.input)} is not allowed as a key here: ${issue.issues.map((i) => i.message).join("; ")}`,
-      };
-    }
-    if (issue.code === "invalid_union" && issue.errors.length > 0) {
-      return { path, message: unionMessage(issue.input, issue.errors) };
-    }
-    return { path, message: `got ${show(offendingValue(issue.input, path))}: ${issue.message}` };
+    return [oneIssue(issue, path)];
   });
   throw new ConfigError("", issues);
+}
+
+function oneIssue(issue: z.core.$ZodIssue, path: (string | number)[]): Issue {
+  if (issue.code === "custom") {
+    return {
+      path,
+      message: issue.input === undefined ? issue.message : `${show(issue.input)} ${issue.message}`,
+    };
+  }
+  if (issue.input === undefined && issue.code === "invalid_type") {
+    return { path, message: `is required (${issue.message})` };
+  }
+  if (issue.code === "invalid_key") {
+    return {
+      path,
+      message: `${show(issue.input)} is not allowed as a key here: ${issue.issues.map((i) => i.message).join("; ")}`,
+    };
+  }
+  if (issue.code === "invalid_union" && issue.errors.length > 0) {
+    return { path, message: unionMessage(issue.input, issue.errors) };
+  }
+  return { path, message: `got ${show(offendingValue(issue.input, path))}: ${issue.message}` };
 }
 
 /**

@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { LOG_RETENTION_DAYS, isLogRetentionDays } from "../lib/log-retention";
+import {
+  LOG_RETENTION_DAYS,
+  isLogRetentionDays,
+  type LogRetentionDays,
+} from "../lib/log-retention";
 import type { OperationsSettings } from "../modules/observability/settings";
 
 /** Shape and defaults of `environments.<env>.operations` (documented on OperationsSettings). */
@@ -33,13 +37,14 @@ export const OperationsSchema = z.strictObject({
       expireAfterDays: z.number().int().min(2).default(365),
     })
     .prefault({}),
+  /** @default the environment's logRetentionDays */
   logRetentionDays: z
     .number()
     .refine(
       isLogRetentionDays,
       `must be one of the values CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
     )
-    .default(30),
+    .optional(),
   recordGlobalResources: z.boolean().default(true),
   trail: z
     .strictObject({
@@ -62,9 +67,13 @@ export const OperationsSchema = z.strictObject({
 });
 
 type Output = z.output<typeof OperationsSchema>;
-// The WAF default depends on the environment (on in production), so it is resolved later.
+// The WAF and log retention defaults depend on the environment, so they are resolved later
+// (config/resolve.ts).
 type Assignable<A, B> = [A] extends [B] ? true : false;
 export const operationsSchemaMatchesSettings: Assignable<
-  Omit<Output, "waf"> & { waf: { enabled: boolean; rateLimit: number } },
+  Omit<Output, "waf" | "logRetentionDays"> & {
+    waf: { enabled: boolean; rateLimit: number };
+    logRetentionDays: LogRetentionDays;
+  },
   OperationsSettings
 > = true;

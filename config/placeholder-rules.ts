@@ -1,5 +1,5 @@
 import { show, type Issue } from "../lib/validation";
-import type { EnvironmentConfig } from "./schema";
+import type { EnvironmentConfig } from "./resolve";
 
 /**
  * Documentation values the shipped examples use: harmless in an example, a silent mistake in a

@@ -104,6 +104,8 @@ export const prod: EnvironmentInput = {
       // Release testers on the office network reach the test listener (8080) only.
       testListenerCidrs: ["203.0.113.0/24"],
     },
+    // Pinned: production refuses a moving router image tag.
+    logRouter: { imageTag: "init-2.32.2.20240425" },
     services: [
       {
         name: "web",
@@ -116,7 +118,8 @@ export const prod: EnvironmentInput = {
         healthCheckPath: "/",
         environment: { NEXT_PUBLIC_API_BASE: "/api" },
         scaling: { minTasks: 2, maxTasks: 10 },
-        logRetentionDays: 30,
+        // Error lines to CloudWatch Logs, every line to the log bucket (docs/logging.md).
+        logRouter: true,
         // Blue/green releases, test traffic on 8080 from inside the VPC only.
         blueGreen: { enabled: true, bakeTimeMinutes: 10 },
       },
@@ -134,7 +137,8 @@ export const prod: EnvironmentInput = {
         stickiness: true,
         environment: { NODE_ENV: "production" },
         scaling: { minTasks: 2, maxTasks: 10, requestsPerTarget: 1000 },
-        logRetentionDays: 30,
+        // Error lines to CloudWatch Logs, every line to the log bucket (docs/logging.md).
+        logRouter: true,
       },
     ],
     routes: [

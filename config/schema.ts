@@ -3,7 +3,6 @@ import { s3BucketNameProblem } from "../lib/aws-names";
 import { closestRegion, zonesOf } from "./aws-catalog/regions";
 import { LOG_RETENTION_DAYS, isLogRetentionDays } from "../lib/log-retention";
 import { GATEWAY_ENDPOINT_SERVICES } from "../modules/network/endpoint-services";
-import { MAX_AZS } from "../modules/network/subnet-plan";
 import { DatabaseSchema } from "./database-schema";
 import { DcvSchema } from "./dcv-schema";
 import { CacheSchema } from "./cache-schema";
@@ -129,8 +128,8 @@ const tierLayout = z.strictObject({
 export const NetworkSchema = z.strictObject({
   /** VPC CIDR, /16 to /28; every subnet is carved from it. */
   cidr: z.string(),
-  /** Number of AZs with a subnet in every tier. */
-  azCount: z.number().int().min(2).max(MAX_AZS),
+  /** Number of AZs with a subnet in every tier (2 up to what the region has; see network rules). */
+  azCount: z.number(),
   /**
    * AZ names in slot order. Pinning them keeps subnets in place if AWS lists AZs differently.
    * @default the first azCount available AZs of the region, looked up at plan time
@@ -172,8 +171,11 @@ export const NetworkSchema = z.strictObject({
     .strictObject({
       /** Whether the VPC's traffic is recorded at all. */
       enabled: z.boolean().default(true),
-      /** Days CloudWatch Logs keeps flow records. */
-      retentionDays: retentionDays.default(30),
+      /**
+       * Days CloudWatch Logs keeps flow records.
+       * @default the environment's logRetentionDays
+       */
+      retentionDays: retentionDays.optional(),
       /** Which traffic to record. */
       trafficType: z.enum(["ALL", "ACCEPT", "REJECT"]).default("ALL"),
       /** Seconds per aggregation window. */
@@ -225,6 +227,15 @@ export const EnvironmentSchema = z.strictObject({
    * @default {}
    */
   tags: z.record(tagKey, z.string().max(256)).default({}),
+  /**
+   * Days every CloudWatch log group of the environment keeps events (flow logs, database log
+   * exports, service and ECS Exec logs, CloudTrail, WAF). A layer's own setting overrides it
+   * for that layer's log groups only (network.flowLogs.retentionDays, database.logs.retentionDays,
+   * services.services[].logRetentionDays, services.cluster.execLogRetentionDays,
+   * edge.logRetentionDays, operations.logRetentionDays).
+   * @default 30
+   */
+  logRetentionDays: retentionDays.default(30),
   /** Where Terraform state lives. */
   state: StateSchema,
   /** The VPC and its subnets, routes and endpoints. */
@@ -329,9 +340,10 @@ export const PlatformSchema = z.strictObject({
 
 export type PlatformInput = z.input<typeof PlatformSchema>;
 export type EnvironmentInput = z.input<typeof EnvironmentSchema>;
-export type PlatformConfig = z.output<typeof PlatformSchema>;
-export type EnvironmentConfig = z.output<typeof EnvironmentSchema>;
+/** Validated shape before the derived defaults (config/resolve.ts) are filled in. */
+export type ParsedPlatform = z.output<typeof PlatformSchema>;
+export type ParsedEnvironment = z.output<typeof EnvironmentSchema>;
 export type NetworkConfig = z.output<typeof NetworkSchema>;
 export type StateConfig = z.output<typeof StateSchema>;
 export type S3StateConfig = z.output<typeof S3StateSchema>;
-export type CiSettings = NonNullable<EnvironmentConfig["ci"]>;
+export type CiSettings = NonNullable<ParsedEnvironment["ci"]>;

@@ -6,11 +6,13 @@ import { POLICY_RULES } from "../lib/policy/rules";
 import { show, type Issue } from "../lib/validation";
 import { DCV_API_ENDPOINTS, unreachableApis } from "../lib/api-egress";
 import { githubSubjects } from "../modules/ci-identity/subjects";
+import { githubIdentityIssues } from "../modules/ci-identity/validate";
+import { uniquenessIssues } from "./uniqueness-rules";
 import { accountSingletonIssues } from "./account-singletons";
 import { extrasIssues } from "./extras-rules";
 import { placeholderIssues } from "./placeholder-rules";
 import { cloudStateIssues } from "./hcp-schema";
-import type { PlatformConfig } from "./schema";
+import type { PlatformConfig } from "./resolve";
 
 /**
  * Rules across fields and environments. They run only on a configuration whose shape is
@@ -85,6 +87,9 @@ export function semanticIssues(config: PlatformConfig): Issue[] {
         });
       }
     });
+    issues.push(
+      ...uniquenessIssues(env).map((i) => ({ ...i, path: ["environments", key, ...i.path] })),
+    );
     const services = servicesIssues(env, `${config.project}-${key}`);
     issues.push(
       ...services.map((i) => ({ ...i, path: ["environments", key, "services", ...i.path] })),
@@ -100,6 +105,12 @@ export function semanticIssues(config: PlatformConfig): Issue[] {
   const trusted = new Map<string, string>();
   for (const [key, env] of Object.entries(config.environments)) {
     if (env.ci === undefined) continue;
+    issues.push(
+      ...githubIdentityIssues(env.ci).map((i) => ({
+        ...i,
+        path: ["environments", key, "ci", ...i.path],
+      })),
+    );
     if (env.state.backend !== "s3") {
       issues.push({
         path: ["environments", key, "ci"],

@@ -2,7 +2,10 @@ import { show, type Issue } from "../lib/validation";
 import { planRoutes, routingIssues, type RoutingPlan } from "../modules/alb/routing";
 import { albIssues } from "../modules/alb/validate";
 import { fargateServiceIssues, serviceUrlVariable } from "../modules/fargate-service/validate";
-import type { EnvironmentConfig } from "./schema";
+import { CDN_LOG_PREFIX } from "../modules/cdn/access-logs";
+import { logRouterIssues, serviceLogRouterIssues } from "../modules/log-router/validate";
+import { ALB_LOG_PREFIX } from "../modules/observability/log-bucket";
+import type { EnvironmentConfig } from "./resolve";
 
 /**
  * Rules of the services layer that need the whole environment: each service, the routes, the
@@ -18,8 +21,26 @@ export function servicesIssues(env: EnvironmentConfig, namePrefix: string): Issu
   const noNat = env.network.natGateways === "none";
   const indexOf = (name: string) => names.indexOf(name);
 
+  issues.push(
+    ...logRouterIssues(s.logRouter, {
+      production: env.production,
+      // Where ALB, CloudFront, AWS Config and CloudTrail deliver in the log bucket.
+      reservedPrefixes: [
+        ALB_LOG_PREFIX,
+        CDN_LOG_PREFIX,
+        "config",
+        "AWSLogs",
+        env.operations.trail.keyPrefix,
+      ],
+    }).map((i) => ({ ...i, path: ["logRouter", ...i.path] })),
+  );
   s.services.forEach((svc, index) => {
     const at = (...path: (string | number)[]) => ["services", index, ...path];
+    if (svc.logRouter) {
+      issues.push(
+        ...serviceLogRouterIssues(svc, s.logRouter).map((i) => ({ ...i, path: at(...i.path) })),
+      );
+    }
     const first = indexOf(svc.name);
     if (first !== index) {
       // A copied block left with its old name would silently replace the original's resources.

@@ -1,6 +1,11 @@
 import { z } from "zod";
-import { LOG_RETENTION_DAYS, isLogRetentionDays } from "../lib/log-retention";
+import {
+  LOG_RETENTION_DAYS,
+  isLogRetentionDays,
+  type LogRetentionDays,
+} from "../lib/log-retention";
 import type { AlbSettings } from "../modules/alb/settings";
+import type { LogRouterSettings } from "../modules/log-router/settings";
 import type {
   FargateServiceSettings,
   RepositorySettings,
@@ -20,10 +25,22 @@ const retentionDays = z
 
 const secretSource = z.union([
   z.strictObject({
-    secretArn: z.string().startsWith("arn:", "must be a secret ARN"),
+    secretArn: z
+      .string()
+      .startsWith(
+        "arn:",
+        "must be a Secrets Manager secret ARN: arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>",
+      ),
     jsonKey: z.string().optional(),
   }),
-  z.strictObject({ ssmParameterArn: z.string().startsWith("arn:", "must be a parameter ARN") }),
+  z.strictObject({
+    ssmParameterArn: z
+      .string()
+      .startsWith(
+        "arn:",
+        "must be an SSM parameter ARN: arn:aws:ssm:<region>:<account>:parameter/<name>",
+      ),
+  }),
 ]);
 
 export const ContainerHealthCheckSchema = z.strictObject({
@@ -75,7 +92,9 @@ export const FargateServiceSchema = z.strictObject({
     scaleInCooldownSeconds: z.number().int().min(0).default(300),
   }),
   user: z.string().default("1000:1000"),
-  logRetentionDays: retentionDays.default(30),
+  /** @default the environment's logRetentionDays */
+  logRetentionDays: retentionDays.optional(),
+  logRouter: z.boolean().default(false),
   execEnabled: z.boolean().default(false),
   internetEgress: z.boolean().default(false),
   taskPermissions: z
@@ -106,6 +125,28 @@ export const RepositoriesSchema = z
     scratchTagPrefixes: ["dev-", "pr-", "sha-"],
     keepScratchImages: 20,
   });
+
+/** `services.logRouter`: the FireLens router of the services that opt in. */
+export const LogRouterSchema = z
+  .strictObject({
+    imageTag: z.string().default("init-2.32.2.20240425"),
+    image: z.string().optional(),
+    pullThroughCachePrefix: z.string().default("ecr-public"),
+    errorPattern: z.string().default("ERROR|FATAL"),
+    keyPrefix: z.string().default("services"),
+    hourlyPartitions: z.boolean().default(false),
+    totalFileSizeMiB: z.number().default(50),
+    uploadTimeoutMinutes: z.number().default(10),
+    memoryReservationMiB: z.number().int().min(6).default(50),
+    cpu: z.number().int().min(0).default(0),
+    errorAlarm: z
+      .strictObject({
+        threshold: z.number().min(0).default(0),
+        periods: z.number().int().min(1).max(60).default(5),
+      })
+      .prefault({}),
+  })
+  .prefault({});
 
 const listener = z.union([
   z.strictObject({ protocol: z.literal("https"), certificateArn: z.string() }),
@@ -140,29 +181,31 @@ export const ServicesSchema = z.strictObject({
       fargateBase: z.number().int().min(0).max(100000).default(1),
       fargateWeight: z.number().int().min(0).max(1000).default(1),
       spotWeight: z.number().int().min(0).max(1000).default(0),
-      execLogRetentionDays: retentionDays.default(30),
+      /** @default the environment's logRetentionDays */
+      execLogRetentionDays: retentionDays.optional(),
     })
-    .default({
-      containerInsights: "enabled",
-      fargateBase: 1,
-      fargateWeight: 1,
-      spotWeight: 0,
-      execLogRetentionDays: 30,
-    }),
+    .prefault({}),
   alb: AlbSchema,
   repositories: RepositoriesSchema,
+  logRouter: LogRouterSchema,
   services: z.array(FargateServiceSchema),
   routes: z.array(RouteSchema),
 });
 
 type Assignable<A, B> = [A] extends [B] ? true : false;
+// The log retention falls back on the environment's, so it is resolved later (config/resolve.ts).
 export const serviceSchemaMatchesSettings: Assignable<
-  z.output<typeof FargateServiceSchema>,
+  Omit<z.output<typeof FargateServiceSchema>, "logRetentionDays"> & {
+    logRetentionDays: LogRetentionDays;
+  },
   FargateServiceSettings
 > = true;
 export const repositoriesSchemaMatchesSettings: Assignable<
   z.output<typeof RepositoriesSchema>,
   RepositorySettings
 > = true;
+export const logRouterSchemaMatchesSettings: Assignable<
+  z.output<typeof LogRouterSchema>,
+  LogRouterSettings
+> = true;
 export const albSchemaMatchesSettings: Assignable<z.output<typeof AlbSchema>, AlbSettings> = true;
-export type ServicesConfig = z.output<typeof ServicesSchema>;

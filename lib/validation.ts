@@ -46,3 +46,32 @@ export class ConfigError extends Error {
 export function assertNoIssues(root: string, issues: readonly Issue[]): void {
   if (issues.length > 0) throw new ConfigError(root, issues);
 }
+
+/**
+ * Values of a list that repeat an earlier one. A keyed list (names, CIDRs, addresses, ARNs)
+ * with a repeat either creates the same AWS object twice or lets the later entry silently
+ * replace the earlier one, so every keyed list is checked with this.
+ * @param at the path of item i
+ * @param key what makes two items the same (default: the item itself)
+ */
+export function repeatIssues<T>(
+  items: readonly T[],
+  at: (index: number) => IssuePath,
+  key: (item: T) => unknown = (item) => item,
+): Issue[] {
+  const first = new Map<string, number>();
+  const issues: Issue[] = [];
+  items.forEach((item, i) => {
+    const k = JSON.stringify(key(item));
+    const earlier = first.get(k);
+    if (earlier === undefined) {
+      first.set(k, i);
+      return;
+    }
+    issues.push({
+      path: at(i),
+      message: `${show(key(item))} is listed twice (first at [${earlier}]); give each value once`,
+    });
+  });
+  return issues;
+}

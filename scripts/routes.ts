@@ -62,6 +62,18 @@ export function formatExplanation(request: ExplainRequest, result: Explanation):
   return result.warning === undefined ? line : `${line}\nwarning: ${result.warning}`;
 }
 
+/** The answer for one request, from a synthesized services stack's listener and rules. */
+export function explainInStack(json: SynthesizedStack, request: ExplainRequest): string {
+  const routing = listenerRulesFromStack(json);
+  const result = explainRequest(
+    routing.rules,
+    routing.defaultService,
+    request,
+    routing.defaultAction,
+  );
+  return formatExplanation(request, result);
+}
+
 /** The services stack's directory under `<outdir>/stacks`, if the synth produced one. */
 export function servicesStackDir(outdir: string): string | undefined {
   const name = readdirSync(join(outdir, "stacks")).find((s) => s.endsWith("-services"));
@@ -97,14 +109,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const json = JSON.parse(
       readFileSync(join(stackDir, "cdk.tf.json"), "utf8"),
     ) as SynthesizedStack;
-    const routing = listenerRulesFromStack(json);
-    const result = explainRequest(
-      routing.rules,
-      routing.defaultService,
-      args,
-      routing.defaultAction,
-    );
-    console.log(formatExplanation(args, result));
+    console.log(explainInStack(json, args));
     return 0;
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));

@@ -5,7 +5,8 @@ import {
   S3Backend,
   type TerraformStack,
 } from "cdktf";
-import type { CloudStateConfig, EnvironmentConfig } from "../config/schema";
+import type { CloudStateConfig } from "../config/schema";
+import type { EnvironmentConfig } from "../config/resolve";
 import { partitionOf } from "../lib/arn";
 import type { Names } from "../lib/names";
 

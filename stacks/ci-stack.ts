@@ -2,7 +2,8 @@ import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { singletonMode } from "../config/account-singletons";
-import type { CiSettings, EnvironmentConfig } from "../config/schema";
+import type { CiSettings } from "../config/schema";
+import type { EnvironmentConfig } from "../config/resolve";
 import { partitionOf } from "../lib/arn";
 import type { Names } from "../lib/names";
 import {

@@ -2,7 +2,7 @@ import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import type { EnvironmentConfig } from "../config/schema";
+import type { EnvironmentConfig } from "../config/resolve";
 import { EdgeDistribution, type EdgeSettings } from "../modules/cdn";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
 

@@ -1,5 +1,5 @@
 import type { Construct } from "constructs";
-import type { EnvironmentConfig, PlatformConfig } from "../config/schema";
+import type { EnvironmentConfig, PlatformConfig } from "../config/resolve";
 import { BootstrapStack } from "./bootstrap-stack";
 import { CacheStack } from "./cache-stack";
 import { CiStack } from "./ci-stack";
@@ -74,19 +74,10 @@ export function buildPlatform(
         ? undefined
         : new CiStack(scope, { ...common, ci: environment.ci });
     const network = new NetworkStack(scope, common);
-    const operations = environment.operations;
     const behindCdn = environment.edge !== undefined && environment.services !== undefined;
     const ops = new OpsStack(scope, {
       ...common,
-      // The WAF is on in production, and behind CloudFront (it checks the origin header),
-      // unless the config says otherwise.
-      operations: {
-        ...operations,
-        waf: {
-          ...operations.waf,
-          enabled: operations.waf.enabled ?? (environment.production || behindCdn),
-        },
-      },
+      operations: environment.operations,
       behindCdn,
     });
     const alarms = ops.alarmTargets;
@@ -144,14 +135,9 @@ export function buildPlatform(
       ops.originSecret !== undefined &&
       originDomain !== undefined
     ) {
-      const cfg = environment.edge;
       edge = new EdgeStack(scope, {
         ...common,
-        edge: {
-          ...cfg,
-          waf: { ...cfg.waf, enabled: cfg.waf.enabled ?? environment.production },
-          logRetentionDays: cfg.logRetentionDays ?? operations.logRetentionDays,
-        },
+        edge: environment.edge,
         originDomain,
         originSecretArn: ops.originSecret.secret.arn,
         logBucketArn: ops.logBucket.bucket.arn,

@@ -1,7 +1,7 @@
 import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import type { EnvironmentConfig } from "../config/schema";
+import type { EnvironmentConfig } from "../config/resolve";
 import { requiredVersionFor } from "../config/toolchain";
 import { partitionOf } from "../lib/arn";
 import { Names } from "../lib/names";

@@ -1,7 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { DataAwsPrefixList } from "@cdktf/provider-aws/lib/data-aws-prefix-list";
-import type { ServicesConfig } from "../config/services-schema";
+import type { ServicesConfig } from "../config/resolve";
 import { partitionOf } from "../lib/arn";
 import { allowIn, allowOut } from "../lib/sg-rules";
 import { ApplicationLoadBalancer } from "../modules/alb";
@@ -12,7 +12,11 @@ import { FargateService, type ServiceDatabase } from "../modules/fargate-service
 import { BlueGreenRole } from "../modules/fargate-service/blue-green-role";
 import type { ServiceRepository } from "../modules/fargate-service/ecr";
 import { ServiceTargetGroups } from "../modules/fargate-service/target-groups";
+import type { LogRouterTargets } from "../modules/log-router";
+import { LogRouterConfigBucket } from "../modules/log-router/config-bucket";
+import { routerImage } from "../modules/log-router/image";
 import type { Network } from "../modules/network";
+import { logBucketName } from "../modules/observability/log-bucket";
 import type { AlarmTargets } from "../modules/observability/settings";
 import type { CacheStack } from "./cache-stack";
 import { PlatformStack, type PlatformStackProps } from "./platform-stack";
@@ -34,7 +38,7 @@ export interface ServicesStackProps extends PlatformStackProps {
   readonly services: ServicesConfig;
   /** The services' image repositories (ECR stack), by service name. */
   readonly repositories: Readonly<Record<string, ServiceRepository>>;
-  /** The central log bucket (operations stack) for ALB access logs. */
+  /** The central log bucket (operations stack) for ALB access logs and the log routers. */
   readonly logBucket: string;
   /**
    * The WAF web ACL (operations stack).
@@ -56,6 +60,8 @@ export class ServicesStack extends PlatformStack {
   readonly cluster: EcsCluster;
   readonly alb: ApplicationLoadBalancer;
   readonly services: Readonly<Record<string, FargateService>>;
+  /** The generated Fluent Bit configurations, when a service has a log router. */
+  readonly logRouterConfig?: LogRouterConfigBucket;
 
   constructor(scope: Construct, props: ServicesStackProps) {
     super(scope, "services", props);
@@ -130,6 +136,34 @@ export class ServicesStack extends PlatformStack {
             },
           };
 
+    const partition = partitionOf(env.region);
+    if (cfg.services.some((svc) => svc.logRouter)) {
+      this.logRouterConfig = new LogRouterConfigBucket(this, "log-router-config", {
+        names: this.names,
+        account: env.account,
+        region: env.region,
+        preventDestroy: env.production,
+      });
+    }
+    // The log bucket by name (known before the operations stack applies), like AWS Config's.
+    const logBucket = logBucketName(this.names, env.account, env.region);
+    const logRouter: LogRouterTargets | undefined =
+      this.logRouterConfig === undefined
+        ? undefined
+        : {
+            settings: cfg.logRouter,
+            image: routerImage(cfg.logRouter, {
+              account: env.account,
+              region: env.region,
+              partition,
+            }),
+            logBucket: { name: logBucket, arn: `arn:${partition}:s3:::${logBucket}` },
+            configBucket: {
+              name: this.logRouterConfig.bucket.bucket,
+              arn: this.logRouterConfig.bucket.arn,
+            },
+          };
+
     const called = new Set(cfg.services.flatMap((svc) => svc.calls));
     const portOf = (name: string): number => settingsOf[name].port ?? 0;
     const services: Record<string, FargateService> = {};
@@ -179,6 +213,7 @@ export class ServicesStack extends PlatformStack {
         database,
         attachments: [props.cache?.attachmentFor(name)].filter((a) => a !== undefined),
         alarms: props.alarms,
+        logRouter,
         configPath: `${this.configPath("services", "services")}[${names.indexOf(name)}]`,
       });
     }

@@ -238,7 +238,7 @@ describe("database validation rules", () => {
       "Aurora-only settings on RDS PostgreSQL",
       "dev",
       (db) => (db.readers = 1),
-      /environments\.dev\.database: Unrecognized key: "readers" \(a misspelt or misplaced setting is never ignored\)/,
+      /environments\.dev\.database\.readers: "readers" is not a setting with engine "postgres"; it applies only with engine "aurora-postgresql" \(settings here: engineVersion, .*multiAz\)/,
     ],
     [
       "port outside the RDS range",

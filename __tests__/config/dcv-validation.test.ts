@@ -56,7 +56,7 @@ describe("dcv validation rules (config paths)", () => {
       "duplicate agent addresses",
       "dev",
       (d) => (d.agents[1] = { name: "agent2", address: "10.150.248.180" }),
-      /environments\.dev\.dcv\.agents\[1\]\.port: "10\.150\.248\.180:8443" is already the target of agents\[0\]/,
+      /environments\.dev\.dcv\.agents\[1\]\.address: "10\.150\.248\.180:8443" is already the target of agents\[0\]/,
     ],
     [
       "every pool agent a backup",

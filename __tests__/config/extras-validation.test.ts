@@ -29,6 +29,7 @@ describe("account-wide extras: validation rules", () => {
       configRecorder: "reference",
       configServiceLinkedRole: "reference",
       cloudTrail: "reference",
+      ecrPullThroughCache: "reference",
     };
     expect(() => loadConfig(input)).not.toThrow();
   });

@@ -234,7 +234,7 @@ describe("services validation rules (config paths)", () => {
         "neither image nor tag",
         "dev",
         (s) => delete api(s).imageTag,
-        /environments\.dev\.services\.services\[1\]\.imageTag: give exactly one of imageTag .* or image/,
+        /environments\.dev\.services\.services\[1\]\.imageTag: is missing and so is image: give exactly one of imageTag .* or image/,
       ],
       [
         "root user",

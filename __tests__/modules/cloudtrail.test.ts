@@ -19,6 +19,9 @@ const base: AccountTrailProps = {
   logBucketName: BUCKET,
   logBucketArn: `arn:aws:s3:::${BUCKET}`,
   alarmTopicArn: TOPIC,
+  logRetentionDays: 30,
+  keyPrefix: "cloudtrail",
+  cloudWatchLogs: true,
 };
 
 function build(extra: Partial<AccountTrailProps> = {}): { json: TfJson; trail: AccountTrail } {

@@ -324,7 +324,7 @@ describe("validation rules: each names the path, the value and what is allowed",
     [
       "duplicate address:port",
       config({ agents: [a1, { ...a2, address: a1.address, port: 8443 }] }),
-      /agents\[1\]\.port: "10\.150\.248\.180:8443" is already the target of agents\[0\]; each agent needs its own address and port/,
+      /agents\[1\]\.address: "10\.150\.248\.180:8443" is already the target of agents\[0\]; each agent needs its own address and port/,
     ],
     [
       "every primary agent drained",

@@ -164,7 +164,7 @@ describe("cache validation rules", () => {
       "overlapping windows",
       "sandbox",
       cache({ maintenanceWindow: "sun:17:30-sun:18:30" }),
-      /environments\.sandbox\.cache\.maintenanceWindow: "sun:17:30-sun:18:30" starts inside the snapshot window/,
+      /environments\.sandbox\.cache\.maintenanceWindow: "sun:17:30-sun:18:30" overlaps the daily snapshot window/,
     ],
     [
       "an unknown service",

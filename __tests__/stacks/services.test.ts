@@ -22,12 +22,14 @@ interface Container {
   user: string;
   readonlyRootFilesystem: boolean;
   mountPoints: { sourceVolume: string; containerPath: string }[];
-  logConfiguration: { logDriver: string; options: Record<string, string> };
+  logConfiguration: { logDriver: string; options?: Record<string, string> };
+  dependsOn?: { containerName: string; condition: string }[];
 }
 const containerOf = (json: TfJson, service: string): Container => {
   const task = byPath(json, "aws_ecs_task_definition", `${service}/task`);
   const defs = JSON.parse(String(task.container_definitions)) as Container[];
-  expect(defs).toHaveLength(1);
+  // The application, then its log router when it has one.
+  expect(defs.map((d) => d.name)).toEqual(defs.length === 1 ? [service] : [service, "log-router"]);
   return defs[0];
 };
 const policyDoc = (json: TfJson, suffix: string): Block[] => {
@@ -134,7 +136,10 @@ describe("ALB", () => {
     expect(String(logs.bucket)).toMatch(
       /terraform_remote_state\.cross-stack-reference-input-fixture-live-ops\.outputs\./,
     );
-    expect(bodies(prod, "aws_s3_bucket")).toEqual([]);
+    // The services stack's only bucket holds the log routers' configurations.
+    expect(resources(prod, "aws_s3_bucket").map(([name]) => name)).toEqual([
+      expect.stringMatching(/^log-router-config_bucket_/),
+    ]);
   });
 
   it("target groups: ip targets, per-service health checks, stickiness for Socket.IO, names within 32 characters", () => {
@@ -238,12 +243,9 @@ describe("Fargate services", () => {
         expect(c.essential).toBe(true);
         expect(typeof c.portMappings[0].containerPort).toBe("number");
         expect(c.portMappings[0].protocol).toBe("tcp");
-        expect(c.logConfiguration.logDriver).toBe("awslogs");
-        expect(Object.keys(c.logConfiguration.options).sort()).toEqual([
-          "awslogs-group",
-          "awslogs-region",
-          "awslogs-stream-prefix",
-        ]);
+        // Through the FireLens log router, which must have started first.
+        expect(c.logConfiguration).toEqual({ logDriver: "awsfirelens" });
+        expect(c.dependsOn).toEqual([{ containerName: "log-router", condition: "START" }]);
         expect(c.user).not.toMatch(/^(root|0)(:|$)/);
         expect(c.readonlyRootFilesystem).toBe(true);
         expect(c.mountPoints.slice(0, 1)).toEqual([
@@ -313,6 +315,7 @@ describe("Fargate services", () => {
       "Logs",
       "EcrAuth",
       "EcrPull",
+      "LogRouterPull",
       "Secrets",
       "DecryptSecrets",
     ]);
@@ -325,6 +328,7 @@ describe("Fargate services", () => {
       "Logs",
       "EcrAuth",
       "EcrPull",
+      "LogRouterPull",
     ]);
   });
 
@@ -351,12 +355,16 @@ describe("Fargate services", () => {
   });
 
   it("the task role grants nothing unless declared; ECS Exec permissions only where exec is on", () => {
+    const router = ["LogRouterConfig", "LogRouterConfigBucket", "LogArchive", "ErrorLogs"];
     expect(policyDoc(prod, "api/roles/task-document").map((s) => s.sid)).toEqual([
       "DatabaseConnect",
+      ...router,
     ]);
-    expect(policyDoc(dev, "web/roles/task-document")).toEqual([]);
+    // web declares nothing: its task role holds only what its log router does.
+    expect(policyDoc(dev, "web/roles/task-document").map((s) => s.sid)).toEqual(router);
     expect(policyDoc(dev, "api/roles/task-document").map((s) => s.sid)).toEqual([
       "DatabaseConnect",
+      ...router,
       "EcsExecChannel",
       "EcsExecLogs",
       "EcsExecLogGroups",

@@ -5,3 +5,4 @@
 export * from "./regions";
 export * from "./rds";
 export * from "./ec2";
+export * from "./elasticache";

@@ -11,7 +11,12 @@ export interface BudgetInput {
   readonly actualAlertPercents: readonly number[];
   readonly forecastAlertPercent?: number;
   readonly emails: readonly string[];
-  readonly topicArns: readonly string[];
+  /**
+   * The alarm topics the alerts also go to; undefined where the caller (the configuration
+   * rules) knows the platform's alarm topics receive them.
+   * @default undefined: subscriber checks skipped
+   */
+  readonly topicArns?: readonly string[];
 }
 
 /** Every problem with a budget's settings. */
@@ -51,6 +56,7 @@ export function budgetIssues(input: BudgetInput): Issue[] {
       message: `has ${input.emails.length} addresses; AWS Budgets allows ${MAX_BUDGET_EMAILS} per alert (subscribe the rest to the alarm topics)`,
     });
   }
+  if (input.topicArns === undefined) return issues;
   const literalTopics = input.topicArns.filter((t) => !Token.isUnresolved(t));
   for (const topic of literalTopics) {
     if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(topic)) {

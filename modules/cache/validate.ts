@@ -1,4 +1,10 @@
+import {
+  CACHE_ENGINE_VERSIONS,
+  CACHE_NODE_TYPES,
+  cacheNodeTypeHint,
+} from "../../config/aws-catalog/elasticache";
 import { show, type Issue } from "../../lib/validation";
+import { windowsOverlap } from "../database/validate";
 import type { CacheSettings } from "./settings";
 
 /** Parameter group families by engine and major version. */
@@ -6,11 +12,6 @@ export function cacheFamily(engine: CacheSettings["engine"], version: string): s
   const major = version.split(".")[0];
   return `${engine}${major}`;
 }
-/** Engine majors ElastiCache offers with RBAC users and in-transit encryption. */
-const SUPPORTED: Record<CacheSettings["engine"], readonly string[]> = {
-  valkey: ["7", "8"],
-  redis: ["7"],
-};
 const minutes = (hhmm: string): number => {
   const [h, m] = hhmm.split(":").map(Number);
   return h * 60 + m;
@@ -25,12 +26,29 @@ export function cacheIssues(
   ctx: { readonly production: boolean; readonly services: readonly string[] },
 ): Issue[] {
   const issues: Issue[] = [];
-  const major = cache.engineVersion.split(".")[0];
-  if (!SUPPORTED[cache.engine].includes(major)) {
+  const versions = CACHE_ENGINE_VERSIONS[cache.engine];
+  if (!versions.includes(cache.engineVersion)) {
     issues.push({
       path: ["engineVersion"],
-      message: `${show(cache.engineVersion)} is not a ${cache.engine} version with RBAC users and TLS; use major ${SUPPORTED[cache.engine].join(" or ")}`,
+      message: `${show(cache.engineVersion)} is not a ${cache.engine} version with RBAC users and TLS that this platform builds; use one of ${versions.join(", ")} (maintained in config/aws-catalog/elasticache.ts)`,
     });
+  }
+  if (
+    /^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(cache.nodeType) &&
+    !CACHE_NODE_TYPES.includes(cache.nodeType)
+  ) {
+    issues.push({
+      path: ["nodeType"],
+      message: `${show(cache.nodeType)} is not an ElastiCache node type; ${cacheNodeTypeHint(cache.nodeType)} (maintained in config/aws-catalog/elasticache.ts)`,
+    });
+  }
+  for (const name of Object.keys(cache.parameters)) {
+    if (!/^[a-z][a-z0-9-]{0,254}$/.test(name)) {
+      issues.push({
+        path: ["parameters", name],
+        message: `${show(name)} is not a Valkey/Redis parameter name such as "maxmemory-policy" (lower-case letters, digits and hyphens)`,
+      });
+    }
   }
   if (ctx.production && cache.replicas < 1) {
     issues.push({
@@ -58,12 +76,11 @@ export function cacheIssues(
       message: `${show(cache.snapshotWindow)} is shorter than the 60 minutes ElastiCache requires`,
     });
   }
-  const [mStart] = cache.maintenanceWindow.split("-");
-  const maintenanceStart = minutes(mStart.slice(4));
-  if ((maintenanceStart - snapStart + 1440) % 1440 < snapshotLength) {
+  const overlap = windowsOverlap(cache.snapshotWindow, cache.maintenanceWindow);
+  if (overlap !== undefined) {
     issues.push({
       path: ["maintenanceWindow"],
-      message: `${show(cache.maintenanceWindow)} starts inside the snapshot window ${show(cache.snapshotWindow)}; ElastiCache refuses overlapping windows`,
+      message: `${show(cache.maintenanceWindow)} overlaps the daily snapshot window ${show(cache.snapshotWindow)} (${overlap}); ElastiCache refuses overlapping windows, so move one of them`,
     });
   }
   cache.allowFrom.forEach((service, i) => {

@@ -55,21 +55,12 @@ export interface AccountTrailProps {
   readonly logBucketArn: string;
   /** Name of that bucket. */
   readonly logBucketName: string;
-  /**
-   * Key prefix of the log files: `<prefix>/AWSLogs/<account>/CloudTrail/...`.
-   * @default "cloudtrail"
-   */
-  readonly keyPrefix?: string;
-  /**
-   * Also deliver events to a CloudWatch Logs group (searchable, and the source of the alarms).
-   * @default true
-   */
-  readonly cloudWatchLogs?: boolean;
-  /**
-   * Days the CloudWatch Logs copy is kept (S3 keeps the archive).
-   * @default 30
-   */
-  readonly logRetentionDays?: LogRetentionDays;
+  /** Key prefix of the log files: `<prefix>/AWSLogs/<account>/CloudTrail/...`. */
+  readonly keyPrefix: string;
+  /** Also deliver events to a CloudWatch Logs group (searchable, and the source of the alarms). */
+  readonly cloudWatchLogs: boolean;
+  /** Days the CloudWatch Logs copy is kept (S3 keeps the archive). */
+  readonly logRetentionDays: LogRetentionDays;
   /**
    * Topic of the root-usage, unauthorized-call and trail-change alarms (needs cloudWatchLogs).
    * @default no alarms
@@ -107,13 +98,13 @@ export class AccountTrail extends Construct {
     super(scope, id);
     assertNoIssues(props.configPath ?? this.node.path, trailIssues(props));
     this.props = props;
-    this.keyPrefix = props.keyPrefix ?? "cloudtrail";
+    this.keyPrefix = props.keyPrefix;
     const { names, partition, account, region } = props;
     const trailName = names.physical("trail", { maxLength: 128 });
     this.trailArn = `arn:${partition}:cloudtrail:${region}:${account}:trail/${trailName}`;
     const logGroupName = names.logGroup("cloudtrail");
     const logGroupArn = `arn:${partition}:logs:${region}:${account}:log-group:${logGroupName}`;
-    const withLogs = props.cloudWatchLogs ?? true;
+    const withLogs = props.cloudWatchLogs;
 
     const keyPolicy = new DataAwsIamPolicyDocument(this, "key-policy", {
       statement: [
@@ -184,7 +175,7 @@ export class AccountTrail extends Construct {
     if (withLogs) {
       this.logGroup = new CloudwatchLogGroup(this, "logs", {
         name: logGroupName,
-        retentionInDays: props.logRetentionDays ?? 30,
+        retentionInDays: props.logRetentionDays,
         kmsKeyId: this.key.arn,
         tags: names.nameTag("trail"),
       });

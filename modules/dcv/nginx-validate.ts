@@ -54,7 +54,7 @@ function agentIssues(c: ResolvedGatewayConfig): Issue[] {
     const sameTarget = c.agents.findIndex((b) => b.address === a.address && b.port === a.port);
     if (sameTarget !== i) {
       issues.push({
-        path: at("port"),
+        path: at("address"),
         message: `${show(`${a.address}:${a.port}`)} is already the target of agents[${sameTarget}]; each agent needs its own address and port`,
       });
     }

@@ -25,12 +25,18 @@ export interface ContainerDefinition {
   }[];
   readonly linuxParameters: { readonly initProcessEnabled: boolean };
   readonly stopTimeout: number;
-  readonly logConfiguration: {
-    readonly logDriver: "awslogs";
-    readonly options: Readonly<
-      Record<"awslogs-group" | "awslogs-region" | "awslogs-stream-prefix", string>
-    >;
-  };
+  readonly logConfiguration:
+    | {
+        readonly logDriver: "awslogs";
+        readonly options: Readonly<
+          Record<"awslogs-group" | "awslogs-region" | "awslogs-stream-prefix", string>
+        >;
+      }
+    | { readonly logDriver: "awsfirelens" };
+  readonly dependsOn?: readonly {
+    readonly containerName: string;
+    readonly condition: "START" | "HEALTHY";
+  }[];
 }
 
 /** ECS's container health check (Docker HEALTHCHECK semantics). */
@@ -97,6 +103,11 @@ export interface ContainerProps {
   readonly logGroupName: string;
   /** Region of the log group. */
   readonly region: string;
+  /**
+   * The FireLens log router container of the task: logs go to it instead of awslogs.
+   * @default none (awslogs to logGroupName)
+   */
+  readonly logRouter?: string;
 }
 
 /** Scratch space for a read-only root filesystem. */
@@ -138,13 +149,21 @@ export function containerDefinition(p: ContainerProps): ContainerDefinition {
     // An init process reaps zombies and forwards SIGTERM, so tasks stop cleanly.
     linuxParameters: { initProcessEnabled: true },
     stopTimeout: 30,
-    logConfiguration: {
-      logDriver: "awslogs",
-      options: {
-        "awslogs-group": p.logGroupName,
-        "awslogs-region": p.region,
-        "awslogs-stream-prefix": p.name,
-      },
-    },
+    // No options: the router's own configuration holds the outputs, so FireLens adds none.
+    logConfiguration:
+      p.logRouter === undefined
+        ? {
+            logDriver: "awslogs",
+            options: {
+              "awslogs-group": p.logGroupName,
+              "awslogs-region": p.region,
+              "awslogs-stream-prefix": p.name,
+            },
+          }
+        : { logDriver: "awsfirelens" },
+    // The router has no health check; started is what FireLens needs to accept the lines.
+    ...(p.logRouter === undefined
+      ? {}
+      : { dependsOn: [{ containerName: p.logRouter, condition: "START" as const }] }),
   };
 }

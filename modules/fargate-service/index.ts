@@ -13,6 +13,8 @@ import { assertNoIssues } from "../../lib/validation";
 import type { EcsCluster } from "../ecs-cluster";
 import { apiEgress, FARGATE_API_ENDPOINTS, type ApiRoutes } from "../../lib/api-egress";
 import type { AlarmTargets } from "../observability/settings";
+import { LOG_ROUTER_CONTAINER, ServiceLogRouter, type LogRouterTargets } from "../log-router";
+import { partitionOf } from "../../lib/arn";
 import { ServiceAlarms } from "./alarms";
 import { containerDefinition, containerHealthCheck, EXEC_VOLUMES, TMP_VOLUME } from "./container";
 import { DeploymentAlarms } from "./deployment-alarms";
@@ -157,6 +159,11 @@ export interface FargateServiceProps {
    */
   readonly attachments?: readonly ServiceAttachment[];
   /**
+   * Where the FireLens log router writes, for services with `logRouter: true`.
+   * @default none
+   */
+  readonly logRouter?: LogRouterTargets;
+  /**
    * Prefix for validation errors.
    * @default the construct path
    */
@@ -171,6 +178,8 @@ export interface FargateServiceProps {
  */
 export class FargateService extends Construct {
   readonly logGroup: CloudwatchLogGroup;
+  /** The FireLens log router, when the service has one. */
+  readonly logRouter?: ServiceLogRouter;
   readonly roles: ServiceRoles;
   readonly securityGroup: SecurityGroup;
   readonly taskDefinition: EcsTaskDefinition;
@@ -191,6 +200,11 @@ export class FargateService extends Construct {
         `${props.configPath ?? this.node.path}.database: true, but the environment has no database`,
       );
     }
+    if (s.logRouter && props.logRouter === undefined) {
+      throw new Error(
+        `${props.configPath ?? this.node.path}.logRouter: true, but no log bucket and configuration bucket were given for the router to write to`,
+      );
+    }
     if (s.image === undefined && props.repository === undefined) {
       throw new Error(`${props.configPath ?? this.node.path}: no image and no repository given`);
     }
@@ -202,6 +216,26 @@ export class FargateService extends Construct {
       retentionInDays: s.logRetentionDays,
       tags: names.nameTag(["logs", name]),
     });
+    const routerTargets = s.logRouter ? props.logRouter : undefined;
+    // With a router, the service's group keeps only the error lines (with the same retention).
+    this.logRouter =
+      routerTargets === undefined
+        ? undefined
+        : new ServiceLogRouter(this, "log-router", {
+            names,
+            service: name,
+            region: props.region,
+            partition: partitionOf(props.region),
+            targets: routerTargets,
+            errorLogGroup: {
+              name: names.logGroup("ecs", name),
+              arn: this.logGroup.arn,
+              group: this.logGroup,
+            },
+            retentionDays: s.logRetentionDays,
+            warningTopicArn: props.alarms?.warning,
+          });
+    const router = this.logRouter;
 
     const secrets: Record<string, string> = {};
     const secretArns: string[] = [];
@@ -261,6 +295,15 @@ export class FargateService extends Construct {
       databaseConnectArns: db === undefined ? [] : [db.connectArn(dbUser)],
       taskPermissions: s.taskPermissions,
       exec: s.execEnabled ? { logGroupArn: props.cluster.execLogGroup.arn } : undefined,
+      logRouter:
+        router === undefined || routerTargets === undefined
+          ? undefined
+          : {
+              repositoryArn: routerTargets.image.repositoryArn,
+              pullThrough: routerTargets.image.pullThrough,
+              logGroupArn: router.logGroup.arn,
+              ...router.taskResources,
+            },
     });
 
     this.securityGroup = new SecurityGroup(this, "security-group", {
@@ -358,6 +401,7 @@ export class FargateService extends Construct {
       execEnabled: s.execEnabled,
       logGroupName: this.logGroup.name,
       region: props.region,
+      logRouter: router === undefined ? undefined : LOG_ROUTER_CONTAINER,
     });
     this.taskDefinition = new EcsTaskDefinition(this, "task", {
       family: names.physical(name, { maxLength: 255 }),
@@ -368,7 +412,10 @@ export class FargateService extends Construct {
       executionRoleArn: this.roles.executionRole.arn,
       taskRoleArn: this.roles.taskRole.arn,
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
-      containerDefinitions: JSON.stringify([container]),
+      containerDefinitions: JSON.stringify([
+        container,
+        ...(router === undefined ? [] : [router.container]),
+      ]),
       volume: [
         { name: TMP_VOLUME },
         ...(s.execEnabled ? EXEC_VOLUMES.map((v) => ({ name: v.name })) : []),
@@ -469,7 +516,12 @@ export class FargateService extends Construct {
       propagateTags: "SERVICE",
       tags: names.nameTag(name),
       // The strategy needs the providers associated first (and still associated on destroy).
-      dependsOn: [...(lb?.dependsOn ?? []), props.cluster.capacityProviders],
+      // The router's init process reads its configuration object when the first task starts.
+      dependsOn: [
+        ...(lb?.dependsOn ?? []),
+        props.cluster.capacityProviders,
+        ...(router === undefined ? [] : [router.config]),
+      ],
       // Autoscaling owns the task count after creation.
       lifecycle: { ignoreChanges: ["desired_count"] },
     });

@@ -17,7 +17,10 @@ export interface ServiceRolesProps {
   readonly account: string;
   /** Region (for kms:ViaService). */
   readonly region: string;
-  /** ECR repository ARN the execution role may pull from (none for an external image). */
+  /**
+   * ECR repository ARN the execution role may pull from.
+   * @default none (an external image)
+   */
   readonly repositoryArn?: string;
   /** Log group ARN the container logs go to. */
   readonly logGroupArn: string;
@@ -34,8 +37,35 @@ export interface ServiceRolesProps {
   readonly databaseConnectArns?: readonly string[];
   /** What the application may call. */
   readonly taskPermissions: readonly IamStatementSettings[];
-  /** ECS Exec: the SSM channel and the exec log group. */
+  /**
+   * ECS Exec: the SSM channel and the exec log group.
+   * @default no ECS Exec
+   */
   readonly exec?: { readonly logGroupArn: string };
+  /**
+   * The FireLens log router: pulling its image (through the cache), its own log group, and
+   * what it does as the task (read its configuration, archive, write error lines).
+   * @default none
+   */
+  readonly logRouter?: ServiceRolesLogRouter;
+}
+
+/** What a service's log router needs of its roles. */
+export interface ServiceRolesLogRouter {
+  /** The router's private ECR repository, when its image comes from one. */
+  readonly repositoryArn?: string;
+  /** The repository is a pull-through cache: the first pull imports and creates it. */
+  readonly pullThrough: boolean;
+  /** The router's own log group (awslogs). */
+  readonly logGroupArn: string;
+  /** The generated configuration object. */
+  readonly configObjectArn: string;
+  /** Its bucket (the init process asks for the bucket's region). */
+  readonly configBucketArn: string;
+  /** `<log bucket ARN>/<prefix>/<service>/*`. */
+  readonly archiveArn: string;
+  /** The service's log group with `:*` (its streams). */
+  readonly errorLogGroupArn: string;
 }
 
 /**
@@ -67,10 +97,14 @@ export class ServiceRoles extends Construct {
         sid: "Logs",
         effect: "Allow",
         actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        resources: [`${props.logGroupArn}:*`],
+        resources: [
+          `${props.logGroupArn}:*`,
+          ...(props.logRouter === undefined ? [] : [`${props.logRouter.logGroupArn}:*`]),
+        ],
       },
     ];
-    if (props.repositoryArn !== undefined) {
+    const router = props.logRouter;
+    if (props.repositoryArn !== undefined || router?.repositoryArn !== undefined) {
       // GetAuthorizationToken has no resource-level permissions: AWS requires "*".
       execution.push({
         sid: "EcrAuth",
@@ -78,6 +112,8 @@ export class ServiceRoles extends Construct {
         actions: ["ecr:GetAuthorizationToken"],
         resources: ["*"],
       });
+    }
+    if (props.repositoryArn !== undefined) {
       execution.push({
         sid: "EcrPull",
         effect: "Allow",
@@ -87,6 +123,20 @@ export class ServiceRoles extends Construct {
           "ecr:BatchGetImage",
         ],
         resources: [props.repositoryArn],
+      });
+    }
+    if (router?.repositoryArn !== undefined) {
+      execution.push({
+        sid: "LogRouterPull",
+        effect: "Allow",
+        actions: [
+          "ecr:BatchCheckLayerAvailability",
+          "ecr:GetDownloadUrlForLayer",
+          "ecr:BatchGetImage",
+          // The first pull through the cache imports the image into a new repository.
+          ...(router.pullThrough ? ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"] : []),
+        ],
+        resources: [router.repositoryArn],
       });
     }
     if (props.secretArns.length > 0) {
@@ -141,6 +191,34 @@ export class ServiceRoles extends Construct {
         actions: ["rds-db:connect"],
         resources: [...connect],
       });
+    }
+    if (router !== undefined) {
+      task.push(
+        {
+          sid: "LogRouterConfig",
+          effect: "Allow",
+          actions: ["s3:GetObject"],
+          resources: [router.configObjectArn],
+        },
+        {
+          sid: "LogRouterConfigBucket",
+          effect: "Allow",
+          actions: ["s3:GetBucketLocation"],
+          resources: [router.configBucketArn],
+        },
+        {
+          sid: "LogArchive",
+          effect: "Allow",
+          actions: ["s3:PutObject"],
+          resources: [router.archiveArn],
+        },
+        {
+          sid: "ErrorLogs",
+          effect: "Allow",
+          actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          resources: [router.errorLogGroupArn],
+        },
+      );
     }
     if (props.exec !== undefined) {
       // The SSM message channel has no resource-level permissions: AWS requires "*".

@@ -257,6 +257,13 @@ export interface FargateServiceSettings {
    */
   readonly logRetentionDays: LogRetentionDays;
   /**
+   * Route the container's logs through a FireLens (Fluent Bit) log router: error lines to
+   * the service's log group, every line to the central log bucket as gzip
+   * (`services.logRouter` configures it, docs/logging.md).
+   * @default false
+   */
+  readonly logRouter: boolean;
+  /**
    * `aws ecs execute-command` into the tasks (adds the SSM channel permissions).
    * @default false
    */

@@ -101,7 +101,10 @@ export function fargateServiceIssues(
   if ((s.image === undefined) === (s.imageTag === undefined)) {
     add(
       ["imageTag"],
-      "give exactly one of imageTag (an immutable tag in the service's ECR repository) or image (a full reference)",
+      (s.image === undefined
+        ? "is missing and so is image: "
+        : `${show(s.imageTag)} is given together with image ${show(s.image)}: `) +
+        "give exactly one of imageTag (an immutable tag in the service's ECR repository) or image (a full reference)",
     );
   }
   issues.push(...imageIssues(s, ctx.production ?? false));

@@ -1,3 +1,4 @@
+import { editDistance } from "../../config/aws-catalog/regions";
 /**
  * Interface endpoint services this platform knows how to use. A name outside this list is a
  * typo more often than a new service, and a wrong name only fails at apply time, so synth
@@ -55,5 +56,10 @@ export function isInterfaceEndpointService(name: string): name is InterfaceEndpo
 /** The closest known name, for "did you mean" hints. */
 export function closestService(name: string): InterfaceEndpointService | undefined {
   const normalized = name.toLowerCase().replace(/[^a-z0-9]/g, "");
-  return INTERFACE_ENDPOINT_SERVICES.find((s) => s.replace(/[^a-z0-9]/g, "") === normalized);
+  const squashed = (s: string) => s.replace(/[^a-z0-9]/g, "");
+  return (
+    INTERFACE_ENDPOINT_SERVICES.find((s) => squashed(s) === normalized) ??
+    // A dropped or doubled letter ("secretmanager", "sssm").
+    INTERFACE_ENDPOINT_SERVICES.find((s) => editDistance(squashed(s), normalized) <= 1)
+  );
 }

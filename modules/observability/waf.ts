@@ -18,11 +18,8 @@ export interface WebAclProps {
   readonly names: Names;
   /** Requests per 5 minutes one IP may send before it is blocked. */
   readonly rateLimit: number;
-  /**
-   * Days the WAF log group keeps logs.
-   * @default 30
-   */
-  readonly logRetentionDays?: LogRetentionDays;
+  /** Days the WAF log group keeps logs. */
+  readonly logRetentionDays: LogRetentionDays;
   /**
    * REGIONAL for an ALB; CLOUDFRONT for a distribution (then `provider` must be us-east-1).
    * @default "REGIONAL"
@@ -152,7 +149,7 @@ export class WebAcl extends Construct {
         purpose === "alb"
           ? `aws-waf-logs-${names.prefix}`
           : `aws-waf-logs-${names.prefix}-${purpose}`,
-      retentionInDays: props.logRetentionDays ?? 30,
+      retentionInDays: props.logRetentionDays,
       tags: names.nameTag(scoped("waf-logs")),
     });
     new Wafv2WebAclLoggingConfiguration(this, "logging", {
