@@ -154,5 +154,20 @@ export function accountSingletonIssues(config: PlatformConfig): Issue[] {
       });
     }
   }
+  // The environments of one registry pull through its one rule, so they name one prefix.
+  const prefixes = new Map<string, { readonly env: string; readonly prefix: string }>();
+  for (const [key, env] of Object.entries(config.environments)) {
+    if (env.services === undefined || !usesPullThroughCache(env)) continue;
+    const where = `${env.account}/${env.region}`;
+    const prefix = env.services.logRouter.pullThroughCachePrefix;
+    const first = prefixes.get(where);
+    if (first === undefined) prefixes.set(where, { env: key, prefix });
+    else if (first.prefix !== prefix) {
+      issues.push({
+        path: ["environments", key, "services", "logRouter", "pullThroughCachePrefix"],
+        message: `${show(prefix)} differs from environments.${first.env}'s ${show(first.prefix)}, but both pull through the one cache rule of account ${env.account} in ${env.region}; use the same prefix`,
+      });
+    }
+  }
   return issues;
 }

@@ -532,6 +532,25 @@ describe("log router validation rules", () => {
     );
   });
 
+  it("refuses two environments of one registry that name different pull-through prefixes", () => {
+    const input = shippedInput();
+    input.environments.prod.account = input.environments.dev.account;
+    input.environments.prod.accountSingletons = {
+      githubOidcProvider: "reference",
+      guardDutyDetector: "reference",
+      configRecorder: "reference",
+      configServiceLinkedRole: "reference",
+      cloudTrail: "reference",
+      ecrPullThroughCache: "reference",
+    };
+    const prod = input.environments.prod.services;
+    if (prod === undefined) throw new Error("prod has services");
+    prod.logRouter = { ...prod.logRouter, pullThroughCachePrefix: "public-cache" };
+    expect(rejection(input)).toMatch(
+      /environments\.prod\.services\.logRouter\.pullThroughCachePrefix: "public-cache" differs from environments\.dev's "ecr-public", but both pull through the one cache rule of account 111111111111 in ap-northeast-1/,
+    );
+  });
+
   it("refuses a service with the router when no log bucket is given to it", () => {
     const web = loadConfig().environments.dev.services?.services.find((x) => x.name === "web");
     if (web === undefined) throw new Error("dev has a web service");
