@@ -14,6 +14,7 @@ const base: NetworkProps = {
   availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
   natGateways: "per-az",
   interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs"],
+  gatewayEndpoints: ["s3"],
   flowLogs: { retentionDays: 30, trafficType: "ALL", maxAggregationInterval: 600 },
 };
 

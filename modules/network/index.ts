@@ -59,11 +59,8 @@ export interface NetworkProps {
    * @default []
    */
   readonly interfaceEndpoints?: readonly InterfaceEndpointService[];
-  /**
-   * Gateway endpoints on the private and isolated route tables.
-   * @default ["s3"]
-   */
-  readonly gatewayEndpoints?: readonly GatewayEndpointService[];
+  /** Gateway endpoints on the private and isolated route tables. */
+  readonly gatewayEndpoints: readonly GatewayEndpointService[];
   /** Flow log settings (resolved by config/schema.ts), or false to record nothing. */
   readonly flowLogs: FlowLogsOptions | false;
   /**
@@ -226,7 +223,7 @@ export class Network extends Construct {
       subnetIds: this.subnetIds.private,
       routeTableIds: [...this.routeTableIds.private, ...this.routeTableIds.isolated],
       interfaceServices: props.interfaceEndpoints ?? [],
-      gatewayServices: props.gatewayEndpoints ?? ["s3"],
+      gatewayServices: props.gatewayEndpoints,
     });
     this.endpointSecurityGroupId = this.endpoints.securityGroup.id;
     this.apiRoutes = {

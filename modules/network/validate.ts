@@ -30,7 +30,7 @@ export interface NetworkShape {
   readonly natGateways: string;
   readonly subnets?: Partial<Record<SubnetTier, TierLayout>>;
   readonly interfaceEndpoints?: readonly string[];
-  readonly gatewayEndpoints?: readonly string[];
+  readonly gatewayEndpoints: readonly string[];
   readonly externalNetworks?: readonly ExternalNetwork[];
 }
 
@@ -126,7 +126,7 @@ export function networkIssues(shape: NetworkShape): { issues: Issue[]; plan?: Su
 
   if (shape.natGateways === "none") {
     const missing: string[] = FARGATE_WITHOUT_NAT.filter((s) => !endpoints.includes(s));
-    if (!(shape.gatewayEndpoints ?? ["s3"]).includes("s3")) missing.push("the s3 gateway endpoint");
+    if (!shape.gatewayEndpoints.includes("s3")) missing.push("the s3 gateway endpoint");
     if (missing.length > 0) {
       issues.push({
         path: ["interfaceEndpoints"],
