@@ -143,6 +143,17 @@ function unionMessage(input: unknown, errors: readonly (readonly z.core.$ZodIssu
     }
     return `${where}${i.message}`;
   };
+  // Literal alternatives (60 | 600): name the allowed values, not the forms.
+  const literals = errors.every(
+    (issues) =>
+      issues.length === 1 && issues[0].code === "invalid_value" && issues[0].path.length === 0,
+  );
+  if (literals) {
+    const values = errors.flatMap((issues) =>
+      issues[0].code === "invalid_value" ? issues[0].values.map((v) => show(v)) : [],
+    );
+    return `got ${show(input)}; allowed: ${values.join(" or ")}`;
+  }
   const forms = errors
     .map((issues, index) => ({ index, issues }))
     .sort((a, b) => a.issues.length - b.issues.length)

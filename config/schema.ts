@@ -40,6 +40,10 @@ const region = z.string().superRefine((name, ctx) => {
   });
 });
 
+// The characters every service accepts in tags (some, EC2 among them, accept more).
+const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const TAG_CHARACTERS_ALLOWED = "letters, digits, spaces and + - = . _ : / @";
+
 const tagKey = z
   .string()
   .min(1)
@@ -47,6 +51,15 @@ const tagKey = z
   .refine(
     (k) => !k.toLowerCase().startsWith("aws:"),
     "tag keys starting with aws: are reserved for AWS's own tags; choose a key without that prefix",
+  )
+  .refine((k) => TAG_CHARACTERS.test(k), `tag keys may hold only ${TAG_CHARACTERS_ALLOWED}`);
+
+const tagValue = z
+  .string()
+  .max(256)
+  .refine(
+    (v) => TAG_CHARACTERS.test(v),
+    `tag values may hold only ${TAG_CHARACTERS_ALLOWED} (the characters every AWS service accepts)`,
   );
 
 const bucketName = z.string().superRefine((name, ctx) => {
@@ -226,7 +239,7 @@ export const EnvironmentSchema = z.strictObject({
    * Extra tags on every resource, through the provider's default_tags.
    * @default {}
    */
-  tags: z.record(tagKey, z.string().max(256)).default({}),
+  tags: z.record(tagKey, tagValue).default({}),
   /**
    * Days every CloudWatch log group of the environment keeps events (flow logs, database log
    * exports, service and ECS Exec logs, CloudTrail, WAF). A layer's own setting overrides it

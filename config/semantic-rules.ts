@@ -102,6 +102,14 @@ export function checkPlatform(config: ResolvedPlatform): {
           message: `${show(e.rule)} is not a policy rule; rules: ${POLICY_RULES.map((r) => r.id).join(", ")}`,
         });
       }
+      // An exception copied from another environment would silently exempt nothing here.
+      const prefix = `${config.project}-${key}-`;
+      if (!e.resource.startsWith(prefix) || !e.resource.includes("/")) {
+        issues.push({
+          path: ["environments", key, "policyExceptions", i, "resource"],
+          message: `${show(e.resource)} is not a construct path of this environment; expected "${prefix}<layer>/<construct path>" as the synth summary prints it`,
+        });
+      }
     });
     issues.push(
       ...uniquenessIssues(env).map((i) => ({ ...i, path: ["environments", key, ...i.path] })),
@@ -161,6 +169,20 @@ export function checkPlatform(config: ResolvedPlatform): {
     );
   }
   issues.push(...cloudStateIssues(config.project, config.environments));
+  // A bucket lives in one region: environments sharing it must name the same one.
+  const bucketRegions = new Map<string, { key: string; region: string }>();
+  for (const [key, env] of Object.entries(config.environments)) {
+    if (env.state.backend !== "s3") continue;
+    const region = env.state.region ?? env.region;
+    const first = bucketRegions.get(env.state.bucket);
+    if (first === undefined) bucketRegions.set(env.state.bucket, { key, region });
+    else if (first.region !== region) {
+      issues.push({
+        path: ["environments", key, "state", env.state.region === undefined ? "bucket" : "region"],
+        message: `${show(env.state.region ?? env.state.bucket)}: the state bucket ${show(env.state.bucket)} is in ${first.region} for environments.${first.key}, but this environment would look for it in ${region}; a bucket has one region, so set state.region to ${show(first.region)}`,
+      });
+    }
+  }
   const owners = new Map<string, string>();
   for (const [key, env] of Object.entries(config.environments)) {
     if (env.state.backend !== "s3" || !env.state.bootstrap) continue;

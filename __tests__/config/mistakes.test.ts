@@ -367,6 +367,17 @@ const MISTAKES: readonly Mistake[] = [
     allowed: /listed twice/,
   },
   {
+    what: "a cache client setting its own REDIS_HOST (replaced by the cache's)",
+    env: "sandbox",
+    edit: (e) => {
+      e.cache = cache();
+      api(e).environment = { REDIS_HOST: "localhost" };
+    },
+    path: `${S}.services.services[1].environment.REDIS_HOST`,
+    value: '"REDIS_HOST"',
+    allowed: /set by the cache .* silently replace/,
+  },
+  {
     what: "cache maintenance inside the snapshot window",
     env: "sandbox",
     edit: (e) =>
@@ -718,6 +729,23 @@ const MISTAKES: readonly Mistake[] = [
     allowed: /already the target of agents\[0\]/,
   },
   {
+    what: "a DCV agent at the network address of its routed network",
+    env: "sandbox",
+    edit: (e) => (dcv(e).agents[0].address = "10.150.248.0"),
+    path: `${S}.dcv.agents[0].address`,
+    value: '"10.150.248.0"',
+    allowed: /network address of 10\.150\.248\.0\/24, not a host/,
+  },
+  {
+    what: "a DCV agent at an address AWS reserves in the private subnet",
+    env: "sandbox",
+    edit: (e) => (dcv(e).agents[0].address = "10.110.0.2"),
+    path: `${S}.dcv.agents[0].address`,
+    value: '"10.110.0.2"',
+    allowed:
+      /AWS reserves in the private subnet 10\.110\.0\.0\/\d+ \(the first four and the last\)/,
+  },
+  {
     what: "an arm64 gateway type with the x86_64 architecture",
     env: "live",
     edit: (e) => {
@@ -916,6 +944,21 @@ const MISTAKES: readonly Mistake[] = [
     allowed: /bootstrap to false/,
   },
   {
+    what: "a shared state bucket looked for in another region",
+    env: "live",
+    edit: (e) =>
+      (e.state = {
+        backend: "s3",
+        bucket: "fixture-tfstate-444444444444-ap-northeast-1",
+        bootstrap: false,
+        region: "us-east-1",
+      }),
+    path: `${L}.state.region`,
+    value: '"us-east-1"',
+    allowed:
+      /is in ap-northeast-1 for environments\.sandbox.*set state\.region to "ap-northeast-1"/,
+  },
+  {
     what: "two environments trusting the same GitHub environment",
     env: "live",
     edit: (e) => {
@@ -1026,6 +1069,22 @@ const MISTAKES: readonly Mistake[] = [
     allowed: /Owner/,
   },
   {
+    what: "a tag value with a character AWS tags refuse",
+    env: "sandbox",
+    edit: (e) => (e.tags = { CostCenter: "R&D" }),
+    path: `${S}.tags.CostCenter`,
+    value: '"R&D"',
+    allowed: /letters, digits, spaces and \+ - = \. _ : \/ @/,
+  },
+  {
+    what: "a tag key with a character AWS tags refuse",
+    env: "sandbox",
+    edit: (e) => (e.tags = { "cost#center": "x" }),
+    path: `${S}.tags.cost#center`,
+    value: '"cost#center"',
+    allowed: /letters, digits, spaces and \+ - = \. _ : \/ @/,
+  },
+  {
     what: "a tag value longer than AWS allows",
     env: "sandbox",
     edit: (e) => (e.tags = { Owner: "x".repeat(257) }),
@@ -1114,6 +1173,34 @@ const MISTAKES: readonly Mistake[] = [
     path: `${S}.state.notifications.emails[1]`,
     value: '"ops@example.com"',
     allowed: /listed twice/,
+  },
+  {
+    what: "a policy exception copied from another environment",
+    env: "sandbox",
+    edit: (e) => {
+      const first = e.policyExceptions?.[0];
+      if (first === undefined) throw new Error("fixture without policy exceptions");
+      first.resource = "fixture-live-services/alb/http";
+    },
+    path: `${S}.policyExceptions[0].resource`,
+    value: '"fixture-live-services/alb/http"',
+    allowed: /expected "fixture-sandbox-<layer>\/<construct path>"/,
+  },
+  {
+    what: "an origin domain in upper case",
+    env: "live",
+    edit: (e) => (edge(e).originDomain = "Origin.app.example.com"),
+    path: `${L}.edge.originDomain`,
+    value: '"Origin.app.example.com"',
+    allowed: /lower-case DNS name/,
+  },
+  {
+    what: "a flow-log aggregation interval between the two allowed",
+    env: "sandbox",
+    edit: (e) => (e.network.flowLogs = { maxAggregationInterval: 300 as never }),
+    path: `${S}.network.flowLogs.maxAggregationInterval`,
+    value: "300",
+    allowed: /allowed: 60 or 600/,
   },
   // ---- exceptions and acknowledgements
   {

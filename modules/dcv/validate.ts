@@ -1,6 +1,13 @@
 import { Token } from "cdktf";
 import { instanceTypeHint, isEc2InstanceType } from "../../config/aws-catalog/ec2";
-import { cidrProblem, contains, ipv4Problem, parseCidr, parseIpv4 } from "../../lib/cidr";
+import {
+  blockSize,
+  cidrProblem,
+  contains,
+  ipv4Problem,
+  parseCidr,
+  parseIpv4,
+} from "../../lib/cidr";
 import { show, type Issue } from "../../lib/validation";
 import { nginxConfigIssues, type DcvAgentTarget, type NginxGatewayConfig } from "./nginx-gateway";
 import { placeAgents, type AgentPlacement } from "./placement";
@@ -46,10 +53,27 @@ export function agentReachProblem(address: string, net: DcvNetworkView): string 
   }
   if (Token.isUnresolved(net.vpcCidr) || cidrProblem(net.vpcCidr) !== undefined) return undefined;
   if (inside(net.vpcCidr)) {
-    if (net.privateSubnetCidrs.some(inside)) return undefined;
+    const subnet = net.privateSubnetCidrs.find(inside);
+    if (subnet !== undefined) {
+      // AWS keeps the network address, the next three and the broadcast address of a subnet.
+      const block = parseCidr(subnet);
+      const offset = at.network - block.network;
+      if (offset < 4 || offset === blockSize(block.prefix) - 1) {
+        return `${show(address)} is an address AWS reserves in the private subnet ${subnet} (the first four and the last); no instance can have it`;
+      }
+      return undefined;
+    }
     return `${show(address)} is inside the VPC (${net.vpcCidr}) but not in its private subnets (${net.privateSubnetCidrs.join(", ")}), the tier the gateways run in; agents belong there (the public and isolated tiers are for load balancers and data)`;
   }
-  if (net.externalCidrs.some(inside)) return undefined;
+  const external = net.externalCidrs.find(inside);
+  if (external !== undefined) {
+    const block = parseCidr(external);
+    const last = block.network + blockSize(block.prefix) - 1;
+    if (block.prefix <= 30 && (at.network === block.network || at.network === last)) {
+      return `${show(address)} is the ${at.network === block.network ? "network" : "broadcast"} address of ${external}, not a host; give the DCV server's own address`;
+    }
+    return undefined;
+  }
   return `${show(address)} is outside the VPC (${net.vpcCidr}) and no declared route leads there (network.externalNetworks: ${net.externalCidrs.length > 0 ? net.externalCidrs.join(", ") : "none"}); add its network with a transit gateway or peering connection, or use an agent inside the VPC`;
 }
 
