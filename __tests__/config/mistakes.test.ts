@@ -367,6 +367,17 @@ const MISTAKES: readonly Mistake[] = [
     allowed: /listed twice/,
   },
   {
+    what: "a cache client setting its own REDIS_HOST (replaced by the cache's)",
+    env: "sandbox",
+    edit: (e) => {
+      e.cache = cache();
+      api(e).environment = { REDIS_HOST: "localhost" };
+    },
+    path: `${S}.services.services[1].environment.REDIS_HOST`,
+    value: '"REDIS_HOST"',
+    allowed: /set by the cache .* silently replace/,
+  },
+  {
     what: "cache maintenance inside the snapshot window",
     env: "sandbox",
     edit: (e) =>

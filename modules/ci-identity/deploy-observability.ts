@@ -20,6 +20,8 @@ export function observabilityStatements(s: DeployScope): Statement[] {
         "TagLogGroup",
         "UntagLogGroup",
         "ListTagsLogGroup",
+        "PutMetricFilter",
+        "DeleteMetricFilter",
       ]),
       [
         logGroup(`/${s.project}/${s.environment}/*`),
@@ -109,6 +111,7 @@ export function observabilityStatements(s: DeployScope): Statement[] {
       [
         "cloudwatch:DescribeAlarms",
         "logs:DescribeLogGroups",
+        "logs:DescribeMetricFilters",
         // WAF log delivery to CloudWatch Logs: a delivery and the log groups' resource policy.
         "logs:CreateLogDelivery",
         "logs:DeleteLogDelivery",
