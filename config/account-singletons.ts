@@ -1,7 +1,7 @@
 import { ownsSingleton, type SingletonMode } from "../lib/account-singleton";
 import { show, type Issue } from "../lib/validation";
 import { ACCOUNT_SINGLETON_NAMES, type AccountSingleton } from "./account-singletons-schema";
-import type { EnvironmentConfig, PlatformConfig } from "./resolve";
+import type { ResolvedEnvironment, ResolvedPlatform } from "./resolve";
 
 /*
  * Resources AWS allows once per account (or once per account and region). Several environments
@@ -28,7 +28,7 @@ export interface AccountSingletonSpec {
   /** Whether AWS allows one per account, or one per account and region. */
   readonly scope: "account" | "region";
   /** Whether the environment uses it at all (then it creates, adopts or references it). */
-  readonly usedBy: (env: EnvironmentConfig) => boolean;
+  readonly usedBy: (env: ResolvedEnvironment) => boolean;
   /** What `adopt` takes: the id `terraform import` expects for the resource. */
   readonly importId: string;
   /** A valid import id, or undefined when any non-empty string may be one. */
@@ -100,7 +100,7 @@ export const ACCOUNT_SINGLETONS: Readonly<Record<AccountSingleton, AccountSingle
 };
 
 /** Whether a service of the environment runs the log router from the pull-through cache. */
-export function usesPullThroughCache(env: EnvironmentConfig): boolean {
+export function usesPullThroughCache(env: ResolvedEnvironment): boolean {
   const services = env.services;
   return (
     services !== undefined &&
@@ -110,7 +110,10 @@ export function usesPullThroughCache(env: EnvironmentConfig): boolean {
 }
 
 /** The environment's mode for `singleton`: "create" unless its config says otherwise. */
-export function singletonMode(env: EnvironmentConfig, singleton: AccountSingleton): SingletonMode {
+export function singletonMode(
+  env: ResolvedEnvironment,
+  singleton: AccountSingleton,
+): SingletonMode {
   return env.accountSingletons[singleton] ?? "create";
 }
 
@@ -118,7 +121,7 @@ export function singletonMode(env: EnvironmentConfig, singleton: AccountSingleto
  * Two environments that would both manage one singleton in one account (and region), and
  * adoption ids that cannot be the resource's import id.
  */
-export function accountSingletonIssues(config: PlatformConfig): Issue[] {
+export function accountSingletonIssues(config: ResolvedPlatform): Issue[] {
   const issues: Issue[] = [];
   for (const name of ACCOUNT_SINGLETON_NAMES) {
     const spec = ACCOUNT_SINGLETONS[name];

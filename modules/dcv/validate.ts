@@ -10,7 +10,7 @@ import {
 } from "../../lib/cidr";
 import { show, type Issue } from "../../lib/validation";
 import { nginxConfigIssues, type DcvAgentTarget, type NginxGatewayConfig } from "./nginx-gateway";
-import { placeAgents } from "./placement";
+import { placeAgents, type AgentPlacement } from "./placement";
 import type { DcvAgentSettings, DcvSettings } from "./settings";
 
 const PRINCIPAL = /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/;
@@ -129,6 +129,15 @@ export function dcvIssues(
   net: DcvNetworkView,
   env: { readonly production: boolean },
 ): Issue[] {
+  return checkDcv(s, net, env).issues;
+}
+
+/** dcvIssues, with the created agents' placement once there are no issues. */
+export function checkDcv(
+  s: DcvSettings,
+  net: DcvNetworkView,
+  env: { readonly production: boolean },
+): { issues: Issue[]; placements?: Readonly<Record<string, AgentPlacement>> } {
   const { privateSubnetCidrs } = net;
   const issues: Issue[] = [];
   const add = (path: (string | number)[], message: string) => issues.push({ path, message });
@@ -184,7 +193,8 @@ export function dcvIssues(
       );
     }
   });
-  if (issues.length === 0) issues.push(...placeAgents(s.agents, privateSubnetCidrs).issues);
+  const placed = issues.length === 0 ? placeAgents(s.agents, privateSubnetCidrs) : undefined;
+  issues.push(...(placed?.issues ?? []));
   // Created agents get a unique placeholder so the nginx rules (names, routes, weights) still run.
   const addresses = s.agents.map(
     (a) => a.address ?? a.instance?.privateIp ?? `${a.name}.instance.invalid`,
@@ -307,5 +317,5 @@ export function dcvIssues(
         );
     });
   }
-  return issues;
+  return issues.length === 0 ? { issues, placements: placed?.placements } : { issues };
 }
