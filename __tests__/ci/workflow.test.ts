@@ -154,6 +154,8 @@ function runStep(script: string, cwd: string, env: Record<string, string>): Reco
         ...env,
         GITHUB_OUTPUT: output,
       },
+      // A refused input is an expected failure here: its message stays in the thrown error.
+      stdio: "pipe",
     });
     const lines = existsSync(output) ? readFileSync(output, "utf8").split("\n") : [];
     return Object.fromEntries(

@@ -353,10 +353,10 @@ const MISTAKES: readonly Mistake[] = [
   {
     what: "cache access for a service that does not exist",
     env: "sandbox",
-    edit: (e) => (e.cache = { ...cache(), allowFrom: ["scheduler"] }),
+    edit: (e) => (e.cache = { ...cache(), allowFrom: ["mailer"] }),
     path: `${S}.cache.allowFrom[0]`,
-    value: '"scheduler"',
-    allowed: /services: web, api, worker/,
+    value: '"mailer"',
+    allowed: /services: web, api/,
   },
   {
     what: "a service listed twice in cache allowFrom",
@@ -424,7 +424,8 @@ const MISTAKES: readonly Mistake[] = [
     what: "a service copied without renaming it",
     env: "sandbox",
     edit: (e) => svc(e).services.push(structuredClone(web(e))),
-    path: `${S}.services.services[3].name`,
+    // The copy lands after every service the fixture has.
+    path: `${S}.services.services[${svc(fixtureInput().environments.sandbox).services.length}].name`,
     value: '"web"',
     allowed: /each service needs its own name/,
   },
@@ -571,8 +572,9 @@ const MISTAKES: readonly Mistake[] = [
   {
     what: "a health check path without the leading slash",
     env: "sandbox",
-    edit: (e) => (api(e).healthCheckPath = "health"),
-    path: `${S}.services.services[1].healthCheckPath`,
+    // web: without a globalPrefix the missing slash is the one problem.
+    edit: (e) => (web(e).healthCheckPath = "health"),
+    path: `${S}.services.services[0].healthCheckPath`,
     value: '"health"',
     allowed: /must start with "\/"/,
   },
