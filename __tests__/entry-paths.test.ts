@@ -102,7 +102,7 @@ const synthCommand = (repo: RepoCopy) =>
   ).scripts.synth;
 
 const CONFIG_MESSAGE =
-  "Invalid configuration: environments.dev.network.azCount: got 9: Too big: expected number to be <=6";
+  "Invalid configuration: environments.dev.network.azCount: 9 is more AZs than ap-northeast-1 offers: it has 3 (ap-northeast-1a, ap-northeast-1c, ap-northeast-1d); a second subnet in one AZ would not add resilience and the load balancers refuse it";
 const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
 
 /** The line of `file` in `repo` that contains `text`, 1-based. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig, type PlatformInput } from "../config";
+import { overlaps, parseCidr } from "../lib/cidr";
 import { TERRAFORM_REQUIRED_VERSION } from "../config/toolchain";
 import { scaffoldInto } from "../scripts/new-env";
 import { fixtureInput, FIXTURE } from "./fixtures/config";
@@ -11,36 +12,135 @@ import {
   interpolations,
   resources,
   strings,
+  type Block,
+  type TfJson,
 } from "./helpers/tf";
 
 /*
- * Properties that must hold for every stack of every environment, whatever layer it is: of
- * the shipped configuration, and of the tests' own fixture with a third environment
- * scaffolded by `npm run new-env` (so a new environment passes them before anyone deploys it).
- * New stacks are covered by being synthesized, not by being listed here. Rules key on
- * `production`, never on an environment's name.
+ * Properties that must hold for every stack of every environment, whatever layer it is, and
+ * between the environments of one configuration: of the shipped configuration, and of the
+ * tests' own fixture with two environments scaffolded by `npm run new-env` (a third sharing its
+ * source's account, a fourth, production, in an account of its own), so a new environment
+ * passes them before anyone deploys it. New stacks are covered by being synthesized, not by
+ * being listed here. Rules key on `production`, never on an environment's name.
  */
-const withThird: PlatformInput = scaffoldInto(fixtureInput(), {
-  name: "third",
-  from: FIXTURE.nonProduction,
-}).input;
+const scaffolded: PlatformInput = scaffoldInto(
+  scaffoldInto(fixtureInput(), { name: "third", from: FIXTURE.nonProduction }).input,
+  { name: "fourth", from: FIXTURE.production, account: "666666666666" },
+).input;
 
 const configurations: [string, PlatformInput | undefined, SynthResult][] = [
   ["shipped", undefined, synthShipped()],
-  ["fixture + scaffolded third", withThird, synthPlatform(withThird)],
+  ["fixture + scaffolded third and fourth", scaffolded, synthPlatform(scaffolded)],
 ];
 
 const { stacks } = synthShipped();
 const all = Object.entries(stacks);
 
 describe.each(configurations)("%s configuration", (_name, input, synthesized) => {
-  const config = loadConfig(input);
+  describeInvariants(loadConfig(input), synthesized);
+});
+
+/** The account and region a stack's default AWS provider is locked to. */
+function placeOf(json: TfJson): { account: string; region: string } {
+  const provider = json.provider?.aws?.[0] ?? {};
+  const accounts = provider.allowed_account_ids as string[] | undefined;
+  return { account: accounts?.[0] ?? "", region: String(provider.region) };
+}
+
+/** `<stack>: <value>` for every value that more than one of `owners` claims. */
+function shared(owners: [string, string][]): string[] {
+  const by = new Map<string, string[]>();
+  for (const [owner, value] of owners) by.set(value, [...(by.get(value) ?? []), owner]);
+  return [...by].filter(([, o]) => new Set(o).size > 1).map(([v, o]) => `${v}: ${o.join(", ")}`);
+}
+
+/**
+ * Every invariant, registered as tests over one synthesized configuration: per stack, then
+ * between its environments.
+ */
+function describeInvariants(config: ReturnType<typeof loadConfig>, synthesized: SynthResult) {
   const stackIds = Object.entries(synthesized.stacks);
+  const envOf = (stackId: string) => stackId.slice(config.project.length + 1).split("-")[0];
+
+  describe("between environments", () => {
+    it("gives every environment its own VPC range, none overlapping another's", () => {
+      const vpcs = stackIds.flatMap(([id, json]) =>
+        bodies(json, "aws_vpc").map((vpc) => ({ env: envOf(id), cidr: String(vpc.cidr_block) })),
+      );
+      expect(vpcs.map((v) => v.env).sort()).toEqual(Object.keys(config.environments).sort());
+      for (const a of vpcs)
+        for (const b of vpcs)
+          if (a !== b)
+            expect(overlaps(parseCidr(a.cidr), parseCidr(b.cidr)), `${a.env} ${b.env}`).toBe(false);
+    });
+
+    it("keeps every stack's state in a place of its own", () => {
+      const places = stackIds.flatMap(([id, json]): [string, string][] => {
+        const s3 = json.terraform?.backend?.s3;
+        if (s3 !== undefined) return [[id, `s3://${String(s3.bucket)}/${String(s3.key)}`]];
+        const cloud = json.terraform?.cloud;
+        if (cloud !== undefined) return [[id, JSON.stringify(cloud)]];
+        return [];
+      });
+      expect(places.length).toBeGreaterThan(0);
+      expect(shared(places)).toEqual([]);
+    });
+
+    it("names every bucket once: a shared state bucket is bootstrapped by one environment", () => {
+      const names = stackIds.flatMap(([id, json]) =>
+        bodies(json, "aws_s3_bucket").map((b): [string, string] => [id, String(b.bucket)]),
+      );
+      expect(shared(names)).toEqual([]);
+    });
+
+    it("trusts each GitHub OIDC subject in one environment only", () => {
+      const subjects = stackIds.flatMap(([id, json]) =>
+        Object.values(json.data?.aws_iam_policy_document ?? {}).flatMap((doc) =>
+          ((doc.statement ?? []) as Block[]).flatMap((statement) =>
+            ((statement.condition ?? []) as Block[])
+              .filter((c) => c.variable === "token.actions.githubusercontent.com:sub")
+              .flatMap((c) => (c.values as string[]).map((v): [string, string] => [envOf(id), v])),
+          ),
+        ),
+      );
+      const withCi = Object.values(config.environments).filter((e) => e.ci !== undefined);
+      expect(new Set(subjects.map(([env]) => env))).toEqual(new Set(withCi.map((e) => e.name)));
+      expect(shared(subjects)).toEqual([]);
+    });
+
+    it("creates each account-wide singleton at most once per account (and region)", () => {
+      const singletons: [string, (body: Block) => boolean, "account" | "region"][] = [
+        ["aws_iam_openid_connect_provider", () => true, "account"],
+        [
+          "aws_iam_service_linked_role",
+          (b) => b.aws_service_name === "config.amazonaws.com",
+          "account",
+        ],
+        ["aws_guardduty_detector", () => true, "region"],
+        ["aws_config_configuration_recorder", () => true, "region"],
+      ];
+      for (const [type, matches, scope] of singletons) {
+        const owners = stackIds.flatMap(([id, json]): [string, string][] => {
+          const { account, region } = placeOf(json);
+          const where = scope === "account" ? account : `${account}/${region}`;
+          return bodies(json, type)
+            .filter(matches)
+            .map(() => [id, `${type} in ${where}`]);
+        });
+        // Also within one stack: two of them in one account is one too many.
+        const counts = new Map<string, number>();
+        for (const [, where] of owners) counts.set(where, (counts.get(where) ?? 0) + 1);
+        expect(
+          [...counts].filter(([, n]) => n > 1),
+          type,
+        ).toEqual([]);
+      }
+    });
+  });
 
   it("synthesizes every configured environment", () => {
-    const environments = new Set(
-      stackIds.map(([id]) => id.slice(config.project.length + 1).split("-")[0]),
-    );
+    const environments = new Set(stackIds.map(([id]) => envOf(id)));
     expect([...environments].sort()).toEqual(Object.keys(config.environments).sort());
   });
 
@@ -204,7 +304,7 @@ describe.each(configurations)("%s configuration", (_name, input, synthesized) =>
         expect(subnet.map_public_ip_on_launch).toBe(false);
     });
   });
-});
+}
 
 describe("resource addresses of stateful resources are stable", () => {
   // A changed address plans a destroy and re-create. If this fails, the change renames a
@@ -238,6 +338,23 @@ describe("resource addresses of stateful resources are stable", () => {
       .flatMap((type) => resources(json, type).map(([name]) => `${type}.${name}`))
       .sort();
     expect({ stackId, addresses }).toMatchSnapshot();
+  });
+});
+
+describe("the cross-environment checks themselves", () => {
+  it("report a value two stacks claim, and not one stack claiming it twice", () => {
+    expect(
+      shared([
+        ["a-dev-network", "s3://b/k"],
+        ["a-qa-network", "s3://b/k"],
+      ]),
+    ).toEqual(["s3://b/k: a-dev-network, a-qa-network"]);
+    expect(
+      shared([
+        ["a-dev-ci", "repo:o/r:environment:dev"],
+        ["a-dev-ci", "repo:o/r:environment:dev"],
+      ]),
+    ).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { ownsSingleton, type SingletonMode } from "../lib/account-singleton";
 import { show, type Issue } from "../lib/validation";
 import { ACCOUNT_SINGLETON_NAMES, type AccountSingleton } from "./account-singletons-schema";
-import type { EnvironmentConfig, PlatformConfig } from "./resolve";
+import type { ResolvedEnvironment, ResolvedPlatform } from "./resolve";
 
 /*
  * Resources AWS allows once per account (or once per account and region). Several environments
@@ -28,7 +28,7 @@ export interface AccountSingletonSpec {
   /** Whether AWS allows one per account, or one per account and region. */
   readonly scope: "account" | "region";
   /** Whether the environment uses it at all (then it creates, adopts or references it). */
-  readonly usedBy: (env: EnvironmentConfig) => boolean;
+  readonly usedBy: (env: ResolvedEnvironment) => boolean;
   /** What `adopt` takes: the id `terraform import` expects for the resource. */
   readonly importId: string;
   /** A valid import id, or undefined when any non-empty string may be one. */
@@ -100,7 +100,7 @@ export const ACCOUNT_SINGLETONS: Readonly<Record<AccountSingleton, AccountSingle
 };
 
 /** Whether a service of the environment runs the log router from the pull-through cache. */
-export function usesPullThroughCache(env: EnvironmentConfig): boolean {
+export function usesPullThroughCache(env: ResolvedEnvironment): boolean {
   const services = env.services;
   return (
     services !== undefined &&
@@ -110,7 +110,10 @@ export function usesPullThroughCache(env: EnvironmentConfig): boolean {
 }
 
 /** The environment's mode for `singleton`: "create" unless its config says otherwise. */
-export function singletonMode(env: EnvironmentConfig, singleton: AccountSingleton): SingletonMode {
+export function singletonMode(
+  env: ResolvedEnvironment,
+  singleton: AccountSingleton,
+): SingletonMode {
   return env.accountSingletons[singleton] ?? "create";
 }
 
@@ -118,7 +121,7 @@ export function singletonMode(env: EnvironmentConfig, singleton: AccountSingleto
  * Two environments that would both manage one singleton in one account (and region), and
  * adoption ids that cannot be the resource's import id.
  */
-export function accountSingletonIssues(config: PlatformConfig): Issue[] {
+export function accountSingletonIssues(config: ResolvedPlatform): Issue[] {
   const issues: Issue[] = [];
   for (const name of ACCOUNT_SINGLETON_NAMES) {
     const spec = ACCOUNT_SINGLETONS[name];
@@ -151,6 +154,21 @@ export function accountSingletonIssues(config: PlatformConfig): Issue[] {
       issues.push({
         path,
         message: `${chosen === "create" ? show(chosen) : "an adoption"}, but environments.${owner} already manages ${spec.what} of ${place}, and AWS allows only one; set this to "reference" (or make environments.${owner} reference it)`,
+      });
+    }
+  }
+  // The environments of one registry pull through its one rule, so they name one prefix.
+  const prefixes = new Map<string, { readonly env: string; readonly prefix: string }>();
+  for (const [key, env] of Object.entries(config.environments)) {
+    if (env.services === undefined || !usesPullThroughCache(env)) continue;
+    const where = `${env.account}/${env.region}`;
+    const prefix = env.services.logRouter.pullThroughCachePrefix;
+    const first = prefixes.get(where);
+    if (first === undefined) prefixes.set(where, { env: key, prefix });
+    else if (first.prefix !== prefix) {
+      issues.push({
+        path: ["environments", key, "services", "logRouter", "pullThroughCachePrefix"],
+        message: `${show(prefix)} differs from environments.${first.env}'s ${show(first.prefix)}, but both pull through the one cache rule of account ${env.account} in ${env.region}; use the same prefix`,
       });
     }
   }

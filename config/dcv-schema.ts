@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { NGINX_GATEWAY_DEFAULTS as NGINX } from "../modules/dcv/nginx-config";
 import { AFFINITIES } from "../modules/dcv/nginx-validate";
 import type { DcvSettings } from "../modules/dcv/settings";
 
@@ -12,14 +13,15 @@ const tls = z.discriminatedUnion("source", [
 ]);
 
 /*
- * Shape and defaults of `environments.<env>.dcv`. The rules across fields (agents, routes,
+ * Shape and defaults of `environments.<env>.dcv`. Settings shared with the nginx generator take
+ * its defaults (NGINX_GATEWAY_DEFAULTS), so each is written once. The rules across fields (agents, routes,
  * ports, principals) live in modules/dcv/validate.ts, shared with the construct; meanings and
  * defaults are documented on modules/dcv/settings.ts.
  */
 const agent = z.strictObject({
   name: z.string(),
   address: z.string().optional(),
-  webUrlPath: z.string().default("/"),
+  webUrlPath: z.string().default(NGINX.webUrlPath),
   instance: z
     .strictObject({
       instanceType: z.string(),
@@ -49,14 +51,15 @@ export const DcvSchema = z.strictObject({
         'is gone: a DCV server serves one web-url-path, so an agent is either in the pool or behind its own prefix; set webUrlPath on each agent ("/" for the pool, "/agent1/" for a prefix)',
     })
     .optional(),
-  listenPort: z.number().int().default(8443),
-  healthPort: z.number().int().default(8081),
-  proxyProtocol: z.boolean().default(true),
-  affinity: z.enum(AFFINITIES).default("client-ip"),
-  nlbIdleTimeoutSeconds: z.number().int().default(3600),
-  readTimeoutSeconds: z.number().int().default(3600),
-  sendTimeoutSeconds: z.number().int().default(3600),
-  verifyAgentTls: z.boolean().default(false),
+  listenPort: z.number().int().default(NGINX.listenPort),
+  healthPort: z.number().int().default(NGINX.healthPort),
+  proxyProtocol: z.boolean().default(NGINX.proxyProtocol),
+  affinity: z.enum(AFFINITIES).default(NGINX.affinity),
+  // The NLB keeps an idle connection as long as nginx does, so neither cuts the other short.
+  nlbIdleTimeoutSeconds: z.number().int().default(NGINX.readTimeoutSeconds),
+  readTimeoutSeconds: z.number().int().default(NGINX.readTimeoutSeconds),
+  sendTimeoutSeconds: z.number().int().default(NGINX.sendTimeoutSeconds),
+  verifyAgentTls: z.boolean().default(NGINX.verifyAgentTls),
   agentCaPath: z.string().optional(),
   // Required: the fleet's one certificate has no safe default.
   gateway: z.strictObject({

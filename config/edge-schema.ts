@@ -19,7 +19,13 @@ export const EdgeSchema = z.strictObject({
       "must be a lower-case DNS name such as app.example.com",
     ),
   hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route 53 hosted zone id (Z...)"),
-  originDomain: z.string().optional(),
+  originDomain: z
+    .string()
+    .regex(
+      /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+      "must be a lower-case DNS name such as origin.app.example.com",
+    )
+    .optional(),
   priceClass: z
     .enum(["PriceClass_100", "PriceClass_200", "PriceClass_All"])
     .default("PriceClass_200"),

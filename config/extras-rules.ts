@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { show, type Issue } from "../lib/validation";
 import { budgetIssues } from "../modules/budget/validate";
-import { cacheIssues } from "../modules/cache/validate";
+import { CACHE_VARIABLES, cacheIssues } from "../modules/cache/validate";
 import { trailIssues } from "../modules/cloudtrail/validate";
 import { edgePlacementIssues, edgeSettingsIssues } from "../modules/cdn/validate";
 import type { PlatformSchema } from "./schema";
@@ -82,6 +82,22 @@ export function extrasIssues(config: Platform): Issue[] {
           path: at(["cache", ...i.path]),
         })),
       );
+      (env.services?.services ?? []).forEach((svc, index) => {
+        if (!env.cache?.allowFrom.includes(svc.name)) return;
+        for (const variable of CACHE_VARIABLES) {
+          const where =
+            variable in svc.environment
+              ? "environment"
+              : variable in svc.secrets
+                ? "secrets"
+                : undefined;
+          if (where === undefined) continue;
+          issues.push({
+            path: at(["services", "services", index, where, variable]),
+            message: `${show(variable)} is set by the cache (the service is in cache.allowFrom), which would silently replace this value; remove it`,
+          });
+        }
+      });
     }
     const sharing = (accountEnvs.get(env.account) ?? []).filter((k) => k !== key);
     if (ops.budget?.scope === "account" && sharing.length > 0) {

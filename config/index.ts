@@ -2,13 +2,23 @@ import type { z } from "zod";
 import { ConfigError, show, type Issue } from "../lib/validation";
 import { dev } from "./dev";
 import { prod } from "./prod";
-import { semanticIssues } from "./semantic-rules";
+import { checkPlatform } from "./semantic-rules";
 import { unknownKeyMessage } from "./schema-keys";
 import { PlatformSchema, type PlatformInput } from "./schema";
-import { resolvePlatform, type EnvironmentConfig, type PlatformConfig } from "./resolve";
+import {
+  resolvePlatform,
+  type EnvironmentConfig,
+  type EnvironmentPlans,
+  type PlatformConfig,
+} from "./resolve";
 
 export * from "./schema";
-export { resolveEnvironment, type EnvironmentConfig, type PlatformConfig } from "./resolve";
+export {
+  resolveEnvironment,
+  type EnvironmentConfig,
+  type EnvironmentPlans,
+  type PlatformConfig,
+} from "./resolve";
 
 /** The shipped configuration: one file per environment, one project. */
 export const platformInput: PlatformInput = {
@@ -25,9 +35,23 @@ export function loadConfig(input: unknown = platformInput): PlatformConfig {
   if (result.success) {
     // Derived defaults are filled in first so the cross-field rules see what the stacks get.
     const config = resolvePlatform(result.data);
-    const issues = semanticIssues(config);
+    const { issues, plans } = checkPlatform(config);
     if (issues.length > 0) throw new ConfigError("", issues);
-    return config;
+    // Validation planned subnets, routes and agent placement; the stacks use these plans.
+    const planOf = (key: string): EnvironmentPlans => {
+      const plan = plans[key];
+      if (plan === undefined) throw new Error(`unreachable: environments.${key} has no plans`);
+      return plan;
+    };
+    return {
+      ...config,
+      environments: Object.fromEntries(
+        Object.entries(config.environments).map(([key, env]) => [
+          key,
+          { ...env, plans: planOf(key) },
+        ]),
+      ),
+    };
   }
   const issues: Issue[] = result.error.issues.flatMap((issue): Issue[] => {
     const path = issue.path.map((p) => (typeof p === "number" ? p : String(p)));
@@ -119,6 +143,17 @@ function unionMessage(input: unknown, errors: readonly (readonly z.core.$ZodIssu
     }
     return `${where}${i.message}`;
   };
+  // Literal alternatives (60 | 600): name the allowed values, not the forms.
+  const literals = errors.every(
+    (issues) =>
+      issues.length === 1 && issues[0].code === "invalid_value" && issues[0].path.length === 0,
+  );
+  if (literals) {
+    const values = errors.flatMap((issues) =>
+      issues[0].code === "invalid_value" ? issues[0].values.map((v) => show(v)) : [],
+    );
+    return `got ${show(input)}; allowed: ${values.join(" or ")}`;
+  }
   const forms = errors
     .map((issues, index) => ({ index, issues }))
     .sort((a, b) => a.issues.length - b.issues.length)

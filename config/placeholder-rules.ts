@@ -1,5 +1,5 @@
 import { show, type Issue } from "../lib/validation";
-import type { EnvironmentConfig } from "./resolve";
+import type { ResolvedEnvironment } from "./resolve";
 
 /**
  * Documentation values the shipped examples use: harmless in an example, a silent mistake in a
@@ -40,7 +40,7 @@ function strings(value: unknown, path: (string | number)[]): [(string | number)[
  * In an environment marked `real`, every string that still holds a documentation value, by
  * path relative to the environment.
  */
-export function placeholderIssues(env: EnvironmentConfig): Issue[] {
+export function placeholderIssues(env: ResolvedEnvironment): Issue[] {
   if (!env.real) return [];
   return strings(env, []).flatMap(([path, value]) => {
     const hit = PLACEHOLDERS.find((p) => p.pattern.test(value));

@@ -1,4 +1,7 @@
 import type { LogRetentionDays } from "../lib/log-retention";
+import type { RoutingPlan } from "../modules/alb/routing";
+import type { AgentPlacement } from "../modules/dcv/placement";
+import type { SubnetPlan } from "../modules/network/subnet-plan";
 import type { ParsedEnvironment, ParsedPlatform } from "./schema";
 
 /*
@@ -59,15 +62,35 @@ export function resolveEnvironment(env: ParsedEnvironment) {
   };
 }
 
-/** A validated environment with its derived defaults resolved (loadConfig's output). */
-export type EnvironmentConfig = ReturnType<typeof resolveEnvironment>;
+/** An environment with its derived defaults resolved: what the cross-field rules check. */
+export type ResolvedEnvironment = ReturnType<typeof resolveEnvironment>;
+
+export interface ResolvedPlatform extends Omit<ParsedPlatform, "environments"> {
+  readonly environments: Record<string, ResolvedEnvironment>;
+}
+
+/**
+ * What validation worked out on the way, handed to the stacks so no construct plans again:
+ * the subnet CIDRs, the listener rules and where created DCV agents live.
+ */
+export interface EnvironmentPlans {
+  /** Subnet CIDRs per tier, in AZ order (modules/network/subnet-plan.ts). */
+  readonly subnets: SubnetPlan;
+  /** Listener rules and default service; only with services. */
+  readonly routing?: RoutingPlan;
+  /** Subnet and address of every created DCV agent, by name; only with dcv. */
+  readonly agentPlacement?: Readonly<Record<string, AgentPlacement>>;
+}
+
+/** A validated environment with its derived defaults and plans (loadConfig's output). */
+export type EnvironmentConfig = ResolvedEnvironment & { readonly plans: EnvironmentPlans };
 
 /** The validated, resolved configuration of every environment. */
 export interface PlatformConfig extends Omit<ParsedPlatform, "environments"> {
   readonly environments: Record<string, EnvironmentConfig>;
 }
 
-export function resolvePlatform(config: ParsedPlatform): PlatformConfig {
+export function resolvePlatform(config: ParsedPlatform): ResolvedPlatform {
   return {
     ...config,
     environments: Object.fromEntries(

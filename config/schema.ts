@@ -3,7 +3,6 @@ import { s3BucketNameProblem } from "../lib/aws-names";
 import { closestRegion, zonesOf } from "./aws-catalog/regions";
 import { LOG_RETENTION_DAYS, isLogRetentionDays } from "../lib/log-retention";
 import { GATEWAY_ENDPOINT_SERVICES } from "../modules/network/endpoint-services";
-import { MAX_AZS } from "../modules/network/subnet-plan";
 import { DatabaseSchema } from "./database-schema";
 import { DcvSchema } from "./dcv-schema";
 import { CacheSchema } from "./cache-schema";
@@ -41,6 +40,10 @@ const region = z.string().superRefine((name, ctx) => {
   });
 });
 
+// The characters every service accepts in tags (some, EC2 among them, accept more).
+const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const TAG_CHARACTERS_ALLOWED = "letters, digits, spaces and + - = . _ : / @";
+
 const tagKey = z
   .string()
   .min(1)
@@ -48,6 +51,15 @@ const tagKey = z
   .refine(
     (k) => !k.toLowerCase().startsWith("aws:"),
     "tag keys starting with aws: are reserved for AWS's own tags; choose a key without that prefix",
+  )
+  .refine((k) => TAG_CHARACTERS.test(k), `tag keys may hold only ${TAG_CHARACTERS_ALLOWED}`);
+
+const tagValue = z
+  .string()
+  .max(256)
+  .refine(
+    (v) => TAG_CHARACTERS.test(v),
+    `tag values may hold only ${TAG_CHARACTERS_ALLOWED} (the characters every AWS service accepts)`,
   );
 
 const bucketName = z.string().superRefine((name, ctx) => {
@@ -129,8 +141,8 @@ const tierLayout = z.strictObject({
 export const NetworkSchema = z.strictObject({
   /** VPC CIDR, /16 to /28; every subnet is carved from it. */
   cidr: z.string(),
-  /** Number of AZs with a subnet in every tier. */
-  azCount: z.number().int().min(2).max(MAX_AZS),
+  /** Number of AZs with a subnet in every tier (2 up to what the region has; see network rules). */
+  azCount: z.number(),
   /**
    * AZ names in slot order. Pinning them keeps subnets in place if AWS lists AZs differently.
    * @default the first azCount available AZs of the region, looked up at plan time
@@ -227,7 +239,7 @@ export const EnvironmentSchema = z.strictObject({
    * Extra tags on every resource, through the provider's default_tags.
    * @default {}
    */
-  tags: z.record(tagKey, z.string().max(256)).default({}),
+  tags: z.record(tagKey, tagValue).default({}),
   /**
    * Days every CloudWatch log group of the environment keeps events (flow logs, database log
    * exports, service and ECS Exec logs, CloudTrail, WAF). A layer's own setting overrides it

@@ -1,7 +1,7 @@
 import { networkIssues } from "../modules/network/validate";
 import { databaseIssues } from "../modules/database/validate";
-import { servicesIssues } from "./services-rules";
-import { dcvIssues } from "../modules/dcv/validate";
+import { checkServices } from "./services-rules";
+import { checkDcv } from "../modules/dcv/validate";
 import { POLICY_RULES } from "../lib/policy/rules";
 import { show, type Issue } from "../lib/validation";
 import { DCV_API_ENDPOINTS, unreachableApis } from "../lib/api-egress";
@@ -12,14 +12,26 @@ import { accountSingletonIssues } from "./account-singletons";
 import { extrasIssues } from "./extras-rules";
 import { placeholderIssues } from "./placeholder-rules";
 import { cloudStateIssues } from "./hcp-schema";
-import type { PlatformConfig } from "./resolve";
+import type { EnvironmentPlans, ResolvedPlatform } from "./resolve";
 
 /**
  * Rules across fields and environments. They run only on a configuration whose shape is
  * already valid, so each problem is reported once and against well-typed values.
  */
-export function semanticIssues(config: PlatformConfig): Issue[] {
+export function semanticIssues(config: ResolvedPlatform): Issue[] {
+  return checkPlatform(config).issues;
+}
+
+/**
+ * semanticIssues, with what the rules planned on the way (subnets, listener rules, agent
+ * placement) per environment; the plans are complete only when there are no issues.
+ */
+export function checkPlatform(config: ResolvedPlatform): {
+  issues: Issue[];
+  plans: Record<string, EnvironmentPlans | undefined>;
+} {
   const issues: Issue[] = [];
+  const plans: Record<string, EnvironmentPlans | undefined> = {};
   for (const [key, env] of Object.entries(config.environments)) {
     if (env.name !== key) {
       issues.push({
@@ -43,9 +55,10 @@ export function semanticIssues(config: PlatformConfig): Issue[] {
         message: `needs the ${dcvMissing.join(", ")} interface endpoint(s) when natGateways is "none" (add them to network.interfaceEndpoints)`,
       });
     }
+    let agentPlacement: EnvironmentPlans["agentPlacement"];
     if (env.dcv !== undefined && network.plan !== undefined) {
       // The gateway trusts PROXY headers from the private subnets, where the NLB lives.
-      const dcv = dcvIssues(
+      const dcv = checkDcv(
         env.dcv,
         {
           vpcCidr: env.network.cidr,
@@ -54,7 +67,10 @@ export function semanticIssues(config: PlatformConfig): Issue[] {
         },
         { production: env.production },
       );
-      issues.push(...dcv.map((i) => ({ ...i, path: ["environments", key, "dcv", ...i.path] })));
+      issues.push(
+        ...dcv.issues.map((i) => ({ ...i, path: ["environments", key, "dcv", ...i.path] })),
+      );
+      agentPlacement = dcv.placements;
     }
     if (env.production && env.operations.alarmEmails.critical.length === 0) {
       issues.push({
@@ -86,14 +102,29 @@ export function semanticIssues(config: PlatformConfig): Issue[] {
           message: `${show(e.rule)} is not a policy rule; rules: ${POLICY_RULES.map((r) => r.id).join(", ")}`,
         });
       }
+      // An exception copied from another environment would silently exempt nothing here.
+      const prefix = `${config.project}-${key}-`;
+      if (!e.resource.startsWith(prefix) || !e.resource.includes("/")) {
+        issues.push({
+          path: ["environments", key, "policyExceptions", i, "resource"],
+          message: `${show(e.resource)} is not a construct path of this environment; expected "${prefix}<layer>/<construct path>" as the synth summary prints it`,
+        });
+      }
     });
     issues.push(
       ...uniquenessIssues(env).map((i) => ({ ...i, path: ["environments", key, ...i.path] })),
     );
-    const services = servicesIssues(env, `${config.project}-${key}`);
+    const services = checkServices(env, `${config.project}-${key}`);
     issues.push(
-      ...services.map((i) => ({ ...i, path: ["environments", key, "services", ...i.path] })),
+      ...services.issues.map((i) => ({
+        ...i,
+        path: ["environments", key, "services", ...i.path],
+      })),
     );
+    plans[key] =
+      network.plan === undefined
+        ? undefined
+        : { subnets: network.plan, routing: services.routing, agentPlacement };
     if (env.database !== undefined) {
       const database = databaseIssues(env.database, { production: env.production });
       issues.push(
@@ -138,6 +169,20 @@ export function semanticIssues(config: PlatformConfig): Issue[] {
     );
   }
   issues.push(...cloudStateIssues(config.project, config.environments));
+  // A bucket lives in one region: environments sharing it must name the same one.
+  const bucketRegions = new Map<string, { key: string; region: string }>();
+  for (const [key, env] of Object.entries(config.environments)) {
+    if (env.state.backend !== "s3") continue;
+    const region = env.state.region ?? env.region;
+    const first = bucketRegions.get(env.state.bucket);
+    if (first === undefined) bucketRegions.set(env.state.bucket, { key, region });
+    else if (first.region !== region) {
+      issues.push({
+        path: ["environments", key, "state", env.state.region === undefined ? "bucket" : "region"],
+        message: `${show(env.state.region ?? env.state.bucket)}: the state bucket ${show(env.state.bucket)} is in ${first.region} for environments.${first.key}, but this environment would look for it in ${region}; a bucket has one region, so set state.region to ${show(first.region)}`,
+      });
+    }
+  }
   const owners = new Map<string, string>();
   for (const [key, env] of Object.entries(config.environments)) {
     if (env.state.backend !== "s3" || !env.state.bootstrap) continue;
@@ -153,5 +198,5 @@ export function semanticIssues(config: PlatformConfig): Issue[] {
         `set environments.${key}.state.bootstrap to false to share it`,
     });
   }
-  return issues;
+  return { issues, plans };
 }

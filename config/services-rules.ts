@@ -1,20 +1,29 @@
 import { show, type Issue } from "../lib/validation";
-import { planRoutes, routingIssues, type RoutingPlan } from "../modules/alb/routing";
+import { analyzeRoutes, type RoutingPlan } from "../modules/alb/routing";
 import { albIssues } from "../modules/alb/validate";
 import { fargateServiceIssues, serviceUrlVariable } from "../modules/fargate-service/validate";
 import { CDN_LOG_PREFIX } from "../modules/cdn/access-logs";
+import { ATHENA_RESULTS_PREFIX } from "../modules/log-router/archive-catalog";
 import { logRouterIssues, serviceLogRouterIssues } from "../modules/log-router/validate";
 import { ALB_LOG_PREFIX } from "../modules/observability/log-bucket";
-import type { EnvironmentConfig } from "./resolve";
+import type { ResolvedEnvironment } from "./resolve";
 
 /**
  * Rules of the services layer that need the whole environment: each service, the routes, the
  * ALB, and what the network and data layers must provide. Paths are relative to
  * `environments.<env>.services`.
  */
-export function servicesIssues(env: EnvironmentConfig, namePrefix: string): Issue[] {
+export function servicesIssues(env: ResolvedEnvironment, namePrefix: string): Issue[] {
+  return checkServices(env, namePrefix).issues;
+}
+
+/** servicesIssues, with the routing plan (the listener rules) once there are no issues. */
+export function checkServices(
+  env: ResolvedEnvironment,
+  namePrefix: string,
+): { issues: Issue[]; routing?: RoutingPlan } {
   const s = env.services;
-  if (s === undefined) return [];
+  if (s === undefined) return { issues: [] };
   const issues: Issue[] = [];
   const names = s.services.map((svc) => svc.name);
   const endpoints = env.network.interfaceEndpoints;
@@ -30,6 +39,7 @@ export function servicesIssues(env: EnvironmentConfig, namePrefix: string): Issu
         CDN_LOG_PREFIX,
         "config",
         "AWSLogs",
+        ATHENA_RESULTS_PREFIX,
         env.operations.trail.keyPrefix,
       ],
     }).map((i) => ({ ...i, path: ["logRouter", ...i.path] })),
@@ -118,11 +128,10 @@ export function servicesIssues(env: EnvironmentConfig, namePrefix: string): Issu
       : [],
   );
   issues.push(...toInternal);
-  const routing = toInternal.length > 0 ? [] : routingIssues(s.routes, routedNames);
-  issues.push(...routing.map((i) => ({ ...i, path: ["routes", ...i.path] })));
-  let plan: RoutingPlan | undefined;
-  if (routing.length === 0 && toInternal.length === 0) {
-    plan = planRoutes(s.routes, routedNames);
+  const analysis = toInternal.length > 0 ? undefined : analyzeRoutes(s.routes, routedNames);
+  issues.push(...(analysis?.issues ?? []).map((i) => ({ ...i, path: ["routes", ...i.path] })));
+  const plan = analysis?.plan;
+  if (plan !== undefined) {
     const routed = new Set([
       ...plan.rules.map((r) => r.service),
       ...(plan.defaultService === undefined ? [] : [plan.defaultService]),
@@ -192,5 +201,5 @@ export function servicesIssues(env: EnvironmentConfig, namePrefix: string): Issu
       return { ...i, path: ["services", indexOf(String(service)), ...rest] };
     }),
   );
-  return issues;
+  return issues.length === 0 ? { issues, routing: plan } : { issues };
 }

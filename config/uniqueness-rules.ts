@@ -1,5 +1,5 @@
 import { repeatIssues, show, type Issue } from "../lib/validation";
-import type { EnvironmentConfig } from "./resolve";
+import type { ResolvedEnvironment } from "./resolve";
 
 /** Tags the platform sets on every resource itself (lib/names.ts defaultTags). */
 export const PLATFORM_TAG_KEYS = ["Project", "Environment", "Stack", "ManagedBy"] as const;
@@ -12,7 +12,7 @@ export const PLATFORM_TAG_KEYS = ["Project", "Environment", "Stack", "ManagedBy"
  * message (services, service calls, routes, DCV agents, interface endpoints, external network
  * names and CIDRs, edge paths, budget thresholds, AZs) are not repeated here.
  */
-export function uniquenessIssues(env: EnvironmentConfig): Issue[] {
+export function uniquenessIssues(env: ResolvedEnvironment): Issue[] {
   const issues: Issue[] = [];
   const list = (path: readonly (string | number)[], items: readonly unknown[] | undefined) =>
     issues.push(...repeatIssues(items ?? [], (i) => [...path, i]));

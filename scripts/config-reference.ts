@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
+import { NGINX_GATEWAY_DEFAULTS } from "../modules/dcv/nginx-config";
 
 /*
  * `npm run docs` (or `node --import tsx scripts/config-reference.ts [--check]`): writes
@@ -94,6 +95,11 @@ function defaultFromCode(init: ts.Expression, source: ts.SourceFile): string | u
   // `.prefault({})`: an absent object is parsed as {}, so each field takes its own default.
   if (/\.prefault\(\{\s*\}\)\s*$/.test(text)) return "{} (each field at its default)";
   const m = /\.default\(((?:[^()]|\([^()]*\))*)\)\s*$/.exec(text);
+  // A default owned by a module's constant (`NGINX.listenPort`) is shown as its value.
+  const owned = /^NGINX\.(\w+)$/.exec(m?.[1] ?? "");
+  if (owned !== null && owned[1] in NGINX_GATEWAY_DEFAULTS) {
+    return JSON.stringify(NGINX_GATEWAY_DEFAULTS[owned[1] as keyof typeof NGINX_GATEWAY_DEFAULTS]);
+  }
   return m?.[1];
 }
 

@@ -37,6 +37,7 @@ export class DcvStack extends PlatformStack {
       apiRoutes: net.apiRoutes,
       settings: { ...props.dcv, alarmTopicArn: props.dcv.alarmTopicArn ?? props.alarmTopicArn },
       production: this.environment.production,
+      placements: this.environment.plans.agentPlacement,
       configPath: this.configPath("dcv"),
     });
 

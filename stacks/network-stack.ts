@@ -27,6 +27,8 @@ export class NetworkStack extends PlatformStack {
       flowLogs: net.flowLogs.enabled ? net.flowLogs : false,
       externalNetworks: net.externalNetworks,
       preventDestroy: this.environment.production,
+      // Carved once, while the configuration was validated.
+      plan: this.environment.plans.subnets,
       configPath: this.configPath("network"),
     });
 

@@ -5,7 +5,6 @@ import type { ServicesConfig } from "../config/resolve";
 import { partitionOf } from "../lib/arn";
 import { allowIn, allowOut } from "../lib/sg-rules";
 import { ApplicationLoadBalancer } from "../modules/alb";
-import { planRoutes } from "../modules/alb/routing";
 import type { Database } from "../modules/database";
 import { EcsCluster } from "../modules/ecs-cluster";
 import { FargateService, type ServiceDatabase } from "../modules/fargate-service";
@@ -71,7 +70,9 @@ export class ServicesStack extends PlatformStack {
     const names = cfg.services.map((svc) => svc.name);
     const settingsOf = Object.fromEntries(cfg.services.map((svc) => [svc.name, svc]));
     const routed = cfg.services.filter((svc) => !svc.internal).map((svc) => svc.name);
-    const plan = planRoutes(cfg.routes, routed, this.configPath("services", "routes"));
+    // Planned once, while the configuration was validated (config/semantic-rules.ts).
+    const plan = env.plans.routing;
+    if (plan === undefined) throw new Error("unreachable: validated services have a routing plan");
 
     this.cluster = new EcsCluster(this, "cluster", {
       names: this.names,
@@ -259,6 +260,12 @@ export class ServicesStack extends PlatformStack {
       value: this.cluster.namespace.name,
       description: "Service Connect namespace (Cloud Map) of the environment",
     });
+    if (this.logRouterConfig !== undefined) {
+      new TerraformOutput(this, "log_router_config_bucket", {
+        value: this.logRouterConfig.bucket.bucket,
+        description: "Bucket of the log routers' generated Fluent Bit configurations",
+      });
+    }
     new TerraformOutput(this, "service_security_group_ids", {
       value: Object.fromEntries(names.map((n) => [n, services[n].securityGroup.id])),
       description: "Security group per service",

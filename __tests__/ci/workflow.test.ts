@@ -154,6 +154,8 @@ function runStep(script: string, cwd: string, env: Record<string, string>): Reco
         ...env,
         GITHUB_OUTPUT: output,
       },
+      // A refused input is an expected failure here: its message stays in the thrown error.
+      stdio: "pipe",
     });
     const lines = existsSync(output) ? readFileSync(output, "utf8").split("\n") : [];
     return Object.fromEntries(
@@ -723,17 +725,20 @@ describe("CI workflow: steps run for real", () => {
           join(dir, "cdktf.out", "manifest.json"),
           JSON.stringify({
             stacks: {
-              "platform-dev-bootstrap": stack([]),
-              "platform-dev-ci": stack([]),
-              "platform-dev-monitoring": stack(["platform-dev-services", "platform-dev-data"]),
-              "platform-dev-services": stack([
-                "platform-dev-network",
-                "platform-dev-ecr",
-                "platform-dev-data",
+              "fixture-sandbox-bootstrap": stack([]),
+              "fixture-sandbox-ci": stack([]),
+              "fixture-sandbox-monitoring": stack([
+                "fixture-sandbox-services",
+                "fixture-sandbox-data",
               ]),
-              "platform-dev-data": stack(["platform-dev-network"]),
-              "platform-dev-ecr": stack([]),
-              "platform-dev-network": stack([]),
+              "fixture-sandbox-services": stack([
+                "fixture-sandbox-network",
+                "fixture-sandbox-ecr",
+                "fixture-sandbox-data",
+              ]),
+              "fixture-sandbox-data": stack(["fixture-sandbox-network"]),
+              "fixture-sandbox-ecr": stack([]),
+              "fixture-sandbox-network": stack([]),
             },
           }),
         );
@@ -743,7 +748,7 @@ describe("CI workflow: steps run for real", () => {
           workflow.env,
         );
         expect(outputs.list).toBe(
-          "platform-dev-network platform-dev-data platform-dev-ecr platform-dev-services platform-dev-monitoring",
+          "fixture-sandbox-network fixture-sandbox-data fixture-sandbox-ecr fixture-sandbox-services fixture-sandbox-monitoring",
         );
       } finally {
         rmSync(dir, { recursive: true, force: true });

@@ -297,6 +297,34 @@ const MISTAKES: readonly Mistake[] = [
     value: '"16"',
     allowed: /needs a minor version/,
   },
+  {
+    what: "a pinned RDS minor past its end of standard support",
+    env: "sandbox",
+    edit: (e) => {
+      db(e).engineVersion = "16.8";
+      db(e).autoMinorVersionUpgrade = false;
+    },
+    path: `${S}.database.engineVersion`,
+    value: '"16.8"',
+    allowed: /available: 16\.9, 16\.10, 16\.11/,
+  },
+  {
+    what: "an Aurora minor that does not exist",
+    env: "live",
+    edit: (e) => (db(e).engineVersion = "17.10"),
+    path: `${L}.database.engineVersion`,
+    value: '"17.10"',
+    allowed: /available: 17\.4, 17\.5, 17\.6, 17\.7/,
+  },
+  {
+    what: "PostgreSQL 13 without Extended Support",
+    env: "sandbox",
+    edit: (e) => (db(e).engineVersion = "13"),
+    path: `${S}.database.engineVersion`,
+    value: '"13"',
+    allowed:
+      /past the end of RDS standard support \(2026-02-28\).*14, 15, 16, 17, or set extendedSupport: true/,
+  },
   // ---- cache
   {
     what: "a cache node type ElastiCache does not offer",
@@ -325,9 +353,9 @@ const MISTAKES: readonly Mistake[] = [
   {
     what: "cache access for a service that does not exist",
     env: "sandbox",
-    edit: (e) => (e.cache = { ...cache(), allowFrom: ["worker"] }),
+    edit: (e) => (e.cache = { ...cache(), allowFrom: ["mailer"] }),
     path: `${S}.cache.allowFrom[0]`,
-    value: '"worker"',
+    value: '"mailer"',
     allowed: /services: web, api/,
   },
   {
@@ -337,6 +365,17 @@ const MISTAKES: readonly Mistake[] = [
     path: `${S}.cache.allowFrom[2]`,
     value: '"api"',
     allowed: /listed twice/,
+  },
+  {
+    what: "a cache client setting its own REDIS_HOST (replaced by the cache's)",
+    env: "sandbox",
+    edit: (e) => {
+      e.cache = cache();
+      api(e).environment = { REDIS_HOST: "localhost" };
+    },
+    path: `${S}.services.services[1].environment.REDIS_HOST`,
+    value: '"REDIS_HOST"',
+    allowed: /set by the cache .* silently replace/,
   },
   {
     what: "cache maintenance inside the snapshot window",
@@ -385,7 +424,8 @@ const MISTAKES: readonly Mistake[] = [
     what: "a service copied without renaming it",
     env: "sandbox",
     edit: (e) => svc(e).services.push(structuredClone(web(e))),
-    path: `${S}.services.services[2].name`,
+    // The copy lands after every service the fixture has.
+    path: `${S}.services.services[${svc(fixtureInput().environments.sandbox).services.length}].name`,
     value: '"web"',
     allowed: /each service needs its own name/,
   },
@@ -532,8 +572,9 @@ const MISTAKES: readonly Mistake[] = [
   {
     what: "a health check path without the leading slash",
     env: "sandbox",
-    edit: (e) => (api(e).healthCheckPath = "health"),
-    path: `${S}.services.services[1].healthCheckPath`,
+    // web: without a globalPrefix the missing slash is the one problem.
+    edit: (e) => (web(e).healthCheckPath = "health"),
+    path: `${S}.services.services[0].healthCheckPath`,
     value: '"health"',
     allowed: /must start with "\/"/,
   },
@@ -688,6 +729,23 @@ const MISTAKES: readonly Mistake[] = [
     path: `${S}.dcv.agents[1].address`,
     value: '"10.150.248.180:8443"',
     allowed: /already the target of agents\[0\]/,
+  },
+  {
+    what: "a DCV agent at the network address of its routed network",
+    env: "sandbox",
+    edit: (e) => (dcv(e).agents[0].address = "10.150.248.0"),
+    path: `${S}.dcv.agents[0].address`,
+    value: '"10.150.248.0"',
+    allowed: /network address of 10\.150\.248\.0\/24, not a host/,
+  },
+  {
+    what: "a DCV agent at an address AWS reserves in the private subnet",
+    env: "sandbox",
+    edit: (e) => (dcv(e).agents[0].address = "10.110.0.2"),
+    path: `${S}.dcv.agents[0].address`,
+    value: '"10.110.0.2"',
+    allowed:
+      /AWS reserves in the private subnet 10\.110\.0\.0\/\d+ \(the first four and the last\)/,
   },
   {
     what: "an arm64 gateway type with the x86_64 architecture",
@@ -869,6 +927,7 @@ const MISTAKES: readonly Mistake[] = [
         githubOidcProvider: "reference",
         configRecorder: "reference",
         cloudTrail: "reference",
+        ecrPullThroughCache: "reference",
       };
     },
     path: `${L}.accountSingletons.guardDutyDetector`,
@@ -886,6 +945,21 @@ const MISTAKES: readonly Mistake[] = [
     path: `${L}.state.bucket`,
     value: '"fixture-tfstate-444444444444-ap-northeast-1"',
     allowed: /bootstrap to false/,
+  },
+  {
+    what: "a shared state bucket looked for in another region",
+    env: "live",
+    edit: (e) =>
+      (e.state = {
+        backend: "s3",
+        bucket: "fixture-tfstate-444444444444-ap-northeast-1",
+        bootstrap: false,
+        region: "us-east-1",
+      }),
+    path: `${L}.state.region`,
+    value: '"us-east-1"',
+    allowed:
+      /is in ap-northeast-1 for environments\.sandbox.*set state\.region to "ap-northeast-1"/,
   },
   {
     what: "two environments trusting the same GitHub environment",
@@ -998,6 +1072,22 @@ const MISTAKES: readonly Mistake[] = [
     allowed: /Owner/,
   },
   {
+    what: "a tag value with a character AWS tags refuse",
+    env: "sandbox",
+    edit: (e) => (e.tags = { CostCenter: "R&D" }),
+    path: `${S}.tags.CostCenter`,
+    value: '"R&D"',
+    allowed: /letters, digits, spaces and \+ - = \. _ : \/ @/,
+  },
+  {
+    what: "a tag key with a character AWS tags refuse",
+    env: "sandbox",
+    edit: (e) => (e.tags = { "cost#center": "x" }),
+    path: `${S}.tags.cost#center`,
+    value: '"cost#center"',
+    allowed: /letters, digits, spaces and \+ - = \. _ : \/ @/,
+  },
+  {
     what: "a tag value longer than AWS allows",
     env: "sandbox",
     edit: (e) => (e.tags = { Owner: "x".repeat(257) }),
@@ -1086,6 +1176,34 @@ const MISTAKES: readonly Mistake[] = [
     path: `${S}.state.notifications.emails[1]`,
     value: '"ops@example.com"',
     allowed: /listed twice/,
+  },
+  {
+    what: "a policy exception copied from another environment",
+    env: "sandbox",
+    edit: (e) => {
+      const first = e.policyExceptions?.[0];
+      if (first === undefined) throw new Error("fixture without policy exceptions");
+      first.resource = "fixture-live-services/alb/http";
+    },
+    path: `${S}.policyExceptions[0].resource`,
+    value: '"fixture-live-services/alb/http"',
+    allowed: /expected "fixture-sandbox-<layer>\/<construct path>"/,
+  },
+  {
+    what: "an origin domain in upper case",
+    env: "live",
+    edit: (e) => (edge(e).originDomain = "Origin.app.example.com"),
+    path: `${L}.edge.originDomain`,
+    value: '"Origin.app.example.com"',
+    allowed: /lower-case DNS name/,
+  },
+  {
+    what: "a flow-log aggregation interval between the two allowed",
+    env: "sandbox",
+    edit: (e) => (e.network.flowLogs = { maxAggregationInterval: 300 as never }),
+    path: `${S}.network.flowLogs.maxAggregationInterval`,
+    value: "300",
+    allowed: /allowed: 60 or 600/,
   },
   // ---- exceptions and acknowledgements
   {
@@ -1187,6 +1305,15 @@ describe("valid edge values still load", () => {
           allowFrom: ["api", "web"],
         }),
     ],
+    [
+      "PostgreSQL 13 on Extended Support",
+      "sandbox",
+      (e) => {
+        db(e).engineVersion = "13";
+        db(e).extendedSupport = true;
+      },
+    ],
+    ["the newest listed Aurora minor", "live", (e) => (db(e).engineVersion = "17.7")],
     [
       "a DCV agent at the edge of the routed network",
       "sandbox",

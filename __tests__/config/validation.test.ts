@@ -51,12 +51,12 @@ describe("validation rules: each names the path, the value and what is allowed",
     [
       "AZ count below 2",
       withEnv("dev", (e) => (e.network.azCount = 1)),
-      /environments\.dev\.network\.azCount: got 1: Too small: expected number to be >=2/,
+      /environments\.dev\.network\.azCount: 1 is not allowed; use 2 to 3 AZs/,
     ],
     [
-      "AZ count above 6",
+      "AZ count above what the region has",
       withEnv("prod", (e) => (e.network.azCount = 7)),
-      /environments\.prod\.network\.azCount: got 7: Too big: expected number to be <=6/,
+      /environments\.prod\.network\.azCount: 7 is more AZs than ap-northeast-1 offers: it has 3/,
     ],
     [
       "invalid NAT strategy",
@@ -215,12 +215,12 @@ describe("validation rules: each names the path, the value and what is allowed",
   it("reports several problems in one error, one line each", () => {
     const input = withEnv("dev", (e) => {
       e.account = "1";
-      e.network.azCount = 9;
+      e.network.natGateways = "two" as never;
     });
     const message = rejection(input);
     expect(message).toMatch(/^Invalid configuration \(2 problems\):/);
     expect(message).toContain("\n  environments.dev.account: ");
-    expect(message).toContain("\n  environments.dev.network.azCount: ");
+    expect(message).toContain("\n  environments.dev.network.natGateways: ");
   });
 });
 

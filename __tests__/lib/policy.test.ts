@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../config";
 import { POLICY_RULES, checkPolicies, type Body, type StackJson } from "../../lib/policy";
-import { shippedInput, withEnv, rejection } from "../helpers/config";
+import { fixtureWith, rejection } from "../helpers/config";
+import { fixtureInput } from "../fixtures/config";
 import { synthPlatform, synthShipped } from "../helpers/synth";
+import { synthFixture } from "../fixtures/synth";
 
 /** A one-resource-type stack in cdk.tf.json shape, with construct paths in the metadata. */
 function stack(
@@ -338,67 +340,81 @@ describe("policy rules: each fires on a bad resource with its id and address, an
   });
 });
 
-describe("policy checks on the shipped platform", () => {
-  const { stacks } = synthShipped();
-  const config = loadConfig();
+describe.each([
+  ["shipped", undefined, () => synthShipped()],
+  ["fixture", fixtureInput(), () => synthFixture()],
+] as const)("policy checks on the %s platform", (_name, input, synth) => {
+  const config = loadConfig(input);
 
-  it("finds zero violations in every stack of dev and prod", () => {
+  it("finds zero violations in every stack of every environment, and uses every exception", () => {
+    const { stacks } = synth();
+    const used = new Map<string, string[]>();
     for (const [name, json] of Object.entries(stacks)) {
-      const env = name.startsWith("platform-prod-")
-        ? config.environments.prod
-        : config.environments.dev;
-      expect(checkPolicies(json, env.production, env.policyExceptions).violations, name).toEqual(
-        [],
-      );
+      const env = config.environments[name.slice(config.project.length + 1).split("-")[0]];
+      const result = checkPolicies(json, env.production, env.policyExceptions);
+      expect(result.violations, name).toEqual([]);
+      used.set(env.name, [
+        ...(used.get(env.name) ?? []),
+        ...result.excepted.map((x) => `${x.rule} ${x.resource.path}`),
+      ]);
     }
+    for (const env of Object.values(config.environments))
+      expect((used.get(env.name) ?? []).sort(), env.name).toEqual(
+        env.policyExceptions.map((x) => `${x.rule} ${x.resource}`).sort(),
+      );
   });
+});
 
-  it("uses exactly one exception: dev's plain-HTTP listener, with its reason", () => {
+describe("policy exceptions", () => {
+  const { stacks } = synthFixture();
+  const config = loadConfig(fixtureInput());
+
+  it("uses exactly one exception in the fixture: sandbox's plain-HTTP listener, with its reason", () => {
     const excepted = checkPolicies(
-      stacks["platform-dev-services"],
+      stacks["fixture-sandbox-services"],
       false,
-      config.environments.dev.policyExceptions,
+      config.environments.sandbox.policyExceptions,
     ).excepted;
     expect(excepted.map((x) => `${x.rule} ${x.resource.path}`)).toEqual([
-      "ALB-HTTP-REDIRECT platform-dev-services/alb/http",
+      "ALB-HTTP-REDIRECT fixture-sandbox-services/alb/http",
     ]);
   });
 
   it("fails the synth, naming rule and resource, when the exception is removed", () => {
-    const input = withEnv("dev", (e) => (e.policyExceptions = []));
+    const input = fixtureWith("sandbox", (e) => (e.policyExceptions = []));
     expect(() => synthPlatform(input)).toThrow(
-      /\[platform-dev-services\] POLICY ALB-HTTP-REDIRECT platform-dev-services\/alb\/http \(aws_lb_listener\.alb_http_[0-9A-F]+\): serves plain HTTP instead of redirecting to HTTPS/,
+      /\[fixture-sandbox-services\] POLICY ALB-HTTP-REDIRECT fixture-sandbox-services\/alb\/http \(aws_lb_listener\.alb_http_[0-9A-F]+\): serves plain HTTP instead of redirecting to HTTPS/,
     );
   });
 
   it("fails the synth on an exception that matches nothing", () => {
-    const input = withEnv(
-      "prod",
+    const input = fixtureWith(
+      "live",
       (e) =>
         (e.policyExceptions = [
           {
             rule: "LOG-RETENTION",
-            resource: "platform-prod-network/nothing",
+            resource: "fixture-live-network/nothing",
             reason: "left over from an old change",
           },
         ]),
     );
     expect(() => synthPlatform(input)).toThrow(
-      /POLICY exception LOG-RETENTION for platform-prod-network\/nothing matches no violation; remove it/,
+      /POLICY exception LOG-RETENTION for fixture-live-network\/nothing matches no violation; remove it/,
     );
   });
 
   it("rejects an exception for a rule that does not exist", () => {
-    const input = shippedInput();
-    input.environments.prod.policyExceptions = [
+    const input = fixtureInput();
+    input.environments.live.policyExceptions = [
       {
         rule: "NO-SUCH-RULE",
-        resource: "platform-prod-network/x",
+        resource: "fixture-live-network/x",
         reason: "a typo in the rule id",
       },
     ];
     expect(rejection(input)).toMatch(
-      /environments\.prod\.policyExceptions\[0\]\.rule: "NO-SUCH-RULE" is not a policy rule; rules: S3-ENCRYPTION, /,
+      /environments\.live\.policyExceptions\[0\]\.rule: "NO-SUCH-RULE" is not a policy rule; rules: S3-ENCRYPTION, /,
     );
   });
 });

@@ -12,6 +12,8 @@ const base: CostBudgetProps = {
   monthlyLimitUsd: 3000,
   criticalTopicArn: CRITICAL,
   warningTopicArn: WARNING,
+  actualAlertPercents: [80, 100],
+  forecastAlertPercent: 100,
 };
 const synth = (extra: Partial<CostBudgetProps> = {}): Block =>
   only(

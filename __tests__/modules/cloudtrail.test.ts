@@ -20,6 +20,8 @@ const base: AccountTrailProps = {
   logBucketArn: `arn:aws:s3:::${BUCKET}`,
   alarmTopicArn: TOPIC,
   logRetentionDays: 30,
+  keyPrefix: "cloudtrail",
+  cloudWatchLogs: true,
 };
 
 function build(extra: Partial<AccountTrailProps> = {}): { json: TfJson; trail: AccountTrail } {

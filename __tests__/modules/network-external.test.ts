@@ -15,6 +15,7 @@ const base: NetworkProps = {
   availabilityZones: ["eu-west-1a", "eu-west-1b"],
   natGateways: "none",
   interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs"],
+  gatewayEndpoints: ["s3"],
   flowLogs: { retentionDays: 30, trafficType: "ALL", maxAggregationInterval: 600 },
   externalNetworks: [
     {

@@ -14,6 +14,7 @@ const base: NetworkProps = {
   availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
   natGateways: "per-az",
   interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs"],
+  gatewayEndpoints: ["s3"],
   flowLogs: { retentionDays: 30, trafficType: "ALL", maxAggregationInterval: 600 },
 };
 
@@ -282,7 +283,7 @@ describe("Network: validates its own props", () => {
 
   it("falls back to the construct path", () => {
     expect(() => synth({ azCount: 1 })).toThrow(
-      "Invalid configuration: test/net.azCount: 1 is not allowed; use 2 to 6 AZs",
+      "Invalid configuration: test/net.azCount: 1 is not allowed; use 2 to 3 AZs (one subnet per AZ in every tier; the load balancers need two AZs)",
     );
   });
 

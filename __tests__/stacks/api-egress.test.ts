@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../config";
 import { DCV_API_ENDPOINTS, FARGATE_API_ENDPOINTS } from "../../lib/api-egress";
-import { fixtureInput } from "../fixtures/config";
+import { FIXTURE, fixtureInput } from "../fixtures/config";
+import { synthFixture } from "../fixtures/synth";
 import { fixtureWith, rejection } from "../helpers/config";
 import { synthPlatform, synthShipped, type SynthResult } from "../helpers/synth";
 import { resources, type Block } from "../helpers/tf";
@@ -50,7 +51,7 @@ function workloadReach(result: SynthResult, config: ReturnType<typeof loadConfig
 describe("workloads reach the AWS APIs on 443", () => {
   it.each([
     ["shipped", () => [synthShipped(), loadConfig()] as const],
-    ["fixture", () => [synthPlatform(fixtureInput()), loadConfig(fixtureInput())] as const],
+    ["fixture", () => [synthFixture(), loadConfig(fixtureInput())] as const],
   ])("every workload SG of the %s configuration: via endpoints or via NAT", (_n, make) => {
     const [result, config] = make();
     const rows = workloadReach(result, config);
@@ -58,17 +59,28 @@ describe("workloads reach the AWS APIs on 443", () => {
     expect(rows.filter((r) => !r.ok)).toEqual([]);
   });
 
-  it("dev (NAT, no interface endpoints) egresses through the NAT, with no endpoint rule", () => {
-    const config = loadConfig();
-    expect(config.environments.dev.network.interfaceEndpoints).toEqual([]);
-    const rows = workloadReach(synthShipped(), config).filter((r) => r.stack.includes("-dev-"));
+  it("without interface endpoints (a NAT, as a shipped environment has) egresses through the NAT, with no endpoint rule", () => {
+    const input = fixtureWith(FIXTURE.nonProduction, (e) => {
+      e.network.natGateways = "single";
+      e.network.interfaceEndpoints = [];
+    });
+    const rows = workloadReach(synthPlatform(input), loadConfig(input)).filter((r) =>
+      r.stack.includes(`-${FIXTURE.nonProduction}-`),
+    );
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) expect(r).toMatchObject({ endpoints: false, nat: true });
   });
 
-  it("prod (every endpoint) keeps AWS API traffic on the endpoints", () => {
-    const rows = workloadReach(synthShipped(), loadConfig()).filter((r) =>
-      r.stack.includes("-prod-"),
+  it("with every endpoint keeps AWS API traffic on the endpoints", () => {
+    const config = loadConfig(fixtureInput());
+    const withAll = Object.values(config.environments).filter((e) =>
+      [...FARGATE_API_ENDPOINTS, ...DCV_API_ENDPOINTS].every((x) =>
+        e.network.interfaceEndpoints.includes(x),
+      ),
+    );
+    expect(withAll.length).toBeGreaterThan(0);
+    const rows = workloadReach(synthFixture(), config).filter((r) =>
+      withAll.some((e) => r.stack.includes(`-${e.name}-`)),
     );
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) expect(r.endpoints).toBe(true);

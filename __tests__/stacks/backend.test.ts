@@ -1,21 +1,23 @@
 import { TerraformOutput } from "cdktf";
 import { describe, expect, it } from "vitest";
-import type { EnvironmentInput } from "../../config";
+import { loadConfig, type EnvironmentInput } from "../../config";
+import { FIXTURE, fixtureInput } from "../fixtures/config";
 import { PlatformStack } from "../../stacks";
-import { shippedInput, withEnv } from "../helpers/config";
-import { synthPlatform, synthShipped, type SynthResult } from "../helpers/synth";
+import { fixtureWith } from "../helpers/config";
+import { synthPlatform, type SynthResult } from "../helpers/synth";
+import { synthFixture } from "../fixtures/synth";
 import type { Block, TfJson } from "../helpers/tf";
 
 const remoteStacks = (result: SynthResult) =>
   Object.entries(result.stacks).filter(([name]) => !name.endsWith("-bootstrap"));
 
 /** Adds `<project>-<env>-consumer`, which reads the network stack's VPC id across stacks. */
-function withConsumer(input = shippedInput()): SynthResult {
+function withConsumer(input = fixtureInput()): SynthResult {
   return synthPlatform(input, (app, built) => {
     for (const env of Object.values(built)) {
       const network = env.network;
       const consumer = new PlatformStack(app, "consumer", {
-        project: "platform",
+        project: fixtureInput().project,
         environment: network.environment,
         terraformVersion: "1.13.3",
       });
@@ -36,19 +38,23 @@ function crossStackRead(json: TfJson): { source: Block; reference: string } {
   return { source, reference };
 }
 
+const config = loadConfig(fixtureInput());
+const environments = Object.values(config.environments);
+
 describe("S3 backend", () => {
-  const result = synthShipped();
+  const result = synthFixture();
 
   it("gives every stack its own key, <project>/<env>/<layer>.tfstate, encrypted and S3-locked", () => {
     for (const [stack, json] of remoteStacks(result)) {
-      const [, env, layer] = /^platform-(\w+)-(\w+)$/.exec(stack) ?? [];
+      const [, name, layer] = new RegExp(`^${config.project}-(\\w+)-(\\w+)$`).exec(stack) ?? [];
+      const env = config.environments[name];
       expect(json.terraform?.backend?.s3).toEqual({
-        bucket: `platform-tfstate-${env === "dev" ? "111111111111" : "222222222222"}-ap-northeast-1`,
-        key: `platform/${env}/${layer}.tfstate`,
-        region: "ap-northeast-1",
+        bucket: env.state.backend === "s3" ? env.state.bucket : undefined,
+        key: `${config.project}/${name}/${layer}.tfstate`,
+        region: env.region,
         encrypt: true,
         use_lockfile: true,
-        kms_key_id: `arn:aws:kms:ap-northeast-1:${env === "dev" ? "111111111111" : "222222222222"}:alias/platform-${env}-tfstate`,
+        kms_key_id: `arn:aws:kms:${env.region}:${env.account}:alias/${config.project}-${name}-tfstate`,
       });
     }
   });
@@ -63,51 +69,53 @@ describe("S3 backend", () => {
   });
 
   it("passes an explicit KMS key, key prefix, bucket region and DynamoDB lock table through", () => {
-    const input = withEnv("dev", (e) => {
+    const input = fixtureWith("sandbox", (e) => {
       e.state = {
         backend: "s3",
         bucket: "shared-state-bucket",
         region: "us-east-1",
         keyPrefix: "teams/platform",
-        kmsKeyId: "arn:aws:kms:us-east-1:111111111111:key/abcd",
+        kmsKeyId: "arn:aws:kms:us-east-1:444444444444:key/abcd",
         dynamodbTable: "tf-locks",
         bootstrap: false,
       };
     });
-    const s3 = synthPlatform(input).stacks["platform-dev-network"].terraform?.backend?.s3;
+    const s3 = synthPlatform(input).stacks["fixture-sandbox-network"].terraform?.backend?.s3;
     expect(s3).toEqual({
       bucket: "shared-state-bucket",
-      key: "teams/platform/dev/network.tfstate",
+      key: "teams/platform/sandbox/network.tfstate",
       region: "us-east-1",
       encrypt: true,
       use_lockfile: true,
-      kms_key_id: "arn:aws:kms:us-east-1:111111111111:key/abcd",
+      kms_key_id: "arn:aws:kms:us-east-1:444444444444:key/abcd",
       dynamodb_table: "tf-locks",
     });
   });
 
   it("asks for no KMS key it cannot know about when the bucket is not bootstrapped here", () => {
-    const input = withEnv("dev", (e) => {
+    const input = fixtureWith("sandbox", (e) => {
       if (e.state.backend === "s3") e.state.bootstrap = false;
     });
     const { stacks } = synthPlatform(input);
-    expect(stacks["platform-dev-network"].terraform?.backend?.s3).not.toHaveProperty("kms_key_id");
-    expect(stacks).not.toHaveProperty("platform-dev-bootstrap");
+    expect(stacks["fixture-sandbox-network"].terraform?.backend?.s3).not.toHaveProperty(
+      "kms_key_id",
+    );
+    expect(stacks).not.toHaveProperty("fixture-sandbox-bootstrap");
   });
 
   it("reads another stack's values through terraform_remote_state on the producer's S3 key", () => {
     const { stacks } = withConsumer();
-    for (const env of ["dev", "prod"]) {
-      const { source, reference } = crossStackRead(stacks[`platform-${env}-consumer`]);
+    for (const { name: env } of environments) {
+      const { source, reference } = crossStackRead(stacks[`fixture-${env}-consumer`]);
       expect(source).toMatchObject({
         backend: "s3",
         config: {
-          bucket: expect.stringContaining("platform-tfstate-") as unknown,
-          key: `platform/${env}/network.tfstate`,
+          bucket: expect.stringContaining("fixture-tfstate-") as unknown,
+          key: `fixture/${env}/network.tfstate`,
         },
       });
       const outputName = reference.split(".outputs.")[1].replace("}", "");
-      expect(stacks[`platform-${env}-network`].output).toHaveProperty(outputName);
+      expect(stacks[`fixture-${env}-network`].output).toHaveProperty(outputName);
     }
   });
 });
@@ -118,12 +126,12 @@ describe("HCP Terraform (cloud) backend", () => {
     organization: "acme",
     project: "platform",
   };
-  const input = shippedInput();
-  input.environments.dev.state = cloud;
+  const input = fixtureInput();
+  input.environments[FIXTURE.nonProduction].state = cloud;
   // The CI roles are granted the S3 state bucket; HCP Terraform runs bring their own credentials.
-  delete input.environments.dev.ci;
-  delete input.environments.prod.ci;
-  input.environments.prod.state = { ...cloud, hostname: "tfe.example.internal" };
+  delete input.environments[FIXTURE.nonProduction].ci;
+  delete input.environments[FIXTURE.production].ci;
+  input.environments[FIXTURE.production].state = { ...cloud, hostname: "tfe.example.internal" };
   const result = withConsumer(input);
 
   it("uses one workspace per stack, named after the stack", () => {
@@ -134,7 +142,9 @@ describe("HCP Terraform (cloud) backend", () => {
       expect(json.terraform?.backend).toBeUndefined();
       expect(json.terraform?.cloud).toEqual({
         organization: "acme",
-        hostname: stack.startsWith("platform-prod") ? "tfe.example.internal" : "app.terraform.io",
+        hostname: stack.startsWith(`fixture-${FIXTURE.production}-`)
+          ? "tfe.example.internal"
+          : "app.terraform.io",
         workspaces: { name: stack, project: "platform" },
       });
     }
@@ -145,14 +155,14 @@ describe("HCP Terraform (cloud) backend", () => {
   });
 
   it("reads another stack's values through the producer's workspace", () => {
-    for (const env of ["dev", "prod"]) {
-      const { source, reference } = crossStackRead(result.stacks[`platform-${env}-consumer`]);
+    for (const { name: env } of environments) {
+      const { source, reference } = crossStackRead(result.stacks[`fixture-${env}-consumer`]);
       expect(source).toMatchObject({
         backend: "remote",
-        config: { organization: "acme", workspaces: { name: `platform-${env}-network` } },
+        config: { organization: "acme", workspaces: { name: `fixture-${env}-network` } },
       });
       const outputName = reference.split(".outputs.")[1].replace("}", "");
-      expect(result.stacks[`platform-${env}-network`].output).toHaveProperty(outputName);
+      expect(result.stacks[`fixture-${env}-network`].output).toHaveProperty(outputName);
     }
   });
 });

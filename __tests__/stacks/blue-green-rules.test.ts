@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { synthShipped } from "../helpers/synth";
+import { synthFixture } from "../fixtures/synth";
 import { resources, strings } from "../helpers/tf";
 
 /*
@@ -7,7 +7,7 @@ import { resources, strings } from "../helpers/tf";
  * are replaced (a port change renames them) only replacing the rule points it at the new ones.
  */
 describe("blue/green listener rules follow their target groups", () => {
-  const { stacks } = synthShipped();
+  const { stacks } = synthFixture();
   const ignoring = Object.entries(stacks).flatMap(([id, json]) =>
     resources(json, "aws_lb_listener_rule")
       .filter(([, r]) =>

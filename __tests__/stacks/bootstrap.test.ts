@@ -1,26 +1,32 @@
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../config";
 import { Names } from "../../lib/names";
+import { fixtureInput } from "../fixtures/config";
 import { StateBucket } from "../../modules/state-bucket";
-import { synthConstruct, synthShipped } from "../helpers/synth";
+import { synthConstruct } from "../helpers/synth";
+import { synthFixture } from "../fixtures/synth";
 import { only, refTo, type Block } from "../helpers/tf";
 
 describe("bootstrap stack", () => {
-  const { stacks } = synthShipped();
-  const json = stacks["platform-prod-bootstrap"];
+  const { stacks } = synthFixture();
+  const json = stacks["fixture-live-bootstrap"];
   const bucketRef = refTo(json, "aws_s3_bucket", only(json, "aws_s3_bucket"), "id");
 
   it("exists for each environment with S3 state, with local state next to the project", () => {
-    expect(Object.keys(stacks).filter((s) => s.endsWith("-bootstrap"))).toEqual([
-      "platform-dev-bootstrap",
-      "platform-prod-bootstrap",
-    ]);
+    const config = loadConfig(fixtureInput());
+    expect(Object.keys(stacks).filter((s) => s.endsWith("-bootstrap"))).toEqual(
+      Object.values(config.environments)
+        .filter((e) => e.state.backend === "s3" && e.state.bootstrap)
+        .map((e) => `${config.project}-${e.name}-bootstrap`)
+        .sort(),
+    );
     expect(json.terraform?.backend).toEqual({
-      local: { path: "../../../terraform.platform-prod-bootstrap.tfstate" },
+      local: { path: "../../../terraform.fixture-live-bootstrap.tfstate" },
     });
   });
 
   it("creates the bucket the other stacks' backend names, protected from destroy", () => {
-    const backendBucket = stacks["platform-prod-network"].terraform?.backend?.s3.bucket;
+    const backendBucket = stacks["fixture-live-network"].terraform?.backend?.s3.bucket;
     expect(only(json, "aws_s3_bucket")).toMatchObject({
       bucket: backendBucket,
       force_destroy: false,
@@ -55,9 +61,9 @@ describe("bootstrap stack", () => {
       ],
     });
     const alias = only(json, "aws_kms_alias");
-    expect(alias.name).toBe("alias/platform-prod-tfstate");
-    expect(String(stacks["platform-prod-network"].terraform?.backend?.s3.kms_key_id)).toMatch(
-      /:alias\/platform-prod-tfstate$/,
+    expect(alias.name).toBe("alias/fixture-live-tfstate");
+    expect(String(stacks["fixture-live-network"].terraform?.backend?.s3.kms_key_id)).toMatch(
+      /:alias\/fixture-live-tfstate$/,
     );
   });
 
@@ -105,7 +111,7 @@ describe("bootstrap stack", () => {
         },
       ],
     });
-    const dev = stacks["platform-dev-bootstrap"];
+    const dev = stacks["fixture-sandbox-bootstrap"];
     expect(only(dev, "aws_s3_bucket_lifecycle_configuration")).toMatchObject({
       rule: [{ noncurrent_version_expiration: [{ noncurrent_days: 30 }] }],
     });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { checkPolicies } from "../../lib/policy";
-import { rejection, withEnv } from "../helpers/config";
-import { synthShipped } from "../helpers/synth";
+import { fixtureWith, rejection } from "../helpers/config";
+import { synthFixture } from "../fixtures/synth";
 import { bodies, byPath, only, refTo, type Block } from "../helpers/tf";
 
-const { stacks } = synthShipped();
-const dev = stacks["platform-dev-cache"];
-const prod = stacks["platform-prod-cache"];
+const { stacks } = synthFixture();
+const dev = stacks["fixture-sandbox-cache"];
+const prod = stacks["fixture-live-cache"];
 
 describe("cache stack: Valkey for the api", () => {
   const group = only(prod, "aws_elasticache_replication_group");
@@ -28,7 +28,7 @@ describe("cache stack: Valkey for the api", () => {
       num_cache_clusters: 2,
       automatic_failover_enabled: true,
       multi_az_enabled: true,
-      final_snapshot_identifier: "platform-prod-cache-final",
+      final_snapshot_identifier: "fixture-live-cache-final",
       snapshot_retention_limit: 7,
       lifecycle: { prevent_destroy: true },
     });
@@ -42,7 +42,7 @@ describe("cache stack: Valkey for the api", () => {
 
   it("lives in the isolated subnets with its own parameter group", () => {
     const subnets = only(prod, "aws_elasticache_subnet_group");
-    expect(String(subnets.subnet_ids)).toMatch(/platform-prod-network/);
+    expect(String(subnets.subnet_ids)).toMatch(/fixture-live-network/);
     expect(group.subnet_group_name).toBe(
       refTo(prod, "aws_elasticache_subnet_group", subnets, "name"),
     );
@@ -88,16 +88,16 @@ describe("cache stack: Valkey for the api", () => {
       "CurrConnections",
     ]) {
       expect(byMetric(metric).map((a) => (a.dimensions as Block).CacheClusterId)).toEqual([
-        "platform-prod-cache-001",
-        "platform-prod-cache-002",
+        "fixture-live-cache-001",
+        "fixture-live-cache-002",
       ]);
     }
   });
 
   it("admits only the api, which gets endpoint, user and password and may reach port 6379", () => {
-    const services = stacks["platform-prod-services"];
+    const services = stacks["fixture-live-services"];
     const ingress = bodies(services, "aws_vpc_security_group_ingress_rule").filter((r) =>
-      String(r.security_group_id).includes("platform-prod-cache"),
+      String(r.security_group_id).includes("fixture-live-cache"),
     );
     expect(ingress).toHaveLength(1);
     expect(ingress[0]).toMatchObject({ from_port: 6379, to_port: 6379 });
@@ -123,63 +123,63 @@ describe("cache stack: Valkey for the api", () => {
 });
 
 describe("cache validation rules", () => {
-  type Edit = Parameters<typeof withEnv>[1];
+  type Edit = Parameters<typeof fixtureWith>[1];
   const cache =
     (patch: Record<string, unknown>): Edit =>
     (e) => {
       e.cache = { ...(e.cache ?? {}), ...patch };
     };
-  const cases: [string, "dev" | "prod", Edit, RegExp][] = [
+  const cases: [string, "sandbox" | "live", Edit, RegExp][] = [
     [
       "an engine version without RBAC and TLS",
-      "dev",
+      "sandbox",
       cache({ engine: "redis", engineVersion: "6.2" }),
-      /environments\.dev\.cache\.engineVersion: "6\.2" is not a redis version with RBAC users and TLS/,
+      /environments\.sandbox\.cache\.engineVersion: "6\.2" is not a redis version with RBAC users and TLS/,
     ],
     [
       "no replica in production",
-      "prod",
+      "live",
       cache({ replicas: 0 }),
-      /environments\.prod\.cache\.replicas: 0: production needs at least one replica/,
+      /environments\.live\.cache\.replicas: 0: production needs at least one replica/,
     ],
     [
       "no snapshots in production",
-      "prod",
+      "live",
       cache({ snapshotRetentionDays: 0 }),
-      /environments\.prod\.cache\.snapshotRetentionDays: 0: production keeps at least one daily snapshot/,
+      /environments\.live\.cache\.snapshotRetentionDays: 0: production keeps at least one daily snapshot/,
     ],
     [
       "a burstable node in production",
-      "prod",
+      "live",
       cache({ nodeType: "cache.t4g.small" }),
-      /environments\.prod\.cache\.nodeType: "cache\.t4g\.small" is a burstable type/,
+      /environments\.live\.cache\.nodeType: "cache\.t4g\.small" is a burstable type/,
     ],
     [
       "a short snapshot window",
-      "dev",
+      "sandbox",
       cache({ snapshotWindow: "17:00-17:30" }),
-      /environments\.dev\.cache\.snapshotWindow: "17:00-17:30" is shorter than the 60 minutes/,
+      /environments\.sandbox\.cache\.snapshotWindow: "17:00-17:30" is shorter than the 60 minutes/,
     ],
     [
       "overlapping windows",
-      "dev",
+      "sandbox",
       cache({ maintenanceWindow: "sun:17:30-sun:18:30" }),
-      /environments\.dev\.cache\.maintenanceWindow: "sun:17:30-sun:18:30" overlaps the daily snapshot window/,
+      /environments\.sandbox\.cache\.maintenanceWindow: "sun:17:30-sun:18:30" overlaps the daily snapshot window/,
     ],
     [
       "an unknown service",
-      "dev",
+      "sandbox",
       cache({ allowFrom: ["billing"] }),
-      /environments\.dev\.cache\.allowFrom\[0\]: "billing" is not a service of this environment; services: web, api/,
+      /environments\.sandbox\.cache\.allowFrom\[0\]: "billing" is not a service of this environment; services: web, api/,
     ],
     [
       "a malformed node type",
-      "dev",
+      "sandbox",
       cache({ nodeType: "t4g.micro" }),
-      /environments\.dev\.cache\.nodeType: got "t4g\.micro": must be an ElastiCache node type/,
+      /environments\.sandbox\.cache\.nodeType: got "t4g\.micro": must be an ElastiCache node type/,
     ],
   ];
   it.each(cases)("rejects %s", (_, env, edit, message) => {
-    expect(rejection(withEnv(env, edit))).toMatch(message);
+    expect(rejection(fixtureWith(env, edit))).toMatch(message);
   });
 });

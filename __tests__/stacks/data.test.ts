@@ -1,9 +1,10 @@
+import { fixtureInput } from "../fixtures/config";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../config";
-import { synthShipped } from "../helpers/synth";
+import { synthFixture } from "../fixtures/synth";
 import { bodies, only, resources, type Block, type TfJson } from "../helpers/tf";
 
-const { stacks } = synthShipped();
+const { stacks } = synthFixture();
 
 /** The producer output a `${data.terraform_remote_state.X.outputs.Y}` reference reads. */
 function remoteOutput(reference: unknown): string {
@@ -14,17 +15,17 @@ function remoteOutput(reference: unknown): string {
   return m[2];
 }
 
-describe.each(["dev", "prod"])("platform-%s-data", (env) => {
-  const json = stacks[`platform-${env}-data`];
-  const network = stacks[`platform-${env}-network`];
+describe.each(Object.keys(loadConfig(fixtureInput()).environments))("fixture-%s-data", (env) => {
+  const json = stacks[`fixture-${env}-data`];
+  const network = stacks[`fixture-${env}-network`];
   const db = [...bodies(json, "aws_rds_cluster"), ...bodies(json, "aws_db_instance")][0];
 
   it("reads the subnet group and VPC from the network stack's state", () => {
     const sources = Object.values(json.data?.terraform_remote_state ?? {});
     // The network's state for placement, the ops stack's for the alarm topics.
     expect(sources.map((src) => (src.config as { key: string }).key).sort()).toEqual([
-      `platform/${env}/network.tfstate`,
-      `platform/${env}/ops.tfstate`,
+      `fixture/${env}/network.tfstate`,
+      `fixture/${env}/ops.tfstate`,
     ]);
     const subnetGroupOutput = remoteOutput(db.db_subnet_group_name);
     const vpcOutput = remoteOutput(only(json, "aws_security_group").vpc_id);
@@ -57,9 +58,9 @@ describe.each(["dev", "prod"])("platform-%s-data", (env) => {
   });
 });
 
-describe("shipped database shapes", () => {
-  const dev: TfJson = stacks["platform-dev-data"];
-  const prod: TfJson = stacks["platform-prod-data"];
+describe("database shapes", () => {
+  const dev: TfJson = stacks["fixture-sandbox-data"];
+  const prod: TfJson = stacks["fixture-live-data"];
 
   it("dev: one small RDS PostgreSQL 16 instance on gp3, destroyable, still with a final snapshot", () => {
     expect(bodies(dev, "aws_rds_cluster")).toEqual([]);
@@ -87,7 +88,7 @@ describe("shipped database shapes", () => {
       deletion_protection: true,
       skip_final_snapshot: false,
       final_snapshot_identifier: expect.stringMatching(
-        /^platform-prod-db-final-\$\{formatdate\("YYYYMMDDhhmmss", timestamp\(\)\)\}$/,
+        /^fixture-live-db-final-\$\{formatdate\("YYYYMMDDhhmmss", timestamp\(\)\)\}$/,
       ) as unknown,
       backup_retention_period: 30,
       lifecycle: { prevent_destroy: true },
@@ -109,8 +110,9 @@ describe("shipped database shapes", () => {
 });
 
 describe("invariants: data that cannot be lost, databases that can be upgraded", () => {
-  const all = Object.entries(synthShipped().stacks);
-  const production = (id: string) => loadConfig().environments[id.split("-")[1]].production;
+  const all = Object.entries(synthFixture().stacks);
+  const production = (id: string) =>
+    loadConfig(fixtureInput()).environments[id.split("-")[1]].production;
   const of = (type: string) =>
     all.flatMap(([id, json]) => resources(json, type).map(([name, body]) => ({ id, name, body })));
   const lifecycle = (body: Block) =>
@@ -133,7 +135,12 @@ describe("invariants: data that cannot be lost, databases that can be upgraded",
 
   it("every database's KMS key has prevent_destroy, in every environment", () => {
     const keys = of("aws_kms_key").filter((k) => k.id.endsWith("-data"));
-    expect(keys.map((k) => k.id).sort()).toEqual(["platform-dev-data", "platform-prod-data"]);
+    const config = loadConfig(fixtureInput());
+    expect(keys.map((k) => k.id).sort()).toEqual(
+      Object.keys(config.environments)
+        .map((name) => `${config.project}-${name}-data`)
+        .sort(),
+    );
     for (const k of keys) expect(lifecycle(k.body).prevent_destroy, k.id).toBe(true);
   });
 

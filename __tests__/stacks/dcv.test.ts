@@ -1,5 +1,6 @@
+import { fixtureInput } from "../fixtures/config";
 import { describe, expect, it } from "vitest";
-import { synthShipped } from "../helpers/synth";
+import { synthFixture } from "../fixtures/synth";
 import { bodies, only, type TfJson } from "../helpers/tf";
 
 interface CloudConfig {
@@ -14,17 +15,17 @@ const cloudConfigOf = (json: TfJson) =>
       .replace(/^#cloud-config\n/, ""),
   ) as CloudConfig;
 
-const { stacks } = synthShipped();
+const { stacks } = synthFixture();
 
-describe.each(["dev", "prod"])("platform-%s-dcv", (env) => {
-  const json = stacks[`platform-${env}-dcv`];
+describe.each(Object.keys(fixtureInput().environments))("fixture-%s-dcv", (env) => {
+  const json = stacks[`fixture-${env}-dcv`];
 
   it("reads the VPC, private subnets and endpoint SG from the network stack's state", () => {
     const sources = Object.values(json.data?.terraform_remote_state ?? {});
     // The network's state for placement, the ops stack's for the alarm topics.
     expect(sources.map((src) => (src.config as { key: string }).key).sort()).toEqual([
-      `platform/${env}/network.tfstate`,
-      `platform/${env}/ops.tfstate`,
+      `fixture/${env}/network.tfstate`,
+      `fixture/${env}/ops.tfstate`,
     ]);
     const nlb = only(json, "aws_lb");
     for (const subnet of nlb.subnets as string[]) {
@@ -75,18 +76,18 @@ describe.each(["dev", "prod"])("platform-%s-dcv", (env) => {
   });
 });
 
-describe("shipped DCV shapes", () => {
-  it("dev proxies to today's two DCV servers by address, each behind its prefix, with an endpoint in its own VPC", () => {
-    const dev = stacks["platform-dev-dcv"];
+describe("DCV shapes", () => {
+  it("sandbox proxies to two existing DCV servers by address, each behind its prefix, with an endpoint in its own VPC", () => {
+    const dev = stacks["fixture-sandbox-dcv"];
     expect(bodies(dev, "aws_instance")).toEqual([]);
     const egress = bodies(dev, "aws_vpc_security_group_egress_rule")
       .map((r) => r.cidr_ipv4)
       .filter((c) => c !== undefined);
-    // 0.0.0.0/0:443 is the AWS APIs through dev's NAT (dev has no interface endpoints).
-    expect(egress.sort()).toEqual(["0.0.0.0/0", "10.150.248.136/32", "10.150.248.180/32"]);
+    // Only the agents: the AWS APIs are reached through the interface endpoints (no NAT here).
+    expect(egress.sort()).toEqual(["10.150.248.136/32", "10.150.248.180/32"]);
     expect(Object.keys(dev.output ?? {})).toContain("consumer_endpoint_dns_names");
     expect(only(dev, "aws_vpc_endpoint_service").allowed_principals).toEqual([
-      "arn:aws:iam::111111111111:root",
+      "arn:aws:iam::444444444444:root",
     ]);
     const nginx = cloudConfigOf(dev).write_files[0].content;
     expect(nginx).toContain("location ^~ /agent1/ {");
@@ -95,11 +96,11 @@ describe("shipped DCV shapes", () => {
     // Each agent has one web-url-path: behind a prefix means not in the pool.
     expect(nginx).not.toContain("upstream dcv-pool");
     // dev's self-signed certificate lives in one secret the gateways share.
-    expect(only(dev, "aws_secretsmanager_secret").name).toBe("platform-dev-dcv-gateway-tls");
+    expect(only(dev, "aws_secretsmanager_secret").name).toBe("fixture-sandbox-dcv-gateway-tls");
   });
 
   it("dev reaches its agents: the network stack routes their network to the transit gateway", () => {
-    const net = stacks["platform-dev-network"];
+    const net = stacks["fixture-sandbox-network"];
     const attachment = only(net, "aws_ec2_transit_gateway_vpc_attachment");
     expect(attachment.transit_gateway_id).toMatch(/^tgw-/);
     const routes = bodies(net, "aws_route").filter(
@@ -111,7 +112,7 @@ describe("shipped DCV shapes", () => {
   });
 
   it("prod creates two desktops, protected from destroy, behind at least three gateways, for the client account", () => {
-    const prod = stacks["platform-prod-dcv"];
+    const prod = stacks["fixture-live-dcv"];
     const desks = bodies(prod, "aws_instance");
     expect(desks).toHaveLength(2);
     for (const d of desks) expect(d.lifecycle).toMatchObject({ prevent_destroy: true });
@@ -127,7 +128,7 @@ describe("shipped DCV shapes", () => {
   });
 
   it("prod's desktops may fetch their DCV licence from the region's licence bucket", () => {
-    const prod = stacks["platform-prod-dcv"];
+    const prod = stacks["fixture-live-dcv"];
     const statements = Object.values(prod.data?.aws_iam_policy_document ?? {}).flatMap(
       (d) => d.statement as { actions: string[]; resources: string[] }[],
     );

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { checkPolicies } from "../../lib/policy";
-import { rejection, withEnv } from "../helpers/config";
-import { synthShipped } from "../helpers/synth";
+import { fixtureWith, rejection } from "../helpers/config";
+import { synthFixture } from "../fixtures/synth";
 import { bodies, byPath, only, refTo, type Block } from "../helpers/tf";
 
-const { stacks } = synthShipped();
-const edge = stacks["platform-prod-edge"];
-const ops = stacks["platform-prod-ops"];
+const { stacks } = synthFixture();
+const edge = stacks["fixture-live-edge"];
+const ops = stacks["fixture-live-ops"];
 const distribution = only(edge, "aws_cloudfront_distribution");
 const behaviors = distribution.ordered_cache_behavior as Block[];
 const behavior = (path: string) => {
@@ -18,7 +18,7 @@ const origins = distribution.origin as Block[];
 
 describe("edge stack: CloudFront in front of the prod ALB", () => {
   it("exists for prod only (optional in dev), after the services stack", () => {
-    expect(Object.keys(stacks).filter((s) => s.endsWith("-edge"))).toEqual(["platform-prod-edge"]);
+    expect(Object.keys(stacks).filter((s) => s.endsWith("-edge"))).toEqual(["fixture-live-edge"]);
   });
 
   it("serves the public domain over HTTPS only, with a us-east-1 certificate and TLS 1.2+", () => {
@@ -39,7 +39,7 @@ describe("edge stack: CloudFront in front of the prod ALB", () => {
     for (const b of [distribution.default_cache_behavior as Block, ...behaviors])
       expect(b.viewer_protocol_policy).toBe("redirect-to-https");
     const global = (edge.provider?.aws ?? []).find((p) => p.alias === "global");
-    expect(global).toMatchObject({ region: "us-east-1", allowed_account_ids: ["222222222222"] });
+    expect(global).toMatchObject({ region: "us-east-1", allowed_account_ids: ["555555555555"] });
   });
 
   it("connects to the ALB's own name over HTTPS with the secret origin header", () => {
@@ -58,7 +58,7 @@ describe("edge stack: CloudFront in front of the prod ALB", () => {
     );
     const read = Object.values(edge.data?.aws_secretsmanager_secret_version ?? {});
     expect(read).toHaveLength(1);
-    expect(String(read[0].secret_id)).toMatch(/platform-prod-ops\.outputs\./);
+    expect(String(read[0].secret_id)).toMatch(/fixture-live-ops\.outputs\./);
   });
 
   it("caches build output for a year and nothing dynamic", () => {
@@ -110,7 +110,7 @@ describe("edge stack: CloudFront in front of the prod ALB", () => {
     expect(acl).toMatchObject({ scope: "CLOUDFRONT", provider: "aws.global" });
     expect(distribution.web_acl_id).toBe(refTo(edge, "aws_wafv2_web_acl", acl, "arn"));
     expect(only(edge, "aws_cloudwatch_log_group")).toMatchObject({
-      name: "aws-waf-logs-platform-prod-cdn",
+      name: "aws-waf-logs-fixture-live-cdn",
       provider: "aws.global",
       retention_in_days: 30,
     });
@@ -204,123 +204,128 @@ describe("edge stack: CloudFront in front of the prod ALB", () => {
 });
 
 describe("edge validation rules", () => {
-  const cases: [string, Parameters<typeof withEnv>[0], Parameters<typeof withEnv>[1], RegExp][] = [
+  const cases: [
+    string,
+    Parameters<typeof fixtureWith>[0],
+    Parameters<typeof fixtureWith>[1],
+    RegExp,
+  ][] = [
     [
       "production without CloudFront",
-      "prod",
+      "live",
       (e) => delete e.edge,
-      /environments\.prod\.edge: is missing: a production ALB is served through CloudFront/,
+      /environments\.live\.edge: is missing: a production ALB is served through CloudFront/,
     ],
     [
       "edge without services",
-      "dev",
+      "sandbox",
       (e) => {
         delete e.services;
         e.edge = { domain: "dev.example.com", hostedZoneId: "Z0123" };
       },
-      /environments\.dev\.edge: needs services: CloudFront's origin is the services' ALB/,
+      /environments\.sandbox\.edge: needs services: CloudFront's origin is the services' ALB/,
     ],
     [
       "an HTTP-only origin",
-      "dev",
+      "sandbox",
       (e) => (e.edge = { domain: "dev.example.com", hostedZoneId: "Z0123" }),
-      /environments\.dev\.services\.alb\.listener\.protocol: "http": CloudFront talks HTTPS to its origin/,
+      /environments\.sandbox\.services\.alb\.listener\.protocol: "http": CloudFront talks HTTPS to its origin/,
     ],
     [
       "a certificate ARN without an origin name",
-      "prod",
+      "live",
       (e) => {
         if (e.services === undefined) throw new Error("no services");
         e.services.alb = {
           ...e.services.alb,
           listener: {
             protocol: "https",
-            certificateArn: "arn:aws:acm:ap-northeast-1:222222222222:certificate/x",
+            certificateArn: "arn:aws:acm:ap-northeast-1:555555555555:certificate/x",
           },
         };
       },
-      /environments\.prod\.edge\.originDomain: is required when the ALB listener uses certificateArn/,
+      /environments\.live\.edge\.originDomain: is required when the ALB listener uses certificateArn/,
     ],
     [
       "the same name for viewers and origin",
-      "prod",
+      "live",
       (e) => {
         if (e.edge === undefined) throw new Error("no edge");
         e.edge.originDomain = "app.example.com";
       },
-      /environments\.prod\.edge\.domain: "app\.example\.com" is also the ALB's origin name/,
+      /environments\.live\.edge\.domain: "app\.example\.com" is also the ALB's origin name/,
     ],
     [
       "the ALB's WAF turned off",
-      "prod",
+      "live",
       (e) => (e.operations = { ...e.operations, waf: { enabled: false } }),
-      /environments\.prod\.operations\.waf\.enabled: false, but edge is configured/,
+      /environments\.live\.operations\.waf\.enabled: false, but edge is configured/,
     ],
     [
       "a path listed twice",
-      "prod",
+      "live",
       (e) => {
         if (e.edge === undefined) throw new Error("no edge");
         e.edge.uncachedPaths = ["/api/*", "/_next/static/*"];
       },
-      /environments\.prod\.edge\.uncachedPaths\[1\]: "\/_next\/static\/\*" is already listed in staticPaths\[0\]/,
+      /environments\.live\.edge\.uncachedPaths\[1\]: "\/_next\/static\/\*" is already listed in staticPaths\[0\]/,
     ],
     [
       "the catch-all as a behavior",
-      "prod",
+      "live",
       (e) => {
         if (e.edge === undefined) throw new Error("no edge");
         e.edge.staticPaths = ["/*"];
       },
-      /environments\.prod\.edge\.staticPaths\[0\]: "\/\*" is the default behavior/,
+      /environments\.live\.edge\.staticPaths\[0\]: "\/\*" is the default behavior/,
     ],
     [
       "too many behaviors",
-      "prod",
+      "live",
       (e) => {
         if (e.edge === undefined) throw new Error("no edge");
         e.edge.uncachedPaths = Array.from({ length: 25 }, (_, i) => `/p${i}/*`);
       },
-      /environments\.prod\.edge\.uncachedPaths: with staticPaths and media make 27 cache behaviors; CloudFront allows 25/,
+      /environments\.live\.edge\.uncachedPaths: with staticPaths and media make 27 cache behaviors; CloudFront allows 25/,
     ],
     [
       "short HSTS in production",
-      "prod",
+      "live",
       (e) => {
         if (e.edge === undefined) throw new Error("no edge");
         e.edge.hsts = { maxAgeSeconds: 3600 };
       },
-      /environments\.prod\.edge\.hsts\.maxAgeSeconds: 3600 is below a year/,
+      /environments\.live\.edge\.hsts\.maxAgeSeconds: 3600 is below a year/,
     ],
     [
       "preload without subdomains",
-      "prod",
+      "live",
       (e) => {
         if (e.edge === undefined) throw new Error("no edge");
         e.edge.hsts = { preload: true, includeSubdomains: false };
       },
-      /environments\.prod\.edge\.hsts\.preload: true needs maxAgeSeconds >= 31536000 and includeSubdomains/,
+      /environments\.live\.edge\.hsts\.preload: true needs maxAgeSeconds >= 31536000 and includeSubdomains/,
     ],
     [
       "a path that is not a pattern",
-      "prod",
+      "live",
       (e) => {
         if (e.edge === undefined) throw new Error("no edge");
         e.edge.staticPaths = ["assets/*"];
       },
-      /environments\.prod\.edge\.staticPaths\[0\]: got "assets\/\*": must be a CloudFront path pattern starting with "\/"/,
+      /environments\.live\.edge\.staticPaths\[0\]: got "assets\/\*": must be a CloudFront path pattern starting with "\/"/,
     ],
     [
       "a domain that is not a DNS name",
-      "prod",
+      "live",
       (e) => {
         if (e.edge === undefined) throw new Error("no edge");
         e.edge.domain = "App.Example.com";
       },
-      /environments\.prod\.edge\.domain: got "App\.Example\.com": must be a lower-case DNS name/,
+      /environments\.live\.edge\.domain: got "App\.Example\.com": must be a lower-case DNS name/,
     ],
   ];
   it.each(cases)("rejects %s", (_, env, edit, message) => {
-    expect(rejection(withEnv(env, edit))).toMatch(message);
+    expect(rejection(fixtureWith(env, edit))).toMatch(message);
   });
 });

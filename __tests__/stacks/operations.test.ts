@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { shippedInput, withEnv, rejection } from "../helpers/config";
-import { synthPlatform, synthShipped } from "../helpers/synth";
+import { fixtureWith, rejection } from "../helpers/config";
+import { fixtureInput } from "../fixtures/config";
+import { synthPlatform } from "../helpers/synth";
+import { synthFixture } from "../fixtures/synth";
 import { bodies, byPath, only, refTo, type Block, type TfJson } from "../helpers/tf";
 
-const { stacks } = synthShipped();
-const devOps = stacks["platform-dev-ops"];
-const prodOps = stacks["platform-prod-ops"];
+const { stacks } = synthFixture();
+const devOps = stacks["fixture-sandbox-ops"];
+const prodOps = stacks["fixture-live-ops"];
 
 const statements = (json: TfJson, pathSuffix: string): Block[] => {
   const doc = Object.values(json.data?.aws_iam_policy_document ?? {}).find((b) =>
@@ -23,15 +25,15 @@ const alarm = (json: TfJson, nameSuffix: string): Block => {
 };
 const opsOutput = (env: string, output: string) =>
   new RegExp(
-    `^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-platform-${env}-ops\\.outputs\\.cross-stack-output-aws_sns_topictopics_${output}_[0-9A-F]+arn\\}$`,
+    `^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-fixture-${env}-ops\\.outputs\\.cross-stack-output-aws_sns_topictopics_${output}_[0-9A-F]+arn\\}$`,
   );
 
 describe("alarm topics", () => {
   it("creates critical and warning topics encrypted with a rotating key CloudWatch and EventBridge may use", () => {
     const topics = bodies(prodOps, "aws_sns_topic");
     expect(topics.map((t) => t.name).sort()).toEqual([
-      "platform-prod-alarms-critical",
-      "platform-prod-alarms-warning",
+      "fixture-live-alarms-critical",
+      "fixture-live-alarms-warning",
     ]);
     const key = byPath(prodOps, "aws_kms_key", "topics/key");
     expect(key).toMatchObject({ enable_key_rotation: true, lifecycle: { prevent_destroy: true } });
@@ -42,7 +44,7 @@ describe("alarm topics", () => {
       principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
       actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
       condition: [
-        { test: "StringEquals", variable: "aws:SourceAccount", values: ["222222222222"] },
+        { test: "StringEquals", variable: "aws:SourceAccount", values: ["555555555555"] },
       ],
     });
     // EventBridge delivery to encrypted topics fails with aws:Source* conditions on the key.
@@ -53,7 +55,7 @@ describe("alarm topics", () => {
     expect(budgets).toMatchObject({
       principals: [{ type: "Service", identifiers: ["budgets.amazonaws.com"] }],
       condition: [
-        { test: "StringEquals", variable: "aws:SourceAccount", values: ["222222222222"] },
+        { test: "StringEquals", variable: "aws:SourceAccount", values: ["555555555555"] },
       ],
     });
     expect(statements(prodOps, "topics/critical-policy-document")[1]).toMatchObject({
@@ -72,15 +74,15 @@ describe("alarm topics", () => {
   });
 
   it("subscribes the configured e-mail addresses", () => {
-    const input = withEnv(
-      "dev",
+    const input = fixtureWith(
+      "sandbox",
       (e) =>
         (e.operations = {
           alarmEmails: { critical: ["oncall@example.com"], warning: ["team@example.com"] },
         }),
     );
     const subs = bodies(
-      synthPlatform(input).stacks["platform-dev-ops"],
+      synthPlatform(input).stacks["fixture-sandbox-ops"],
       "aws_sns_topic_subscription",
     );
     expect(subs.map((s) => [s.protocol, s.endpoint]).sort()).toEqual([
@@ -96,7 +98,7 @@ describe("central log bucket", () => {
 
   it("is private, SSE-S3, versioned, and archives to Glacier after 90 days, deleting after 365", () => {
     expect(bucket).toMatchObject({
-      bucket: "platform-prod-logs-222222222222-ap-northeast-1",
+      bucket: "fixture-live-logs-555555555555-ap-northeast-1",
       lifecycle: { prevent_destroy: true },
     });
     expect(only(prodOps, "aws_s3_bucket_server_side_encryption_configuration")).toMatchObject({
@@ -124,7 +126,7 @@ describe("central log bucket", () => {
     const elbAccount = Object.keys(prodOps.data?.aws_elb_service_account ?? {})[0];
     expect(elb).toMatchObject({
       actions: ["s3:PutObject"],
-      resources: [`${refTo(prodOps, "aws_s3_bucket", bucket, "arn")}/alb/AWSLogs/222222222222/*`],
+      resources: [`${refTo(prodOps, "aws_s3_bucket", bucket, "arn")}/alb/AWSLogs/555555555555/*`],
       principals: [
         { type: "AWS", identifiers: [`\${data.aws_elb_service_account.${elbAccount}.arn}`] },
       ],
@@ -175,35 +177,35 @@ describe("WAF", () => {
         sampled_requests_enabled: true,
       });
     const logs = byPath(prodOps, "aws_cloudwatch_log_group", "waf/logs");
-    expect(logs).toMatchObject({ name: "aws-waf-logs-platform-prod", retention_in_days: 30 });
+    expect(logs).toMatchObject({ name: "aws-waf-logs-fixture-live", retention_in_days: 30 });
     expect(
       only(prodOps, "aws_wafv2_web_acl_logging_configuration").log_destination_configs,
     ).toEqual([refTo(prodOps, "aws_cloudwatch_log_group", logs, "arn")]);
   });
 
   it("is associated with the prod ALB, and off in dev unless enabled", () => {
-    const association = only(stacks["platform-prod-services"], "aws_wafv2_web_acl_association");
+    const association = only(stacks["fixture-live-services"], "aws_wafv2_web_acl_association");
     expect(String(association.web_acl_arn)).toMatch(
-      /platform-prod-ops\.outputs\..*aws_wafv2_web_acl.*arn\}$/,
+      /fixture-live-ops\.outputs\..*aws_wafv2_web_acl.*arn\}$/,
     );
     expect(bodies(devOps, "aws_wafv2_web_acl")).toEqual([]);
-    expect(bodies(stacks["platform-dev-services"], "aws_wafv2_web_acl_association")).toEqual([]);
+    expect(bodies(stacks["fixture-sandbox-services"], "aws_wafv2_web_acl_association")).toEqual([]);
     const on = synthPlatform(
-      withEnv("dev", (e) => (e.operations = { waf: { enabled: true, rateLimit: 500 } })),
+      fixtureWith("sandbox", (e) => (e.operations = { waf: { enabled: true, rateLimit: 500 } })),
     );
     expect(
-      (only(on.stacks["platform-dev-ops"], "aws_wafv2_web_acl").rule as Block[])[3],
+      (only(on.stacks["fixture-sandbox-ops"], "aws_wafv2_web_acl").rule as Block[])[3],
     ).toMatchObject({
       statement: { rate_based_statement: { limit: 500 } },
     });
     expect(
-      bodies(on.stacks["platform-dev-services"], "aws_wafv2_web_acl_association"),
+      bodies(on.stacks["fixture-sandbox-services"], "aws_wafv2_web_acl_association"),
     ).toHaveLength(1);
   });
 });
 
 describe("alarms wired into the modules that own the resources", () => {
-  const services = stacks["platform-prod-services"];
+  const services = stacks["fixture-live-services"];
 
   it("ALB: 5xx rate of ELB and targets over requests (critical), p90 response time (warning)", () => {
     const rate = alarm(services, "alb-5xx-rate");
@@ -212,7 +214,7 @@ describe("alarms wired into the modules that own the resources", () => {
       threshold: 5,
       evaluation_periods: 5,
     });
-    expect((rate.alarm_actions as string[])[0]).toMatch(opsOutput("prod", "critical"));
+    expect((rate.alarm_actions as string[])[0]).toMatch(opsOutput("live", "critical"));
     const queries = rate.metric_query as Block[];
     expect(queries.map((q) => q.id)).toEqual(["elb", "target", "requests", "rate"]);
     // ELB 5xx count in the denominator too: with no healthy target RequestCount stays empty.
@@ -227,7 +229,7 @@ describe("alarms wired into the modules that own the resources", () => {
       extended_statistic: "p90",
       threshold: 2,
     });
-    expect((latency.alarm_actions as string[])[0]).toMatch(opsOutput("prod", "warning"));
+    expect((latency.alarm_actions as string[])[0]).toMatch(opsOutput("live", "warning"));
   });
 
   it("ECS: CPU and memory (warning), running fewer tasks than desired (critical), per service", () => {
@@ -245,14 +247,14 @@ describe("alarms wired into the modules that own the resources", () => {
       expect((missing.metric_query as Block[])[2]).toMatchObject({
         expression: "desired - running",
       });
-      expect((missing.alarm_actions as string[])[0]).toMatch(opsOutput("prod", "critical"));
+      expect((missing.alarm_actions as string[])[0]).toMatch(opsOutput("live", "critical"));
     }
   });
 
   it("database: CPU, freeable memory, connections (warning) and storage (critical); Aurora watches local storage", () => {
-    const prod = stacks["platform-prod-data"];
+    const prod = stacks["fixture-live-data"];
     expect(alarm(prod, "db-cpu")).toMatchObject({
-      dimensions: { DBClusterIdentifier: "platform-prod-db" },
+      dimensions: { DBClusterIdentifier: "fixture-live-db" },
       threshold: 80,
     });
     expect(alarm(prod, "db-freeable-memory")).toMatchObject({
@@ -264,35 +266,35 @@ describe("alarms wired into the modules that own the resources", () => {
       metric_name: "FreeLocalStorage",
       threshold: 5 * 1024 ** 3,
     });
-    const dev = stacks["platform-dev-data"];
+    const dev = stacks["fixture-sandbox-data"];
     expect(alarm(dev, "db-free-storage")).toMatchObject({
       metric_name: "FreeStorageSpace",
-      dimensions: { DBInstanceIdentifier: "platform-dev-db" },
+      dimensions: { DBInstanceIdentifier: "fixture-sandbox-db" },
     });
   });
 
   it("DCV: the gateway alarms notify the critical topic", () => {
-    for (const a of bodies(stacks["platform-prod-dcv"], "aws_cloudwatch_metric_alarm")) {
-      expect((a.alarm_actions as string[])[0]).toMatch(opsOutput("prod", "critical"));
+    for (const a of bodies(stacks["fixture-live-dcv"], "aws_cloudwatch_metric_alarm")) {
+      expect((a.alarm_actions as string[])[0]).toMatch(opsOutput("live", "critical"));
     }
   });
 
   it("takes thresholds from the config", () => {
-    const input = withEnv(
-      "prod",
+    const input = fixtureWith(
+      "live",
       (e) =>
         (e.operations = { ...e.operations, thresholds: { alb5xxPercent: 1, dbConnections: 900 } }),
     );
     const { stacks: custom } = synthPlatform(input);
-    expect(alarm(custom["platform-prod-services"], "alb-5xx-rate").threshold).toBe(1);
-    expect(alarm(custom["platform-prod-data"], "db-connections").threshold).toBe(900);
+    expect(alarm(custom["fixture-live-services"], "alb-5xx-rate").threshold).toBe(1);
+    expect(alarm(custom["fixture-live-data"], "db-connections").threshold).toBe(900);
   });
 });
 
 describe("dashboard", () => {
   it("shows ALB, ECS, database and DCV gateway metrics of the environment", () => {
-    const dashboard = only(stacks["platform-prod-monitoring"], "aws_cloudwatch_dashboard");
-    expect(dashboard.dashboard_name).toBe("platform-prod-platform");
+    const dashboard = only(stacks["fixture-live-monitoring"], "aws_cloudwatch_dashboard");
+    expect(dashboard.dashboard_name).toBe("fixture-live-platform");
     const body = JSON.parse(String(dashboard.dashboard_body)) as {
       widgets: { properties: { title: string; metrics: string[][] } }[];
     };
@@ -316,16 +318,16 @@ describe("dashboard", () => {
       "AWS/RDS",
       "CPUUtilization",
       "DBClusterIdentifier",
-      "platform-prod-db",
+      "fixture-live-db",
     ]);
-    expect(body.widgets[0].properties.metrics[0][3]).toMatch(/platform-prod-services\.outputs\./);
+    expect(body.widgets[0].properties.metrics[0][3]).toMatch(/fixture-live-services\.outputs\./);
   });
 });
 
 describe("account security (GuardDuty, AWS Config) in the ops stack", () => {
   it("delivers Config to the log bucket, whose policy admits it, only after that policy exists", () => {
     const channel = only(prodOps, "aws_config_delivery_channel");
-    expect(channel.s3_bucket_name).toBe("platform-prod-logs-222222222222-ap-northeast-1");
+    expect(channel.s3_bucket_name).toBe("fixture-live-logs-555555555555-ap-northeast-1");
     const policy = Object.keys(prodOps.resource?.aws_s3_bucket_policy ?? {})[0];
     expect(channel.depends_on).toContain(`aws_s3_bucket_policy.${policy}`);
     const sids = statements(prodOps, "logs/policy-document").map((st) => st.sid);
@@ -339,86 +341,89 @@ describe("account security (GuardDuty, AWS Config) in the ops stack", () => {
   });
 
   it("is off where the config says another environment owns it", () => {
-    const input = withEnv(
-      "dev",
+    const input = fixtureWith(
+      "sandbox",
       (e) =>
         (e.accountSingletons = { guardDutyDetector: "reference", configRecorder: "reference" }),
     );
     expect(
-      bodies(synthPlatform(input).stacks["platform-dev-ops"], "aws_guardduty_detector"),
+      bodies(synthPlatform(input).stacks["fixture-sandbox-ops"], "aws_guardduty_detector"),
     ).toEqual([]);
   });
 
   it("refuses two environments running it in the same account and region", () => {
-    const input = shippedInput();
-    input.environments.prod.account = input.environments.dev.account;
-    if (input.environments.prod.state.backend === "s3")
-      input.environments.prod.state.bucket = "platform-tfstate-shared-prod";
+    const input = fixtureInput();
+    input.environments.live.account = input.environments.sandbox.account;
+    if (input.environments.live.state.backend === "s3")
+      input.environments.live.state.bucket = "fixture-tfstate-shared-live";
     expect(rejection(input)).toMatch(
-      /environments\.prod\.accountSingletons\.guardDutyDetector: "create", but environments\.dev already manages the GuardDuty detector of account 111111111111 in ap-northeast-1/,
+      /environments\.live\.accountSingletons\.guardDutyDetector: "create", but environments\.sandbox already manages the GuardDuty detector of account 444444444444 in ap-northeast-1/,
     );
   });
 });
 
 describe("CI roles (manual ci stack)", () => {
   it("trusts the repository's deploy job in the environment's GitHub environment", () => {
-    const ci = stacks["platform-prod-ci"];
+    const ci = stacks["fixture-live-ci"];
     const trust = Object.values(ci.data?.aws_iam_policy_document ?? {})
       .flatMap((d) => (d.statement ?? []) as Block[])
       .flatMap((st) => (st.condition ?? []) as Block[])
       .filter((c) => String(c.variable).endsWith(":sub"))
       .flatMap((c) => c.values as string[]);
-    expect(trust).toContain("repo:example-org/platform-infra:environment:production");
-    expect(trust).toContain("repo:example-org/platform-infra:environment:production-plan");
-    expect(ci.terraform?.backend?.s3).toMatchObject({ key: "platform/prod/ci.tfstate" });
+    expect(trust).toContain("repo:example-org/platform-infra:environment:live");
+    expect(trust).toContain("repo:example-org/platform-infra:environment:live-plan");
+    expect(ci.terraform?.backend?.s3).toMatchObject({ key: "fixture/live/ci.tfstate" });
   });
 });
 
 describe("ci validation", () => {
   it("refuses CI roles without S3 state", () => {
-    const input = withEnv("prod", (e) => (e.state = { backend: "cloud", organization: "acme" }));
+    const input = fixtureWith(
+      "live",
+      (e) => (e.state = { backend: "cloud", organization: "acme" }),
+    );
     expect(rejection(input)).toMatch(
-      /environments\.prod\.ci: needs S3 state: the roles are granted the state bucket/,
+      /environments\.live\.ci: needs S3 state: the roles are granted the state bucket/,
     );
   });
 });
 
 describe("operations validation", () => {
   it("requires someone to receive critical alarms in production", () => {
-    const input = withEnv(
-      "prod",
+    const input = fixtureWith(
+      "live",
       (e) => (e.operations = { alarmEmails: { warning: ["team@example.com"] } }),
     );
     expect(rejection(input)).toMatch(
-      /environments\.prod\.operations\.alarmEmails\.critical: is empty: in production someone must receive critical alarms/,
+      /environments\.live\.operations\.alarmEmails\.critical: is empty: in production someone must receive critical alarms/,
     );
   });
 
   it("rejects an alarm address that is not an e-mail", () => {
-    const input = withEnv(
-      "prod",
+    const input = fixtureWith(
+      "live",
       (e) => (e.operations = { alarmEmails: { critical: ["oncall"] } }),
     );
     expect(rejection(input)).toMatch(
-      /environments\.prod\.operations\.alarmEmails\.critical\[0\]: got "oncall": must be an e-mail address/,
+      /environments\.live\.operations\.alarmEmails\.critical\[0\]: got "oncall": must be an e-mail address/,
     );
   });
 
   it("rejects logs that would expire before they reach Glacier", () => {
-    const input = withEnv(
-      "prod",
+    const input = fixtureWith(
+      "live",
       (e) => (e.operations = { logBucket: { glacierAfterDays: 400, expireAfterDays: 365 } }),
     );
     expect(rejection(input)).toMatch(
-      /environments\.prod\.operations\.logBucket\.expireAfterDays: 365 must be later than glacierAfterDays \(400\)/,
+      /environments\.live\.operations\.logBucket\.expireAfterDays: 365 must be later than glacierAfterDays \(400\)/,
     );
   });
 
   it("rejects a WAF rate limit below what WAF accepts", () => {
-    const input = shippedInput();
-    input.environments.prod.operations = { waf: { rateLimit: 5 } };
+    const input = fixtureInput();
+    input.environments.live.operations = { waf: { rateLimit: 5 } };
     expect(rejection(input)).toMatch(
-      /environments\.prod\.operations\.waf\.rateLimit: got 5: Too small: expected number to be >=10/,
+      /environments\.live\.operations\.waf\.rateLimit: got 5: Too small: expected number to be >=10/,
     );
   });
 });

@@ -1,13 +1,15 @@
+import { fixtureInput } from "../fixtures/config";
 import { describe, expect, it } from "vitest";
 import { explainRequest, listenerRulesFromStack } from "../../lib/route-explainer";
-import { withEnv } from "../helpers/config";
-import { synthPlatform, synthShipped } from "../helpers/synth";
+import { fixtureWith } from "../helpers/config";
+import { synthPlatform } from "../helpers/synth";
+import { synthFixture } from "../fixtures/synth";
 import { bodies, byPath, only, refTo, resources, type Block, type TfJson } from "../helpers/tf";
 
-const { stacks } = synthShipped();
-const dev = stacks["platform-dev-services"];
-const prod = stacks["platform-prod-services"];
-const prodEcr = stacks["platform-prod-ecr"];
+const { stacks } = synthFixture();
+const dev = stacks["fixture-sandbox-services"];
+const prod = stacks["fixture-live-services"];
+const prodEcr = stacks["fixture-live-ecr"];
 
 interface Container {
   name: string;
@@ -50,8 +52,8 @@ describe("routing: real requests through the synthesized listener rules", () => 
   const route = (routing: ReturnType<typeof listenerRulesFromStack>, path: string) =>
     explainRequest(routing.rules, routing.defaultService, { path }, routing.defaultAction);
 
-  it.each(["dev", "prod"])("%s: production listener", (env) => {
-    const routing = listenerRulesFromStack(stacks[`platform-${env}-services`]);
+  it.each(Object.keys(fixtureInput().environments))("%s: production listener", (env) => {
+    const routing = listenerRulesFromStack(stacks[`fixture-${env}-services`]);
     for (const [path, service] of requests) {
       const result = route(routing, path);
       expect(result.service, path).toBe(service);
@@ -132,7 +134,7 @@ describe("ALB", () => {
     const logs = only(prod, "aws_lb").access_logs as Block;
     expect(logs).toMatchObject({ enabled: true, prefix: "alb" });
     expect(String(logs.bucket)).toMatch(
-      /terraform_remote_state\.cross-stack-reference-input-platform-prod-ops\.outputs\./,
+      /terraform_remote_state\.cross-stack-reference-input-fixture-live-ops\.outputs\./,
     );
     // The services stack's only bucket holds the log routers' configurations.
     expect(resources(prod, "aws_s3_bucket").map(([name]) => name)).toEqual([
@@ -191,8 +193,8 @@ describe("Fargate services", () => {
       bodies(prodEcr, "aws_ecr_repository")
         .map((r) => r.name)
         .sort(),
-    ).toEqual(["platform-prod/api", "platform-prod/web"]);
-    expect(bodies(stacks["platform-dev-ecr"], "aws_ecr_repository")).toHaveLength(3);
+    ).toEqual(["fixture-live/api", "fixture-live/web"]);
+    expect(bodies(stacks["fixture-sandbox-ecr"], "aws_ecr_repository")).toHaveLength(3);
     for (const repo of bodies(prodEcr, "aws_ecr_repository")) {
       expect(repo).toMatchObject({
         image_tag_mutability: "IMMUTABLE",
@@ -202,7 +204,7 @@ describe("Fargate services", () => {
     }
     // The services read the repositories across stacks: Terraform applies the ECR stack first.
     expect(containerOf(prod, "api").image).toMatch(
-      /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-platform-prod-ecr\.outputs\..*repository_url\}:1\.0\.0$/,
+      /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-fixture-live-ecr\.outputs\..*repository_url\}:1\.0\.0$/,
     );
   });
 
@@ -319,7 +321,7 @@ describe("Fargate services", () => {
     ]);
     expect(statements.find((s) => s.sid === "EcrPull")?.resources).toEqual([
       expect.stringMatching(
-        /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-platform-prod-ecr\.outputs\..*api_ecr_repository.*arn\}$/,
+        /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-fixture-live-ecr\.outputs\..*api_ecr_repository.*arn\}$/,
       ),
     ]);
     expect(policyDoc(prod, "web/roles/execution-document").map((s) => s.sid)).toEqual([
@@ -506,7 +508,7 @@ describe("blue/green (prod web)", () => {
         ),
       ]);
       expect(alarm.alarm_actions).toEqual([
-        expect.stringMatching(/platform-prod-ops.*topics_warning/),
+        expect.stringMatching(/fixture-live-ops.*topics_warning/),
       ]);
     }
     // Rolling services get the same failure signal besides the circuit breaker.
@@ -519,7 +521,7 @@ describe("blue/green (prod web)", () => {
   it("keeps a blue/green rule's construct id when its patterns change, so the rule is updated, never replaced", () => {
     const ruleIds = (apiPath: string) => {
       const { stacks: variant } = synthPlatform(
-        withEnv("prod", (e) => {
+        fixtureWith("live", (e) => {
           const services = e.services;
           if (services === undefined) return;
           for (const svc of services.services) {
@@ -533,14 +535,14 @@ describe("blue/green (prod web)", () => {
           ];
         }),
       );
-      return bodies(variant["platform-prod-services"], "aws_lb_listener_rule")
+      return bodies(variant["fixture-live-services"], "aws_lb_listener_rule")
         .filter((r) => (r.tags as Record<string, string>).Service === "api")
         .map((r) => (r["//"] as { metadata: { path: string } }).metadata.path)
         .sort();
     };
     const ids = [
-      "platform-prod-services/alb/rule-api-blue-green",
-      "platform-prod-services/alb/test-api-blue-green",
+      "fixture-live-services/alb/rule-api-blue-green",
+      "fixture-live-services/alb/test-api-blue-green",
     ];
     expect(ruleIds("/api/*")).toEqual(ids);
     expect(ruleIds("/v1/*")).toEqual(ids);
@@ -572,7 +574,7 @@ function reachability(json: TfJson): string[] {
   const named = new Map(
     resources(json, "aws_security_group").map(([n, b]) => [
       `\${aws_security_group.${n}.id}`,
-      (b.tags as Record<string, string>).Name.replace(/^platform-\w+-/, ""),
+      (b.tags as Record<string, string>).Name.replace(/^[a-z0-9]+-[a-z0-9]+-/, ""),
     ]),
   );
   const peer = (r: Block): string => {
@@ -604,7 +606,7 @@ function reachability(json: TfJson): string[] {
 }
 
 describe("security group reachability: internet -> ALB -> service -> database, nothing else", () => {
-  it("prod", () => {
+  it("live (production)", () => {
     expect(reachability(prod)).toEqual(
       [
         "alb in 80 0.0.0.0/0",
@@ -642,11 +644,11 @@ describe("service-to-service calls (ECS Service Connect)", () => {
 
   it("has one Service Connect namespace per environment, the cluster's default", () => {
     for (const [env, json] of [
-      ["dev", dev],
-      ["prod", prod],
+      ["sandbox", dev],
+      ["live", prod],
     ] as const) {
       const ns = only(json, "aws_service_discovery_http_namespace");
-      expect(ns.name).toBe(`platform-${env}-services`);
+      expect(ns.name).toBe(`fixture-${env}-services`);
       expect(only(json, "aws_ecs_cluster").service_connect_defaults).toEqual({
         namespace: refTo(json, "aws_service_discovery_http_namespace", ns, "arn"),
       });
@@ -692,11 +694,11 @@ describe("service-to-service calls (ECS Service Connect)", () => {
 
   it("opens web -> api only when declared: without calls there is no rule and no client", () => {
     const { stacks: undeclared } = synthPlatform(
-      withEnv("dev", (e) => {
+      fixtureWith("sandbox", (e) => {
         for (const svc of e.services?.services ?? []) svc.calls = [];
       }),
     );
-    const json = undeclared["platform-dev-services"];
+    const json = undeclared["fixture-sandbox-services"];
     expect(reachability(json).filter((r) => /svc-\w+ (in|out) 3001 svc-/.test(r))).toEqual([]);
     expect(byPath(json, "aws_ecs_service", "web/service")).not.toHaveProperty(
       "service_connect_configuration",
@@ -732,12 +734,12 @@ describe("deployments that report the truth and update in place", () => {
       });
     }
     const { stacks: slow } = synthPlatform(
-      withEnv("prod", (e) => {
+      fixtureWith("live", (e) => {
         const web = e.services?.services.find((s) => s.name === "web");
         if (web !== undefined) web.deploymentTimeoutMinutes = 90;
       }),
     );
-    expect(byPath(slow["platform-prod-services"], "aws_ecs_service", "web/service")).toMatchObject({
+    expect(byPath(slow["fixture-live-services"], "aws_ecs_service", "web/service")).toMatchObject({
       timeouts: { create: "90m", update: "90m" },
     });
   });
@@ -756,37 +758,37 @@ describe("deployments that report the truth and update in place", () => {
     const name = (json: TfJson) =>
       String(byPath(json, "aws_lb_target_group", "api-targets/primary").name);
     const before = name(prod);
-    expect(before).toMatch(/^platform-prod-api-[0-9a-f]{4}$/);
+    expect(before).toMatch(/^fixture-live-api-[0-9a-f]{4}$/);
     for (const tg of bodies(prod, "aws_lb_target_group"))
       expect(tg.lifecycle).toEqual({ create_before_destroy: true });
     const { stacks: moved } = synthPlatform(
-      withEnv("prod", (e) => {
+      fixtureWith("live", (e) => {
         const api = e.services?.services.find((s) => s.name === "api");
         if (api !== undefined) api.port = 3002;
       }),
     );
-    const after = name(moved["platform-prod-services"]);
-    expect(after).toMatch(/^platform-prod-api-[0-9a-f]{4}$/);
+    const after = name(moved["fixture-live-services"]);
+    expect(after).toMatch(/^fixture-live-api-[0-9a-f]{4}$/);
     expect(after).not.toBe(before);
     expect(after.length).toBeLessThanOrEqual(32);
     // Anything else (health check, stickiness) keeps the name: those update in place.
     const { stacks: tuned } = synthPlatform(
-      withEnv("prod", (e) => {
+      fixtureWith("live", (e) => {
         const api = e.services?.services.find((s) => s.name === "api");
         if (api !== undefined) api.deregistrationDelaySeconds = 60;
       }),
     );
-    expect(name(tuned["platform-prod-services"])).toBe(before);
+    expect(name(tuned["fixture-live-services"])).toBe(before);
   });
 
   it("starts a service whose image is not pushed yet with no tasks, and autoscaling's minimum at 0", () => {
     const { stacks: pending } = synthPlatform(
-      withEnv("dev", (e) => {
+      fixtureWith("sandbox", (e) => {
         const api = e.services?.services.find((s) => s.name === "api");
         if (api !== undefined) api.imagePending = true;
       }),
     );
-    const json = pending["platform-dev-services"];
+    const json = pending["fixture-sandbox-services"];
     expect(byPath(json, "aws_ecs_service", "api/service").desired_count).toBe(0);
     expect(byPath(json, "aws_appautoscaling_target", "api/scaling").min_capacity).toBe(0);
     expect(byPath(dev, "aws_ecs_service", "api/service").desired_count).toBe(1);

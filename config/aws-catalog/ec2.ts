@@ -2,11 +2,15 @@ import { editDistance } from "./regions";
 
 /*
  * EC2 instance types the DCV gateway and agents may use: current-generation general purpose,
- * compute, memory and GPU families. An unusual type can be added here after checking it is
- * offered in the environment's region (`aws ec2 describe-instance-type-offerings`).
+ * compute, memory and GPU families, one family per line with its sizes in ascending order.
  *
  * Source: Amazon EC2 "Instance types" documentation
- * (https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-types.html). Checked 2026-12-03.
+ * (https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-types.html) and its
+ * accelerated-computing specifications. Checked 2026-12-03: the GPU families DCV agents use
+ * (g4dn, g4ad, g5, g5g, g6, g6e, gr6) and their sizes. Not verified in that check: the sizes of
+ * the general purpose, compute and memory families (as remembered; metal sizes left out on
+ * purpose), and per-region availability (`aws ec2 describe-instance-type-offerings --region <r>`).
+ * A type outside this list is refused with the family's sizes; add it here after checking it.
  */
 const sizes = (list: string): readonly string[] => list.split(" ");
 

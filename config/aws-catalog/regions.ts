@@ -1,14 +1,22 @@
 /*
- * Availability zones per region, as AZ name suffixes a new account can use.
+ * Availability zones per region, as AZ name suffixes an account can create subnets in.
  *
- * Source: AWS "Regions and Availability Zones" documentation
- * (https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html)
- * and `aws ec2 describe-availability-zones --region <r>`. Checked 2026-12-03.
+ * Source: AWS Global Infrastructure "AWS Availability Zones"
+ * (https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html),
+ * which lists AZ IDs per region, not the letters an account sees. Checked 2026-12-03:
+ * - ap-northeast-1 is a/c/d (apne1-az4/az1/az2; the legacy 1b is closed to new accounts), as
+ *   `aws ec2 describe-availability-zones` shows;
+ * - us-east-1 has six AZ IDs (use1-az1..az6, az3 constrained), us-west-1 gives an account two
+ *   of a/b/c, and every region has at least three AZs;
+ * - before November 2025 the oldest regions mapped letters to AZ IDs per account, so the letters
+ *   an old account sees can differ.
+ * Not verified in that check: the exact letters of every other region (a region whose letters
+ * are not consecutive from "a", such as ca-central-1 a/b/d or cn-north-1 a/b/d, is listed as
+ * remembered), and zones opened since. Confirm with
+ * `aws ec2 describe-availability-zones --region <r> --query "AvailabilityZones[].ZoneName"`.
  *
- * Legacy zones that new accounts cannot create subnets in are left out (ap-northeast-1b,
- * us-east-1 zones vary per account but all six letters exist). To add a region: append a line;
- * to correct one: change its letters. `maxAzs` is set where fewer zones are open to an account
- * than letters exist (us-west-1 offers two of a/b/c, which two depends on the account).
+ * To add a region: append a line; to correct one: change its letters. `maxAzs` is set where an
+ * account can use fewer zones than letters exist.
  */
 export interface RegionZones {
   /** AZ suffixes, e.g. ["a", "c", "d"] for ap-northeast-1a/c/d. */

@@ -8,9 +8,13 @@ import { adoptIfAsked, ownsSingleton, type SingletonMode } from "../../lib/accou
 import type { Names } from "../../lib/names";
 
 export interface ConfigRecordingProps {
+  /** Naming helper of the owning stack. */
   readonly names: Names;
+  /** Account whose configuration is recorded (delivery path). */
   readonly account: string;
+  /** ARN partition, e.g. `aws`. */
   readonly partition: string;
+  /** Record global resources (IAM) in this region; false in every other region of the account. */
   readonly recordGlobalResources: boolean;
   /** Create, adopt (by ARN) or reference AWSServiceRoleForConfig. */
   readonly serviceLinkedRole: SingletonMode;
@@ -20,6 +24,7 @@ export interface ConfigRecordingProps {
    * @default "create"
    */
   readonly mode?: SingletonMode;
+  /** Bucket the delivery channel writes snapshots and history to. */
   readonly bucketName: string;
   /** Key prefix of the delivered files; "" for none. */
   readonly keyPrefix: string;

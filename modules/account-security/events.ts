@@ -57,11 +57,15 @@ export const CONFIG_NON_COMPLIANT_MESSAGE: CloudwatchEventTargetInputTransformer
 };
 
 export interface AlertRuleProps {
+  /** Naming helper of the owning stack. */
   readonly names: Names;
   /** Purpose, the rule's name after the `<project>-<env>-` prefix. */
   readonly purpose: string;
+  /** What the rule catches, in words (the rule's description). */
   readonly description: string;
+  /** EventBridge event pattern. */
   readonly pattern: object;
+  /** How the matched event becomes the topic's message. */
   readonly message: CloudwatchEventTargetInputTransformer;
   /** SNS topic the message goes to. */
   readonly topicArn: string;

@@ -29,6 +29,7 @@ export const DEFAULT_GUARDDUTY_FEATURES: Readonly<Record<GuardDutyFeature, boole
 };
 
 export interface ThreatDetectionProps {
+  /** Naming helper of the owning stack. */
   readonly names: Names;
   /** Plans to switch on or off; unlisted ones keep their default. */
   readonly features: Readonly<Partial<Record<GuardDutyFeature, boolean>>>;

@@ -288,6 +288,14 @@ function planIssues(routes: readonly RouteInput[], drafts: readonly Draft[]): Is
   return issues;
 }
 
+/** Every routing problem and, when there are none, the plan: one pass over the routes. */
+export function analyzeRoutes(
+  routes: readonly RouteInput[],
+  services: readonly string[],
+): { issues: Issue[]; plan?: RoutingPlan } {
+  return analyze(routes, services);
+}
+
 function analyze(
   routes: readonly RouteInput[],
   services: readonly string[],

@@ -12,16 +12,10 @@ export interface CostBudgetProps {
   readonly names: Names;
   /** Monthly cost limit in US dollars. */
   readonly monthlyLimitUsd: number;
-  /**
-   * Alert when the month's actual cost passes these percentages of the limit.
-   * @default [80, 100]
-   */
-  readonly actualAlertPercents?: readonly number[];
-  /**
-   * Alert when the forecast for the month passes this percentage; false for none.
-   * @default 100
-   */
-  readonly forecastAlertPercent?: number | false;
+  /** Alert when the month's actual cost passes these percentages of the limit. */
+  readonly actualAlertPercents: readonly number[];
+  /** Alert when the forecast for the month passes this percentage; false for none. */
+  readonly forecastAlertPercent: number | false;
   /**
    * Topic of alerts on actual spend at or above 100 % of the limit.
    * @default none
@@ -59,8 +53,8 @@ export class CostBudget extends Construct {
 
   constructor(scope: Construct, id: string, props: CostBudgetProps) {
     super(scope, id);
-    const actual = props.actualAlertPercents ?? [80, 100];
-    const forecast = props.forecastAlertPercent ?? 100;
+    const actual = props.actualAlertPercents;
+    const forecast = props.forecastAlertPercent;
     const emails = props.emails ?? [];
     const critical = props.criticalTopicArn;
     const warning = props.warningTopicArn ?? critical;

@@ -7,6 +7,18 @@ import { show, type Issue } from "../../lib/validation";
 import { windowsOverlap } from "../database/validate";
 import type { CacheSettings } from "./settings";
 
+/**
+ * Variables a service in allowFrom receives from the cache (stacks/cache-stack.ts
+ * attachmentFor); the same name set by the service itself would be silently replaced.
+ */
+export const CACHE_VARIABLES = [
+  "REDIS_HOST",
+  "REDIS_PORT",
+  "REDIS_USERNAME",
+  "REDIS_TLS",
+  "REDIS_PASSWORD",
+] as const;
+
 /** Parameter group families by engine and major version. */
 export function cacheFamily(engine: CacheSettings["engine"], version: string): string {
   const major = version.split(".")[0];

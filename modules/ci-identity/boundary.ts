@@ -145,6 +145,19 @@ export function boundaryStatements(
       ["secretsmanager:PutSecretValue"],
       [arns(s).regional("secretsmanager", `secret:${s.prefix}-dcv-gateway-tls-*`)],
     ),
+    // Log routers: the first pull through the cache imports the image into a new repository;
+    // a router reads its configuration object and archives under its prefix of the log bucket.
+    allow(
+      "LogRouterImage",
+      ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"],
+      [arns(s).regional("ecr", "repository/*/aws-observability/aws-for-fluent-bit")],
+    ),
+    allow(
+      "LogRouterConfig",
+      ["s3:GetObject", "s3:GetBucketLocation"],
+      [arns(s).bare("s3", `${s.prefix}-log-router-*`)],
+    ),
+    allow("LogArchive", ["s3:PutObject"], [arns(s).bare("s3", `${s.prefix}-logs-*/*`)]),
     ...declared.map((d, i) => allow(`Declared${i + 1}`, d.actions, d.resources)),
     // Workloads never read the RDS-managed master secrets (each service has its own identity).
     deny(

@@ -107,6 +107,11 @@ export function computeStatements(s: DeployScope): Statement[] {
         // Task definitions are registered and retired by family, with no ARN to scope.
         "ecs:DeregisterTaskDefinition",
         "ecr:DescribeRepositories",
+        // The public.ecr.aws pull-through cache of the log routers' image.
+        "ecr:CreatePullThroughCacheRule",
+        "ecr:DeletePullThroughCacheRule",
+        "ecr:DescribePullThroughCacheRules",
+        "ecr:UpdatePullThroughCacheRule",
         "autoscaling:Describe*",
         "application-autoscaling:Describe*",
       ],

@@ -20,6 +20,8 @@ export function observabilityStatements(s: DeployScope): Statement[] {
         "TagLogGroup",
         "UntagLogGroup",
         "ListTagsLogGroup",
+        "PutMetricFilter",
+        "DeleteMetricFilter",
       ]),
       [
         logGroup(`/${s.project}/${s.environment}/*`),
@@ -41,6 +43,40 @@ export function observabilityStatements(s: DeployScope): Statement[] {
         arn.regional("cloudwatch", `alarm:${s.prefix}-*`),
         // Target tracking policies create and delete their alarms with the caller's rights.
         arn.regional("cloudwatch", "alarm:TargetTracking-*"),
+      ],
+    ),
+    allow(
+      // The Glue table over the log routers' archive and its Athena workgroup.
+      "LogArchiveCatalog",
+      [
+        ...svc("glue", [
+          "CreateDatabase",
+          "DeleteDatabase",
+          "GetDatabase",
+          "UpdateDatabase",
+          "CreateTable",
+          "DeleteTable",
+          "GetTable",
+          "UpdateTable",
+          "GetTags",
+          "TagResource",
+          "UntagResource",
+        ]),
+        ...svc("athena", [
+          "CreateWorkGroup",
+          "DeleteWorkGroup",
+          "GetWorkGroup",
+          "UpdateWorkGroup",
+          "TagResource",
+          "UntagResource",
+          "ListTagsForResource",
+        ]),
+      ],
+      [
+        arn.regional("glue", "catalog"),
+        arn.regional("glue", `database/${s.prefix.replaceAll("-", "_")}_*`),
+        arn.regional("glue", `table/${s.prefix.replaceAll("-", "_")}_*/*`),
+        arn.regional("athena", `workgroup/${s.prefix}-*`),
       ],
     ),
     allow("Dashboards", svc("cloudwatch", ["PutDashboard", "GetDashboard", "DeleteDashboards"]), [
@@ -109,6 +145,7 @@ export function observabilityStatements(s: DeployScope): Statement[] {
       [
         "cloudwatch:DescribeAlarms",
         "logs:DescribeLogGroups",
+        "logs:DescribeMetricFilters",
         // WAF log delivery to CloudWatch Logs: a delivery and the log groups' resource policy.
         "logs:CreateLogDelivery",
         "logs:DeleteLogDelivery",

@@ -84,8 +84,23 @@ export function securityAndEdgeStatements(s: DeployScope): Statement[] {
         "s3:PutBucketVersioning",
         "s3:PutEncryptionConfiguration",
         "s3:PutLifecycleConfiguration",
+        "s3:ListBucketVersions",
       ],
       [bucket],
+    ),
+    allow(
+      // The log routers' generated configurations, written by Terraform.
+      "LogRouterConfigObjects",
+      svc("s3", [
+        "PutObject",
+        "GetObject",
+        "GetObjectVersion",
+        "DeleteObject",
+        "DeleteObjectVersion",
+        "GetObjectTagging",
+        "PutObjectTagging",
+      ]),
+      [arn.bare("s3", `${s.prefix}-log-router-*/*`)],
     ),
     allow(
       "SecurityRegionWide",

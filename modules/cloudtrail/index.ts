@@ -55,16 +55,10 @@ export interface AccountTrailProps {
   readonly logBucketArn: string;
   /** Name of that bucket. */
   readonly logBucketName: string;
-  /**
-   * Key prefix of the log files: `<prefix>/AWSLogs/<account>/CloudTrail/...`.
-   * @default "cloudtrail"
-   */
-  readonly keyPrefix?: string;
-  /**
-   * Also deliver events to a CloudWatch Logs group (searchable, and the source of the alarms).
-   * @default true
-   */
-  readonly cloudWatchLogs?: boolean;
+  /** Key prefix of the log files: `<prefix>/AWSLogs/<account>/CloudTrail/...`. */
+  readonly keyPrefix: string;
+  /** Also deliver events to a CloudWatch Logs group (searchable, and the source of the alarms). */
+  readonly cloudWatchLogs: boolean;
   /** Days the CloudWatch Logs copy is kept (S3 keeps the archive). */
   readonly logRetentionDays: LogRetentionDays;
   /**
@@ -104,13 +98,13 @@ export class AccountTrail extends Construct {
     super(scope, id);
     assertNoIssues(props.configPath ?? this.node.path, trailIssues(props));
     this.props = props;
-    this.keyPrefix = props.keyPrefix ?? "cloudtrail";
+    this.keyPrefix = props.keyPrefix;
     const { names, partition, account, region } = props;
     const trailName = names.physical("trail", { maxLength: 128 });
     this.trailArn = `arn:${partition}:cloudtrail:${region}:${account}:trail/${trailName}`;
     const logGroupName = names.logGroup("cloudtrail");
     const logGroupArn = `arn:${partition}:logs:${region}:${account}:log-group:${logGroupName}`;
-    const withLogs = props.cloudWatchLogs ?? true;
+    const withLogs = props.cloudWatchLogs;
 
     const keyPolicy = new DataAwsIamPolicyDocument(this, "key-policy", {
       statement: [

@@ -1,4 +1,5 @@
 import {
+  END_OF_STANDARD_SUPPORT,
   RDS_ENGINE_VERSIONS,
   RDS_INSTANCE_CLASSES,
   instanceClassHint,
@@ -305,6 +306,12 @@ function engineVersionIssues(s: DatabaseSettings): Issue[] {
   if (version?.[2] !== undefined && !listed[major].includes(s.engineVersion)) {
     return at(
       `is not a ${s.engine} ${major} version RDS offers; available: ${listed[major].join(", ")} (maintained in config/aws-catalog/rds.ts)`,
+    );
+  }
+  const ended = END_OF_STANDARD_SUPPORT[s.engine][major] as string | undefined;
+  if (ended !== undefined && !s.extendedSupport) {
+    return at(
+      `is a major past the end of RDS standard support (${ended}): RDS creates it only on paid Extended Support. Use a major of ${majors.filter((m) => END_OF_STANDARD_SUPPORT[s.engine][m] === undefined).join(", ")}, or set extendedSupport: true`,
     );
   }
   return [];

@@ -11,12 +11,12 @@ import { DcvAgentInstances } from "./agents";
 import { DcvAlarms } from "./alarms";
 import { GatewayFleet } from "./gateway-fleet";
 import { InstanceRole, type InstanceGrant } from "./instance-role";
-import { NGINX_GATEWAY_DEFAULTS, renderNginxConfig } from "./nginx-gateway";
-import { placeAgents } from "./placement";
+import { NGINX_GATEWAY_DEFAULTS, renderCheckedNginxConfig } from "./nginx-gateway";
+import type { AgentPlacement } from "./placement";
 import { DcvPrivateLink } from "./privatelink";
 import type { DcvSettings } from "./settings";
 import { gatewayCloudConfig } from "./user-data";
-import { dcvIssues, nginxConfigFor } from "./validate";
+import { checkDcv, nginxConfigFor } from "./validate";
 import type { GatewayTlsSource } from "./user-data";
 
 export type * from "./settings";
@@ -54,6 +54,13 @@ export interface DcvGatewayProps {
   readonly apiRoutes?: ApiRoutes;
   /** The DCV settings. */
   readonly settings: DcvSettings;
+  /**
+   * Where each created agent lives, from an already validated configuration
+   * (config/semantic-rules.ts ran every DCV rule while placing them); the construct then
+   * neither checks nor places again.
+   * @default checked and placed here (dcvIssues, placeAgents)
+   */
+  readonly placements?: Readonly<Record<string, AgentPlacement>>;
   /**
    * Production: NLB deletion protection, prevent_destroy on created agents.
    * @default false
@@ -93,21 +100,23 @@ export class DcvGateway extends Construct {
     super(scope, id);
     const s = props.settings;
     const root = props.configPath ?? this.node.path;
-    assertNoIssues(
-      root,
-      dcvIssues(
-        s,
-        {
-          vpcCidr: props.vpcCidr,
-          privateSubnetCidrs: props.privateSubnetCidrs,
-          externalCidrs: props.externalCidrs ?? [],
-        },
-        { production: props.production ?? false },
-      ),
-    );
+    const checked =
+      props.placements === undefined
+        ? checkDcv(
+            s,
+            {
+              vpcCidr: props.vpcCidr,
+              privateSubnetCidrs: props.privateSubnetCidrs,
+              externalCidrs: props.externalCidrs ?? [],
+            },
+            { production: props.production ?? false },
+          )
+        : undefined;
+    assertNoIssues(root, checked?.issues ?? []);
+    const placements = props.placements ?? checked?.placements;
+    if (placements === undefined) throw new Error("unreachable: valid agents have a placement");
     const { names } = props;
     const partition = partitionOf(props.region);
-    const { placements } = placeAgents(s.agents, props.privateSubnetCidrs);
     const production = props.production ?? false;
 
     const sg = (sgId: string, purpose: string, description: string) =>
@@ -262,7 +271,8 @@ export class DcvGateway extends Construct {
     }
     const addresses = s.agents.map((a) => a.address ?? placements[a.name].privateIp);
     const nginx = nginxConfigFor(s, addresses, props.privateSubnetCidrs);
-    this.nginxConfig = renderNginxConfig(nginx, root);
+    // checkDcv ran the nginx rules on these same addresses, here or while loading the config.
+    this.nginxConfig = renderCheckedNginxConfig(nginx);
     const tls = s.gateway.tls;
     const tlsGrants: InstanceGrant[] = [];
     let secretId: string;

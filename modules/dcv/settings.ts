@@ -141,25 +141,24 @@ export interface DcvConsumerSettings {
 export interface DcvSettings {
   /** DCV servers behind the gateway; each in the pool or behind its own webUrlPath. */
   readonly agents: readonly DcvAgentSettings[];
-  /** Port clients connect to (NLB listener and gateway). @default 8443 */
+  /** Port clients connect to (NLB listener and gateway). */
   readonly listenPort: number;
-  /** Plain-HTTP health port of the gateway, for the NLB. @default 8081 */
+  /** Plain-HTTP health port of the gateway, for the NLB. */
   readonly healthPort: number;
-  /** NLB sends PROXY protocol v2 so the gateway sees real client addresses. @default true */
+  /** NLB sends PROXY protocol v2 so the gateway sees real client addresses. */
   readonly proxyProtocol: boolean;
-  /** How the pool keeps a user on one agent (see DcvAffinity). @default "client-ip" */
+  /** How the pool keeps a user on one agent (see DcvAffinity). */
   readonly affinity: DcvAffinity;
   /**
    * Idle seconds before the NLB's TCP listener drops a connection, 60..6000 (AWS's own
    * default of 350 cuts idle desktops).
-   * @default 3600
    */
   readonly nlbIdleTimeoutSeconds: number;
-  /** Idle seconds before nginx closes a session connection; at most nlbIdleTimeoutSeconds. @default 3600 */
+  /** Idle seconds before nginx closes a session connection; at most nlbIdleTimeoutSeconds. */
   readonly readTimeoutSeconds: number;
-  /** Seconds a write to an agent may stall; at most nlbIdleTimeoutSeconds. @default 3600 */
+  /** Seconds a write to an agent may stall; at most nlbIdleTimeoutSeconds. */
   readonly sendTimeoutSeconds: number;
-  /** Verify the agents' certificates (DCV's own are self-signed). @default false */
+  /** Verify the agents' certificates (DCV's own are self-signed). */
   readonly verifyAgentTls: boolean;
   /** CA bundle on the gateway for verifyAgentTls. @default none */
   readonly agentCaPath?: string;

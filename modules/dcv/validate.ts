@@ -1,9 +1,16 @@
 import { Token } from "cdktf";
 import { instanceTypeHint, isEc2InstanceType } from "../../config/aws-catalog/ec2";
-import { cidrProblem, contains, ipv4Problem, parseCidr, parseIpv4 } from "../../lib/cidr";
+import {
+  blockSize,
+  cidrProblem,
+  contains,
+  ipv4Problem,
+  parseCidr,
+  parseIpv4,
+} from "../../lib/cidr";
 import { show, type Issue } from "../../lib/validation";
 import { nginxConfigIssues, type DcvAgentTarget, type NginxGatewayConfig } from "./nginx-gateway";
-import { placeAgents } from "./placement";
+import { placeAgents, type AgentPlacement } from "./placement";
 import type { DcvAgentSettings, DcvSettings } from "./settings";
 
 const PRINCIPAL = /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/;
@@ -46,10 +53,27 @@ export function agentReachProblem(address: string, net: DcvNetworkView): string 
   }
   if (Token.isUnresolved(net.vpcCidr) || cidrProblem(net.vpcCidr) !== undefined) return undefined;
   if (inside(net.vpcCidr)) {
-    if (net.privateSubnetCidrs.some(inside)) return undefined;
+    const subnet = net.privateSubnetCidrs.find(inside);
+    if (subnet !== undefined) {
+      // AWS keeps the network address, the next three and the broadcast address of a subnet.
+      const block = parseCidr(subnet);
+      const offset = at.network - block.network;
+      if (offset < 4 || offset === blockSize(block.prefix) - 1) {
+        return `${show(address)} is an address AWS reserves in the private subnet ${subnet} (the first four and the last); no instance can have it`;
+      }
+      return undefined;
+    }
     return `${show(address)} is inside the VPC (${net.vpcCidr}) but not in its private subnets (${net.privateSubnetCidrs.join(", ")}), the tier the gateways run in; agents belong there (the public and isolated tiers are for load balancers and data)`;
   }
-  if (net.externalCidrs.some(inside)) return undefined;
+  const external = net.externalCidrs.find(inside);
+  if (external !== undefined) {
+    const block = parseCidr(external);
+    const last = block.network + blockSize(block.prefix) - 1;
+    if (block.prefix <= 30 && (at.network === block.network || at.network === last)) {
+      return `${show(address)} is the ${at.network === block.network ? "network" : "broadcast"} address of ${external}, not a host; give the DCV server's own address`;
+    }
+    return undefined;
+  }
   return `${show(address)} is outside the VPC (${net.vpcCidr}) and no declared route leads there (network.externalNetworks: ${net.externalCidrs.length > 0 ? net.externalCidrs.join(", ") : "none"}); add its network with a transit gateway or peering connection, or use an agent inside the VPC`;
 }
 
@@ -105,6 +129,15 @@ export function dcvIssues(
   net: DcvNetworkView,
   env: { readonly production: boolean },
 ): Issue[] {
+  return checkDcv(s, net, env).issues;
+}
+
+/** dcvIssues, with the created agents' placement once there are no issues. */
+export function checkDcv(
+  s: DcvSettings,
+  net: DcvNetworkView,
+  env: { readonly production: boolean },
+): { issues: Issue[]; placements?: Readonly<Record<string, AgentPlacement>> } {
   const { privateSubnetCidrs } = net;
   const issues: Issue[] = [];
   const add = (path: (string | number)[], message: string) => issues.push({ path, message });
@@ -160,10 +193,16 @@ export function dcvIssues(
       );
     }
   });
-  if (issues.length === 0) issues.push(...placeAgents(s.agents, privateSubnetCidrs).issues);
-  // Created agents get a unique placeholder so the nginx rules (names, routes, weights) still run.
+  const placed = issues.length === 0 ? placeAgents(s.agents, privateSubnetCidrs) : undefined;
+  issues.push(...(placed?.issues ?? []));
+  // Created agents are checked at their placed address; while placement is impossible, at a
+  // unique placeholder so the nginx rules (names, routes, weights) still run.
   const addresses = s.agents.map(
-    (a) => a.address ?? a.instance?.privateIp ?? `${a.name}.instance.invalid`,
+    (a) =>
+      a.address ??
+      placed?.placements[a.name]?.privateIp ??
+      a.instance?.privateIp ??
+      `${a.name}.instance.invalid`,
   );
   // An address already refused above is not reported a second time by the nginx rules.
   const reported = new Set(issues.map((i) => i.path.join(".")));
@@ -283,5 +322,5 @@ export function dcvIssues(
         );
     });
   }
-  return issues;
+  return issues.length === 0 ? { issues, placements: placed?.placements } : { issues };
 }

@@ -18,16 +18,10 @@ export interface CapacityStrategy {
 export interface EcsClusterProps {
   /** Naming helper of the owning stack. */
   readonly names: Names;
-  /**
-   * Container Insights level.
-   * @default "enabled"
-   */
-  readonly containerInsights?: "enhanced" | "enabled" | "disabled";
-  /**
-   * Default capacity provider strategy.
-   * @default { fargateBase: 1, fargateWeight: 1, spotWeight: 0 }
-   */
-  readonly capacity?: CapacityStrategy;
+  /** Container Insights level. */
+  readonly containerInsights: "enhanced" | "enabled" | "disabled";
+  /** Default capacity provider strategy. */
+  readonly capacity: CapacityStrategy;
   /** Days the ECS Exec session log group keeps sessions. */
   readonly execLogRetentionDays: LogRetentionDays;
 }
@@ -64,7 +58,7 @@ export class EcsCluster extends Construct {
     this.cluster = new EcsClusterResource(this, "cluster", {
       name: names.physical("cluster", { maxLength: 255 }),
       serviceConnectDefaults: { namespace: this.namespace.arn },
-      setting: [{ name: "containerInsights", value: props.containerInsights ?? "enabled" }],
+      setting: [{ name: "containerInsights", value: props.containerInsights }],
       configuration: {
         // Every `ecs execute-command` session is recorded.
         executeCommandConfiguration: {
@@ -75,7 +69,7 @@ export class EcsCluster extends Construct {
       tags: names.nameTag("cluster"),
     });
 
-    const c = props.capacity ?? { fargateBase: 1, fargateWeight: 1, spotWeight: 0 };
+    const c = props.capacity;
     this.strategy = [
       { capacityProvider: "FARGATE", base: c.fargateBase, weight: c.fargateWeight },
       ...(c.spotWeight > 0 ? [{ capacityProvider: "FARGATE_SPOT", weight: c.spotWeight }] : []),

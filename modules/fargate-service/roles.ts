@@ -17,7 +17,10 @@ export interface ServiceRolesProps {
   readonly account: string;
   /** Region (for kms:ViaService). */
   readonly region: string;
-  /** ECR repository ARN the execution role may pull from (none for an external image). */
+  /**
+   * ECR repository ARN the execution role may pull from.
+   * @default none (an external image)
+   */
   readonly repositoryArn?: string;
   /** Log group ARN the container logs go to. */
   readonly logGroupArn: string;
@@ -34,7 +37,10 @@ export interface ServiceRolesProps {
   readonly databaseConnectArns?: readonly string[];
   /** What the application may call. */
   readonly taskPermissions: readonly IamStatementSettings[];
-  /** ECS Exec: the SSM channel and the exec log group. */
+  /**
+   * ECS Exec: the SSM channel and the exec log group.
+   * @default no ECS Exec
+   */
   readonly exec?: { readonly logGroupArn: string };
   /**
    * The FireLens log router: pulling its image (through the cache), its own log group, and

@@ -23,11 +23,8 @@ export interface VpcEndpointsProps {
    * @default []
    */
   readonly interfaceServices?: readonly InterfaceEndpointService[];
-  /**
-   * Gateway endpoints to create.
-   * @default ["s3"]
-   */
-  readonly gatewayServices?: readonly GatewayEndpointService[];
+  /** Gateway endpoints to create. */
+  readonly gatewayServices: readonly GatewayEndpointService[];
 }
 
 /**
@@ -64,7 +61,7 @@ export class VpcEndpoints extends Construct {
     });
 
     const gateways: Partial<Record<GatewayEndpointService, VpcEndpoint>> = {};
-    for (const service of props.gatewayServices ?? ["s3"]) {
+    for (const service of props.gatewayServices) {
       gateways[service] = new VpcEndpoint(this, `gateway-${service}`, {
         vpcId: props.vpcId,
         serviceName: serviceName(service),

@@ -19,7 +19,7 @@ import { VpcEndpoints } from "./endpoints";
 import type { ApiRoutes } from "../../lib/api-egress";
 import { ExternalRoutes, type ExternalNetwork } from "./external-networks";
 import { VpcFlowLogs, type FlowLogsOptions } from "./flow-logs";
-import { SUBNET_TIERS, type SubnetTier, type TierLayout } from "./subnet-plan";
+import { SUBNET_TIERS, type SubnetPlan, type SubnetTier, type TierLayout } from "./subnet-plan";
 import { networkIssues, type NatStrategy } from "./validate";
 
 export type { SubnetTier } from "./subnet-plan";
@@ -59,11 +59,8 @@ export interface NetworkProps {
    * @default []
    */
   readonly interfaceEndpoints?: readonly InterfaceEndpointService[];
-  /**
-   * Gateway endpoints on the private and isolated route tables.
-   * @default ["s3"]
-   */
-  readonly gatewayEndpoints?: readonly GatewayEndpointService[];
+  /** Gateway endpoints on the private and isolated route tables. */
+  readonly gatewayEndpoints: readonly GatewayEndpointService[];
   /** Flow log settings (resolved by config/schema.ts), or false to record nothing. */
   readonly flowLogs: FlowLogsOptions | false;
   /**
@@ -71,6 +68,13 @@ export interface NetworkProps {
    * @default []
    */
   readonly externalNetworks?: readonly ExternalNetwork[];
+  /**
+   * Subnet CIDRs per tier from an already validated configuration (config/semantic-rules.ts
+   * checked every network rule while carving them); the construct then neither checks nor
+   * carves again.
+   * @default checked and carved here from cidr, azCount, azSlots and subnets
+   */
+  readonly plan?: SubnetPlan;
   /**
    * Terraform refuses any plan that destroys the VPC, a subnet or the DB subnet group (set it
    * in production: replacing them takes the databases and every service with them).
@@ -113,8 +117,9 @@ export class Network extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
-    const { issues, plan } = networkIssues(props);
-    assertNoIssues(props.configPath ?? this.node.path, issues);
+    const checked = props.plan === undefined ? networkIssues(props) : undefined;
+    assertNoIssues(props.configPath ?? this.node.path, checked?.issues ?? []);
+    const plan = props.plan ?? checked?.plan;
     if (plan === undefined)
       throw new Error("unreachable: a valid network always has a subnet plan");
     const { names } = props;
@@ -226,7 +231,7 @@ export class Network extends Construct {
       subnetIds: this.subnetIds.private,
       routeTableIds: [...this.routeTableIds.private, ...this.routeTableIds.isolated],
       interfaceServices: props.interfaceEndpoints ?? [],
-      gatewayServices: props.gatewayEndpoints ?? ["s3"],
+      gatewayServices: props.gatewayEndpoints,
     });
     this.endpointSecurityGroupId = this.endpoints.securityGroup.id;
     this.apiRoutes = {

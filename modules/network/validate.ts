@@ -30,7 +30,7 @@ export interface NetworkShape {
   readonly natGateways: string;
   readonly subnets?: Partial<Record<SubnetTier, TierLayout>>;
   readonly interfaceEndpoints?: readonly string[];
-  readonly gatewayEndpoints?: readonly string[];
+  readonly gatewayEndpoints: readonly string[];
   readonly externalNetworks?: readonly ExternalNetwork[];
 }
 
@@ -40,23 +40,23 @@ export interface NetworkShape {
  */
 export function networkIssues(shape: NetworkShape): { issues: Issue[]; plan?: SubnetPlan } {
   const issues: Issue[] = [];
-  if (!Number.isInteger(shape.azCount) || shape.azCount < 2 || shape.azCount > MAX_AZS) {
+  const zones = Token.isUnresolved(shape.region) ? undefined : zonesOf(shape.region);
+  if (zones !== undefined && Number.isInteger(shape.azCount) && shape.azCount > zones.max) {
+    // The region's own limit is the one that matters (and is never above MAX_AZS).
     issues.push({
       path: ["azCount"],
-      message: `${show(shape.azCount)} is not allowed; use 2 to ${MAX_AZS} AZs`,
+      message: `${show(shape.azCount)} is more AZs than ${shape.region} offers: it has ${zones.max} (${zones.names.join(", ")}); a second subnet in one AZ would not add resilience and the load balancers refuse it`,
+    });
+  } else if (!Number.isInteger(shape.azCount) || shape.azCount < 2 || shape.azCount > MAX_AZS) {
+    issues.push({
+      path: ["azCount"],
+      message: `${show(shape.azCount)} is not allowed; use 2 to ${Math.min(MAX_AZS, zones?.max ?? MAX_AZS)} AZs (one subnet per AZ in every tier; the load balancers need two AZs)`,
     });
   }
   if (!(NAT_STRATEGIES as readonly string[]).includes(shape.natGateways)) {
     issues.push({
       path: ["natGateways"],
       message: `${show(shape.natGateways)} is not a NAT strategy; allowed: ${NAT_STRATEGIES.map((s) => show(s)).join(", ")}`,
-    });
-  }
-  const zones = Token.isUnresolved(shape.region) ? undefined : zonesOf(shape.region);
-  if (zones !== undefined && shape.azCount > zones.max) {
-    issues.push({
-      path: ["azCount"],
-      message: `${show(shape.azCount)} is more AZs than ${shape.region} offers: it has ${zones.max} (${zones.names.join(", ")}); a second subnet in one AZ would not add resilience and the load balancers refuse it`,
     });
   }
   if (issues.length > 0) return { issues };
@@ -126,7 +126,7 @@ export function networkIssues(shape: NetworkShape): { issues: Issue[]; plan?: Su
 
   if (shape.natGateways === "none") {
     const missing: string[] = FARGATE_WITHOUT_NAT.filter((s) => !endpoints.includes(s));
-    if (!(shape.gatewayEndpoints ?? ["s3"]).includes("s3")) missing.push("the s3 gateway endpoint");
+    if (!shape.gatewayEndpoints.includes("s3")) missing.push("the s3 gateway endpoint");
     if (missing.length > 0) {
       issues.push({
         path: ["interfaceEndpoints"],

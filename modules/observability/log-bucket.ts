@@ -25,16 +25,10 @@ export interface LogBucketProps {
   readonly account: string;
   /** Region (selects the ELB log-delivery account). */
   readonly region: string;
-  /**
-   * Days before logs move to Glacier Flexible Retrieval.
-   * @default 90
-   */
-  readonly glacierAfterDays?: number;
-  /**
-   * Days before logs are deleted.
-   * @default 365
-   */
-  readonly expireAfterDays?: number;
+  /** Days before logs move to Glacier Flexible Retrieval. */
+  readonly glacierAfterDays: number;
+  /** Days before logs are deleted. */
+  readonly expireAfterDays: number;
   /**
    * More bucket policy statements from other log producers (e.g. AWS Config delivery).
    * @default []
@@ -75,8 +69,8 @@ export class LogBucket extends Construct {
           id: "archive-then-expire",
           status: "Enabled",
           filter: [{ prefix: "" }],
-          transition: [{ days: props.glacierAfterDays ?? 90, storageClass: "GLACIER" }],
-          expiration: [{ days: props.expireAfterDays ?? 365 }],
+          transition: [{ days: props.glacierAfterDays, storageClass: "GLACIER" }],
+          expiration: [{ days: props.expireAfterDays }],
           noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
         },
