@@ -3,6 +3,7 @@ import { analyzeRoutes, type RoutingPlan } from "../modules/alb/routing";
 import { albIssues } from "../modules/alb/validate";
 import { fargateServiceIssues, serviceUrlVariable } from "../modules/fargate-service/validate";
 import { CDN_LOG_PREFIX } from "../modules/cdn/access-logs";
+import { ATHENA_RESULTS_PREFIX } from "../modules/log-router/archive-catalog";
 import { logRouterIssues, serviceLogRouterIssues } from "../modules/log-router/validate";
 import { ALB_LOG_PREFIX } from "../modules/observability/log-bucket";
 import type { ResolvedEnvironment } from "./resolve";
@@ -38,6 +39,7 @@ export function checkServices(
         CDN_LOG_PREFIX,
         "config",
         "AWSLogs",
+        ATHENA_RESULTS_PREFIX,
         env.operations.trail.keyPrefix,
       ],
     }).map((i) => ({ ...i, path: ["logRouter", ...i.path] })),

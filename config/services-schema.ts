@@ -139,6 +139,7 @@ export const LogRouterSchema = z
     uploadTimeoutMinutes: z.number().default(10),
     memoryReservationMiB: z.number().int().min(6).default(50),
     cpu: z.number().int().min(0).default(0),
+    archiveTable: z.boolean().default(true),
     errorAlarm: z
       .strictObject({
         threshold: z.number().min(0).default(0),

@@ -8,6 +8,7 @@ import { AccountSecurity } from "../modules/account-security";
 import { cdnLogBucketStatements, OriginSecret, ORIGIN_HEADER } from "../modules/cdn";
 import { CostBudget } from "../modules/budget";
 import { AccountTrail } from "../modules/cloudtrail";
+import { LogArchiveCatalog } from "../modules/log-router/archive-catalog";
 import { LogBucket, logBucketName } from "../modules/observability/log-bucket";
 import type { AlarmTargets, OperationsSettings } from "../modules/observability/settings";
 import { AlarmTopics } from "../modules/observability/topics";
@@ -46,6 +47,8 @@ export class OpsStack extends PlatformStack {
   readonly trail?: AccountTrail;
   /** The environment's monthly cost budget. */
   readonly budget?: CostBudget;
+  /** Glue table and Athena workgroup over the log routers' archive. */
+  readonly logArchive?: LogArchiveCatalog;
   /** Topic ARNs and thresholds for the modules' alarms. */
   readonly alarmTargets: AlarmTargets;
 
@@ -116,6 +119,21 @@ export class OpsStack extends PlatformStack {
       ],
       preventDestroy: env.production,
     });
+    const services = env.services;
+    const routed = (services?.services ?? []).filter((s) => s.logRouter).map((s) => s.name);
+    if (services !== undefined && routed.length > 0 && services.logRouter.archiveTable) {
+      this.logArchive = new LogArchiveCatalog(this, "log-archive", {
+        names: this.names,
+        bucket: this.logBucket.bucket.bucket,
+        keyPrefix: services.logRouter.keyPrefix,
+        services: routed,
+        hourly: services.logRouter.hourlyPartitions,
+      });
+      new TerraformOutput(this, "log_archive_workgroup", {
+        value: this.logArchive.workgroup.name,
+        description: "Athena workgroup over the log routers' archive (table <database>.services)",
+      });
+    }
     this.accountSecurity?.deliverAfter(this.logBucket.policy);
     this.trail?.deliverAfter(this.logBucket.policy);
     if (this.trail !== undefined) adoptIfAsked(this.trail.trail, trailMode);

@@ -260,6 +260,12 @@ export class ServicesStack extends PlatformStack {
       value: this.cluster.namespace.name,
       description: "Service Connect namespace (Cloud Map) of the environment",
     });
+    if (this.logRouterConfig !== undefined) {
+      new TerraformOutput(this, "log_router_config_bucket", {
+        value: this.logRouterConfig.bucket.bucket,
+        description: "Bucket of the log routers' generated Fluent Bit configurations",
+      });
+    }
     new TerraformOutput(this, "service_security_group_ids", {
       value: Object.fromEntries(names.map((n) => [n, services[n].securityGroup.id])),
       description: "Security group per service",

@@ -340,6 +340,40 @@ describe("log router wiring (synthesized JSON)", () => {
     }
   });
 
+  it("catalogs the archive for Athena: partition projection over service and date, results in the log bucket", () => {
+    for (const env of ["dev", "prod"] as const) {
+      const ops = stacks[`platform-${env}-ops`];
+      expect(byPath(ops, "aws_glue_catalog_database", "log-archive/database").name).toBe(
+        `platform_${env}_logs`,
+      );
+      const table = byPath(ops, "aws_glue_catalog_table", "log-archive/table");
+      const parameters = table.parameters as Record<string, string>;
+      expect(parameters["projection.enabled"]).toBe("true");
+      expect(parameters["projection.service.values"]).toBe(ROUTED[env].join(","));
+      // "$${" stays a literal "${" for Athena; the bucket is the log bucket's reference.
+      expect(parameters["storage.location.template"]).toMatch(
+        /^s3:\/\/\$\{aws_s3_bucket\.logs_bucket_\w+\.bucket\}\/services\/\$\$\{service\}\/year=\$\$\{year\}\/month=\$\$\{month\}\/day=\$\$\{day\}\/$/,
+      );
+      expect((table.partition_keys as Block[]).map((k) => k.name)).toEqual([
+        "service",
+        "year",
+        "month",
+        "day",
+      ]);
+      expect((table.storage_descriptor as Block).ser_de_info).toMatchObject({
+        serialization_library: "org.openx.data.jsonserde.JsonSerDe",
+      });
+      const workgroup = byPath(ops, "aws_athena_workgroup", "log-archive/workgroup");
+      const configuration = workgroup.configuration as Block;
+      expect(configuration.enforce_workgroup_configuration).toBe(true);
+      const results = configuration.result_configuration as Block;
+      expect(results.encryption_configuration).toEqual({ encryption_option: "SSE_S3" });
+      expect(results.output_location).toMatch(
+        /^s3:\/\/\$\{aws_s3_bucket\.logs_bucket_\w+\.bucket\}\/athena-results\/$/,
+      );
+    }
+  });
+
   it("leaves services without the router on awslogs, with no router resources", () => {
     const { stacks: off } = synthPlatform(
       withEnv("dev", (e) => {
@@ -355,6 +389,7 @@ describe("log router wiring (synthesized JSON)", () => {
     expect(resources(json, "aws_s3_bucket")).toEqual([]);
     expect(resources(json, "aws_cloudwatch_log_metric_filter")).toEqual([]);
     expect(bodies(off["platform-dev-ecr"], "aws_ecr_pull_through_cache_rule")).toEqual([]);
+    expect(resources(off["platform-dev-ops"], "aws_glue_catalog_table")).toEqual([]);
   });
 
   it("uses a declared mirror instead of the cache, with pull permissions on that repository only", () => {

@@ -45,6 +45,40 @@ export function observabilityStatements(s: DeployScope): Statement[] {
         arn.regional("cloudwatch", "alarm:TargetTracking-*"),
       ],
     ),
+    allow(
+      // The Glue table over the log routers' archive and its Athena workgroup.
+      "LogArchiveCatalog",
+      [
+        ...svc("glue", [
+          "CreateDatabase",
+          "DeleteDatabase",
+          "GetDatabase",
+          "UpdateDatabase",
+          "CreateTable",
+          "DeleteTable",
+          "GetTable",
+          "UpdateTable",
+          "GetTags",
+          "TagResource",
+          "UntagResource",
+        ]),
+        ...svc("athena", [
+          "CreateWorkGroup",
+          "DeleteWorkGroup",
+          "GetWorkGroup",
+          "UpdateWorkGroup",
+          "TagResource",
+          "UntagResource",
+          "ListTagsForResource",
+        ]),
+      ],
+      [
+        arn.regional("glue", "catalog"),
+        arn.regional("glue", `database/${s.prefix.replaceAll("-", "_")}_*`),
+        arn.regional("glue", `table/${s.prefix.replaceAll("-", "_")}_*/*`),
+        arn.regional("athena", `workgroup/${s.prefix}-*`),
+      ],
+    ),
     allow("Dashboards", svc("cloudwatch", ["PutDashboard", "GetDashboard", "DeleteDashboards"]), [
       arn.global("cloudwatch", `dashboard/${s.prefix}-*`),
     ]),

@@ -59,6 +59,12 @@ export interface LogRouterSettings {
    * @default 0
    */
   readonly cpu: number;
+  /**
+   * A Glue table (partition projection over service and date) and an Athena workgroup over
+   * the archive, in the operations stack next to the log bucket.
+   * @default true
+   */
+  readonly archiveTable: boolean;
   /** The alarm on error lines (warning topic). */
   readonly errorAlarm: {
     /**
