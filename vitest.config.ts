@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -5,6 +6,10 @@ export default defineConfig({
     include: ["__tests__/**/*.test.ts"],
     // Synth tests build whole apps; one worker per core keeps memory predictable on CI.
     pool: "forks",
+    // One worker per core, not vitest's cores - 1: a good part of the suite waits for fresh
+    // processes (synth entry points, nginx, openssl, bash steps), and on a 2-core machine a
+    // single worker left a core idle while it waited.
+    maxWorkers: availableParallelism(),
     // Test files share their worker's module cache: cdktf, the provider modules and the
     // config load once per worker instead of once per file (the import phase was most of the
     // suite's time), and so does the shipped-configuration synth (helpers/synth.ts). Safe
