@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
-import { loadConfig, selectEnvironments, type PlatformConfig } from "./config";
+import { loadConfig, selectEnvironments, type PlatformConfig, type PlatformInput } from "./config";
 import { readTerraformVersion } from "./config/toolchain";
 import { synthAtomically } from "./lib/atomic-synth";
 import { reportFailure } from "./lib/error-report";
@@ -24,6 +24,11 @@ export interface CreateAppOptions {
    * @default "PLATFORM_ENVIRONMENTS"
    */
   readonly environmentsSource?: string;
+  /**
+   * The configuration, in the shape config/*.ts give it (tests pass their own).
+   * @default the shipped configuration (config/index.ts)
+   */
+  readonly input?: PlatformInput;
 }
 
 /**
@@ -40,7 +45,7 @@ export function createApp(options: CreateAppOptions = {}): {
   config: PlatformConfig;
   stacks: Record<string, EnvironmentStacks>;
 } {
-  const config = loadConfig();
+  const config = loadConfig(options.input);
   const environments = selectEnvironments(
     config,
     options.environments ?? process.env.PLATFORM_ENVIRONMENTS,

@@ -1,6 +1,19 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PlatformInput } from "../config";
+import { describeError } from "../lib/error-report";
+import { synthFromArgs } from "../scripts/synth";
+import { shippedInput, withEnv } from "./helpers/config";
 import { RepoCopy } from "./helpers/repo-copy";
 import { run, type Ran } from "./helpers/spawn";
 
@@ -9,11 +22,15 @@ import { run, type Ran } from "./helpers/spawn";
  * a config mistake as the same one message, with no stack trace, and leaves the previous
  * cdktf.out/ exactly as it was. Run against copies of the repository with config/*.ts broken
  * the way a user breaks it: one copy per mistake, so the runs are independent and start
- * together (beforeAll); the tests inspect what each left behind.
+ * together (beforeAll); the tests inspect what each left behind. What does not depend on how
+ * the process starts (the command line's options, validation of unselected environments)
+ * runs in this process, through the same function npm run synth calls (synthFromArgs).
  */
 const copies: RepoCopy[] = [];
+const scratch = mkdtempSync(join(tmpdir(), "entry-paths-"));
 afterAll(() => {
   for (const copy of copies) copy.remove();
+  rmSync(scratch, { recursive: true, force: true });
 });
 
 /** A fresh copy of the repository with `edit` applied. */
@@ -41,20 +58,38 @@ function sh(repo: RepoCopy, command: string, env: Record<string, string> = {}): 
   });
 }
 
-/** A previous synth's output, so a test can see that a failure left it alone. */
-function previousOutput(repo: RepoCopy, name: string): string {
-  const out = join(repo.dir, name);
+/** A previous synth's output in `dir`, so a test can see that a failure left it alone. */
+function previousOutput(dir: string, name: string): string {
+  const out = join(dir, name);
   mkdirSync(join(out, "stacks", "old"), { recursive: true });
   writeFileSync(join(out, "stacks", "old", "cdk.tf.json"), "{}");
   writeFileSync(join(out, "marker"), "previous synth");
   return out;
 }
 
-function untouched(repo: RepoCopy, out: string): void {
+function untouched(dir: string, out: string): void {
   expect(readdirSync(out).sort()).toEqual(["marker", "stacks"]);
   expect(readdirSync(join(out, "stacks"))).toEqual(["old"]);
   expect(readFileSync(join(out, "marker"), "utf8")).toBe("previous synth");
-  expect(readdirSync(repo.dir).filter((f) => f.includes(".tmp-"))).toEqual([]);
+  expect(readdirSync(dir).filter((f) => f.includes(".tmp-"))).toEqual([]);
+}
+
+/**
+ * `npm run synth <args>` in this process over `input` with a previous output: the message the
+ * command would print (describeError, as its main() prints it) and that output's directory.
+ */
+function synthInProcess(
+  name: string,
+  args: string[],
+  input?: PlatformInput,
+): { message: string; out: string } {
+  const out = previousOutput(scratch, name);
+  try {
+    synthFromArgs(["--out", out, ...args], input);
+  } catch (error) {
+    return { message: describeError(error), out };
+  }
+  throw new Error(`npm run synth ${args.join(" ")} succeeded`);
 }
 
 const appCommand = (repo: RepoCopy) =>
@@ -94,8 +129,7 @@ interface Outcome {
 }
 let viaNpm: Outcome, viaApp: Outcome, viaCdktf: Outcome;
 let syntax: Outcome, reference: Outcome;
-let args: Outcome[];
-let prodConstructs: Outcome, crossEnvironment: Outcome, prodPolicy: Outcome, clean: Outcome;
+let clean: Outcome;
 
 /** Runs `command` in `repo` with a previous output at `name` (or none, for a clean run). */
 async function outcome(
@@ -104,7 +138,7 @@ async function outcome(
   command: (out: string) => [string, Record<string, string>?],
   previous = true,
 ): Promise<Outcome> {
-  const out = previous ? previousOutput(repo, name) : join(repo.dir, name);
+  const out = previous ? previousOutput(repo.dir, name) : join(repo.dir, name);
   const [line, env] = command(out);
   return { repo, out, ran: await sh(repo, line, env) };
 }
@@ -120,27 +154,6 @@ beforeAll(async () => {
     r.edit("config/prod.ts", (t) => t.replace("azCount: 3,", "azCount: three,"));
   });
   const cleanCopy = copyWith();
-  const prodOnlyMistake = copyWith((r) => {
-    r.edit("config/prod.ts", (t) =>
-      t.replace('repository: "example-org/platform-infra"', 'repository: "example-org"'),
-    );
-  });
-  const sharedBucket = copyWith((r) => {
-    r.edit("config/prod.ts", (t) =>
-      t.replace(/bucket: "[^"]+"/, () => {
-        const dev = /bucket: "([^"]+)"/.exec(r.read("config/dev.ts"));
-        return `bucket: "${dev?.[1] ?? ""}"`;
-      }),
-    );
-  });
-  const unmatchedException = copyWith((r) => {
-    r.edit("config/prod.ts", (t) =>
-      t.replace(
-        "  production: true,",
-        '  production: true,\n  policyExceptions: [{ rule: "ALB-HTTP-REDIRECT", resource: "platform-prod-services/alb/http", reason: "an exception that matches nothing" }],',
-      ),
-    );
-  });
   const npmSynth = (repo: RepoCopy, name: string, extra = "") =>
     outcome(repo, name, (out) => [`${synthCommand(repo)} --out ${out}${extra}`]);
   const app = (repo: RepoCopy, name: string, env: Record<string, string> = {}, previous = true) =>
@@ -151,11 +164,6 @@ beforeAll(async () => {
     const ran = await first;
     return [ran, await then()] as const;
   };
-  const [args0, ...argsRest] = ARGS.map(
-    ([extra], i) =>
-      () =>
-        npmSynth(cleanCopy, `out-args-${i}`, ` ${extra}`),
-  );
   const cdktfSynth = () =>
     outcome(azCount, "cdktf.out", () => ["node_modules/.bin/cdktf synth", { CI: "1" }]);
   /*
@@ -163,29 +171,13 @@ beforeAll(async () => {
    * entry another run is building (scripts/app.cjs rebuilds it for the edited config) wait
    * for that build.
    */
-  let firstArgs: Outcome, otherArgs: Outcome[];
-  [
-    viaNpm,
-    [viaApp, viaCdktf],
-    syntax,
-    reference,
-    [firstArgs, otherArgs],
-    clean,
-    prodConstructs,
-    crossEnvironment,
-    prodPolicy,
-  ] = await Promise.all([
+  [viaNpm, [viaApp, viaCdktf], syntax, reference, clean] = await Promise.all([
     npmSynth(azCount, "out-npm"),
     after(app(azCount, "out-app"), cdktfSynth),
     npmSynth(withSyntaxError, "out-syntax"),
     app(withReferenceError, "out-reference"),
-    after(args0(), () => Promise.all(argsRest.map((r) => r()))),
     app(cleanCopy, "out-clean", { PLATFORM_ENVIRONMENTS: "dev" }, false),
-    npmSynth(prodOnlyMistake, "out-select", " --env dev"),
-    npmSynth(sharedBucket, "out-cross", " --env dev"),
-    npmSynth(unmatchedException, "out-policy", " --env dev"),
   ]);
-  args = [firstArgs, ...otherArgs];
 }, 300_000);
 
 describe("a config error prints one message and leaves cdktf.out/ unchanged", () => {
@@ -194,7 +186,7 @@ describe("a config error prints one message and leaves cdktf.out/ unchanged", ()
     expect(code).toBe(1);
     expect(stdout).toBe("");
     expect(stderr).toBe(`${CONFIG_MESSAGE}\n`);
-    untouched(viaNpm.repo, viaNpm.out);
+    untouched(viaNpm.repo.dir, viaNpm.out);
   });
 
   it("through the cdktf.json app command", () => {
@@ -202,7 +194,7 @@ describe("a config error prints one message and leaves cdktf.out/ unchanged", ()
     expect(code).toBe(1);
     expect(stdout).toBe("");
     expect(stderr).toBe(`${CONFIG_MESSAGE}\n`);
-    untouched(viaApp.repo, viaApp.out);
+    untouched(viaApp.repo.dir, viaApp.out);
   });
 
   it("through cdktf synth", () => {
@@ -212,7 +204,7 @@ describe("a config error prints one message and leaves cdktf.out/ unchanged", ()
     // cdktf frames the app's stderr; inside it is the same message, once, with no stack.
     expect(all).toContain(CONFIG_MESSAGE);
     expect(all).not.toMatch(STACK_FRAME);
-    untouched(viaCdktf.repo, viaCdktf.out);
+    untouched(viaCdktf.repo.dir, viaCdktf.out);
   });
 });
 
@@ -225,7 +217,7 @@ describe("errors that happen before the entry's code runs", () => {
       `config/dev.ts:${line}:15: Expected identifier but found ","`,
     );
     expect(stderr).not.toMatch(STACK_FRAME);
-    untouched(syntax.repo, syntax.out);
+    untouched(syntax.repo.dir, syntax.out);
   });
 
   it("prints a reference error in config/*.ts with its place first", () => {
@@ -233,50 +225,63 @@ describe("errors that happen before the entry's code runs", () => {
     const line = lineOf(reference.repo, "config/prod.ts", "azCount: three");
     expect(code).toBe(1);
     expect(stderr).toBe(`config/prod.ts:${line}:14: ReferenceError: three is not defined\n`);
-    untouched(reference.repo, reference.out);
+    untouched(reference.repo.dir, reference.out);
   });
 });
 
 describe("the npm run synth command line", () => {
-  it.each(ARGS.map(([extra, message], i) => [extra, message, i] as const))(
-    "refuses %s and names the option",
-    (_extra, message, i) => {
-      const { repo, out, ran } = args[i];
-      expect(ran.code).toBe(1);
-      expect(ran.stderr).toMatch(message);
-      expect(ran.stderr).not.toMatch(STACK_FRAME);
-      untouched(repo, out);
-    },
-  );
+  it.each(ARGS)("refuses %s and names the option", (extra, message) => {
+    const { message: printed, out } = synthInProcess(`out-args${extra}`, extra.split(" "));
+    expect(printed).toMatch(message);
+    expect(printed).not.toMatch(STACK_FRAME);
+    untouched(scratch, out);
+  });
 });
 
 describe("validation does not depend on the selection", () => {
+  const prod = (edit: Parameters<typeof withEnv>[1]) => withEnv("prod", edit);
+
   it("--env dev still refuses a mistake that only prod's constructs check", () => {
-    const { repo, out, ran } = prodConstructs;
-    expect(ran.code).toBe(1);
-    expect(ran.stderr).toMatch(
+    const input = prod((e) => {
+      if (e.ci !== undefined) e.ci = { ...e.ci, repository: "example-org" };
+    });
+    const { message, out } = synthInProcess("out-select", ["--env", "dev"], input);
+    expect(message).toMatch(
       /^Invalid configuration: environments\.prod\.ci\.repository: "example-org" is not a GitHub repository/,
     );
-    untouched(repo, out);
+    untouched(scratch, out);
   });
 
   it("--env dev still runs the cross-environment rules", () => {
-    const { repo, out, ran } = crossEnvironment;
-    expect(ran.code).toBe(1);
-    expect(ran.stderr).toMatch(
+    const input = prod((e) => {
+      const dev = shippedInput().environments.dev.state;
+      if (e.state.backend === "s3" && dev.backend === "s3")
+        e.state = { ...e.state, bucket: dev.bucket };
+    });
+    const { message, out } = synthInProcess("out-cross", ["--env", "dev"], input);
+    expect(message).toMatch(
       /environments\.prod\.state\.bucket: ".*" is already created by the bootstrap stack of environments\.dev/,
     );
-    untouched(repo, out);
+    untouched(scratch, out);
   });
 
   it("--env dev still runs prod's policy checks", () => {
-    const { repo, out, ran } = prodPolicy;
-    expect(ran.code).toBe(1);
-    expect(ran.stderr).toMatch(
+    const input = prod((e) => {
+      e.policyExceptions = [
+        ...(e.policyExceptions ?? []),
+        {
+          rule: "ALB-HTTP-REDIRECT",
+          resource: "platform-prod-services/alb/http",
+          reason: "an exception that matches nothing",
+        },
+      ];
+    });
+    const { message, out } = synthInProcess("out-policy", ["--env", "dev"], input);
+    expect(message).toMatch(
       /\[platform-prod-services\] POLICY exception ALB-HTTP-REDIRECT for platform-prod-services\/alb\/http matches no violation/,
     );
-    expect(ran.stderr).not.toMatch(STACK_FRAME);
-    untouched(repo, out);
+    expect(message).not.toMatch(STACK_FRAME);
+    untouched(scratch, out);
   });
 
   it("and a clean config still synthesizes through the app command", () => {

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import type { PlatformConfig } from "../config";
+import type { PlatformConfig, PlatformInput } from "../config";
 import { synthAtomically } from "../lib/atomic-synth";
 import { reportFailure } from "../lib/error-report";
 import { checkPolicies, type StackJson } from "../lib/policy";
@@ -116,22 +116,35 @@ function policyExceptions(config: PlatformConfig, stack: string, json: StackJson
   );
 }
 
+/**
+ * What `npm run synth <argv>` does up to the summary: parses the command line, synthesizes
+ * into a scratch directory and swaps it into place. Throws the error main() prints.
+ */
+export function synthFromArgs(
+  argv: readonly string[],
+  input?: PlatformInput,
+): { outdir: string; config: PlatformConfig } {
+  const args = parseArgs(argv);
+  const outdir = resolve(args.out ?? "cdktf.out");
+  const config = synthAtomically(outdir, (scratch) => {
+    const created = createApp({
+      outdir: scratch,
+      environments: args.env,
+      environmentsSource: args.env === undefined ? undefined : "--env",
+      input,
+    });
+    created.app.synth();
+    return created.config;
+  });
+  return { outdir, config };
+}
+
 export function main(): void {
   const started = process.hrtime.bigint();
   let outdir: string;
   let config: PlatformConfig;
   try {
-    const args = parseArgs(scriptArgs());
-    outdir = resolve(args.out ?? "cdktf.out");
-    config = synthAtomically(outdir, (scratch) => {
-      const created = createApp({
-        outdir: scratch,
-        environments: args.env,
-        environmentsSource: args.env === undefined ? undefined : "--env",
-      });
-      created.app.synth();
-      return created.config;
-    });
+    ({ outdir, config } = synthFromArgs(scriptArgs()));
   } catch (error) {
     reportFailure(error);
     return;

@@ -35,6 +35,12 @@ describe("dcv validation rules (config paths)", () => {
       /environments\.dev\.dcv\.agents\[0\]\.address: "desk1\.corp\.example" is not an IPv4 address \(not in a\.b\.c\.d form\); the gateway's egress rule is a \/32 per existing agent/,
     ],
     [
+      "existing agent at a created agent's placed address",
+      "prod",
+      (d) => d.agents.push({ name: "desk3", address: "10.20.15.254", webUrlPath: "/desk3/" }),
+      /environments\.prod\.dcv\.agents\[2\]\.address: "10\.20\.15\.254:8443" is already the target of agents\[0\]/,
+    ],
+    [
       "agent address with a leading zero",
       "dev",
       (d) => (d.agents[0] = { name: "agent1", address: "10.150.248.080" }),

@@ -11,7 +11,7 @@ import { DcvAgentInstances } from "./agents";
 import { DcvAlarms } from "./alarms";
 import { GatewayFleet } from "./gateway-fleet";
 import { InstanceRole, type InstanceGrant } from "./instance-role";
-import { NGINX_GATEWAY_DEFAULTS, renderNginxConfig } from "./nginx-gateway";
+import { NGINX_GATEWAY_DEFAULTS, renderCheckedNginxConfig } from "./nginx-gateway";
 import type { AgentPlacement } from "./placement";
 import { DcvPrivateLink } from "./privatelink";
 import type { DcvSettings } from "./settings";
@@ -271,7 +271,8 @@ export class DcvGateway extends Construct {
     }
     const addresses = s.agents.map((a) => a.address ?? placements[a.name].privateIp);
     const nginx = nginxConfigFor(s, addresses, props.privateSubnetCidrs);
-    this.nginxConfig = renderNginxConfig(nginx, root);
+    // checkDcv ran the nginx rules on these same addresses, here or while loading the config.
+    this.nginxConfig = renderCheckedNginxConfig(nginx);
     const tls = s.gateway.tls;
     const tlsGrants: InstanceGrant[] = [];
     let secretId: string;

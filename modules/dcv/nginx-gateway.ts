@@ -25,4 +25,12 @@ export function renderNginxConfig(config: NginxGatewayConfig, configPath?: strin
   return renderResolved(c);
 }
 
+/**
+ * nginx.conf for a configuration nginxConfigIssues has already accepted (through dcvIssues,
+ * with the agents' final addresses), so the rules do not run a second time.
+ */
+export function renderCheckedNginxConfig(config: NginxGatewayConfig): string {
+  return renderResolved(resolveGatewayConfig(config));
+}
+
 export { POOL_UPSTREAM, routeUpstream } from "./nginx-render";

@@ -195,9 +195,14 @@ export function checkDcv(
   });
   const placed = issues.length === 0 ? placeAgents(s.agents, privateSubnetCidrs) : undefined;
   issues.push(...(placed?.issues ?? []));
-  // Created agents get a unique placeholder so the nginx rules (names, routes, weights) still run.
+  // Created agents are checked at their placed address; while placement is impossible, at a
+  // unique placeholder so the nginx rules (names, routes, weights) still run.
   const addresses = s.agents.map(
-    (a) => a.address ?? a.instance?.privateIp ?? `${a.name}.instance.invalid`,
+    (a) =>
+      a.address ??
+      placed?.placements[a.name]?.privateIp ??
+      a.instance?.privateIp ??
+      `${a.name}.instance.invalid`,
   );
   // An address already refused above is not reported a second time by the nginx rules.
   const reported = new Set(issues.map((i) => i.path.join(".")));
