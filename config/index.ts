@@ -3,7 +3,7 @@ import { ConfigError, show, type Issue } from "../lib/validation";
 import { dev } from "./dev";
 import { prod } from "./prod";
 import { checkPlatform } from "./semantic-rules";
-import { unknownKeyMessage } from "./schema-keys";
+import { unionFormsAt, unknownKeyMessage } from "./schema-keys";
 import { PlatformSchema, type PlatformInput } from "./schema";
 import {
   resolvePlatform,
@@ -72,6 +72,10 @@ export function loadConfig(input: unknown = platformInput): PlatformConfig {
         },
       ];
     }
+    if (issue.code === "invalid_union" && issue.errors.length > 0) {
+      const forms = unionFormsAt(PlatformSchema, input, path);
+      return [{ path, message: unionMessage(issue.input, issue.errors, forms) }];
+    }
     return [oneIssue(issue, path)];
   });
   throw new ConfigError("", issues);
@@ -131,10 +135,16 @@ export function selectEnvironments(
  * both what is allowed and which form they were closest to (the one listed with fewest
  * problems first).
  */
-function unionMessage(input: unknown, errors: readonly (readonly z.core.$ZodIssue[])[]): string {
+function unionMessage(
+  input: unknown,
+  errors: readonly (readonly z.core.$ZodIssue[])[],
+  shapes?: readonly string[],
+): string {
   const describe = (i: z.core.$ZodIssue): string => {
     const where = i.path.length === 0 ? "" : `${i.path.map(String).join(".")} `;
     if (i.code === "invalid_type" && i.input === undefined) return `${where}is required`;
+    if (i.code === "invalid_type")
+      return `${where}must be ${i.expected === "object" ? "an object" : `a ${i.expected}`}`;
     if (i.code === "unrecognized_keys") {
       return `${i.keys.map((k) => show(k)).join(", ")} ${i.keys.length === 1 ? "is" : "are"} not a setting of this form`;
     }
@@ -157,7 +167,10 @@ function unionMessage(input: unknown, errors: readonly (readonly z.core.$ZodIssu
   const forms = errors
     .map((issues, index) => ({ index, issues }))
     .sort((a, b) => a.issues.length - b.issues.length)
-    .map((f) => `form ${f.index + 1}: ${f.issues.map(describe).join(", ")}`);
+    .map(
+      (f) =>
+        `form ${f.index + 1}${shapes?.[f.index] === undefined ? "" : ` ${shapes[f.index]}`}: ${f.issues.map(describe).join(", ")}`,
+    );
   return `got ${show(input)}, which fits none of the ${errors.length} allowed forms (${forms.join("; ")})`;
 }
 

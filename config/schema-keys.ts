@@ -82,6 +82,45 @@ function childOf(schema: Schema, key: string | number, input: unknown): Schema |
   return typeof key === "string" ? form?.shape[key] : undefined;
 }
 
+/** The schema and input at `path` of `root`, or undefined where the walk cannot follow. */
+function schemaAt(
+  root: Schema,
+  rootInput: unknown,
+  path: readonly (string | number)[],
+): { schema: Schema; input: unknown } | undefined {
+  let schema: Schema | undefined = root;
+  let input: unknown = rootInput;
+  for (const part of path) {
+    schema = schema === undefined ? undefined : childOf(schema, part, input);
+    input = (record(input) ?? (Array.isArray(input) ? input : undefined))?.[part as never];
+    if (schema === undefined) return undefined;
+  }
+  return { schema, input };
+}
+
+/** A short description of one union option: its literal, or its object's settings. */
+function describeOption(option: Schema): string {
+  const s = unwrap(option);
+  const def = s._zod.def;
+  if (def.type === "literal") return show(literalOf(s));
+  if (def.type === "object")
+    return `{ ${Object.keys((def as z.core.$ZodObjectDef).shape).join(", ")} }`;
+  return def.type;
+}
+
+/** What each option of the union at `path` looks like, in order; undefined if it is no union. */
+export function unionFormsAt(
+  root: Schema,
+  rootInput: unknown,
+  path: readonly (string | number)[],
+): string[] | undefined {
+  const at = schemaAt(root, rootInput, path);
+  if (at === undefined) return undefined;
+  const def = unwrap(at.schema)._zod.def;
+  if (def.type !== "union") return undefined;
+  return (def as z.core.$ZodUnionDef).options.map(describeOption);
+}
+
 /**
  * Why `key` is refused at `path` of `root`, with what is allowed there; undefined when the
  * schema cannot say (the caller keeps zod's message).
@@ -92,14 +131,25 @@ export function unknownKeyMessage(
   path: readonly (string | number)[],
   key: string,
 ): string | undefined {
-  let schema: Schema | undefined = root;
-  let input: unknown = rootInput;
-  for (const part of path) {
-    schema = schema === undefined ? undefined : childOf(schema, part, input);
-    input = (record(input) ?? (Array.isArray(input) ? input : undefined))?.[part as never];
-    if (schema === undefined) return undefined;
+  const at = schemaAt(root, rootInput, path);
+  if (at === undefined) return undefined;
+  const recordDef = unwrap(at.schema)._zod.def;
+  if (recordDef.type === "record") {
+    // A record with a fixed key set (z.partialRecord(z.enum([...]), ...)).
+    const keyDef = unwrap((recordDef as z.core.$ZodRecordDef).keyType)._zod.def;
+    if (keyDef.type !== "enum") return undefined;
+    const keys = Object.values((keyDef as z.core.$ZodEnumDef).entries).map(String);
+    const lower = key.toLowerCase();
+    const close = keys.filter(
+      (k) => editDistance(k.toLowerCase(), lower) <= 3 || k.toLowerCase().startsWith(lower),
+    );
+    return (
+      `${show(key)} is not a key here` +
+      (close.length > 0 ? `; did you mean ${close.map((k) => show(k)).join(" or ")}?` : "") +
+      ` Allowed keys: ${keys.join(", ")} (a misspelt key is never ignored)`
+    );
   }
-  const form = formOf(schema, input);
+  const form = formOf(at.schema, at.input);
   if (form === undefined) return undefined;
   const keys = Object.keys(form.shape);
   const elsewhere = form.others.filter((o) => o.keys.includes(key)).map((o) => o.label);

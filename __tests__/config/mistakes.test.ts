@@ -622,7 +622,7 @@ const MISTAKES: readonly Mistake[] = [
     edit: (e) => (svc(e).alb.listener = { protocol: "http" } as never),
     path: `${S}.services.alb.listener`,
     value: undefined,
-    allowed: /reason is required/,
+    allowed: /form 3 \{ protocol, reason \}: reason is required/,
   },
   {
     what: "a task permission of every action on every resource",
@@ -1103,6 +1103,35 @@ const MISTAKES: readonly Mistake[] = [
     path: `${S}.network.natGateway`,
     value: '"natGateway"',
     allowed: /did you mean "natGateways"\?/,
+  },
+  {
+    what: "an account singleton by a shortened name",
+    env: "sandbox",
+    edit: (e) => Object.assign(e, { accountSingletons: { guardDuty: "reference" } }),
+    path: `${S}.accountSingletons.guardDuty`,
+    value: '"guardDuty"',
+    allowed:
+      /did you mean "guardDutyDetector"\? Allowed keys: githubOidcProvider, guardDutyDetector/,
+  },
+  {
+    what: "an account singleton mode misspelt",
+    env: "sandbox",
+    edit: (e) => Object.assign(e, { accountSingletons: { guardDutyDetector: "refer" } }),
+    path: `${S}.accountSingletons.guardDutyDetector`,
+    value: '"refer"',
+    allowed: /form 1 "create".*form 2 "reference".*form 3 \{ adopt \}: must be an object/,
+  },
+  {
+    what: "a secret given as a bare ARN string",
+    env: "sandbox",
+    edit: (e) =>
+      Object.assign(api(e), {
+        secrets: { TOKEN: "arn:aws:secretsmanager:ap-northeast-1:444444444444:secret:x-AbCdEf" },
+      }),
+    path: `${S}.services.services[1].secrets.TOKEN`,
+    value: '"arn:aws:secretsmanager:ap-northeast-1:444444444444:secret:x-AbCdEf"',
+    allowed:
+      /\{ secretArn, jsonKey \}: must be an object.*\{ ssmParameterArn \}: must be an object/,
   },
   {
     what: "an ALB ingress CIDR listed twice (two identical security-group rules)",

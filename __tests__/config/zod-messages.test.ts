@@ -26,7 +26,7 @@ describe("zod union and record errors", () => {
       }),
     );
     expect(message).toBe(
-      'Invalid configuration: environments.live.services.alb.listener: got {"protocol":"https"}, which fits none of the 3 allowed forms (form 1: certificateArn is required; form 2: domain is required, hostedZoneId is required; form 3: protocol must be "http", reason is required)',
+      'Invalid configuration: environments.live.services.alb.listener: got {"protocol":"https"}, which fits none of the 3 allowed forms (form 1 { protocol, certificateArn }: certificateArn is required; form 2 { protocol, domain, hostedZoneId }: domain is required, hostedZoneId is required; form 3 { protocol, reason }: protocol must be "http", reason is required)',
     );
   });
 
@@ -43,7 +43,7 @@ describe("zod union and record errors", () => {
       }),
     );
     expect(message).toMatch(
-      /environments\.sandbox\.services\.services\[0\]\.secrets\.API_TOKEN: got .*, which fits none of the 2 allowed forms \(form 1: "ssmParameterArn" is not a setting of this form; form 2: "secretArn" is not a setting of this form\)/,
+      /environments\.sandbox\.services\.services\[0\]\.secrets\.API_TOKEN: got .*, which fits none of the 2 allowed forms \(form 1 \{ secretArn, jsonKey \}: "ssmParameterArn" is not a setting of this form; form 2 \{ ssmParameterArn \}: "secretArn" is not a setting of this form\)/,
     );
   });
 });

@@ -193,6 +193,7 @@ export function fargateServiceIssues(
   } else if (
     prefix !== undefined &&
     health !== undefined &&
+    health.startsWith("/") &&
     health !== prefix &&
     !health.startsWith(`${prefix}/`)
   ) {
