@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig, type EnvironmentInput } from "../../config";
 import { FargateService } from "../../modules/fargate-service";
@@ -242,6 +244,23 @@ describe("the generated Fluent Bit configuration (checked without a fluent-bit b
     expect(tagMatches("error.*", "error.web-firelens-1")).toBe(true);
     expect(tagMatches("error.*", "errorXweb")).toBe(false);
     expect(tagMatches("web-firelens-*", "error.web-firelens-1")).toBe(false);
+  });
+});
+
+describe("log router documentation", () => {
+  const docs = join(__dirname, "..", "..", "docs");
+  it("shows dev's api configuration exactly as generated", () => {
+    const page = readFileSync(join(docs, "logging.md"), "utf8");
+    expect(page).toContain(`\`\`\`\n${configOf(stacks["platform-dev-services"], "api")}\`\`\``);
+  });
+
+  it("no page calls the log router unbuilt or says every service logs through awslogs", () => {
+    for (const file of readdirSync(docs).filter((f) => f.endsWith(".md"))) {
+      const text = readFileSync(join(docs, file), "utf8").replace(/\s+/g, " ");
+      expect(text, file).not.toMatch(
+        /Not built[^.]*FireLens|not part of these modules yet; services still log through/,
+      );
+    }
   });
 });
 
