@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -5,11 +6,15 @@ export default defineConfig({
     include: ["__tests__/**/*.test.ts"],
     // Synth tests build whole apps; one worker per core keeps memory predictable on CI.
     pool: "forks",
+    // One worker per core, not vitest's cores - 1: a good part of the suite waits for fresh
+    // processes (synth entry points, nginx, openssl, bash steps), and on a 2-core machine a
+    // single worker left a core idle while it waited.
+    maxWorkers: availableParallelism(),
     // Test files share their worker's module cache: cdktf, the provider modules and the
     // config load once per worker instead of once per file (the import phase was most of the
-    // suite's time), and so does the shipped-configuration synth (helpers/synth.ts). Safe
-    // because no test mocks modules, stubs globals or changes process.env in-process; each
-    // synth gets a fresh App and scratch directory.
+    // suite's time), and so do the shared synths (helpers/synth.ts, fixtures/synth.ts). Safe
+    // because no test mocks modules or changes process.env in-process, a console spy is
+    // restored within its test, and each synth gets a fresh App and scratch directory.
     isolate: false,
     // Leaves out cdktf's per-token creation stack traces, as the precompiled app does: about
     // half of every in-process synth's CPU time.

@@ -117,8 +117,8 @@ const ARGS: [string, RegExp][] = [
   ["--envs dev", /^"--envs" is not an option of npm run synth; options: --env, --out\nusage:/],
   ["--env", /^--env needs a value, e.g\. --env dev\nusage:/],
   [
-    "--env staging",
-    /^Invalid configuration: --env: "staging" names no configured environment; known: /,
+    "--env nosuchenv",
+    /^Invalid configuration: --env: "nosuchenv" names no configured environment; known: /,
   ],
 ];
 

@@ -32,23 +32,22 @@ const cleanEnv = Object.fromEntries(
   ),
 );
 
-/** The stacks every shipped environment has, in directory order (CloudFront where configured). */
-const LAYERS = [
-  "bootstrap",
-  "ci",
-  "data",
-  "dcv",
-  "ecr",
-  "monitoring",
-  "network",
-  "ops",
-  "services",
-];
+/**
+ * The stacks every shipped environment has, in directory order (CloudFront, cache, bootstrap
+ * and ci where configured).
+ */
+const LAYERS = ["data", "dcv", "ecr", "monitoring", "network", "ops", "services"];
 const shipped = loadConfig();
 const known = Object.keys(shipped.environments);
+/** A name no environment has (a checkout may have added a staging). */
+const unknown = ["staging", "nosuchenv"].find((n) => !known.includes(n)) ?? "";
+const bootstrapsState = (env: (typeof shipped.environments)[string]) =>
+  env.state.backend === "s3" && env.state.bootstrap;
 const stacksOf = (env: string) =>
   [
     ...LAYERS,
+    ...(bootstrapsState(shipped.environments[env]) ? ["bootstrap"] : []),
+    ...(shipped.environments[env].ci === undefined ? [] : ["ci"]),
     ...(shipped.environments[env].edge === undefined ? [] : ["edge"]),
     ...(shipped.environments[env].cache === undefined ? [] : ["cache"]),
   ]
@@ -98,7 +97,7 @@ beforeAll(async () => {
       ...(await Promise.all([
         synth(["--out", join(scratch, "dev"), "--env", "dev"]),
         synth(["--out", join(scratch, "prod")], { PLATFORM_ENVIRONMENTS: "prod" }),
-        synth(["--out", kept], { PLATFORM_ENVIRONMENTS: "staging" }),
+        synth(["--out", kept], { PLATFORM_ENVIRONMENTS: unknown }),
       ])),
     ];
   };
@@ -148,7 +147,7 @@ describe("npm run synth (scripts/synth.ts)", () => {
     expect(code).toBe(1);
     expect(stdout).toBe("");
     expect(stderr.trim()).toBe(
-      `Invalid configuration: PLATFORM_ENVIRONMENTS: "staging" names no configured environment; known: ${known.join(", ")}`,
+      `Invalid configuration: PLATFORM_ENVIRONMENTS: "${unknown}" names no configured environment; known: ${known.join(", ")}`,
     );
     expect(readdirSync(kept)).toEqual(["marker"]);
     expect(readdirSync(scratch).filter((f) => f.includes(".tmp-"))).toEqual([]);
@@ -221,8 +220,8 @@ describe("npm run routes (scripts/routes.ts)", () => {
   });
 
   it("fails on an unknown environment", async () => {
-    const { code, stderr } = await inProcess(["staging", "/"]);
+    const { code, stderr } = await inProcess([unknown, "/"]);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/unknown environment "staging"; known: dev, prod/);
+    expect(stderr).toContain(`unknown environment "${unknown}"; known: ${known.join(", ")}`);
   });
 });

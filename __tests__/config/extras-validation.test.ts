@@ -1,3 +1,4 @@
+import { fixtureInput } from "../fixtures/config";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../config";
 import { ACCOUNT_SINGLETON_NAMES } from "../../config/account-singletons";
@@ -51,15 +52,13 @@ describe("account-wide extras: validation rules", () => {
   });
 
   it("refuses an account-wide budget in an account shared with another environment", () => {
-    const input = shippedInput();
-    input.environments.prod.account = input.environments.dev.account;
-    input.environments.prod.accountSingletons = referenceAll;
-    input.environments.prod.operations = {
-      ...input.environments.prod.operations,
-      trail: { enabled: false },
-    };
+    const input = fixtureInput();
+    const { sandbox, live } = input.environments;
+    live.account = sandbox.account;
+    live.accountSingletons = referenceAll;
+    live.operations = { ...live.operations, trail: { enabled: false } };
     expect(rejection(input)).toMatch(
-      /environments\.dev\.operations\.budget\.scope: "account" would count the costs of environments\.prod in account 111111111111 too; use "environment-tag"/,
+      /environments\.sandbox\.operations\.budget\.scope: "account" would count the costs of environments\.live in account 444444444444 too; use "environment-tag"/,
     );
   });
 

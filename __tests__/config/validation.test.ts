@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig, selectEnvironments } from "../../config";
+import { fixtureInput } from "../fixtures/config";
 import { shippedInput, withEnv, rejection } from "../helpers/config";
 
 describe("shipped configuration", () => {
   it("validates and fills in defaults", () => {
     const config = loadConfig();
-    expect(Object.keys(config.environments)).toEqual(["dev", "prod"]);
+    // Another environment (npm run new-env) may sit beside the two shipped ones.
+    expect(Object.keys(config.environments).slice(0, 2)).toEqual(["dev", "prod"]);
     expect(config.project).toBe("platform");
     expect(config.environments.dev.network.gatewayEndpoints).toEqual(["s3"]);
     expect(config.environments.dev.network.flowLogs).toMatchObject({
@@ -225,17 +227,20 @@ describe("validation rules: each names the path, the value and what is allowed",
 });
 
 describe("environment selection", () => {
-  const config = loadConfig();
+  const config = loadConfig(fixtureInput());
 
   it("selects the listed environments in the given order", () => {
-    expect(selectEnvironments(config, "prod").map((e) => e.name)).toEqual(["prod"]);
-    expect(selectEnvironments(config, " prod , dev ").map((e) => e.name)).toEqual(["prod", "dev"]);
-    expect(selectEnvironments(config, undefined).map((e) => e.name)).toEqual(["dev", "prod"]);
+    expect(selectEnvironments(config, "live").map((e) => e.name)).toEqual(["live"]);
+    expect(selectEnvironments(config, " live , sandbox ").map((e) => e.name)).toEqual([
+      "live",
+      "sandbox",
+    ]);
+    expect(selectEnvironments(config, undefined).map((e) => e.name)).toEqual(["sandbox", "live"]);
   });
 
   it("rejects an unknown environment and lists the known ones", () => {
-    expect(() => selectEnvironments(config, "dev,staging")).toThrow(
-      'Invalid configuration: PLATFORM_ENVIRONMENTS: "staging" names no configured environment; known: dev, prod',
+    expect(() => selectEnvironments(config, "sandbox,staging")).toThrow(
+      'Invalid configuration: PLATFORM_ENVIRONMENTS: "staging" names no configured environment; known: sandbox, live',
     );
   });
 });

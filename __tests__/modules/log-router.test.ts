@@ -392,6 +392,34 @@ describe("log router wiring (synthesized JSON)", () => {
     expect(resources(off["platform-dev-ops"], "aws_glue_catalog_table")).toEqual([]);
   });
 
+  it("runs without a NAT gateway: every image, the router's included, comes from the private registry", () => {
+    const { stacks: natless } = synthPlatform(
+      withEnv("dev", (e) => {
+        e.network.natGateways = "none";
+        e.network.interfaceEndpoints = [
+          "ecr.api",
+          "ecr.dkr",
+          "logs",
+          "secretsmanager",
+          "ssm",
+          "ssmmessages",
+          "ec2messages",
+        ];
+      }),
+    );
+    const json = natless["platform-dev-services"];
+    for (const service of ROUTED.dev) {
+      for (const c of containers(json, service)) {
+        expect(c.image).not.toMatch(/public\.ecr\.aws|docker\.io/);
+        expect(c.image).toMatch(/(\.dkr\.ecr\.ap-northeast-1\.amazonaws\.com\/|repository_url\})/);
+      }
+    }
+    // No route to the internet: the tasks reach ECR, CloudWatch Logs and S3 privately.
+    const egress = bodies(json, "aws_vpc_security_group_egress_rule").map((r) => r.cidr_ipv4);
+    expect(egress.length).toBeGreaterThan(0);
+    expect(egress).not.toContain("0.0.0.0/0");
+  });
+
   it("uses a declared mirror instead of the cache, with pull permissions on that repository only", () => {
     const image =
       "111111111111.dkr.ecr.ap-northeast-1.amazonaws.com/mirror/fluent-bit:init-2.32.2.20240425";
