@@ -7,7 +7,6 @@ export interface LogRouterSettings {
   /**
    * Tag of AWS for Fluent Bit's init image (`init-<version>`), pulled through the ECR cache
    * of public.ecr.aws. Production refuses moving tags such as `init-latest`.
-   * @default DEFAULT_ROUTER_IMAGE_TAG
    */
   readonly imageTag: string;
   /**
@@ -19,7 +18,6 @@ export interface LogRouterSettings {
   /**
    * Repository prefix of the ECR pull-through cache rule for public.ecr.aws (one per account
    * and region: the `ecrPullThroughCache` account singleton owns it).
-   * @default "ecr-public"
    */
   readonly pullThroughCachePrefix: string;
   /**
@@ -27,46 +25,32 @@ export interface LogRouterSettings {
    * must match to count as an error: those lines also go to the service's CloudWatch log
    * group, where a metric filter counts them. The default matches the words error, fatal and
    * critical in any case (not NO_ERROR or errors) and pino's numeric levels 50 and 60 in JSON.
-   * @default DEFAULT_ERROR_PATTERN
    */
   readonly errorPattern: string;
   /**
    * Key prefix in the central log bucket; objects land under
    * `<keyPrefix>/<service>/year=YYYY/month=MM/day=DD/`.
-   * @default "services"
    */
   readonly keyPrefix: string;
-  /**
-   * Add an `hour=HH/` partition below the day.
-   * @default false
-   */
+  /** Add an `hour=HH/` partition below the day. */
   readonly hourlyPartitions: boolean;
   /**
    * Size of one gzip object before it is uploaded, MB of 1000² bytes (uncompressed), as
    * Fluent Bit reads `total_file_size`; one PutObject takes at most 1000 MB.
-   * @default 50
    */
   readonly totalFileSizeMB: number;
   /**
    * Minutes after which a smaller object is uploaded anyway: how stale the archive may be,
    * and at most how much a router killed without its grace period loses.
-   * @default 2
    */
   readonly uploadTimeoutMinutes: number;
-  /**
-   * Memory reserved for the router container, MiB (soft limit; the task size is unchanged).
-   * @default 50
-   */
+  /** Memory reserved for the router container, MiB (soft limit; the task size is unchanged). */
   readonly memoryReservationMiB: number;
-  /**
-   * CPU units reserved for the router container (0: none, it shares the task's CPU).
-   * @default 0
-   */
+  /** CPU units reserved for the router container (0: none, it shares the task's CPU). */
   readonly cpu: number;
   /**
    * A Glue table (partition projection over service and date) and an Athena workgroup over
    * the archive, in the operations stack next to the log bucket.
-   * @default true
    */
   readonly archiveTable: boolean;
   /** The alarm on error lines (warning topic). */
