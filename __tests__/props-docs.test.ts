@@ -4,9 +4,10 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 /*
- * Construct props document their defaults where the default lives: an optional prop says what
- * happens without it (`@default`), a required one has no default to state. A required prop
- * with `@default` repeats a value some other file owns (usually the config schema) and drifts.
+ * Construct props and settings document their defaults where the default lives: an optional
+ * member says what happens without it (`@default`), a required one has no default to state. A
+ * required member with `@default` repeats a value some other file owns (for settings, the
+ * config schema, whose defaults docs/configuration.md shows) and drifts from it.
  */
 const root = join(__dirname, "..");
 
@@ -18,14 +19,14 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** `file:Interface.prop` of every exported *Props member breaking the rule, with the reason. */
+/** `file:Interface.prop` of every exported *Props / *Settings member breaking the rule, and why. */
 export function propsDocProblems(file: string, text: string): string[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
   const problems: string[] = [];
   const visit = (node: ts.Node): void => {
     if (
       ts.isInterfaceDeclaration(node) &&
-      node.name.text.endsWith("Props") &&
+      /(Props|Settings)$/.test(node.name.text) &&
       node.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) === true
     ) {
       for (const member of node.members) {
@@ -49,7 +50,7 @@ export function propsDocProblems(file: string, text: string): string[] {
 
 describe("props documentation", () => {
   it("finds each kind of problem", () => {
-    const text = `export interface XProps {
+    const text = `export interface XSettings {
       /** a @default 1 */ readonly a: number;
       /** b */ readonly b?: number;
       readonly c: number;
@@ -57,13 +58,13 @@ describe("props documentation", () => {
       /** e */ readonly e: number;
     }`;
     expect(propsDocProblems("x.ts", text)).toEqual([
-      "x.ts:XProps.a is required but carries @default",
-      "x.ts:XProps.b is optional but says nothing with @default",
-      "x.ts:XProps.c has no JSDoc",
+      "x.ts:XSettings.a is required but carries @default",
+      "x.ts:XSettings.b is optional but says nothing with @default",
+      "x.ts:XSettings.c has no JSDoc",
     ]);
   });
 
-  it("holds for every construct's props in modules/ and stacks/", () => {
+  it("holds for every construct's props and settings in modules/ and stacks/", () => {
     const problems = ["modules", "stacks"]
       .flatMap((dir) => sourceFiles(join(root, dir)))
       .flatMap((file) => propsDocProblems(file.slice(root.length + 1), readFileSync(file, "utf8")));

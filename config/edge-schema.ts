@@ -41,6 +41,7 @@ export const EdgeSchema = z.strictObject({
     .prefault({}),
   waf: z
     .strictObject({
+      /** @default on in production (config/resolve.ts) */
       enabled: z.boolean().optional(),
       rateLimit: z.number().int().min(10).max(2_000_000_000).default(2000),
     })

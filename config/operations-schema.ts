@@ -27,6 +27,7 @@ export const OperationsSchema = z.strictObject({
     .prefault({}),
   waf: z
     .strictObject({
+      /** @default on in production and behind CloudFront (config/resolve.ts) */
       enabled: z.boolean().optional(),
       rateLimit: z.number().int().min(10).max(2_000_000_000).default(2000),
     })

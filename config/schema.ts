@@ -100,7 +100,13 @@ export const S3StateSchema = z.strictObject({
    * backend's `encrypt` means SSE-S3, overriding the bucket's SSE-KMS default.
    * @default the bootstrap key's alias ARN when `bootstrap` is true, else none
    */
-  kmsKeyId: z.string().startsWith("arn:", "must be a KMS key ARN or alias ARN").optional(),
+  kmsKeyId: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/[A-Za-z0-9-]+|alias\/[A-Za-z0-9/_-]+)$/,
+      "must be a KMS key ARN or alias ARN (arn:aws:kms:<region>:<account>:key/<id> or :alias/<name>)",
+    )
+    .optional(),
   /**
    * DynamoDB lock table, only for teams still on Terraform < 1.11 tooling. S3-native locking
    * (`use_lockfile`) is always on; the bootstrap stack does not create this table.
@@ -194,7 +200,13 @@ export const NetworkSchema = z.strictObject({
       /** Seconds per aggregation window. */
       maxAggregationInterval: z.union([z.literal(60), z.literal(600)]).default(600),
       /** KMS key ARN for the log group; without one, CloudWatch Logs' own encryption. */
-      kmsKeyArn: z.string().startsWith("arn:", "must be a KMS key ARN").optional(),
+      kmsKeyArn: z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/,
+          "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); CloudWatch Logs takes no alias",
+        )
+        .optional(),
     })
     .prefault({}),
   /**

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../config";
-import { RDS_ENGINE_VERSIONS, REGION_ZONES } from "../../config/aws-catalog";
+import {
+  CACHE_ENGINE_VERSIONS,
+  CACHE_NODE_TYPES,
+  EC2_INSTANCE_TYPES,
+  RDS_ENGINE_VERSIONS,
+  RDS_INSTANCE_CLASSES,
+  REGION_ZONES,
+} from "../../config/aws-catalog";
 import type { EnvironmentInput } from "../../config";
 import { fixtureInput } from "../fixtures/config";
 import { fixtureWith, rejection } from "../helpers/config";
@@ -334,6 +341,18 @@ describe("values are checked against what AWS offers (config/aws-catalog)", () =
         expect(minors).toEqual([...minors].sort((a, b) => a - b));
       }
     }
+  });
+
+  it("lists every table entry once", () => {
+    const tables: readonly (readonly string[])[] = [
+      CACHE_NODE_TYPES,
+      EC2_INSTANCE_TYPES,
+      ...Object.values(RDS_INSTANCE_CLASSES),
+      ...Object.values(CACHE_ENGINE_VERSIONS),
+      ...Object.values(RDS_ENGINE_VERSIONS).flatMap((majors) => Object.values(majors)),
+      ...Object.values(REGION_ZONES).map((z) => z.letters),
+    ];
+    for (const table of tables) expect(new Set(table).size).toBe(table.length);
   });
 
   it("accepts the fixture itself", () => {

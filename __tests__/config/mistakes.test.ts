@@ -168,6 +168,15 @@ const MISTAKES: readonly Mistake[] = [
     allowed: /missing: ecr\.api, ecr\.dkr, logs/,
   },
   {
+    what: "a flow-log key given as an alias",
+    env: "sandbox",
+    edit: (e) =>
+      (e.network.flowLogs = { kmsKeyArn: "arn:aws:kms:ap-northeast-1:444444444444:alias/logs" }),
+    path: `${S}.network.flowLogs.kmsKeyArn`,
+    value: '"arn:aws:kms:ap-northeast-1:444444444444:alias/logs"',
+    allowed: /CloudWatch Logs takes no alias/,
+  },
+  {
     what: "a flow-log retention CloudWatch does not offer",
     env: "sandbox",
     edit: (e) => (e.network.flowLogs = { retentionDays: 45 }),
@@ -402,6 +411,14 @@ const MISTAKES: readonly Mistake[] = [
     path: `${S}.cache.maintenanceWindow`,
     value: '"sun:16:30-sun:17:30"',
     allowed: /snapshot window "17:00-18:00"/,
+  },
+  {
+    what: "a cache eviction policy that does not exist",
+    env: "sandbox",
+    edit: (e) => (e.cache = { ...cache(), parameters: { "maxmemory-policy": "lru" } }),
+    path: `${S}.cache.parameters.maxmemory-policy`,
+    value: '"lru"',
+    allowed: /allowed: allkeys-lfu, allkeys-lru/,
   },
   {
     what: "a production cache without a replica",

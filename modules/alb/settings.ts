@@ -27,30 +27,18 @@ export type ListenerSettings =
 export interface AlbSettings {
   /** HTTPS with a certificate, or an explicit plain-HTTP exception. */
   readonly listener: ListenerSettings;
-  /**
-   * Seconds an idle connection stays open; long enough for WebSocket pings.
-   * @default 300
-   */
+  /** Seconds an idle connection stays open; long enough for WebSocket pings. */
   readonly idleTimeoutSeconds: number;
-  /**
-   * Who may reach ports 80/443.
-   * @default ["0.0.0.0/0"]
-   */
+  /** Who may reach ports 80/443. */
   readonly ingressCidrs: readonly string[];
-  /**
-   * Access logs to the environment's log bucket (operations stack), under `alb/`.
-   * @default true
-   */
+  /** Access logs to the environment's log bucket (operations stack), under `alb/`. */
   readonly accessLogs: boolean;
   /**
    * WAFv2 web ACL to associate.
    * @default none
    */
   readonly wafWebAclArn?: string;
-  /**
-   * Port of the blue/green test listener.
-   * @default 8080
-   */
+  /** Port of the blue/green test listener. */
   readonly testListenerPort: number;
   /**
    * Who may reach the test listener (public addresses: the ALB is internet-facing). Required

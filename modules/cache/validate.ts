@@ -19,6 +19,18 @@ export const CACHE_VARIABLES = [
   "REDIS_PASSWORD",
 ] as const;
 
+/** Values of maxmemory-policy, the one parameter the platform sets by default. */
+const MAXMEMORY_POLICIES = [
+  "allkeys-lfu",
+  "allkeys-lru",
+  "allkeys-random",
+  "noeviction",
+  "volatile-lfu",
+  "volatile-lru",
+  "volatile-random",
+  "volatile-ttl",
+] as const;
+
 /** Parameter group families by engine and major version. */
 export function cacheFamily(engine: CacheSettings["engine"], version: string): string {
   const major = version.split(".")[0];
@@ -52,6 +64,13 @@ export function cacheIssues(
     issues.push({
       path: ["nodeType"],
       message: `${show(cache.nodeType)} is not an ElastiCache node type; ${cacheNodeTypeHint(cache.nodeType)} (maintained in config/aws-catalog/elasticache.ts)`,
+    });
+  }
+  const policy = cache.parameters["maxmemory-policy"] as string | undefined;
+  if (policy !== undefined && !(MAXMEMORY_POLICIES as readonly string[]).includes(policy)) {
+    issues.push({
+      path: ["parameters", "maxmemory-policy"],
+      message: `${show(policy)} is not an eviction policy; allowed: ${MAXMEMORY_POLICIES.join(", ")}`,
     });
   }
   for (const name of Object.keys(cache.parameters)) {

@@ -11,29 +11,28 @@ export interface EdgeSettings {
    * @default the ALB listener's `domain`
    */
   readonly originDomain?: string;
-  /** Edge locations used. @default "PriceClass_200" (includes Japan and the rest of Asia) */
+  /** Edge locations used. */
   readonly priceClass: "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
-  /** Paths of content-hashed, immutable files cached at the edge. @default ["/_next/static/*"] */
+  /** Paths of content-hashed, immutable files cached at the edge. */
   readonly staticPaths: readonly string[];
-  /** Edge and browser cache lifetime of staticPaths. @default 31536000 (a year) */
+  /** Edge and browser cache lifetime of staticPaths. */
   readonly staticMaxAgeSeconds: number;
   /**
    * Paths never cached, every method and header (cookies, WebSocket upgrade) passed through.
    * Everything else is not cached either, but listed here it is explicit.
-   * @default ["/api/*", "/socket.io/*"]
    */
   readonly uncachedPaths: readonly string[];
-  /** Strict-Transport-Security. @default two years, subdomains included, no preload */
+  /** Strict-Transport-Security. */
   readonly hsts: {
     readonly maxAgeSeconds: number;
     readonly includeSubdomains: boolean;
     readonly preload: boolean;
   };
-  /** WAF (CLOUDFRONT scope, us-east-1). @default on in production, 2000 requests / 5 min per IP */
+  /** WAF (CLOUDFRONT scope, us-east-1). */
   readonly waf: { readonly enabled: boolean; readonly rateLimit: number };
-  /** Standard access logs (v2) to the central log bucket under `cloudfront/`. @default true */
+  /** Standard access logs (v2) to the central log bucket under `cloudfront/`. */
   readonly accessLogs: boolean;
-  /** Retention of the WAF log group. @default operations.logRetentionDays */
+  /** Retention of the WAF log group. */
   readonly logRetentionDays: LogRetentionDays;
   /**
    * A private S3 bucket for static and media assets, read through Origin Access Control.

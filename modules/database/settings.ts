@@ -9,109 +9,65 @@ export type DatabaseEngine = "aurora-postgresql" | "postgres";
 export interface BackupSettings {
   /** Days of automated backups, 1..35 (production: at least 7). */
   readonly retentionDays: number;
-  /**
-   * Daily backup window, UTC `hh:mm-hh:mm`, at least 30 minutes.
-   * @default "16:00-17:00" (01:00-02:00 JST)
-   */
+  /** Daily backup window, UTC `hh:mm-hh:mm`, at least 30 minutes. */
   readonly window: string;
 }
 
 export interface DatabaseLogSettings {
-  /**
-   * Days CloudWatch Logs keeps the `postgresql` log export.
-   * @default 30
-   */
+  /** Days CloudWatch Logs keeps the `postgresql` log export. */
   readonly retentionDays: LogRetentionDays;
-  /**
-   * `log_statement`: which statements are logged.
-   * @default "ddl"
-   */
+  /** `log_statement`: which statements are logged. */
   readonly statement: "none" | "ddl" | "mod" | "all";
-  /**
-   * `log_min_duration_statement` in ms; -1 turns slow-query logging off.
-   * @default 1000
-   */
+  /** `log_min_duration_statement` in ms; -1 turns slow-query logging off. */
   readonly minDurationMs: number;
 }
 
 export interface PerformanceInsightsSettings {
-  /**
-   * Whether Performance Insights runs (encrypted with the module's KMS key).
-   * @default true
-   */
+  /** Whether Performance Insights runs (encrypted with the module's KMS key). */
   readonly enabled: boolean;
-  /**
-   * Days kept: 7 (free tier) or a multiple of 31 up to 731.
-   * @default 7
-   */
+  /** Days kept: 7 (free tier) or a multiple of 31 up to 731. */
   readonly retentionDays: number;
 }
 
 interface CommonDatabaseSettings {
   /** Engine version, `major.minor` (e.g. "16.4"); the parameter group family follows the major. */
   readonly engineVersion: string;
-  /**
-   * Name of the database created at launch.
-   * @default "app"
-   */
+  /** Name of the database created at launch. */
   readonly databaseName: string;
-  /**
-   * Master user; its password is generated and rotated by RDS in Secrets Manager.
-   * @default "platform_admin"
-   */
+  /** Master user; its password is generated and rotated by RDS in Secrets Manager. */
   readonly masterUsername: string;
-  /**
-   * Port the database listens on.
-   * @default 5432
-   */
+  /** Port the database listens on. */
   readonly port: number;
   /** Automated backups. */
   readonly backup: BackupSettings;
-  /**
-   * Weekly maintenance window, UTC `ddd:hh:mm-ddd:hh:mm`.
-   * @default "sun:17:00-sun:18:00" (Mon 02:00-03:00 JST)
-   */
+  /** Weekly maintenance window, UTC `ddd:hh:mm-ddd:hh:mm`. */
   readonly maintenanceWindow: string;
   /** RDS refuses to delete the database while this is on (required in production). */
   readonly deletionProtection: boolean;
   /** Terraform refuses to plan the database's destruction (required in production). */
   readonly preventDestroy: boolean;
-  /**
-   * Skip the final snapshot on deletion (never allowed in production).
-   * @default false
-   */
+  /** Skip the final snapshot on deletion (never allowed in production). */
   readonly skipFinalSnapshot: boolean;
-  /**
-   * IAM database authentication.
-   * @default true
-   */
+  /** IAM database authentication. */
   readonly iamAuthentication: boolean;
-  /**
-   * Minor engine upgrades in the maintenance window.
-   * @default true
-   */
+  /** Minor engine upgrades in the maintenance window. */
   readonly autoMinorVersionUpgrade: boolean;
   /**
    * Lets the next apply move engineVersion to a new major: allow_major_version_upgrade, the
    * new family's parameter groups created beside the old ones, and (Aurora) the engine version
    * no longer ignored. Turn it on in the change that raises the major, off again afterwards.
-   * @default false
    */
   readonly majorVersionUpgrade: boolean;
   /**
    * Keep a major past its end of standard support on paid RDS Extended Support. Off, RDS
    * upgrades the database when standard support ends instead of billing for it silently.
-   * @default false
    */
   readonly extendedSupport: boolean;
   /** Log export and statement logging. */
   readonly logs: DatabaseLogSettings;
   /** Performance Insights. */
   readonly performanceInsights: PerformanceInsightsSettings;
-  /**
-   * Enhanced monitoring interval in seconds (0 turns it off): 0, 1, 5, 10, 15, 30 or 60.
-   * @default 60
-   */
+  /** Enhanced monitoring interval in seconds (0 turns it off): 0, 1, 5, 10, 15, 30 or 60. */
   readonly monitoringIntervalSeconds: number;
 }
 
@@ -132,25 +88,13 @@ export interface ReaderAutoscalingSettings {
   readonly minReaders: number;
   /** Most readers, <= 15 and >= the fixed `readers`. */
   readonly maxReaders: number;
-  /**
-   * What to track: average reader CPU (%) or connections.
-   * @default "cpu"
-   */
+  /** What to track: average reader CPU (%) or connections. */
   readonly metric: "cpu" | "connections";
-  /**
-   * Target value of the metric.
-   * @default 70
-   */
+  /** Target value of the metric. */
   readonly target: number;
-  /**
-   * Seconds between scale-in steps.
-   * @default 300
-   */
+  /** Seconds between scale-in steps. */
   readonly scaleInCooldownSeconds: number;
-  /**
-   * Seconds between scale-out steps.
-   * @default 60
-   */
+  /** Seconds between scale-out steps. */
   readonly scaleOutCooldownSeconds: number;
 }
 
@@ -159,10 +103,7 @@ export interface AuroraSettings extends CommonDatabaseSettings {
   readonly engine: "aurora-postgresql";
   /** Instance class of writer and readers, e.g. db.r6g.large, or db.serverless with `serverless`. */
   readonly instanceClass: string;
-  /**
-   * Readers managed by Terraform, 0..15, placed in the AZs after the writer's.
-   * @default 0
-   */
+  /** Readers managed by Terraform, 0..15, placed in the AZs after the writer's. */
   readonly readers: number;
   /**
    * Serverless v2 capacity; required with, and only with, instanceClass db.serverless.
@@ -181,20 +122,11 @@ export interface PostgresSettings extends CommonDatabaseSettings {
   readonly engine: "postgres";
   /** Instance class, e.g. db.t4g.micro. */
   readonly instanceClass: string;
-  /**
-   * gp3 storage at launch, GiB (20..65536).
-   * @default 20
-   */
+  /** gp3 storage at launch, GiB (20..65536). */
   readonly allocatedStorageGb: number;
-  /**
-   * Storage autoscaling ceiling, GiB; 0 turns autoscaling off, else >= 1.1 x allocated.
-   * @default 100
-   */
+  /** Storage autoscaling ceiling, GiB; 0 turns autoscaling off, else >= 1.1 x allocated. */
   readonly maxAllocatedStorageGb: number;
-  /**
-   * Standby in a second AZ.
-   * @default false
-   */
+  /** Standby in a second AZ. */
   readonly multiAz: boolean;
 }
 

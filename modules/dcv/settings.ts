@@ -19,10 +19,7 @@ export interface DcvAgentInstanceSettings {
    * @default none
    */
   readonly amiId?: string;
-  /**
-   * Encrypted gp3 root volume size, GiB.
-   * @default 50
-   */
+  /** Encrypted gp3 root volume size, GiB. */
   readonly rootVolumeGb: number;
   /**
    * Fixed private address inside one of the private subnets.
@@ -50,30 +47,15 @@ export interface DcvAgentSettings extends Omit<DcvAgentTarget, "address"> {
 }
 
 export interface DcvGatewayFleetSettings {
-  /**
-   * Gateway instance type.
-   * @default "t3.small"
-   */
+  /** Gateway instance type. */
   readonly instanceType: string;
-  /**
-   * CPU architecture of the instance type (selects the Amazon Linux 2023 AMI).
-   * @default "x86_64"
-   */
+  /** CPU architecture of the instance type (selects the Amazon Linux 2023 AMI). */
   readonly architecture: "x86_64" | "arm64";
-  /**
-   * Fewest gateways, at least 2 (one per AZ keeps the service up through an AZ loss).
-   * @default 2
-   */
+  /** Fewest gateways, at least 2 (one per AZ keeps the service up through an AZ loss). */
   readonly minSize: number;
-  /**
-   * Most gateways (during an instance refresh one extra may run).
-   * @default 4
-   */
+  /** Most gateways (during an instance refresh one extra may run). */
   readonly maxSize: number;
-  /**
-   * Encrypted gp3 root volume, GiB.
-   * @default 8
-   */
+  /** Encrypted gp3 root volume, GiB. */
   readonly rootVolumeGb: number;
   /** The one certificate every gateway of the fleet presents. */
   readonly tls: DcvGatewayTls;
@@ -114,10 +96,7 @@ export interface DcvSelfSignedTls {
 export interface DcvEndpointServiceSettings {
   /** Principals (account root, role or user ARNs) allowed to create endpoints; never "*". */
   readonly allowedPrincipals: readonly string[];
-  /**
-   * Every endpoint connection waits for the provider's acceptance.
-   * @default true
-   */
+  /** Every endpoint connection waits for the provider's acceptance. */
   readonly acceptanceRequired: boolean;
   /**
    * Private DNS name consumers may use (its domain must be verified).

@@ -27,15 +27,9 @@ export interface IamStatementSettings {
 }
 
 export interface BlueGreenSettings {
-  /**
-   * ECS-native blue/green deployments with an alternate target group.
-   * @default false
-   */
+  /** ECS-native blue/green deployments with an alternate target group. */
   readonly enabled: boolean;
-  /**
-   * Minutes both revisions run side by side before the old one is removed.
-   * @default 5
-   */
+  /** Minutes both revisions run side by side before the old one is removed. */
   readonly bakeTimeMinutes: number;
 }
 
@@ -44,30 +38,18 @@ export interface ScalingSettings {
   readonly minTasks: number;
   /** Most tasks. */
   readonly maxTasks: number;
-  /**
-   * Target average CPU, %.
-   * @default 70
-   */
+  /** Target average CPU, %. */
   readonly cpuTarget: number;
-  /**
-   * Target average memory, %.
-   * @default 70
-   */
+  /** Target average memory, %. */
   readonly memoryTarget: number;
   /**
    * Target ALB requests per task per minute.
    * @default none (not tracked)
    */
   readonly requestsPerTarget?: number;
-  /**
-   * Seconds between scale-out steps.
-   * @default 60
-   */
+  /** Seconds between scale-out steps. */
   readonly scaleOutCooldownSeconds: number;
-  /**
-   * Seconds between scale-in steps.
-   * @default 300
-   */
+  /** Seconds between scale-in steps. */
   readonly scaleInCooldownSeconds: number;
 }
 
@@ -75,7 +57,6 @@ export interface ContainerHealthCheckSettings {
   /**
    * Docker health check on the container, besides the target group's check: ECS replaces a
    * task whose application hangs even where no load balancer looks (internal services).
-   * @default true (for services with a port and a healthCheckPath)
    */
   readonly enabled: boolean;
   /**
@@ -83,46 +64,27 @@ export interface ContainerHealthCheckSettings {
    * @default Node.js fetching http://127.0.0.1:<port><healthCheckPath> (no curl or wget needed in the image)
    */
   readonly command?: readonly string[];
-  /**
-   * Seconds between checks.
-   * @default 30
-   */
+  /** Seconds between checks. */
   readonly intervalSeconds: number;
-  /**
-   * Seconds one check may take.
-   * @default 5
-   */
+  /** Seconds one check may take. */
   readonly timeoutSeconds: number;
-  /**
-   * Consecutive failures before the container is unhealthy.
-   * @default 3
-   */
+  /** Consecutive failures before the container is unhealthy. */
   readonly retries: number;
-  /**
-   * Seconds after start during which failures do not count.
-   * @default 60
-   */
+  /** Seconds after start during which failures do not count. */
   readonly startPeriodSeconds: number;
 }
 
 /** The ECR repositories of an environment: a layer applied before the services. */
 export interface RepositorySettings {
-  /**
-   * Days an untagged image (a superseded push) is kept.
-   * @default 14
-   */
+  /** Days an untagged image (a superseded push) is kept. */
   readonly untaggedExpiryDays: number;
   /**
    * Tag prefixes of throw-away builds, which expire beyond `keepScratchImages`. Every other
    * tag (released versions such as 1.4.2) is never expired, so a running task definition's
    * image cannot disappear.
-   * @default ["dev-", "pr-", "sha-"]
    */
   readonly scratchTagPrefixes: readonly string[];
-  /**
-   * Scratch images kept per repository.
-   * @default 20
-   */
+  /** Scratch images kept per repository. */
   readonly keepScratchImages: number;
 }
 
@@ -146,13 +108,11 @@ export interface FargateServiceSettings {
    * The image is not pushed yet: the service is created with no tasks (and autoscaling's
    * minimum at 0), so the first apply does not wait on tasks that cannot pull. Set it back to
    * false once the tag is in the repository; the next apply raises the count to minTasks.
-   * @default false
    */
   readonly imagePending: boolean;
   /**
    * An internal service (worker, queue consumer, internal API): no ALB route, no target group,
    * no ingress from the ALB. Other services reach it only through `calls`.
-   * @default false
    */
   readonly internal: boolean;
   /**
@@ -164,7 +124,6 @@ export interface FargateServiceSettings {
    * Services this one calls through ECS Service Connect, e.g. ["api"]: each becomes reachable
    * at http://<name>:<port> (also injected as <NAME>_URL), and the security groups admit
    * exactly these calls.
-   * @default []
    */
   readonly calls: readonly string[];
   /** Task CPU units; must pair with memory as Fargate allows. */
@@ -176,10 +135,7 @@ export interface FargateServiceSettings {
    * @default none (required for routed services; internal services without one get no checks)
    */
   readonly healthCheckPath?: string;
-  /**
-   * HTTP codes that count as healthy.
-   * @default "200-399"
-   */
+  /** HTTP codes that count as healthy. */
   readonly healthCheckMatcher: string;
   /**
    * The application's own path prefix (NestJS `setGlobalPrefix`), e.g. "/api". The health
@@ -189,22 +145,15 @@ export interface FargateServiceSettings {
   readonly globalPrefix?: string;
   /** Docker health check of the container. */
   readonly containerHealthCheck: ContainerHealthCheckSettings;
-  /**
-   * Plain environment variables (never secrets: names like PASSWORD, SECRET, TOKEN are refused).
-   * @default {}
-   */
+  /** Plain environment variables (never secrets: names like PASSWORD, SECRET, TOKEN are refused). */
   readonly environment: Readonly<Record<string, string>>;
-  /**
-   * Secrets injected by ECS at start, by environment variable name.
-   * @default {}
-   */
+  /** Secrets injected by ECS at start, by environment variable name. */
   readonly secrets: Readonly<Record<string, SecretSource>>;
   /**
    * Connect to the data stack's database with IAM authentication as the service's own database
    * user: DATABASE_HOST/PORT/NAME/USER and DATABASE_AUTH=iam are injected, the task role may
    * `rds-db:connect` as that user only, and the database port opens to this service. No
    * password and never the rotating master secret (see docs/services.md for the one-time SQL).
-   * @default false
    */
   readonly database: boolean;
   /**
@@ -212,71 +161,41 @@ export interface FargateServiceSettings {
    * @default the service name with hyphens as underscores
    */
   readonly databaseUser?: string;
-  /**
-   * lb_cookie stickiness (Socket.IO long-polling across several tasks needs it).
-   * @default false
-   */
+  /** lb_cookie stickiness (Socket.IO long-polling across several tasks needs it). */
   readonly stickiness: boolean;
-  /**
-   * Seconds the ALB waits for in-flight requests of a deregistering task.
-   * @default 30
-   */
+  /** Seconds the ALB waits for in-flight requests of a deregistering task. */
   readonly deregistrationDelaySeconds: number;
-  /**
-   * Seconds a new task ramps up its share of requests (0 = off).
-   * @default 0
-   */
+  /** Seconds a new task ramps up its share of requests (0 = off). */
   readonly slowStartSeconds: number;
-  /**
-   * Seconds the scheduler ignores failing health checks after a task starts.
-   * @default 60
-   */
+  /** Seconds the scheduler ignores failing health checks after a task starts. */
   readonly healthCheckGracePeriodSeconds: number;
   /**
    * Terraform waits until the deployment reaches a steady state, so a failed or rolled-back
    * deployment fails the apply.
-   * @default true
    */
   readonly waitForSteadyState: boolean;
   /**
    * Minutes Terraform waits for a deployment (create or update) before failing the apply.
    * Blue/green needs room for the bake time.
-   * @default 30
    */
   readonly deploymentTimeoutMinutes: number;
   /** Task count and target tracking. */
   readonly scaling: ScalingSettings;
-  /**
-   * Container user (non-root).
-   * @default "1000:1000"
-   */
+  /** Container user (non-root). */
   readonly user: string;
-  /**
-   * Days the service's log group keeps logs.
-   * @default 30
-   */
+  /** Days the service's log group keeps logs. */
   readonly logRetentionDays: LogRetentionDays;
   /**
    * Route the container's logs through a FireLens (Fluent Bit) log router: error lines to
    * the service's log group, every line to the central log bucket as gzip
    * (`services.logRouter` configures it, docs/logging.md).
-   * @default false
    */
   readonly logRouter: boolean;
-  /**
-   * `aws ecs execute-command` into the tasks (adds the SSM channel permissions).
-   * @default false
-   */
+  /** `aws ecs execute-command` into the tasks (adds the SSM channel permissions). */
   readonly execEnabled: boolean;
-  /**
-   * Allow HTTPS to the internet (needs a NAT gateway) besides AWS endpoints.
-   * @default false
-   */
+  /** Allow HTTPS to the internet (needs a NAT gateway) besides AWS endpoints. */
   readonly internetEgress: boolean;
-  /**
-   * What the application itself may call (the task role); nothing by default.
-   * @default []
-   */
+  /** What the application itself may call (the task role); nothing by default. */
   readonly taskPermissions: readonly IamStatementSettings[];
   /** Blue/green deployments. */
   readonly blueGreen: BlueGreenSettings;

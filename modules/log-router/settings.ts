@@ -7,7 +7,6 @@ export interface LogRouterSettings {
   /**
    * Tag of AWS for Fluent Bit's init image (`init-<version>`), pulled through the ECR cache
    * of public.ecr.aws. Production refuses moving tags such as `init-latest`.
-   * @default "init-2.32.2.20240425"
    */
   readonly imageTag: string;
   /**
@@ -19,50 +18,31 @@ export interface LogRouterSettings {
   /**
    * Repository prefix of the ECR pull-through cache rule for public.ecr.aws (one per account
    * and region: the `ecrPullThroughCache` account singleton owns it).
-   * @default "ecr-public"
    */
   readonly pullThroughCachePrefix: string;
   /**
    * Regular expression (Onigmo, no spaces) a line must match to count as an error: those
    * lines also go to the service's CloudWatch log group, where a metric filter counts them.
-   * @default "ERROR|FATAL"
    */
   readonly errorPattern: string;
   /**
    * Key prefix in the central log bucket; objects land under
    * `<keyPrefix>/<service>/year=YYYY/month=MM/day=DD/`.
-   * @default "services"
    */
   readonly keyPrefix: string;
-  /**
-   * Add an `hour=HH/` partition below the day.
-   * @default false
-   */
+  /** Add an `hour=HH/` partition below the day. */
   readonly hourlyPartitions: boolean;
-  /**
-   * Size of one gzip object before it is uploaded, MiB (uncompressed).
-   * @default 50
-   */
+  /** Size of one gzip object before it is uploaded, MiB (uncompressed). */
   readonly totalFileSizeMiB: number;
-  /**
-   * Minutes after which a smaller object is uploaded anyway (how stale the archive may be).
-   * @default 10
-   */
+  /** Minutes after which a smaller object is uploaded anyway (how stale the archive may be). */
   readonly uploadTimeoutMinutes: number;
-  /**
-   * Memory reserved for the router container, MiB (soft limit; the task size is unchanged).
-   * @default 50
-   */
+  /** Memory reserved for the router container, MiB (soft limit; the task size is unchanged). */
   readonly memoryReservationMiB: number;
-  /**
-   * CPU units reserved for the router container (0: none, it shares the task's CPU).
-   * @default 0
-   */
+  /** CPU units reserved for the router container (0: none, it shares the task's CPU). */
   readonly cpu: number;
   /**
    * A Glue table (partition projection over service and date) and an Athena workgroup over
    * the archive, in the operations stack next to the log bucket.
-   * @default true
    */
   readonly archiveTable: boolean;
   /** The alarm on error lines (warning topic). */

@@ -21,28 +21,24 @@ export interface AlarmThresholds {
 }
 
 export interface OperationsSettings {
-  /** E-mail subscribers per topic. @default {} */
+  /** E-mail subscribers per topic. */
   readonly alarmEmails: {
     readonly critical: readonly string[];
     readonly warning: readonly string[];
   };
   /** When alarms fire. */
   readonly thresholds: AlarmThresholds;
-  /** WAF on the ALB. @default enabled in production, 2000 requests per 5 minutes per IP */
+  /** WAF on the ALB. */
   readonly waf: { readonly enabled: boolean; readonly rateLimit: number };
-  /** Central log bucket lifecycle. @default Glacier after 90 days, expiry after 365 */
+  /** Central log bucket lifecycle. */
   readonly logBucket: { readonly glacierAfterDays: number; readonly expireAfterDays: number };
-  /** Retention of the operations log groups (WAF). @default 30 */
+  /** Retention of the operations log groups (WAF). */
   readonly logRetentionDays: LogRetentionDays;
-  /**
-   * Record global resources (IAM) in this region; false in every other region of the account.
-   * @default true
-   */
+  /** Record global resources (IAM) in this region; false in every other region of the account. */
   readonly recordGlobalResources: boolean;
   /**
    * The account's CloudTrail (modules/cloudtrail): one multi-region trail per account, made
    * by the environment that owns the `cloudTrail` account singleton (`accountSingletons`).
-   * @default enabled, with a CloudWatch Logs copy, under `cloudtrail/` in the log bucket
    */
   readonly trail: {
     /** The account has a trail from this repository (false: none, or made elsewhere). @default true */
@@ -63,17 +59,16 @@ export interface OperationsSettings {
 export interface BudgetSettings {
   /** Monthly limit, US dollars. */
   readonly monthlyLimitUsd: number;
-  /** Alerts on actual spend at these % of the limit (>= 100 critical, below warning). @default [80, 100] */
+  /** Alerts on actual spend at these % of the limit (>= 100 critical, below warning). */
   readonly actualAlertPercents: readonly number[];
-  /** Alert (warning) when the month's forecast passes this %; false for none. @default 100 */
+  /** Alert (warning) when the month's forecast passes this %; false for none. */
   readonly forecastAlertPercent: number | false;
-  /** Addresses AWS Budgets e-mails directly, besides the alarm topics. @default [] */
+  /** Addresses AWS Budgets e-mails directly, besides the alarm topics. */
   readonly emails: readonly string[];
   /**
    * What is counted: the whole account, or only costs tagged `Environment=<env>` (activate the
    * tag as a cost allocation tag in Billing first). Environments sharing an account need
    * "environment-tag".
-   * @default "account"
    */
   readonly scope: "account" | "environment-tag";
 }
