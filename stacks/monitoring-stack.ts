@@ -35,6 +35,12 @@ export class MonitoringStack extends PlatformStack {
         services === undefined
           ? undefined
           : { cluster: services.cluster.cluster.name, services: Object.keys(services.services) },
+      errorLines:
+        services === undefined
+          ? undefined
+          : Object.values(services.services).flatMap((svc) =>
+              svc.logRouter === undefined ? [] : [svc.logRouter.errorMetric],
+            ),
       database:
         db === undefined
           ? undefined

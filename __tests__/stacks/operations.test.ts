@@ -292,7 +292,7 @@ describe("alarms wired into the modules that own the resources", () => {
 });
 
 describe("dashboard", () => {
-  it("shows ALB, ECS, database and DCV gateway metrics of the environment", () => {
+  it("shows ALB, ECS, log-router error lines, database and DCV gateway metrics of the environment", () => {
     const dashboard = only(stacks["fixture-live-monitoring"], "aws_cloudwatch_dashboard");
     expect(dashboard.dashboard_name).toBe("fixture-live-platform");
     const body = JSON.parse(String(dashboard.dashboard_body)) as {
@@ -305,6 +305,7 @@ describe("dashboard", () => {
       "ECS CPU %",
       "ECS memory %",
       "ECS running tasks",
+      "Error lines per minute (log routers)",
       "Database CPU %",
       "Database connections",
       "Database freeable memory",
@@ -314,7 +315,11 @@ describe("dashboard", () => {
     ]);
     const ecs = body.widgets[2].properties.metrics;
     expect(ecs.map((m) => m[5])).toEqual(["web", "api"]);
-    expect(body.widgets[5].properties.metrics[0]).toEqual([
+    // The same metrics the services' error-line alarms watch.
+    expect(body.widgets[5].properties.metrics).toEqual(
+      ["web", "api"].map((svc) => ["fixture-live/logs", `${svc}-error-lines`]),
+    );
+    expect(body.widgets[6].properties.metrics[0]).toEqual([
       "AWS/RDS",
       "CPUUtilization",
       "DBClusterIdentifier",

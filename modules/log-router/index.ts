@@ -99,6 +99,8 @@ export class ServiceLogRouter extends Construct {
   /** The configuration text. */
   readonly configText: string;
   readonly container: LogRouterContainerDefinition;
+  /** The metric counting the service's error lines (for the dashboard). */
+  readonly errorMetric: { readonly namespace: string; readonly name: string };
   /** What the task role needs: the config object, the archive prefix, the error log group. */
   readonly taskResources: {
     readonly configObjectArn: string;
@@ -192,6 +194,7 @@ export class ServiceLogRouter extends Construct {
     // No default_value: it is published only for ingested events the pattern misses, and
     // the empty pattern misses none; quiet minutes are missing data, not breaching.
     const metric = { namespace: `${names.prefix}/logs`, name: `${service}-error-lines` };
+    this.errorMetric = metric;
     new CloudwatchLogMetricFilter(this, "error-lines", {
       name: names.physical([service, "error-lines"], { maxLength: 512 }),
       logGroupName: props.errorLogGroup.group.name,

@@ -19,6 +19,11 @@ export interface PlatformDashboardProps {
    */
   readonly ecs?: { readonly cluster: string; readonly services: readonly string[] };
   /**
+   * Error-line metrics of the services' log routers.
+   * @default no error-line widget
+   */
+  readonly errorLines?: readonly { readonly namespace: string; readonly name: string }[];
+  /**
    * The database.
    * @default no database widgets
    */
@@ -79,6 +84,12 @@ export class PlatformDashboard extends Construct {
       graph("ECS CPU %", per("AWS/ECS", "CPUUtilization"), "Average");
       graph("ECS memory %", per("AWS/ECS", "MemoryUtilization"), "Average");
       graph("ECS running tasks", per("ECS/ContainerInsights", "RunningTaskCount"), "Average");
+    }
+    if (props.errorLines !== undefined && props.errorLines.length > 0) {
+      graph(
+        "Error lines per minute (log routers)",
+        props.errorLines.map((m) => [m.namespace, m.name]),
+      );
     }
     if (props.database !== undefined) {
       const db = [
