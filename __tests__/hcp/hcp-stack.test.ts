@@ -239,6 +239,8 @@ describe("hcp stack (cloud state mode)", () => {
       terraformVersion: "1.13.3",
       executionMode: "remote",
       autoApply: true,
+      createProject: true,
+      runTriggers: true,
       workspaces: [
         { id: "network", name: "p-x-network", reads: [] },
         { id: "data", name: "p-x-data", reads: ["p-x-network"] },

@@ -128,6 +128,8 @@ const workspacesBase: HcpWorkspacesProps = {
   organization: "acme",
   hostname: "app.terraform.io",
   projectName: "platform",
+  createProject: true,
+  runTriggers: true,
   workspaces: [
     { id: "network", name: "platform-dev-network", reads: [] },
     { id: "data", name: "platform-dev-data", reads: ["platform-dev-network"] },

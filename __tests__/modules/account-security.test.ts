@@ -20,6 +20,7 @@ const base: AccountSecurityProps = {
   logBucketName: BUCKET,
   logBucketArn: `arn:aws:s3:::${BUCKET}`,
   criticalTopicArn: TOPIC,
+  recordGlobalResources: true,
 };
 
 function synth(

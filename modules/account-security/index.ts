@@ -45,9 +45,8 @@ export interface AccountSecurityProps {
   /**
    * Record global resource types (IAM users, roles, policies). Do it in exactly one region of
    * the account, or every IAM change is recorded (and billed) once per region.
-   * @default true
    */
-  readonly recordGlobalResources?: boolean;
+  readonly recordGlobalResources: boolean;
   /**
    * The region's GuardDuty detector (one per account and region): create it, adopt an
    * existing one by detector id, or reference it (then no detector and no findings rule here:
@@ -131,7 +130,7 @@ export class AccountSecurity extends Construct {
         names,
         account: props.account,
         partition: props.partition,
-        recordGlobalResources: props.recordGlobalResources ?? true,
+        recordGlobalResources: props.recordGlobalResources,
         serviceLinkedRole: props.configServiceLinkedRole ?? "create",
         mode: recorder,
         bucketName: props.logBucketName,

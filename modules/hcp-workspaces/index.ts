@@ -62,11 +62,8 @@ export interface HcpWorkspacesProps {
   readonly hostname: string;
   /** Project holding the workspaces. */
   readonly projectName: string;
-  /**
-   * Create the project (true) or look up an existing one (false).
-   * @default true
-   */
-  readonly createProject?: boolean;
+  /** Create the project (true) or look up an existing one (false). */
+  readonly createProject: boolean;
   /** The workspaces, one per stack. */
   readonly workspaces: readonly HcpWorkspaceSpec[];
   /** Exact Terraform release the runs use (from `.terraform-version`). */
@@ -85,11 +82,8 @@ export interface HcpWorkspacesProps {
    * @default false
    */
   readonly protectFromDestroy?: boolean;
-  /**
-   * Queue a run in each reader after its producer applies.
-   * @default true
-   */
-  readonly runTriggers?: boolean;
+  /** Queue a run in each reader after its producer applies. */
+  readonly runTriggers: boolean;
   /**
    * Switch on dynamic AWS credentials with these roles.
    * @default none: runs bring their own credentials
@@ -126,14 +120,13 @@ export class HcpWorkspaces extends Construct {
     super(scope, id);
     assertNoIssues(props.configPath ?? this.node.path, hcpWorkspacesIssues(props));
     const organization = props.organization;
-    this.projectId =
-      (props.createProject ?? true)
-        ? new Project(this, "project", {
-            organization,
-            name: props.projectName,
-            description: "Managed by the hcp stack of this repository",
-          }).id
-        : new DataTfeProject(this, "project", { organization, name: props.projectName }).id;
+    this.projectId = props.createProject
+      ? new Project(this, "project", {
+          organization,
+          name: props.projectName,
+          description: "Managed by the hcp stack of this repository",
+        }).id
+      : new DataTfeProject(this, "project", { organization, name: props.projectName }).id;
     this.teamAccess(props);
     const agentPoolId =
       props.executionMode === "agent" && props.agentPool !== undefined
@@ -182,7 +175,7 @@ export class HcpWorkspaces extends Construct {
         remoteStateConsumerIds: readers.map((r) => idOf(r.name)),
       });
       if (!runsInHcp) continue;
-      if (props.runTriggers ?? true) {
+      if (props.runTriggers) {
         for (const producer of spec.runsAfter ?? spec.reads) {
           new RunTrigger(this, `${spec.id}-after-${producerId(props, producer)}`, {
             workspaceId,
