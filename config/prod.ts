@@ -105,7 +105,7 @@ export const prod: EnvironmentInput = {
       testListenerCidrs: ["203.0.113.0/24"],
     },
     // Pinned: production refuses a moving router image tag.
-    logRouter: { imageTag: "init-2.32.2.20240425" },
+    logRouter: { imageTag: "init-2.34.3.20260623" },
     services: [
       {
         name: "web",

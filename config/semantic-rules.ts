@@ -7,7 +7,7 @@ import { show, type Issue } from "../lib/validation";
 import { DCV_API_ENDPOINTS, unreachableApis } from "../lib/api-egress";
 import { githubSubjects } from "../modules/ci-identity/subjects";
 import { githubIdentityIssues } from "../modules/ci-identity/validate";
-import { uniquenessIssues } from "./uniqueness-rules";
+import { sharedNameIssues, uniquenessIssues } from "./uniqueness-rules";
 import { accountSingletonIssues } from "./account-singletons";
 import { extrasIssues } from "./extras-rules";
 import { placeholderIssues } from "./placeholder-rules";
@@ -133,6 +133,7 @@ export function checkPlatform(config: ResolvedPlatform): {
     }
   }
   issues.push(...accountSingletonIssues(config));
+  issues.push(...sharedNameIssues(config.environments));
   const trusted = new Map<string, string>();
   for (const [key, env] of Object.entries(config.environments)) {
     if (env.ci === undefined) continue;

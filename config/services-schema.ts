@@ -5,7 +5,11 @@ import {
   type LogRetentionDays,
 } from "../lib/log-retention";
 import type { AlbSettings } from "../modules/alb/settings";
-import type { LogRouterSettings } from "../modules/log-router/settings";
+import {
+  DEFAULT_ERROR_PATTERN,
+  DEFAULT_ROUTER_IMAGE_TAG,
+  type LogRouterSettings,
+} from "../modules/log-router/settings";
 import type {
   FargateServiceSettings,
   RepositorySettings,
@@ -129,14 +133,14 @@ export const RepositoriesSchema = z
 /** `services.logRouter`: the FireLens router of the services that opt in. */
 export const LogRouterSchema = z
   .strictObject({
-    imageTag: z.string().default("init-2.32.2.20240425"),
+    imageTag: z.string().default(DEFAULT_ROUTER_IMAGE_TAG),
     image: z.string().optional(),
     pullThroughCachePrefix: z.string().default("ecr-public"),
-    errorPattern: z.string().default("ERROR|FATAL"),
+    errorPattern: z.string().default(DEFAULT_ERROR_PATTERN),
     keyPrefix: z.string().default("services"),
     hourlyPartitions: z.boolean().default(false),
-    totalFileSizeMiB: z.number().default(50),
-    uploadTimeoutMinutes: z.number().default(10),
+    totalFileSizeMB: z.number().default(50),
+    uploadTimeoutMinutes: z.number().default(2),
     memoryReservationMiB: z.number().int().min(6).default(50),
     cpu: z.number().int().min(0).default(0),
     archiveTable: z.boolean().default(true),
@@ -144,6 +148,7 @@ export const LogRouterSchema = z
       .strictObject({
         threshold: z.number().min(0).default(0),
         periods: z.number().int().min(1).max(60).default(5),
+        datapointsToAlarm: z.number().int().min(1).default(1),
       })
       .prefault({}),
   })

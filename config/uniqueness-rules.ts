@@ -74,3 +74,40 @@ export function uniquenessIssues(env: ResolvedEnvironment): Issue[] {
   });
   return issues;
 }
+
+/**
+ * DNS names an environment claims (CloudFront aliases, the ALB's record, the DCV endpoint
+ * service's private name): two environments claiming one would fight over its record, and AWS
+ * refuses a second CloudFront alias or private DNS name at apply.
+ */
+export function sharedNameIssues(
+  environments: Readonly<Record<string, ResolvedEnvironment>>,
+): Issue[] {
+  const issues: Issue[] = [];
+  const owners = new Map<string, string>();
+  for (const [key, env] of Object.entries(environments)) {
+    const listener = env.services?.alb.listener;
+    const claims: [readonly (string | number)[], string | undefined][] = [
+      [["edge", "domain"], env.edge?.domain],
+      [
+        ["services", "alb", "listener", "domain"],
+        listener !== undefined && "domain" in listener ? listener.domain : undefined,
+      ],
+      [["dcv", "endpointService", "privateDnsName"], env.dcv?.endpointService.privateDnsName],
+    ];
+    for (const [path, name] of claims) {
+      if (name === undefined) continue;
+      const where = `environments.${key}.${path.join(".")}`;
+      const owner = owners.get(name.toLowerCase());
+      if (owner === undefined) {
+        owners.set(name.toLowerCase(), where);
+      } else if (!owner.startsWith(`environments.${key}.`)) {
+        issues.push({
+          path: ["environments", key, ...path],
+          message: `${show(name)} is already claimed by ${owner}; each environment needs its own DNS names (e.g. ${show(`${key}.${name}`)})`,
+        });
+      }
+    }
+  }
+  return issues;
+}

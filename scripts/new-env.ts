@@ -126,6 +126,30 @@ export function scaffoldEnvironment(
       subnets: undefined,
     },
   };
+  // DNS names one environment claims (config/uniqueness-rules.ts sharedNameIssues) get the new
+  // environment's name in front, in the same hosted zone.
+  const own = (domain: string) => `${name}.${domain}`;
+  if (env.edge !== undefined) {
+    env.edge = {
+      ...env.edge,
+      domain: own(env.edge.domain),
+      ...(env.edge.originDomain === undefined ? {} : { originDomain: own(env.edge.originDomain) }),
+    };
+  }
+  const listener = env.services?.alb.listener;
+  if (env.services !== undefined && listener !== undefined && "domain" in listener) {
+    env.services = {
+      ...env.services,
+      alb: { ...env.services.alb, listener: { ...listener, domain: own(listener.domain) } },
+    };
+  }
+  const privateDns = env.dcv?.endpointService.privateDnsName;
+  if (env.dcv !== undefined && privateDns !== undefined) {
+    env.dcv = {
+      ...env.dcv,
+      endpointService: { ...env.dcv.endpointService, privateDnsName: own(privateDns) },
+    };
+  }
   if (env.state.backend === "s3" && sameAccount) {
     // One bucket per account, bootstrapped by the environment that already owns it.
     env.state = { ...env.state, bootstrap: false };
@@ -205,8 +229,8 @@ export function environmentSource(env: EnvironmentInput, from: string): string {
 
 /**
  * ${env.name}: scaffolded from ${from} by \`npm run new-env\`. Review every value before the first
- * deploy: the VPC CIDR, GitHub environment, state and account-wide singletons were made
- * distinct; sizes, addresses, domains and alarm recipients are ${from}'s.
+ * deploy: the VPC CIDR, GitHub environment, state, account-wide singletons and DNS names (prefixed
+ * with ${env.name}.) were made distinct; sizes, addresses and alarm recipients are ${from}'s.
  */
 export const ${env.name}: EnvironmentInput = ${JSON.stringify(env, null, 2)};
 `;

@@ -990,6 +990,33 @@ const MISTAKES: readonly Mistake[] = [
     allowed: /give each environment its own GitHub environment/,
   },
   {
+    what: "an environment copied with the other environment's ALB domain",
+    env: "sandbox",
+    edit: (e) => {
+      svc(e).alb.listener = {
+        protocol: "https",
+        domain: "origin.app.example.com",
+        hostedZoneId: "Z0123456789ABCDEFGHIJ",
+      };
+      e.policyExceptions = [];
+    },
+    path: `${L}.services.alb.listener.domain`,
+    value: '"origin.app.example.com"',
+    allowed:
+      /already claimed by environments\.sandbox\.services\.alb\.listener\.domain; each environment needs its own DNS names/,
+  },
+  {
+    what: "two environments with one DCV private DNS name",
+    env: "live",
+    edit: (e, all) => {
+      dcv(e).endpointService.privateDnsName = "dcv.example.com";
+      dcv(all.environments.sandbox).endpointService.privateDnsName = "dcv.example.com";
+    },
+    path: `${L}.dcv.endpointService.privateDnsName`,
+    value: '"dcv.example.com"',
+    allowed: /already claimed by environments\.sandbox\.dcv\.endpointService\.privateDnsName/,
+  },
+  {
     what: "an environment whose name differs from its key",
     env: "sandbox",
     edit: (e) => (e.name = "dev"),

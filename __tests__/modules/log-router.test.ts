@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig, type EnvironmentInput } from "../../config";
 import { FargateService } from "../../modules/fargate-service";
@@ -6,8 +8,10 @@ import {
   checkFluentBit,
   parseFluentBit,
   routeRecord,
+  sizeBytes,
   tagMatches,
 } from "../../modules/log-router/fluent-bit-check";
+import { DEFAULT_ERROR_PATTERN } from "../../modules/log-router/settings";
 import { renderFluentBit, routerSections } from "../../modules/log-router/fluent-bit-config";
 import { rejection, shippedInput, withEnv } from "../helpers/config";
 import { synthPlatform, synthShipped } from "../helpers/synth";
@@ -49,16 +53,17 @@ const sample = renderFluentBit(
   routerSections({
     container: "web",
     region: "ap-northeast-1",
-    errorPattern: "ERROR|FATAL",
+    errorPattern: DEFAULT_ERROR_PATTERN,
     logGroupName: "/platform/dev/ecs/web",
     logStreamPrefix: "web/",
     bucket: "platform-dev-logs-111111111111-ap-northeast-1",
     keyFormat: "/services/web/year=%Y/month=%m/day=%d/%H%M%S-$UUID.gz",
-    totalFileSizeMiB: 50,
-    uploadTimeoutMinutes: 10,
+    totalFileSizeMB: 50,
+    uploadTimeoutMinutes: 2,
+    graceSeconds: 30,
   }),
 );
-const check = (text: string) => checkFluentBit(text, { sections: ["FILTER", "OUTPUT"] });
+const check = (text: string) => checkFluentBit(text, { sections: ["SERVICE", "FILTER", "OUTPUT"] });
 
 describe("the generated Fluent Bit configuration (checked without a fluent-bit binary)", () => {
   it.each(["dev", "prod"] as const)(
@@ -69,7 +74,7 @@ describe("the generated Fluent Bit configuration (checked without a fluent-bit b
         const text = configOf(json, service);
         expect(check(text), service).toEqual([]);
         const kinds = parseFluentBit(text).sections.map((s) => s.kind);
-        expect(kinds).toEqual(["FILTER", "OUTPUT", "OUTPUT"]);
+        expect(kinds).toEqual(["SERVICE", "FILTER", "OUTPUT", "OUTPUT"]);
       }
     },
   );
@@ -92,10 +97,57 @@ describe("the generated Fluent Bit configuration (checked without a fluent-bit b
     expect(routeRecord(text, "web-firelens-0123", { log: "ERROR x" })).toEqual([]);
   });
 
+  it.each([
+    ["plain text, upper case", "2026-12-03 ERROR payment failed", true],
+    ["plain text, lower case", "error: connect ECONNREFUSED", true],
+    ["plain text, fatal", "Fatal: out of memory", true],
+    ["plain text, critical", "[CRITICAL] disk full", true],
+    ["pino error (numeric 50)", '{"level":50,"time":1764720000000,"msg":"payment failed"}', true],
+    ["pino fatal (numeric 60)", '{"level":60,"time":1764720000000,"msg":"exiting"}', true],
+    ["pino info (numeric 30)", '{"level":30,"time":1764720000000,"msg":"listening"}', false],
+    ["pino with a level of 500", '{"level":500,"msg":"x"}', false],
+    ["winston error", '{"level":"error","message":"payment failed"}', true],
+    ["winston info", '{"level":"info","message":"GET /health 200"}', false],
+    ["a NO_ERROR status", "status=NO_ERROR code=0", false],
+    ["errors counted, none raised", "0 errors, 3 warnings", false],
+    ["an info line", "INFO GET /api/health 200", false],
+  ])("the default error pattern: %s (%s) goes to CloudWatch Logs: %s", (_what, line, error) => {
+    const tag = "web-firelens-0123";
+    const outputs = routeRecord(sample, tag, { log: line }).map((d) => d.output);
+    expect(outputs).toEqual(error ? ["s3", "cloudwatch_logs"] : ["s3"]);
+  });
+
+  it("lets Fluent Bit flush the S3 buffer for 30 s after SIGTERM, within the container's stop timeout", () => {
+    for (const env of ["dev", "prod"] as const) {
+      for (const service of ROUTED[env]) {
+        const json = stacks[`platform-${env}-services`];
+        const first = parseFluentBit(configOf(json, service)).sections[0];
+        expect(first.kind).toBe("SERVICE");
+        expect(first.entries.map((e) => [e.key, e.value])).toEqual([["Grace", "30"]]);
+        const router = containers(json, service).find((c) => c.name === "log-router") as
+          (Container & { stopTimeout: number }) | undefined;
+        expect(router?.stopTimeout).toBeGreaterThan(30);
+        expect(router?.stopTimeout).toBeLessThanOrEqual(120);
+        const s3 = parseFluentBit(configOf(json, service)).sections[3].entries;
+        expect(s3.find((e) => e.key === "upload_timeout")?.value).toBe("2m");
+      }
+    }
+  });
+
+  it("reads sizes as Fluent Bit does: K, M and G are powers of 1000", () => {
+    expect(sizeBytes("1M")).toBe(1_000_000);
+    expect(sizeBytes("50MB")).toBe(50_000_000);
+    expect(sizeBytes("1G")).toBe(1_000_000_000);
+    expect(sizeBytes("2k")).toBe(2000);
+    expect(sizeBytes("1.5M")).toBe(1_500_000);
+    expect(sizeBytes("100000000")).toBe(100_000_000);
+    expect(sizeBytes("1MiB")).toBeUndefined();
+  });
+
   it("writes gzip objects under year=/month=/day=/ per service to the central log bucket", () => {
     for (const env of ["dev", "prod"] as const) {
       for (const service of ROUTED[env]) {
-        const s3 = parseFluentBit(configOf(stacks[`platform-${env}-services`], service)).sections[2]
+        const s3 = parseFluentBit(configOf(stacks[`platform-${env}-services`], service)).sections[3]
           .entries;
         const value = (key: string) => s3.find((e) => e.key === key)?.value;
         expect(value("bucket")).toBe(`platform-${env}-logs-${ACCOUNT[env]}-ap-northeast-1`);
@@ -103,7 +155,7 @@ describe("the generated Fluent Bit configuration (checked without a fluent-bit b
         expect(value("s3_key_format")).toBe(
           `/services/${service}/year=%Y/month=%m/day=%d/%H%M%S-$UUID.gz`,
         );
-        const cw = parseFluentBit(configOf(stacks[`platform-${env}-services`], service)).sections[1]
+        const cw = parseFluentBit(configOf(stacks[`platform-${env}-services`], service)).sections[2]
           .entries;
         expect(cw.find((e) => e.key === "log_group_name")?.value).toBe(
           `/platform/${env}/ecs/${service}`,
@@ -119,7 +171,7 @@ describe("the generated Fluent Bit configuration (checked without a fluent-bit b
     [
       "an [INPUT] (FireLens owns inputs)",
       `[INPUT]\n    Name forward\n\n${sample}`,
-      /may hold only \[FILTER\], \[OUTPUT\]/,
+      /may hold only \[SERVICE\], \[FILTER\], \[OUTPUT\]/,
     ],
     [
       "an unknown plugin",
@@ -153,12 +205,27 @@ describe("the generated Fluent Bit configuration (checked without a fluent-bit b
     ["a malformed rewrite rule", sample.replace("error.$TAG true", "error.$TAG"), /four fields/],
     [
       "a rule regex that does not compile",
-      sample.replace("ERROR|FATAL", "ERROR(|FATAL"),
+      sample.replace("(50|60)", "(50|60"),
       /is not a regular expression/,
+    ],
+    [
+      "a rule regex starting with a double quote (read as a quoted field)",
+      sample.replace(DEFAULT_ERROR_PATTERN, '"level":50'),
+      /REGEX must not start with a double quote/,
+    ],
+    [
+      "an unknown [SERVICE] key",
+      sample.replace("Grace 30", "Grace_Period 30"),
+      /\[SERVICE\] has no key "Grace_Period"/,
     ],
     [
       "an object too large for PutObject",
       sample.replace("50M", "2G"),
+      /total_file_size must be 1M\.\.1G/,
+    ],
+    [
+      "an object over 1000000000 bytes (1001M; Fluent Bit's M is 1000000)",
+      sample.replace("50M", "1001M"),
       /total_file_size must be 1M\.\.1G/,
     ],
     ["a gzip key without .gz", sample.replace("$UUID.gz", "$UUID.json"), /should end in \.gz/],
@@ -177,6 +244,23 @@ describe("the generated Fluent Bit configuration (checked without a fluent-bit b
     expect(tagMatches("error.*", "error.web-firelens-1")).toBe(true);
     expect(tagMatches("error.*", "errorXweb")).toBe(false);
     expect(tagMatches("web-firelens-*", "error.web-firelens-1")).toBe(false);
+  });
+});
+
+describe("log router documentation", () => {
+  const docs = join(__dirname, "..", "..", "docs");
+  it("shows dev's api configuration exactly as generated", () => {
+    const page = readFileSync(join(docs, "logging.md"), "utf8");
+    expect(page).toContain(`\`\`\`\n${configOf(stacks["platform-dev-services"], "api")}\`\`\``);
+  });
+
+  it("no page calls the log router unbuilt or says every service logs through awslogs", () => {
+    for (const file of readdirSync(docs).filter((f) => f.endsWith(".md"))) {
+      const text = readFileSync(join(docs, file), "utf8").replace(/\s+/g, " ");
+      expect(text, file).not.toMatch(
+        /Not built[^.]*FireLens|not part of these modules yet; services still log through/,
+      );
+    }
   });
 });
 
@@ -199,7 +283,7 @@ describe("log router wiring (synthesized JSON)", () => {
           },
         });
         expect(router.image).toBe(
-          `${ACCOUNT[env]}.dkr.ecr.ap-northeast-1.amazonaws.com/ecr-public/aws-observability/aws-for-fluent-bit:init-2.32.2.20240425`,
+          `${ACCOUNT[env]}.dkr.ecr.ap-northeast-1.amazonaws.com/ecr-public/aws-observability/aws-for-fluent-bit:init-2.34.3.20260623`,
         );
         const vars = Object.fromEntries(router.environment.map((v) => [v.name, v.value]));
         expect(vars.aws_fluent_bit_init_s3_1).toMatch(
@@ -215,11 +299,19 @@ describe("log router wiring (synthesized JSON)", () => {
         expect(router.logConfiguration.options?.["awslogs-group"]).toMatch(
           /^\$\{aws_cloudwatch_log_group\..*log-router_logs.*\.name\}$/,
         );
-        // The service waits for its configuration object before starting tasks.
+        // The service waits for its configuration object and its roles' policies before
+        // starting tasks.
         const service_ = byPath(json, "aws_ecs_service", `${service}/service`);
         expect(service_.depends_on).toContainEqual(
           expect.stringMatching(/^aws_s3_object\..*log-router_config/),
         );
+        for (const role of ["execution", "task"]) {
+          expect(service_.depends_on).toContainEqual(
+            expect.stringMatching(
+              new RegExp(`^aws_iam_role_policy\\.${service}_roles_${role}-policy_`),
+            ),
+          );
+        }
       }
       // The task size stays the configured, valid Fargate size.
       const task = byPath(json, "aws_ecs_task_definition", "api/task");
@@ -271,6 +363,10 @@ describe("log router wiring (synthesized JSON)", () => {
           comparison_operator: "GreaterThanThreshold",
           threshold: 0,
           evaluation_periods: 5,
+          // The first minute with an error line alerts; five quiet minutes clear it.
+          datapoints_to_alarm: 1,
+          treat_missing_data: "notBreaching",
+          period: 60,
         });
         for (const actions of [alarm.alarm_actions, alarm.ok_actions]) {
           expect((actions as string[])[0]).toMatch(
@@ -422,7 +518,7 @@ describe("log router wiring (synthesized JSON)", () => {
 
   it("uses a declared mirror instead of the cache, with pull permissions on that repository only", () => {
     const image =
-      "111111111111.dkr.ecr.ap-northeast-1.amazonaws.com/mirror/fluent-bit:init-2.32.2.20240425";
+      "111111111111.dkr.ecr.ap-northeast-1.amazonaws.com/mirror/fluent-bit:init-2.34.3.20260623";
     const { stacks: mirrored } = synthPlatform(
       withEnv("dev", (e) => {
         if (e.services !== undefined) e.services.logRouter = { image };
@@ -539,9 +635,25 @@ describe("log router validation rules", () => {
       "objects larger than one PutObject",
       "dev",
       (s) => {
-        router(s, { totalFileSizeMiB: 2048 });
+        router(s, { totalFileSizeMB: 1024 });
       },
-      /services\.logRouter\.totalFileSizeMiB: 2048 is outside 1\.\.1024/,
+      /services\.logRouter\.totalFileSizeMB: 1024 is outside 1\.\.1000: .* caps at 1000000000 bytes/,
+    ],
+    [
+      "an error pattern starting with a double quote",
+      "dev",
+      (s) => {
+        router(s, { errorPattern: '"level":50' });
+      },
+      /services\.logRouter\.errorPattern: .* starts with a double quote/,
+    ],
+    [
+      "an error alarm that needs more breaching minutes than it evaluates",
+      "dev",
+      (s) => {
+        router(s, { errorAlarm: { periods: 3, datapointsToAlarm: 4 } });
+      },
+      /services\.logRouter\.errorAlarm\.datapointsToAlarm: 4 is more than errorAlarm\.periods \(3\)/,
     ],
     [
       "an upload timeout over an hour",

@@ -516,10 +516,13 @@ export class FargateService extends Construct {
       propagateTags: "SERVICE",
       tags: names.nameTag(name),
       // The strategy needs the providers associated first (and still associated on destroy).
-      // The router's init process reads its configuration object when the first task starts.
+      // The router's init process reads its configuration object when the first task starts,
+      // and the first tasks need the roles' permissions already granted: a first deployment
+      // that fails has nothing to roll back to, and the apply fails.
       dependsOn: [
         ...(lb?.dependsOn ?? []),
         props.cluster.capacityProviders,
+        ...this.roles.policies,
         ...(router === undefined ? [] : [router.config]),
       ],
       // Autoscaling owns the task count after creation.

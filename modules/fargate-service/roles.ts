@@ -75,6 +75,11 @@ export interface ServiceRolesLogRouter {
 export class ServiceRoles extends Construct {
   readonly executionRole: IamRole;
   readonly taskRole: IamRole;
+  /**
+   * The roles' inline policies: the service waits for them, or its first tasks could start
+   * before IAM grants the pull, the log writes and the router's configuration read.
+   */
+  readonly policies: IamRolePolicy[] = [];
 
   constructor(scope: Construct, id: string, props: ServiceRolesProps) {
     super(scope, id);
@@ -263,7 +268,9 @@ export class ServiceRoles extends Construct {
     });
     if (statements.length > 0) {
       const doc = new DataAwsIamPolicyDocument(this, `${id}-document`, { statement: statements });
-      new IamRolePolicy(this, `${id}-policy`, { role: role.id, name: purpose, policy: doc.json });
+      this.policies.push(
+        new IamRolePolicy(this, `${id}-policy`, { role: role.id, name: purpose, policy: doc.json }),
+      );
     }
     return role;
   }

@@ -94,12 +94,15 @@ type ValueCheck = (value: string) => string | undefined;
 const BOOLEAN = /^(on|off|true|false|yes|no)$/i;
 const isTrue = (value: string | undefined) => value !== undefined && /^(on|true|yes)$/i.test(value);
 const bool: ValueCheck = (v) => (BOOLEAN.test(v) ? undefined : "must be On/Off or true/false");
-/** Bytes of a Fluent Bit size value ("50M", "1G", "100000000"), or undefined if malformed. */
+/**
+ * Bytes of a Fluent Bit size value ("50M", "1G", "100000000"), or undefined if malformed.
+ * Decimal units, as flb_utils_size_to_bytes reads them: K is 1000, M 1000², G 1000³.
+ */
 export function sizeBytes(value: string): number | undefined {
-  const m = /^(\d+)([KMG])?B?$/i.exec(value);
+  const m = /^(\d+(?:\.\d+)?)([KMG])?B?$/i.exec(value);
   if (m === null) return undefined;
-  const unit = { K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[(m[2] ?? "").toUpperCase()] ?? 1;
-  return Number(m[1]) * unit;
+  const unit = { K: 1000, M: 1000 ** 2, G: 1000 ** 3 }[(m[2] ?? "").toUpperCase()] ?? 1;
+  return Math.floor(Number(m[1]) * unit);
 }
 const size: ValueCheck = (v) =>
   sizeBytes(v) === undefined ? 'must be a size such as "50M"' : undefined;
@@ -113,10 +116,20 @@ const oneOf =
 const any: ValueCheck = () => undefined;
 const regex: ValueCheck = (v) => regexProblem(v);
 
+/**
+ * A Fluent Bit pattern as a JavaScript RegExp. Fluent Bit compiles with Onigmo in Ruby syntax
+ * (src/flb_regex.c), where a leading `(?i)` makes the whole pattern case-insensitive; Node 20
+ * has no inline flags, so that prefix becomes the `i` flag.
+ */
+export function onigmoRegExp(pattern: string): RegExp {
+  const insensitive = pattern.startsWith("(?i)");
+  return new RegExp(insensitive ? pattern.slice(4) : pattern, insensitive ? "i" : "");
+}
+
 /** A pattern JavaScript cannot compile (Onigmo, Fluent Bit's engine, reads the same syntax). */
 export function regexProblem(pattern: string): string | undefined {
   try {
-    new RegExp(pattern);
+    onigmoRegExp(pattern);
     return undefined;
   } catch (e) {
     return `is not a regular expression (${(e as Error).message})`;
@@ -129,6 +142,8 @@ const ruleCheck: ValueCheck = (v) => {
   const [key, pattern, , keep] = parts;
   if (!/^\$[A-Za-z_][A-Za-z0-9_]*(\['[^']+'\])*$/.test(key))
     return `key ${key} must be a record accessor such as $log`;
+  // flb_slist_split_tokens reads a field that starts with a double quote as a quoted string.
+  if (pattern.startsWith('"')) return "REGEX must not start with a double quote";
   return regexProblem(pattern) ?? (BOOLEAN.test(keep) ? undefined : "KEEP must be true or false");
 };
 const grepCheck: ValueCheck = (v) => {
@@ -239,6 +254,13 @@ const PLUGINS: Readonly<Record<"FILTER" | "OUTPUT", Readonly<Record<string, Plug
   },
 };
 
+/** [SERVICE] keys an included file sets (FireLens's generated main file has no [SERVICE]). */
+const SERVICE_KEYS: Readonly<Record<string, ValueCheck>> = {
+  flush: (v) => (/^\d+(\.\d+)?$/.test(v) ? undefined : "must be seconds"),
+  grace: integer,
+  log_level: COMMON.log_level,
+};
+
 /** Everything Fluent Bit would refuse, or accept but run wrongly, in an included file. */
 export function checkFluentBit(
   text: string,
@@ -255,6 +277,15 @@ export function checkFluentBit(
       problems.push(
         `${at}: this file may hold only ${options.sections.map((s) => `[${s}]`).join(", ")}`,
       );
+      continue;
+    }
+    if (section.kind === "SERVICE") {
+      for (const e of section.entries) {
+        const check = SERVICE_KEYS[e.key.toLowerCase()] as ValueCheck | undefined;
+        const problem =
+          check === undefined ? `[SERVICE] has no key ${JSON.stringify(e.key)}` : check(e.value);
+        if (problem !== undefined) problems.push(`line ${e.line}: ${e.key} ${problem}`);
+      }
       continue;
     }
     const plugins = PLUGINS[section.kind as "FILTER" | "OUTPUT"] as
@@ -310,8 +341,9 @@ export function checkFluentBit(
     if (name === "s3") {
       const putObject = isTrue(value("use_put_object"));
       const total = sizeBytes(value("total_file_size") ?? "100000000");
-      const max = putObject ? 1024 ** 3 : 50 * 1024 ** 3;
-      if (total !== undefined && (total < 1024 ** 2 || total > max)) {
+      // MIN_FILE_SIZE and MAX_FILE_SIZE(_PUT_OBJECT) of plugins/out_s3/s3.h, in bytes.
+      const max = putObject ? 1_000_000_000 : 50_000_000_000;
+      if (total !== undefined && (total < 1_000_000 || total > max)) {
         problems.push(
           `${at}: total_file_size must be 1M..${putObject ? "1G with use_put_object On" : "50G"}`,
         );
@@ -351,7 +383,7 @@ export function routeRecord(
     s.entries.filter((e) => e.key === key).map((e) => e.value);
   const matches = (s: (typeof sections)[number], t: string) =>
     get(s, "match").some((m) => tagMatches(m, t)) ||
-    get(s, "match_regex").some((m) => new RegExp(m).test(t));
+    get(s, "match_regex").some((m) => onigmoRegExp(m).test(t));
   const delivered: { output: string; tag: string }[] = [];
   const queue: { tag: string; record: Readonly<Record<string, string>> }[] = [{ tag, record }];
   for (let n = 0; n < queue.length && n < 100; n++) {
@@ -362,17 +394,17 @@ export function routeRecord(
       if (plugin === "grep") {
         const pass = get(f, "regex").every((r) => {
           const [key, ...rest] = r.split(" ");
-          return new RegExp(rest.join(" ")).test(event.record[key] ?? "");
+          return onigmoRegExp(rest.join(" ")).test(event.record[key] ?? "");
         });
         const excluded = get(f, "exclude").some((r) => {
           const [key, ...rest] = r.split(" ");
-          return new RegExp(rest.join(" ")).test(event.record[key] ?? "");
+          return onigmoRegExp(rest.join(" ")).test(event.record[key] ?? "");
         });
         if (!pass || excluded) kept = false;
       } else if (plugin === "rewrite_tag") {
         for (const rule of get(f, "rule")) {
           const [key, pattern, newTag, keep] = rule.split(/ +/);
-          if (new RegExp(pattern).test(event.record[key.slice(1)] ?? "")) {
+          if (onigmoRegExp(pattern).test(event.record[key.slice(1)] ?? "")) {
             // Re-emitted records start the pipeline again under their new tag.
             queue.push({ tag: newTag.replaceAll("$TAG", event.tag), record: event.record });
             if (!isTrue(keep)) kept = false;

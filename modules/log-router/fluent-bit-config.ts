@@ -7,9 +7,9 @@
  * YAML support to speak of either.
  */
 
-/** One `[FILTER]` or `[OUTPUT]` section: its entries in order (keys may repeat, e.g. `Rule`). */
+/** One section: its entries in order (keys may repeat, e.g. `Rule`). */
 export interface FluentBitSection {
-  readonly kind: "FILTER" | "OUTPUT";
+  readonly kind: "SERVICE" | "FILTER" | "OUTPUT";
   readonly entries: readonly (readonly [key: string, value: string])[];
 }
 
@@ -19,7 +19,10 @@ export interface RouterPipeline {
   readonly container: string;
   /** Region of the log group and the bucket. */
   readonly region: string;
-  /** Regular expression (Onigmo) a line's `log` field must match to count as an error. */
+  /**
+   * Regular expression (Onigmo, Ruby syntax) the raw `log` string must match to count as an
+   * error; JSON lines are matched as text, so the archive keeps every line as written.
+   */
   readonly errorPattern: string;
   /** Log group the error lines go to (created by Terraform, with its retention). */
   readonly logGroupName: string;
@@ -29,10 +32,12 @@ export interface RouterPipeline {
   readonly bucket: string;
   /** Object key format (strftime, `$UUID`), e.g. `/services/web/year=%Y/.../%H%M%S-$UUID.gz`. */
   readonly keyFormat: string;
-  /** Size of one object before it is uploaded, MiB. */
-  readonly totalFileSizeMiB: number;
+  /** Size of one object before it is uploaded, MB (Fluent Bit's `M` is 1000², not 1024²). */
+  readonly totalFileSizeMB: number;
   /** Minutes after which a smaller object is uploaded anyway. */
   readonly uploadTimeoutMinutes: number;
+  /** Seconds Fluent Bit keeps flushing (the S3 buffer included) after SIGTERM. */
+  readonly graceSeconds: number;
 }
 
 /** The tag prefix error copies get; nothing FireLens emits starts with it. */
@@ -49,6 +54,10 @@ export function applicationMatch(container: string): string {
  */
 export function routerSections(p: RouterPipeline): FluentBitSection[] {
   return [
+    // FireLens's generated main file has no [SERVICE], so Fluent Bit would stop 5 s after
+    // SIGTERM and drop what the S3 output still buffers; AWS's own minimize-log-loss.conf sets
+    // Grace the same way, from an included file.
+    { kind: "SERVICE", entries: [["Grace", String(p.graceSeconds)]] },
     {
       kind: "FILTER",
       entries: [
@@ -77,7 +86,7 @@ export function routerSections(p: RouterPipeline): FluentBitSection[] {
         ["Match", applicationMatch(p.container)],
         ["region", p.region],
         ["bucket", p.bucket],
-        ["total_file_size", `${p.totalFileSizeMiB}M`],
+        ["total_file_size", `${p.totalFileSizeMB}M`],
         ["upload_timeout", `${p.uploadTimeoutMinutes}m`],
         // One PutObject per file: gzip compresses whole objects, and the task role then
         // needs s3:PutObject only (no multipart upload to abort).

@@ -27,6 +27,9 @@ export interface LogRouterTargets {
   readonly configBucket: { readonly name: string; readonly arn: string };
 }
 
+/** Seconds Fluent Bit flushes after SIGTERM (its own default is 5). */
+export const ROUTER_GRACE_SECONDS = 30;
+
 export interface ServiceLogRouterProps {
   /** Naming helper of the owning stack. */
   readonly names: Names;
@@ -123,11 +126,14 @@ export class ServiceLogRouter extends Construct {
         logStreamPrefix: `${service}/`,
         bucket: targets.logBucket.name,
         keyFormat: archiveKeyFormat(s, service),
-        totalFileSizeMiB: s.totalFileSizeMiB,
+        totalFileSizeMB: s.totalFileSizeMB,
         uploadTimeoutMinutes: s.uploadTimeoutMinutes,
+        graceSeconds: ROUTER_GRACE_SECONDS,
       }),
     );
-    const problems = checkFluentBit(this.configText, { sections: ["FILTER", "OUTPUT"] });
+    const problems = checkFluentBit(this.configText, {
+      sections: ["SERVICE", "FILTER", "OUTPUT"],
+    });
     if (problems.length > 0) {
       throw new Error(
         `${this.node.path}: the generated Fluent Bit configuration is invalid:\n  ${problems.join("\n  ")}`,
@@ -168,8 +174,10 @@ export class ServiceLogRouter extends Construct {
       // The init process writes the merged configuration under /init and the S3 output
       // buffers under /tmp: the router's root file system must stay writable.
       readonlyRootFilesystem: false,
-      // Time to upload the last buffered lines after the application stopped.
-      stopTimeout: 30,
+      // SIGKILL comes stopTimeout seconds after SIGTERM: longer than Fluent Bit's Grace, so
+      // the S3 output uploads what it buffers before the task stops (a Spot task's two
+      // minutes' notice covers both; Fargate allows up to 120 s).
+      stopTimeout: ROUTER_GRACE_SECONDS + 10,
       logConfiguration: {
         logDriver: "awslogs",
         options: {
@@ -181,6 +189,8 @@ export class ServiceLogRouter extends Construct {
     };
 
     // Only error copies reach the service's group while the router runs: count every event.
+    // No default_value: it is published only for ingested events the pattern misses, and
+    // the empty pattern misses none; quiet minutes are missing data, not breaching.
     const metric = { namespace: `${names.prefix}/logs`, name: `${service}-error-lines` };
     new CloudwatchLogMetricFilter(this, "error-lines", {
       name: names.physical([service, "error-lines"], { maxLength: 512 }),
@@ -192,11 +202,12 @@ export class ServiceLogRouter extends Construct {
       metricAlarm(this, "error-alarm", {
         names,
         name: `${service}-error-lines`,
-        description: `${service}: more than ${s.errorAlarm.threshold} error lines (${s.errorPattern}) a minute for ${s.errorAlarm.periods} minutes; the lines are in ${props.errorLogGroup.name}`,
+        description: `${service}: more than ${s.errorAlarm.threshold} error lines a minute in ${s.errorAlarm.datapointsToAlarm} of the last ${s.errorAlarm.periods} minutes; the lines are in ${props.errorLogGroup.name}`,
         topicArn: props.warningTopicArn,
         threshold: s.errorAlarm.threshold,
         comparison: "GreaterThanThreshold",
         periods: s.errorAlarm.periods,
+        datapointsToAlarm: s.errorAlarm.datapointsToAlarm,
         metric: {
           namespace: metric.namespace,
           name: metric.name,

@@ -21,8 +21,10 @@ export interface LogRouterSettings {
    */
   readonly pullThroughCachePrefix: string;
   /**
-   * Regular expression (Onigmo, no spaces) a line must match to count as an error: those
-   * lines also go to the service's CloudWatch log group, where a metric filter counts them.
+   * Regular expression (Onigmo, Ruby syntax; no spaces, not starting with `"`) the raw line
+   * must match to count as an error: those lines also go to the service's CloudWatch log
+   * group, where a metric filter counts them. The default matches the words error, fatal and
+   * critical in any case (not NO_ERROR or errors) and pino's numeric levels 50 and 60 in JSON.
    */
   readonly errorPattern: string;
   /**
@@ -32,9 +34,15 @@ export interface LogRouterSettings {
   readonly keyPrefix: string;
   /** Add an `hour=HH/` partition below the day. */
   readonly hourlyPartitions: boolean;
-  /** Size of one gzip object before it is uploaded, MiB (uncompressed). */
-  readonly totalFileSizeMiB: number;
-  /** Minutes after which a smaller object is uploaded anyway (how stale the archive may be). */
+  /**
+   * Size of one gzip object before it is uploaded, MB of 1000² bytes (uncompressed), as
+   * Fluent Bit reads `total_file_size`; one PutObject takes at most 1000 MB.
+   */
+  readonly totalFileSizeMB: number;
+  /**
+   * Minutes after which a smaller object is uploaded anyway: how stale the archive may be,
+   * and at most how much a router killed without its grace period loses.
+   */
   readonly uploadTimeoutMinutes: number;
   /** Memory reserved for the router container, MiB (soft limit; the task size is unchanged). */
   readonly memoryReservationMiB: number;
@@ -53,12 +61,32 @@ export interface LogRouterSettings {
      */
     readonly threshold: number;
     /**
-     * Consecutive breaching minutes before the alarm fires.
+     * Minutes in the evaluation window: the alarm returns to OK after this many minutes
+     * without a breaching one.
      * @default 5
      */
     readonly periods: number;
+    /**
+     * Breaching minutes within the window that make the alarm fire (1: the first error).
+     * @default 1
+     */
+    readonly datapointsToAlarm: number;
   };
 }
+
+/**
+ * The words error, fatal and critical in any case, whole words only (not NO_ERROR, not
+ * errors), which also covers JSON string levels (`"level":"error"`, winston), plus pino's
+ * numeric levels 50 (error) and 60 (fatal). Matched against the raw line, JSON as text.
+ */
+export const DEFAULT_ERROR_PATTERN = String.raw`(?i)(\b(error|fatal|critical)\b|"level":\s*(50|60)\b)`;
+
+/**
+ * The AWS for Fluent Bit init image pinned by default: the repository's
+ * AWS_FOR_FLUENT_BIT_STABLE_VERSION file names 2.34.3.20260623 as the stable release
+ * (github.com/aws/aws-for-fluent-bit, commit 02c04aa8437dff3e3db2f9bcc735bdc1a77bd59f).
+ */
+export const DEFAULT_ROUTER_IMAGE_TAG = "init-2.34.3.20260623";
 
 /** AWS for Fluent Bit's repository on public.ecr.aws. */
 export const FLUENT_BIT_REPOSITORY = "aws-observability/aws-for-fluent-bit";

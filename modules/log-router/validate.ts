@@ -1,7 +1,7 @@
 import { MOVING_TAGS, isImageTag, parseImageReference } from "../../lib/references";
 import { show, type Issue } from "../../lib/validation";
 import { regexProblem } from "./fluent-bit-check";
-import { LOG_ROUTER_CONTAINER, type LogRouterSettings } from "./settings";
+import { DEFAULT_ROUTER_IMAGE_TAG, LOG_ROUTER_CONTAINER, type LogRouterSettings } from "./settings";
 
 /** What the rules need to know of the environment. */
 export interface LogRouterRuleContext {
@@ -44,7 +44,7 @@ export function logRouterIssues(s: LogRouterSettings, ctx: LogRouterRuleContext)
     } else if (production && MOVING_ROUTER_TAGS.includes(s.imageTag)) {
       add(
         ["imageTag"],
-        `${show(s.imageTag)} is a moving tag; production pins a version such as "init-2.32.2.20240425" so a new task never runs a different router`,
+        `${show(s.imageTag)} is a moving tag; production pins a version such as ${show(DEFAULT_ROUTER_IMAGE_TAG)} so a new task never runs a different router`,
       );
     }
   } else {
@@ -76,6 +76,11 @@ export function logRouterIssues(s: LogRouterSettings, ctx: LogRouterRuleContext)
       ["errorPattern"],
       `${show(s.errorPattern)} must be a non-empty regular expression without spaces (Fluent Bit's rewrite_tag rule splits on them); use \\s for a space`,
     );
+  } else if (s.errorPattern.startsWith('"')) {
+    add(
+      ["errorPattern"],
+      `${show(s.errorPattern)} starts with a double quote, which Fluent Bit's rule parser takes for a quoted field; start with (?i) or a group`,
+    );
   } else {
     const problem = regexProblem(s.errorPattern);
     if (problem !== undefined) add(["errorPattern"], `${show(s.errorPattern)} ${problem}`);
@@ -97,14 +102,10 @@ export function logRouterIssues(s: LogRouterSettings, ctx: LogRouterRuleContext)
       );
     }
   }
-  if (
-    s.totalFileSizeMiB < 1 ||
-    s.totalFileSizeMiB > 1024 ||
-    !Number.isInteger(s.totalFileSizeMiB)
-  ) {
+  if (s.totalFileSizeMB < 1 || s.totalFileSizeMB > 1000 || !Number.isInteger(s.totalFileSizeMB)) {
     add(
-      ["totalFileSizeMiB"],
-      `${show(s.totalFileSizeMiB)} is outside 1..1024: Fluent Bit's S3 output uploads each object with one PutObject, which it caps at 1 GiB`,
+      ["totalFileSizeMB"],
+      `${show(s.totalFileSizeMB)} is outside 1..1000: Fluent Bit's S3 output uploads each object with one PutObject, which it caps at 1000000000 bytes (its M is 1000000)`,
     );
   }
   if (
@@ -115,6 +116,12 @@ export function logRouterIssues(s: LogRouterSettings, ctx: LogRouterRuleContext)
     add(
       ["uploadTimeoutMinutes"],
       `${show(s.uploadTimeoutMinutes)} is outside 1..60 minutes: longer keeps unarchived lines in the task, where a stopped task loses them`,
+    );
+  }
+  if (s.errorAlarm.datapointsToAlarm > s.errorAlarm.periods) {
+    add(
+      ["errorAlarm", "datapointsToAlarm"],
+      `${show(s.errorAlarm.datapointsToAlarm)} is more than errorAlarm.periods (${s.errorAlarm.periods}): the alarm could never fire`,
     );
   }
   return issues;

@@ -19,10 +19,16 @@ export interface AlarmSpec {
   /** Comparison with the threshold. */
   readonly comparison: "GreaterThanThreshold" | "LessThanThreshold";
   /**
-   * Consecutive 1-minute periods before it fires.
+   * 1-minute periods evaluated (consecutive breaching ones fire it, unless datapointsToAlarm).
    * @default 5
    */
   readonly periods?: number;
+  /**
+   * Breaching periods among the last `periods` that make it fire ("M out of N"): 1 alerts on
+   * the first breaching minute and stays in ALARM until `periods` quiet minutes.
+   * @default periods (all of them, consecutively)
+   */
+  readonly datapointsToAlarm?: number;
   /**
    * Missing data: "notBreaching" for metrics that only exist under load, "breaching" where
    * silence itself is the problem.
@@ -50,6 +56,7 @@ export function metricAlarm(scope: Construct, id: string, spec: AlarmSpec): Clou
     comparisonOperator: spec.comparison,
     threshold: spec.threshold,
     evaluationPeriods: spec.periods ?? 5,
+    ...(spec.datapointsToAlarm === undefined ? {} : { datapointsToAlarm: spec.datapointsToAlarm }),
     treatMissingData: spec.missingData ?? "notBreaching",
     alarmActions: [spec.topicArn],
     okActions: [spec.topicArn],
