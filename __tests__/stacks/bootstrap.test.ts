@@ -129,6 +129,7 @@ describe("StateBucket validation", () => {
             names,
             bucketName: "acme..state",
             kmsAliasName: "alias/acme",
+            noncurrentVersionExpirationDays: 90,
             configPath: "environments.test.state",
           }),
       ),

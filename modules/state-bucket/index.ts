@@ -17,11 +17,8 @@ export interface StateBucketProps {
   readonly bucketName: string;
   /** KMS alias for the state key, e.g. `alias/platform-dev-tfstate`. */
   readonly kmsAliasName: string;
-  /**
-   * Days a superseded state version is kept.
-   * @default 90
-   */
-  readonly noncurrentVersionExpirationDays?: number;
+  /** Days a superseded state version is kept. */
+  readonly noncurrentVersionExpirationDays: number;
   /**
    * Prefix for validation errors.
    * @default the construct path
@@ -43,7 +40,7 @@ export class StateBucket extends Construct {
     super(scope, id);
     const root = props.configPath ?? this.node.path;
     const problem = s3BucketNameProblem(props.bucketName);
-    const days = props.noncurrentVersionExpirationDays ?? 90;
+    const days = props.noncurrentVersionExpirationDays;
     assertNoIssues(root, [
       ...(problem === undefined
         ? []
