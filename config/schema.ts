@@ -308,7 +308,11 @@ export const EnvironmentSchema = z.strictObject({
       repository: z.string(),
       /** The branch whose runs may deploy. @default "main" */
       branch: z.string().default("main"),
-      /** GitHub environment of the deploy job (its token subject names it). @default none */
+      /**
+       * GitHub environment of the deploy job (its token subject names it). Required in
+       * production: its required reviewers are the approval before an apply.
+       * @default none
+       */
       githubEnvironment: z.string().optional(),
       /**
        * GitHub environment of the pull-request plan job. Without one the plan role trusts every

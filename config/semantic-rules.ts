@@ -149,6 +149,14 @@ export function checkPlatform(config: ResolvedPlatform): {
         message: "needs S3 state: the roles are granted the state bucket",
       });
     }
+    // Without a GitHub environment the deploy job has no required reviewers to stop it.
+    if (env.production && env.ci.githubEnvironment === undefined) {
+      issues.push({
+        path: ["environments", key, "ci", "githubEnvironment"],
+        message:
+          'is not set: production is applied only after approval, which comes from the required reviewers of a GitHub environment; name that environment (for example "production")',
+      });
+    }
     // A token trusted by two environments' roles could deploy (or plan) either of them.
     for (const [role, subject] of Object.entries(githubSubjects(env.ci))) {
       const other = trusted.get(subject);

@@ -31,7 +31,7 @@ interface Job {
   readonly needs?: string | string[];
   readonly permissions?: Readonly<Record<string, string>>;
   readonly outputs?: Readonly<Record<string, string>>;
-  readonly strategy?: { matrix: { include: string } };
+  readonly strategy?: { "fail-fast"?: boolean; matrix: { include: string } };
   readonly environment?: string;
   readonly concurrency?: { group: string; "cancel-in-progress": boolean };
   readonly env?: Readonly<Record<string, string>>;
@@ -205,6 +205,9 @@ describe("HCP workflow: credentials and approval", () => {
       "(needs.deploy.result == 'success' || needs.deploy.result == 'skipped')",
     );
     expect(jobs["deploy-production"].steps).toEqual(jobs.deploy.steps);
+    // One environment failing never cancels another environment's running apply.
+    for (const job of Object.values(jobs))
+      if (job.strategy !== undefined) expect(job.strategy["fail-fast"]).toBe(false);
   });
 });
 

@@ -979,6 +979,18 @@ const MISTAKES: readonly Mistake[] = [
       /is in ap-northeast-1 for environments\.sandbox.*set state\.region to "ap-northeast-1"/,
   },
   {
+    what: "a production environment deployed without an approval gate",
+    env: "live",
+    edit: (e) => {
+      if (e.ci === undefined) throw new Error("fixture without ci");
+      delete e.ci.githubEnvironment;
+    },
+    path: `${L}.ci.githubEnvironment`,
+    value: undefined,
+    allowed:
+      /is not set: production is applied only after approval.*required reviewers of a GitHub environment/,
+  },
+  {
     what: "two environments trusting the same GitHub environment",
     env: "live",
     edit: (e) => {
