@@ -144,6 +144,9 @@ describe("account-wide singletons: one owner per account", () => {
 describe("GitHub subjects: no two environments trust the same token", () => {
   it("refuses two deploy roles trusting the same branch", () => {
     const input = shippedInput();
+    // Production must name a GitHub environment anyway (its approval gate), so the branch
+    // subject can only be shared by two non-production environments.
+    input.environments.prod.production = false;
     for (const env of [input.environments.dev, input.environments.prod]) {
       if (env.ci !== undefined) env.ci = { ...env.ci, githubEnvironment: undefined };
     }
