@@ -113,7 +113,7 @@ const oneOf =
   (...allowed: string[]): ValueCheck =>
   (v) =>
     allowed.includes(v) ? undefined : `must be one of ${allowed.join(", ")}`;
-const any: ValueCheck = () => undefined;
+const anyValue: ValueCheck = () => undefined;
 const regex: ValueCheck = (v) => regexProblem(v);
 
 /**
@@ -162,8 +162,8 @@ interface PluginSpec {
 }
 
 const COMMON: Readonly<Record<string, ValueCheck>> = {
-  name: any,
-  match: any,
+  name: anyValue,
+  match: anyValue,
   match_regex: regex,
   alias: (v) => (/^[A-Za-z0-9_.-]+$/.test(v) ? undefined : "must be letters, digits, _ . -"),
   log_level: oneOf("off", "error", "warn", "info", "debug", "trace"),
@@ -178,11 +178,11 @@ const OUTPUT_COMMON: Readonly<Record<string, ValueCheck>> = {
 const AWS_COMMON: Readonly<Record<string, ValueCheck>> = {
   region: (v) =>
     /^[a-z]{2}(-[a-z]+)+-\d$/.test(v) ? undefined : "must be a region such as ap-northeast-1",
-  role_arn: any,
-  endpoint: any,
-  sts_endpoint: any,
-  external_id: any,
-  profile: any,
+  role_arn: anyValue,
+  endpoint: anyValue,
+  sts_endpoint: anyValue,
+  external_id: anyValue,
+  profile: anyValue,
   auto_retry_requests: bool,
 };
 
@@ -191,7 +191,7 @@ const PLUGINS: Readonly<Record<"FILTER" | "OUTPUT", Readonly<Record<string, Plug
     rewrite_tag: {
       keys: {
         rule: ruleCheck,
-        emitter_name: any,
+        emitter_name: anyValue,
         "emitter_storage.type": oneOf("memory", "filesystem"),
         emitter_mem_buf_limit: size,
       },
@@ -204,7 +204,7 @@ const PLUGINS: Readonly<Record<"FILTER" | "OUTPUT", Readonly<Record<string, Plug
       repeatable: ["regex", "exclude"],
     },
     parser: {
-      keys: { key_name: any, parser: any, preserve_key: bool, reserve_data: bool },
+      keys: { key_name: anyValue, parser: anyValue, preserve_key: bool, reserve_data: bool },
       required: ["key_name", "parser"],
       repeatable: ["parser"],
     },
@@ -213,15 +213,15 @@ const PLUGINS: Readonly<Record<"FILTER" | "OUTPUT", Readonly<Record<string, Plug
     cloudwatch_logs: {
       keys: {
         ...AWS_COMMON,
-        log_group_name: any,
-        log_stream_name: any,
-        log_stream_prefix: any,
-        log_key: any,
-        log_format: any,
+        log_group_name: anyValue,
+        log_stream_name: anyValue,
+        log_stream_prefix: anyValue,
+        log_key: anyValue,
+        log_format: anyValue,
         auto_create_group: bool,
         log_retention_days: integer,
-        metric_namespace: any,
-        metric_dimensions: any,
+        metric_namespace: anyValue,
+        metric_dimensions: anyValue,
       },
       required: ["region", "log_group_name"],
     },
@@ -235,18 +235,18 @@ const PLUGINS: Readonly<Record<"FILTER" | "OUTPUT", Readonly<Record<string, Plug
         upload_timeout: time,
         use_put_object: bool,
         compression: oneOf("gzip", "zstd", "arrow", "parquet"),
-        content_type: any,
+        content_type: anyValue,
         s3_key_format: (v) => (v.startsWith("/") ? undefined : 'must start with "/"'),
-        s3_key_format_tag_delimiters: any,
+        s3_key_format_tag_delimiters: anyValue,
         static_file_path: bool,
         store_dir: (v) => (v.startsWith("/") ? undefined : "must be an absolute path"),
         store_dir_limit_size: size,
-        canned_acl: any,
+        canned_acl: anyValue,
         send_content_md5: bool,
         preserve_data_ordering: bool,
-        storage_class: any,
-        log_key: any,
-        json_date_key: any,
+        storage_class: anyValue,
+        log_key: anyValue,
+        json_date_key: anyValue,
         json_date_format: oneOf("double", "epoch", "epoch_ms", "iso8601", "java_sql_timestamp"),
       },
       required: ["bucket", "region"],
