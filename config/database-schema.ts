@@ -1,9 +1,6 @@
 import { z } from "zod";
-import {
-  LOG_RETENTION_DAYS,
-  isLogRetentionDays,
-  type LogRetentionDays,
-} from "../lib/log-retention";
+import { type LogRetentionDays } from "../lib/log-retention";
+import { retentionDays } from "./log-retention-schema";
 import type { DatabaseSettings } from "../modules/database/settings";
 
 /*
@@ -11,13 +8,6 @@ import type { DatabaseSettings } from "../modules/database/settings";
  * in modules/database/validate.ts, shared with the constructs. Field meanings and defaults are
  * documented once, on the interfaces in modules/database/settings.ts.
  */
-const retentionDays = z
-  .number()
-  .refine(
-    isLogRetentionDays,
-    `must be one of the values CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
-  );
-
 const common = {
   engineVersion: z.string(),
   databaseName: z.string().default("app"),

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { LOG_RETENTION_DAYS, isLogRetentionDays } from "../lib/log-retention";
+import type { LogRetentionDays } from "../lib/log-retention";
+import { retentionDays } from "./log-retention-schema";
 import type { EdgeSettings } from "../modules/cdn/settings";
 
 /** Shape and defaults of `environments.<env>.edge` (documented on EdgeSettings). */
@@ -48,13 +49,7 @@ export const EdgeSchema = z.strictObject({
     .prefault({}),
   accessLogs: z.boolean().default(true),
   /** @default the environment's logRetentionDays */
-  logRetentionDays: z
-    .number()
-    .refine(
-      isLogRetentionDays,
-      `must be one of the values CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
-    )
-    .optional(),
+  logRetentionDays: retentionDays.optional(),
   media: z
     .strictObject({
       pathPattern: pathPattern.default("/media/*"),
@@ -70,7 +65,7 @@ type Assignable<A, B> = [A] extends [B] ? true : false;
 export const edgeSchemaMatchesSettings: Assignable<
   Omit<EdgeConfig, "waf" | "logRetentionDays"> & {
     waf: { enabled: boolean; rateLimit: number };
-    logRetentionDays: (typeof LOG_RETENTION_DAYS)[number];
+    logRetentionDays: LogRetentionDays;
   },
   EdgeSettings
 > = true;

@@ -1,9 +1,6 @@
 import { z } from "zod";
-import {
-  LOG_RETENTION_DAYS,
-  isLogRetentionDays,
-  type LogRetentionDays,
-} from "../lib/log-retention";
+import { type LogRetentionDays } from "../lib/log-retention";
+import { retentionDays } from "./log-retention-schema";
 import type { OperationsSettings } from "../modules/observability/settings";
 
 /** Shape and defaults of `environments.<env>.operations` (documented on OperationsSettings). */
@@ -39,13 +36,7 @@ export const OperationsSchema = z.strictObject({
     })
     .prefault({}),
   /** @default the environment's logRetentionDays */
-  logRetentionDays: z
-    .number()
-    .refine(
-      isLogRetentionDays,
-      `must be one of the values CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
-    )
-    .optional(),
+  logRetentionDays: retentionDays.optional(),
   recordGlobalResources: z.boolean().default(true),
   trail: z
     .strictObject({

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { s3BucketNameProblem } from "../lib/aws-names";
 import { closestRegion, zonesOf } from "./aws-catalog/regions";
-import { LOG_RETENTION_DAYS, isLogRetentionDays } from "../lib/log-retention";
+import { retentionDays } from "./log-retention-schema";
 import { GATEWAY_ENDPOINT_SERVICES } from "../modules/network/endpoint-services";
 import { DatabaseSchema } from "./database-schema";
 import { DcvSchema } from "./dcv-schema";
@@ -66,13 +66,6 @@ const bucketName = z.string().superRefine((name, ctx) => {
   const problem = s3BucketNameProblem(name);
   if (problem !== undefined) ctx.addIssue({ code: "custom", message: `S3 bucket name ${problem}` });
 });
-
-const retentionDays = z
-  .number()
-  .refine(
-    isLogRetentionDays,
-    `must be one of the values CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
-  );
 
 export const S3StateSchema = z.strictObject({
   /** Remote state in an S3 bucket, one object per stack. */

@@ -3,7 +3,7 @@ import { databaseIssues } from "../modules/database/validate";
 import { checkServices } from "./services-rules";
 import { checkDcv } from "../modules/dcv/validate";
 import { POLICY_RULES } from "../lib/policy/rules";
-import { show, type Issue } from "../lib/validation";
+import { show, under, type Issue } from "../lib/validation";
 import { DCV_API_ENDPOINTS, unreachableApis } from "../lib/api-egress";
 import { githubSubjects } from "../modules/ci-identity/subjects";
 import { githubIdentityIssues } from "../modules/ci-identity/validate";
@@ -40,9 +40,7 @@ export function checkPlatform(config: ResolvedPlatform): {
       });
     }
     const network = networkIssues({ ...env.network, region: env.region });
-    issues.push(
-      ...network.issues.map((i) => ({ ...i, path: ["environments", key, "network", ...i.path] })),
-    );
+    issues.push(...under(["environments", key, "network"], network.issues));
     const dcvMissing = unreachableApis(
       DCV_API_ENDPOINTS,
       env.network.interfaceEndpoints,
@@ -67,9 +65,7 @@ export function checkPlatform(config: ResolvedPlatform): {
         },
         { production: env.production },
       );
-      issues.push(
-        ...dcv.issues.map((i) => ({ ...i, path: ["environments", key, "dcv", ...i.path] })),
-      );
+      issues.push(...under(["environments", key, "dcv"], dcv.issues));
       agentPlacement = dcv.placements;
     }
     if (env.production && env.operations.alarmEmails.critical.length === 0) {
@@ -111,25 +107,16 @@ export function checkPlatform(config: ResolvedPlatform): {
         });
       }
     });
-    issues.push(
-      ...uniquenessIssues(env).map((i) => ({ ...i, path: ["environments", key, ...i.path] })),
-    );
+    issues.push(...under(["environments", key], uniquenessIssues(env)));
     const services = checkServices(env, `${config.project}-${key}`);
-    issues.push(
-      ...services.issues.map((i) => ({
-        ...i,
-        path: ["environments", key, "services", ...i.path],
-      })),
-    );
+    issues.push(...under(["environments", key, "services"], services.issues));
     plans[key] =
       network.plan === undefined
         ? undefined
         : { subnets: network.plan, routing: services.routing, agentPlacement };
     if (env.database !== undefined) {
       const database = databaseIssues(env.database, { production: env.production });
-      issues.push(
-        ...database.map((i) => ({ ...i, path: ["environments", key, "database", ...i.path] })),
-      );
+      issues.push(...under(["environments", key, "database"], database));
     }
   }
   issues.push(...accountSingletonIssues(config));
@@ -137,12 +124,7 @@ export function checkPlatform(config: ResolvedPlatform): {
   const trusted = new Map<string, string>();
   for (const [key, env] of Object.entries(config.environments)) {
     if (env.ci === undefined) continue;
-    issues.push(
-      ...githubIdentityIssues(env.ci).map((i) => ({
-        ...i,
-        path: ["environments", key, "ci", ...i.path],
-      })),
-    );
+    issues.push(...under(["environments", key, "ci"], githubIdentityIssues(env.ci)));
     if (env.state.backend !== "s3") {
       issues.push({
         path: ["environments", key, "ci"],
@@ -173,9 +155,7 @@ export function checkPlatform(config: ResolvedPlatform): {
   }
   issues.push(...extrasIssues(config));
   for (const [key, env] of Object.entries(config.environments)) {
-    issues.push(
-      ...placeholderIssues(env).map((i) => ({ ...i, path: ["environments", key, ...i.path] })),
-    );
+    issues.push(...under(["environments", key], placeholderIssues(env)));
   }
   issues.push(...cloudStateIssues(config.project, config.environments));
   // A bucket lives in one region: environments sharing it must name the same one.

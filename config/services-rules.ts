@@ -1,4 +1,4 @@
-import { show, type Issue } from "../lib/validation";
+import { show, under, type Issue } from "../lib/validation";
 import { analyzeRoutes, type RoutingPlan } from "../modules/alb/routing";
 import { albIssues } from "../modules/alb/validate";
 import { fargateServiceIssues, serviceUrlVariable } from "../modules/fargate-service/validate";
@@ -31,18 +31,21 @@ export function checkServices(
   const indexOf = (name: string) => names.indexOf(name);
 
   issues.push(
-    ...logRouterIssues(s.logRouter, {
-      production: env.production,
-      // Where ALB, CloudFront, AWS Config and CloudTrail deliver in the log bucket.
-      reservedPrefixes: [
-        ALB_LOG_PREFIX,
-        CDN_LOG_PREFIX,
-        "config",
-        "AWSLogs",
-        ATHENA_RESULTS_PREFIX,
-        env.operations.trail.keyPrefix,
-      ],
-    }).map((i) => ({ ...i, path: ["logRouter", ...i.path] })),
+    ...under(
+      ["logRouter"],
+      logRouterIssues(s.logRouter, {
+        production: env.production,
+        // Where ALB, CloudFront, AWS Config and CloudTrail deliver in the log bucket.
+        reservedPrefixes: [
+          ALB_LOG_PREFIX,
+          CDN_LOG_PREFIX,
+          "config",
+          "AWSLogs",
+          ATHENA_RESULTS_PREFIX,
+          env.operations.trail.keyPrefix,
+        ],
+      }),
+    ),
   );
   s.services.forEach((svc, index) => {
     const at = (...path: (string | number)[]) => ["services", index, ...path];
@@ -129,7 +132,7 @@ export function checkServices(
   );
   issues.push(...toInternal);
   const analysis = toInternal.length > 0 ? undefined : analyzeRoutes(s.routes, routedNames);
-  issues.push(...(analysis?.issues ?? []).map((i) => ({ ...i, path: ["routes", ...i.path] })));
+  issues.push(...under(["routes"], analysis?.issues ?? []));
   const plan = analysis?.plan;
   if (plan !== undefined) {
     const routed = new Set([
@@ -194,7 +197,7 @@ export function checkServices(
 
   const blueGreen = s.services.filter((svc) => svc.blueGreen.enabled).map((svc) => svc.name);
   const alb = albIssues(s.alb, plan, blueGreen);
-  issues.push(...alb.alb.map((i) => ({ ...i, path: ["alb", ...i.path] })));
+  issues.push(...under(["alb"], alb.alb));
   issues.push(
     ...alb.services.map((i) => {
       const [service, ...rest] = i.path;

@@ -1,9 +1,6 @@
 import { z } from "zod";
-import {
-  LOG_RETENTION_DAYS,
-  isLogRetentionDays,
-  type LogRetentionDays,
-} from "../lib/log-retention";
+import { type LogRetentionDays } from "../lib/log-retention";
+import { retentionDays } from "./log-retention-schema";
 import type { AlbSettings } from "../modules/alb/settings";
 import {
   DEFAULT_ERROR_PATTERN,
@@ -20,13 +17,6 @@ import type {
  * modules (fargate-service/validate.ts, alb/routing.ts); meanings and defaults are documented
  * on the settings interfaces.
  */
-const retentionDays = z
-  .number()
-  .refine(
-    isLogRetentionDays,
-    `must be one of the values CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
-  );
-
 const secretSource = z.union([
   z.strictObject({
     secretArn: z

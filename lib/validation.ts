@@ -75,3 +75,8 @@ export function repeatIssues<T>(
   });
   return issues;
 }
+
+/** Issues reported relative to a part of the configuration, re-rooted at `prefix`. */
+export function under(prefix: IssuePath, issues: readonly Issue[]): Issue[] {
+  return issues.map((i) => ({ ...i, path: [...prefix, ...i.path] }));
+}
