@@ -10,21 +10,9 @@ import {
 } from "../../config/aws-catalog";
 import type { EnvironmentInput } from "../../config";
 import { fixtureInput } from "../fixtures/config";
-import { fixtureWith, rejection } from "../helpers/config";
+import { db, dcv, fixtureWith, rejection, svc } from "../helpers/config";
 
 type Edit = (e: EnvironmentInput) => void;
-const db = (e: EnvironmentInput) => {
-  if (e.database === undefined) throw new Error("fixture environment without a database");
-  return e.database;
-};
-const svc = (e: EnvironmentInput) => {
-  if (e.services === undefined) throw new Error("fixture environment without services");
-  return e.services;
-};
-const dcv = (e: EnvironmentInput) => {
-  if (e.dcv === undefined) throw new Error("fixture environment without dcv");
-  return e.dcv;
-};
 const firstService = (e: EnvironmentInput) => svc(e).services[0];
 
 describe("values are checked against what AWS offers (config/aws-catalog)", () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig, type EnvironmentInput, type PlatformInput } from "../../config";
 import { ConfigError } from "../../lib/validation";
 import { fixtureInput } from "../fixtures/config";
+import { db, dcv, edge, svc } from "../helpers/config";
 
 /*
  * A battery of realistic edits a user makes to a working configuration, one per row. Each must
@@ -25,22 +26,6 @@ interface Mistake {
   readonly allowed: RegExp;
 }
 
-const db = (e: EnvironmentInput) => {
-  if (e.database === undefined) throw new Error("fixture environment without a database");
-  return e.database;
-};
-const svc = (e: EnvironmentInput) => {
-  if (e.services === undefined) throw new Error("fixture environment without services");
-  return e.services;
-};
-const dcv = (e: EnvironmentInput) => {
-  if (e.dcv === undefined) throw new Error("fixture environment without dcv");
-  return e.dcv;
-};
-const edge = (e: EnvironmentInput) => {
-  if (e.edge === undefined) throw new Error("fixture environment without edge");
-  return e.edge;
-};
 const web = (e: EnvironmentInput) => svc(e).services[0];
 const api = (e: EnvironmentInput) => svc(e).services[1];
 const cache = () => ({ nodeType: "cache.t4g.micro", allowFrom: ["api"] });

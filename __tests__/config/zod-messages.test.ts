@@ -1,16 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { EnvironmentInput } from "../../config";
-import { fixtureWith, rejection } from "../helpers/config";
+import { fixtureWith, rejection, svc as services } from "../helpers/config";
 
 /*
  * Union and record errors say what is allowed and why, not zod's bare "Invalid input" or
  * "Invalid key in record".
  */
-const services = (e: EnvironmentInput) => {
-  if (e.services === undefined) throw new Error("fixture environment without services");
-  return e.services;
-};
-
 describe("zod union and record errors", () => {
   it("explains a reserved aws: tag key", () => {
     expect(rejection(fixtureWith("sandbox", (e) => (e.tags = { "aws:owner": "me" })))).toBe(

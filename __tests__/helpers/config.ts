@@ -38,3 +38,25 @@ export function fixtureWith(
   edit(input.environments[name]);
   return input;
 }
+
+/*
+ * An environment's optional sections, for edits that break one value inside them. They throw
+ * rather than return undefined so a fixture that loses a section fails loudly, not as a
+ * confusing TypeError inside an edit.
+ */
+export const db = (e: EnvironmentInput) => {
+  if (e.database === undefined) throw new Error("fixture environment without a database");
+  return e.database;
+};
+export const svc = (e: EnvironmentInput) => {
+  if (e.services === undefined) throw new Error("fixture environment without services");
+  return e.services;
+};
+export const dcv = (e: EnvironmentInput) => {
+  if (e.dcv === undefined) throw new Error("fixture environment without dcv");
+  return e.dcv;
+};
+export const edge = (e: EnvironmentInput) => {
+  if (e.edge === undefined) throw new Error("fixture environment without edge");
+  return e.edge;
+};
