@@ -66,6 +66,7 @@ export class OpsStack extends PlatformStack {
     const partition = partitionOf(env.region);
     // Config needs statements in the log bucket's policy, so it is made first, by name.
     const bucketName = logBucketName(this.names, env.account, env.region);
+    const bucketArn = `arn:${partition}:s3:::${bucketName}`;
     const guardDuty = singletonMode(env, "guardDutyDetector");
     const configRecorder = singletonMode(env, "configRecorder");
     this.accountSecurity =
@@ -76,7 +77,7 @@ export class OpsStack extends PlatformStack {
             region: env.region,
             partition,
             logBucketName: bucketName,
-            logBucketArn: `arn:${partition}:s3:::${bucketName}`,
+            logBucketArn: bucketArn,
             criticalTopicArn: this.topics.topics.critical.arn,
             guardDuty,
             configRecorder,
@@ -94,7 +95,7 @@ export class OpsStack extends PlatformStack {
             region: env.region,
             partition,
             logBucketName: bucketName,
-            logBucketArn: `arn:${partition}:s3:::${bucketName}`,
+            logBucketArn: bucketArn,
             keyPrefix: ops.trail.keyPrefix,
             cloudWatchLogs: ops.trail.cloudWatchLogs,
             logRetentionDays: ops.logRetentionDays,
@@ -112,7 +113,7 @@ export class OpsStack extends PlatformStack {
       extraStatements: [
         ...(props.logBucketStatements ?? []),
         ...(props.behindCdn === true
-          ? cdnLogBucketStatements(`arn:${partition}:s3:::${bucketName}`, env.account, partition)
+          ? cdnLogBucketStatements(bucketArn, env.account, partition)
           : []),
         ...(this.accountSecurity?.bucketPolicyStatements() ?? []),
         ...(this.trail?.bucketPolicyStatements() ?? []),
