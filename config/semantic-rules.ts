@@ -76,9 +76,11 @@ export function checkPlatform(config: ResolvedPlatform): {
         message: `${show(lifecycle.expireAfterDays)} must be later than glacierAfterDays (${lifecycle.glacierAfterDays})`,
       });
     }
+    // Construct paths as the preview and the synth summary print them: "<stack>/<path>".
+    const prefix = `${config.project}-${key}-`;
+    const outside = (resource: string) => !resource.startsWith(prefix) || !resource.includes("/");
     env.acknowledgedReplacements.forEach((a, i) => {
-      const prefix = `${config.project}-${key}-`;
-      if (!a.resource.startsWith(prefix) || !a.resource.includes("/")) {
+      if (outside(a.resource)) {
         issues.push({
           path: ["environments", key, "acknowledgedReplacements", i, "resource"],
           message: `${show(a.resource)} is not a construct path of this environment; expected "${prefix}<layer>/<construct path>" as the preview prints it`,
@@ -93,8 +95,7 @@ export function checkPlatform(config: ResolvedPlatform): {
         });
       }
       // An exception copied from another environment would silently exempt nothing here.
-      const prefix = `${config.project}-${key}-`;
-      if (!e.resource.startsWith(prefix) || !e.resource.includes("/")) {
+      if (outside(e.resource)) {
         issues.push({
           path: ["environments", key, "policyExceptions", i, "resource"],
           message: `${show(e.resource)} is not a construct path of this environment; expected "${prefix}<layer>/<construct path>" as the synth summary prints it`,
