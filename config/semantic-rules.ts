@@ -16,15 +16,9 @@ import type { EnvironmentPlans, ResolvedPlatform } from "./resolve";
 
 /**
  * Rules across fields and environments. They run only on a configuration whose shape is
- * already valid, so each problem is reported once and against well-typed values.
- */
-export function semanticIssues(config: ResolvedPlatform): Issue[] {
-  return checkPlatform(config).issues;
-}
-
-/**
- * semanticIssues, with what the rules planned on the way (subnets, listener rules, agent
- * placement) per environment; the plans are complete only when there are no issues.
+ * already valid, so each problem is reported once and against well-typed values. Also
+ * returns what the rules planned on the way (subnets, listener rules, agent placement) per
+ * environment; the plans are complete only when there are no issues.
  */
 export function checkPlatform(config: ResolvedPlatform): {
   issues: Issue[];

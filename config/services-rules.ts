@@ -11,13 +11,9 @@ import type { ResolvedEnvironment } from "./resolve";
 /**
  * Rules of the services layer that need the whole environment: each service, the routes, the
  * ALB, and what the network and data layers must provide. Paths are relative to
- * `environments.<env>.services`.
+ * `environments.<env>.services`. Also returns the routing plan (the listener rules) once
+ * there are no issues.
  */
-export function servicesIssues(env: ResolvedEnvironment, namePrefix: string): Issue[] {
-  return checkServices(env, namePrefix).issues;
-}
-
-/** servicesIssues, with the routing plan (the listener rules) once there are no issues. */
 export function checkServices(
   env: ResolvedEnvironment,
   namePrefix: string,

@@ -1,8 +1,6 @@
 import { repeatIssues, show, type Issue } from "../lib/validation";
+import { PLATFORM_TAG_KEYS } from "../lib/names";
 import type { ResolvedEnvironment } from "./resolve";
-
-/** Tags the platform sets on every resource itself (lib/names.ts defaultTags). */
-export const PLATFORM_TAG_KEYS = ["Project", "Environment", "Stack", "ManagedBy"] as const;
 
 /*
  * Every keyed list of an environment in one place (item: no silent overrides). A repeat in one

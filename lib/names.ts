@@ -20,6 +20,11 @@ export interface PhysicalNameOptions {
   readonly maxLength?: number;
 }
 
+/** Tags the platform sets on every resource itself (defaultTags); they win over the environment's. */
+export const PLATFORM_TAG_KEYS = ["Project", "Environment", "Stack", "ManagedBy"] as const;
+
+type PlatformTagKey = (typeof PLATFORM_TAG_KEYS)[number];
+
 export class Names {
   readonly prefix: string;
 
@@ -59,12 +64,12 @@ export class Names {
 
   /** Tags applied to every resource of a stack through the provider's default_tags. */
   defaultTags(layer: string, extra: Readonly<Record<string, string>>): Record<string, string> {
-    return {
-      ...extra,
+    const own: Record<PlatformTagKey, string> = {
       Project: this.context.project,
       Environment: this.context.environment,
       Stack: this.stackId(layer),
       ManagedBy: "cdktf",
     };
+    return { ...extra, ...own };
   }
 }

@@ -545,122 +545,97 @@ const failure = (env: "dev" | "prod", edit: (s: ServicesInput) => void): string 
       edit(e.services);
     }),
   );
-const router = (s: ServicesInput, settings: NonNullable<ServicesInput["logRouter"]>) => {
-  s.logRouter = { ...s.logRouter, ...settings };
-};
+/** An edit that merges `settings` into the environment's log router. */
+const routerWith =
+  (settings: NonNullable<ServicesInput["logRouter"]>) =>
+  (s: ServicesInput): void => {
+    s.logRouter = { ...s.logRouter, ...settings };
+  };
 
 describe("log router validation rules", () => {
   it.each<[string, "dev" | "prod", (s: ServicesInput) => void, RegExp]>([
     [
       "an image tag that is not a tag",
       "dev",
-      (s) => {
-        router(s, { imageTag: "init 2.32" });
-      },
+      routerWith({ imageTag: "init 2.32" }),
       /services\.logRouter\.imageTag: "init 2\.32" is not an image tag/,
     ],
     [
       "an image that is not the init variant",
       "dev",
-      (s) => {
-        router(s, { imageTag: "2.32.2.20240425" });
-      },
+      routerWith({ imageTag: "2.32.2.20240425" }),
       /services\.logRouter\.imageTag: "2\.32\.2\.20240425" is not an init image tag \(init-<version>\)/,
     ],
     [
       "a moving router tag in production",
       "prod",
-      (s) => {
-        router(s, { imageTag: "init-latest" });
-      },
+      routerWith({ imageTag: "init-latest" }),
       /environments\.prod\.services\.logRouter\.imageTag: "init-latest" is a moving tag; production pins a version/,
     ],
     [
       "a router image that is not a reference",
       "dev",
-      (s) => {
-        router(s, { image: "Mirror/Fluent Bit" });
-      },
+      routerWith({ image: "Mirror/Fluent Bit" }),
       /services\.logRouter\.image: "Mirror\/Fluent Bit" is not an image reference/,
     ],
     [
       "an untagged router image in production",
       "prod",
-      (s) => {
-        router(s, { image: "public.ecr.aws/aws-observability/aws-for-fluent-bit" });
-      },
+      routerWith({ image: "public.ecr.aws/aws-observability/aws-for-fluent-bit" }),
       /services\.logRouter\.image: .* has no tag \(it means "latest"\); production pins a version tag or a digest/,
     ],
     [
       "a pull-through prefix ECR refuses",
       "dev",
-      (s) => {
-        router(s, { pullThroughCachePrefix: "ECR_Public" });
-      },
+      routerWith({ pullThroughCachePrefix: "ECR_Public" }),
       /services\.logRouter\.pullThroughCachePrefix: "ECR_Public" is not an ECR repository prefix/,
     ],
     [
       "an error pattern with a space",
       "dev",
-      (s) => {
-        router(s, { errorPattern: "level: error" });
-      },
+      routerWith({ errorPattern: "level: error" }),
       /services\.logRouter\.errorPattern: "level: error" must be a non-empty regular expression without spaces/,
     ],
     [
       "an error pattern that does not compile",
       "dev",
-      (s) => {
-        router(s, { errorPattern: "ERROR(" });
-      },
+      routerWith({ errorPattern: "ERROR(" }),
       /services\.logRouter\.errorPattern: "ERROR\(" is not a regular expression/,
     ],
     [
       "a malformed key prefix",
       "dev",
-      (s) => {
-        router(s, { keyPrefix: "/logs/" });
-      },
+      routerWith({ keyPrefix: "/logs/" }),
       /services\.logRouter\.keyPrefix: "\/logs\/" is not a key prefix/,
     ],
     [
       "a key prefix where the ALB writes",
       "dev",
-      (s) => {
-        router(s, { keyPrefix: "alb/apps" });
-      },
+      routerWith({ keyPrefix: "alb/apps" }),
       /services\.logRouter\.keyPrefix: "alb\/apps" overlaps "alb", where another producer writes/,
     ],
     [
       "objects larger than one PutObject",
       "dev",
-      (s) => {
-        router(s, { totalFileSizeMB: 1024 });
-      },
+      routerWith({ totalFileSizeMB: 1024 }),
       /services\.logRouter\.totalFileSizeMB: 1024 is outside 1\.\.1000: .* caps at 1000000000 bytes/,
     ],
     [
       "an error pattern starting with a double quote",
       "dev",
-      (s) => {
-        router(s, { errorPattern: '"level":50' });
-      },
+      routerWith({ errorPattern: '"level":50' }),
       /services\.logRouter\.errorPattern: .* starts with a double quote/,
     ],
     [
       "an error alarm that needs more breaching minutes than it evaluates",
       "dev",
-      (s) => {
-        router(s, { errorAlarm: { periods: 3, datapointsToAlarm: 4 } });
-      },
+      routerWith({ errorAlarm: { periods: 3, datapointsToAlarm: 4 } }),
       /services\.logRouter\.errorAlarm\.datapointsToAlarm: 4 is more than errorAlarm\.periods \(3\)/,
     ],
     [
       "an upload timeout over an hour",
       "dev",
-      (s) => {
-        router(s, { uploadTimeoutMinutes: 120 });
-      },
+      routerWith({ uploadTimeoutMinutes: 120 }),
       /services\.logRouter\.uploadTimeoutMinutes: 120 is outside 1\.\.60 minutes/,
     ],
     [
@@ -675,17 +650,13 @@ describe("log router validation rules", () => {
     [
       "a router reserving more than half the task's memory",
       "dev",
-      (s) => {
-        router(s, { memoryReservationMiB: 300 });
-      },
+      routerWith({ memoryReservationMiB: 300 }),
       /services\.services\[0\]\.logRouter: true, but the router's memoryReservationMiB \(300\) is more than half of the task's memory \(512 MiB\)/,
     ],
     [
       "a router reserving more than half the task's CPU",
       "dev",
-      (s) => {
-        router(s, { cpu: 200 });
-      },
+      routerWith({ cpu: 200 }),
       /services\.services\[0\]\.logRouter: true, but the router's cpu \(200\) is more than half of the task's cpu \(256\)/,
     ],
   ])("refuses %s", (_what, env, edit, message) => {
