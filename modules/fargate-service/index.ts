@@ -229,7 +229,6 @@ export class FargateService extends Construct {
             targets: routerTargets,
             errorLogGroup: {
               name: names.logGroup("ecs", name),
-              arn: this.logGroup.arn,
               group: this.logGroup,
             },
             retentionDays: s.logRetentionDays,

@@ -44,7 +44,6 @@ export interface ServiceLogRouterProps {
   /** The service's log group, which receives the error lines (name known before it exists). */
   readonly errorLogGroup: {
     readonly name: string;
-    readonly arn: string;
     readonly group: CloudwatchLogGroup;
   };
   /** Retention of the router's own log group, as the service's. */
@@ -154,7 +153,7 @@ export class ServiceLogRouter extends Construct {
       configObjectArn,
       configBucketArn: targets.configBucket.arn,
       archiveArn: `${targets.logBucket.arn}/${s.keyPrefix}/${service}/*`,
-      errorLogGroupArn: `${props.errorLogGroup.arn}:*`,
+      errorLogGroupArn: `${props.errorLogGroup.group.arn}:*`,
     };
 
     this.container = {
