@@ -19,11 +19,12 @@
  *
  * An entry's main() gets the command's arguments (`process.argv.slice(2)` under
  * `node <entry> [args]`, which it may read instead) and may return a promise of the exit
- * code. Its module-level code runs once, while the snapshot is built: it must not read the
- * environment, the clock or the command line (config is read inside main(), on every run).
- * The snapshot is taken cold, with no warm-up run of main(): a warm-up synth made each later
- * run ~0.1 s of CPU faster but every build ~1.2 s slower, and a checkout is rebuilt after
- * every edit. .build/ sits one level below the repository root, as the sources do, so
+ * code. The snapshot is taken after one warm-up main() of the first entry (in package.json's
+ * order: npm run synth's) into a scratch directory: module-level code must not read the
+ * environment, the clock or the command line (config is read inside main(), on every run),
+ * and main() must not keep state between calls. The warm-up costs about one synth per build
+ * and saves ~0.1-0.2 s of CPU on every run; without it a synth missed npm run bench's target by
+ * more. .build/ sits one level below the repository root, as the sources do, so
  * `__dirname`-relative paths still hold.
  */
 const { spawnSync } = require("node:child_process");
@@ -49,17 +50,21 @@ const DECLARING = ["package.json", "cdktf.json"];
 const SHARED = "entries";
 
 /*
- * A snapshot loads only under the V8 flags that built it. cdktf starts the app with
- * NODE_OPTIONS=--max-old-space-size=4096 (unless NODE_OPTIONS is set), so every start runs
- * with that heap limit: `cdktf synth` and `npm run synth` then share one snapshot instead of
- * rebuilding it for each other. Other NODE_OPTIONS (e.g. npm run bench's probe) get snapshots
- * of their own, so they do not rebuild it either.
+ * A snapshot loads only under the V8 flags that built it, and cdktf starts the app with
+ * NODE_OPTIONS=--max-old-space-size=4096 (unless NODE_OPTIONS is set): room for ts-node to
+ * compile large generated providers in memory. The precompiled app compiles nothing and needs
+ * ~150 MB, so it builds and runs without that flag: `cdktf synth` and `npm run synth` then
+ * share one snapshot instead of rebuilding it for each other. Other NODE_OPTIONS (e.g.
+ * npm run bench's probe) get snapshots of their own, so they do not rebuild it either.
  */
 const CDKTF_HEAP = "--max-old-space-size=4096";
 
-/** Node flags of every build and run: cdktf's heap limit unless NODE_OPTIONS sets one. */
-function nodeFlags() {
-  return /--max-old-space-size\b/.test(process.env.NODE_OPTIONS ?? "") ? [] : [CDKTF_HEAP];
+/** The environment of every build and run: NODE_OPTIONS without cdktf's heap limit. */
+function nodeEnv() {
+  const options = optionsKey();
+  const env = { ...process.env, NODE_OPTIONS: options };
+  if (options === "") delete env.NODE_OPTIONS;
+  return env;
 }
 
 /** NODE_OPTIONS as far as they make a different snapshot. */
@@ -197,12 +202,35 @@ const noTokenStackTraces = {
   },
 };
 
-/** The snapshot script: every entry bundled, and a main that dispatches on the entry path. */
+/**
+ * The snapshot script: every entry bundled, one warm-up run of the first, and a main that
+ * dispatches on the entry path.
+ */
 function snapshotSource(entryPaths) {
+  const warm = JSON.stringify(entryPaths[0]);
   return [
     ...entryPaths.map((p, i) => `import * as entry${i} from ${JSON.stringify(p)};`),
     `import { startupSnapshot } from "node:v8";`,
+    `import { mkdtempSync, rmSync } from "node:fs";`,
+    `import { tmpdir } from "node:os";`,
+    `import { join } from "node:path";`,
     `const entries = new Map([${entryPaths.map((p, i) => `[${JSON.stringify(p)}, entry${i}]`).join(", ")}]);`,
+    // One throw-away run while building (npm run synth's: a synth) compiles the code paths
+    // every synth takes, so the snapshot starts warm. It writes only to a scratch directory; a
+    // failure (e.g. a config being edited) only leaves the snapshot cold.
+    `const scratch = mkdtempSync(join(tmpdir(), "app-warmup-"));`,
+    `const saved = { argv: process.argv, log: console.log };`,
+    `process.argv = [process.argv[0], ${warm}, "--out", scratch];`,
+    `process.env.CDKTF_OUTDIR = scratch;`,
+    `delete process.env.PLATFORM_ENVIRONMENTS;`,
+    `console.log = () => {};`,
+    `try { Promise.resolve(entries.get(${warm}).main(process.argv.slice(2))).catch(() => {}); } catch {}`,
+    `process.argv = saved.argv;`,
+    // Node reads the environment afresh when the snapshot starts.
+    `delete process.env.CDKTF_OUTDIR;`,
+    `console.log = saved.log;`,
+    `process.exitCode = undefined;`,
+    `rmSync(scratch, { recursive: true, force: true });`,
     // Started as `node --snapshot-blob <blob> -- <entry path> [args]`: the entry's argv as
     // under `node <entry> [args]`.
     `startupSnapshot.setDeserializeMainFunction(() => {`,
@@ -248,8 +276,8 @@ async function build(root, name, entries, blob) {
     });
     const built = spawnSync(
       process.execPath,
-      [...nodeFlags(), "--snapshot-blob", tmpBlob, "--build-snapshot", script],
-      { cwd: root, encoding: "utf8" },
+      ["--snapshot-blob", tmpBlob, "--build-snapshot", script],
+      { cwd: root, encoding: "utf8", env: nodeEnv() },
     );
     if (built.status !== 0) {
       throw new Error(`building the ${entries.join(", ")} snapshot failed:\n${built.stderr}`);
@@ -293,7 +321,7 @@ async function ensureSnapshot(entry, options = {}) {
   };
   const result = (name, built) => {
     const blob = join(outDir, `${name}.blob`);
-    return { blob, built, argv: [...nodeFlags(), "--snapshot-blob", blob, "--", entryPath] };
+    return { blob, built, argv: ["--snapshot-blob", blob, "--", entryPath] };
   };
   // The common case, a start with everything current, reads only the shared stamp.
   if (found(variant(SHARED)) !== undefined) return result(variant(SHARED), false);
@@ -340,7 +368,10 @@ async function run(entry, args) {
     process.exitCode = child.status ?? 1;
     return;
   }
-  const child = spawnSync(process.execPath, [...argv, ...args], { stdio: "inherit" });
+  const child = spawnSync(process.execPath, [...argv, ...args], {
+    stdio: "inherit",
+    env: nodeEnv(),
+  });
   if (child.error !== undefined) throw child.error;
   if (child.signal !== null) process.kill(process.pid, child.signal);
   process.exitCode = child.status ?? 1;
