@@ -701,23 +701,29 @@ describe("log router validation rules", () => {
     const web = loadConfig().environments.dev.services?.services.find((x) => x.name === "web");
     if (web === undefined) throw new Error("dev has a web service");
     expect(() =>
-      synthPlatform(undefined, (_app, built) => {
-        const stack = built.dev.services;
-        if (stack === undefined) throw new Error("dev has services");
-        new FargateService(stack, "orphan", {
-          names: stack.names,
-          service: "orphan",
-          account: "111111111111",
-          region: "ap-northeast-1",
-          vpcId: "vpc-1",
-          subnetIds: ["subnet-1"],
-          endpointSecurityGroupId: "sg-1",
-          s3PrefixListId: "pl-1",
-          cluster: stack.cluster,
-          settings: { ...web, name: "orphan" },
-          repository: { url: "repo", arn: "arn:aws:ecr:ap-northeast-1:111111111111:repository/x" },
-          configPath: "environments.dev.services.services[9]",
-        });
+      synthPlatform(undefined, {
+        environments: ["dev"],
+        extend: (_app, built) => {
+          const stack = built.dev.services;
+          if (stack === undefined) throw new Error("dev has services");
+          new FargateService(stack, "orphan", {
+            names: stack.names,
+            service: "orphan",
+            account: "111111111111",
+            region: "ap-northeast-1",
+            vpcId: "vpc-1",
+            subnetIds: ["subnet-1"],
+            endpointSecurityGroupId: "sg-1",
+            s3PrefixListId: "pl-1",
+            cluster: stack.cluster,
+            settings: { ...web, name: "orphan" },
+            repository: {
+              url: "repo",
+              arn: "arn:aws:ecr:ap-northeast-1:111111111111:repository/x",
+            },
+            configPath: "environments.dev.services.services[9]",
+          });
+        },
       }),
     ).toThrow(
       "environments.dev.services.services[9].logRouter: true, but no log bucket and configuration bucket were given for the router to write to",

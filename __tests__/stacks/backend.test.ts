@@ -13,16 +13,18 @@ const remoteStacks = (result: SynthResult) =>
 
 /** Adds `<project>-<env>-consumer`, which reads the network stack's VPC id across stacks. */
 function withConsumer(input = fixtureInput()): SynthResult {
-  return synthPlatform(input, (app, built) => {
-    for (const env of Object.values(built)) {
-      const network = env.network;
-      const consumer = new PlatformStack(app, "consumer", {
-        project: fixtureInput().project,
-        environment: network.environment,
-        terraformVersion: "1.13.3",
-      });
-      new TerraformOutput(consumer, "vpc_id", { value: network.network.vpcId });
-    }
+  return synthPlatform(input, {
+    extend: (app, built) => {
+      for (const env of Object.values(built)) {
+        const network = env.network;
+        const consumer = new PlatformStack(app, "consumer", {
+          project: fixtureInput().project,
+          environment: network.environment,
+          terraformVersion: "1.13.3",
+        });
+        new TerraformOutput(consumer, "vpc_id", { value: network.network.vpcId });
+      }
+    },
   });
 }
 
