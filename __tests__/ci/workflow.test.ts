@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { loadConfig, type PlatformInput } from "../../config";
 import { roleVariable, workflowStepOutputs } from "../../scripts/ci-environments";
 import { scaffoldInto } from "../../scripts/new-env";
-import { MANUAL_LAYERS } from "../../modules/ci-identity";
+import { MANUAL_LAYERS } from "../../modules/ci-identity/manual-layers";
 import { FIXTURE, fixtureInput } from "../fixtures/config";
 import { run, type Ran } from "../helpers/spawn";
 
