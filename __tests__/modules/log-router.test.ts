@@ -475,6 +475,7 @@ describe("log router wiring (synthesized JSON)", () => {
       withEnv("dev", (e) => {
         for (const svc of e.services?.services ?? []) svc.logRouter = false;
       }),
+      { environments: ["dev"] },
     );
     const json = off["platform-dev-services"];
     for (const service of ROUTED.dev) {
@@ -502,6 +503,7 @@ describe("log router wiring (synthesized JSON)", () => {
           "ec2messages",
         ];
       }),
+      { environments: ["dev"] },
     );
     const json = natless["platform-dev-services"];
     for (const service of ROUTED.dev) {
@@ -523,6 +525,7 @@ describe("log router wiring (synthesized JSON)", () => {
       withEnv("dev", (e) => {
         if (e.services !== undefined) e.services.logRouter = { image };
       }),
+      { environments: ["dev"] },
     );
     const json = mirrored["platform-dev-services"];
     expect(containers(json, "web")[1].image).toBe(image);

@@ -82,7 +82,8 @@ describe("S3 backend", () => {
         bootstrap: false,
       };
     });
-    const s3 = synthPlatform(input).stacks["fixture-sandbox-network"].terraform?.backend?.s3;
+    const s3 = synthPlatform(input, { environments: ["sandbox"] }).stacks["fixture-sandbox-network"]
+      .terraform?.backend?.s3;
     expect(s3).toEqual({
       bucket: "shared-state-bucket",
       key: "teams/platform/sandbox/network.tfstate",
@@ -98,7 +99,7 @@ describe("S3 backend", () => {
     const input = fixtureWith("sandbox", (e) => {
       if (e.state.backend === "s3") e.state.bootstrap = false;
     });
-    const { stacks } = synthPlatform(input);
+    const { stacks } = synthPlatform(input, { environments: ["sandbox"] });
     expect(stacks["fixture-sandbox-network"].terraform?.backend?.s3).not.toHaveProperty(
       "kms_key_id",
     );
