@@ -85,7 +85,7 @@ describe("dev's network design, decided by the estimate", () => {
   const devNetwork = (edit: (e: EnvironmentInput) => void): number => {
     const input = shippedInput();
     edit(input.environments.dev);
-    const { stacks } = synthPlatform(input);
+    const { stacks } = synthPlatform(input, { environments: ["dev"] });
     const [env] = estimateEnvironments(
       [
         {
