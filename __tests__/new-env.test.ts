@@ -108,12 +108,20 @@ describe("npm run new-env", () => {
   let written: string[];
   let unformatted: string[];
 
-  const sh = (command: string) =>
-    run(command, [], {
+  /**
+   * `npm run -s <script> -- <args>` in the copy: the script's line from its package.json with
+   * the arguments appended, as npm runs it, without npm's own start-up.
+   */
+  const npmRun = (script: string, args = "") => {
+    const { scripts } = JSON.parse(repo.read("package.json")) as {
+      scripts: Record<string, string>;
+    };
+    return run(`${scripts[script]} ${args}`, [], {
       cwd: repo.dir,
       shell: true,
       env: { ...process.env, PLATFORM_ENVIRONMENTS: "", CDKTF_OUTDIR: "" },
     });
+  };
 
   /** config/*.ts files of the copy that new-env created or changed. */
   const changedConfig = () =>
@@ -143,12 +151,12 @@ describe("npm run new-env", () => {
     repo = new RepoCopy();
     out = join(repo.dir, "out");
     workflowBefore = repo.read(".github/workflows/infra.yml");
-    made = await sh(`npm run -s new-env -- ${name} --from ${from}`);
+    made = await npmRun("new-env", `${name} --from ${from}`);
     written = changedConfig();
     [listed, synth, refused, unformatted] = await Promise.all([
-      sh("npm run -s ci:environments"),
-      sh(`npm run -s synth -- --out ${out}`),
-      sh(`npm run -s new-env -- ${name} --from ${from}`),
+      npmRun("ci:environments"),
+      npmRun("synth", `--out ${out}`),
+      npmRun("new-env", `${name} --from ${from}`),
       notPrettierClean(written),
     ]);
   }, 300_000);
