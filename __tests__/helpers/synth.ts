@@ -26,8 +26,10 @@ export interface SynthOptions {
    *
    * Use it only where a test inspects nothing but these environments' stacks. Keep every
    * environment where a test compares environments, asserts that another environment creates
-   * nothing or references an owner, or checks wiring across environments (account singletons,
-   * a shared state bucket, remote state, stack lists).
+   * nothing or references an owner that is an environment of the input, or checks wiring
+   * across environments (account singletons, a shared state bucket or project, remote state,
+   * stack lists). A singleton referenced from an owner outside the input (no environment of
+   * the input shares the account) involves no other environment: build the referencing one.
    * @default every environment
    */
   readonly environments?: readonly string[];
