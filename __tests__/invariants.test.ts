@@ -381,6 +381,28 @@ function recordedAddresses(): Map<string, string[]> {
   );
 }
 
+/*
+ * Tests that inspect one environment synthesize only that one (helpers/synth.ts, option
+ * `environments`). That is sound only while an environment's stacks come out the same with or
+ * without the others built beside it.
+ */
+describe("synthesizing some environments only", () => {
+  it("writes exactly the stacks a synth of every environment writes for them, also for one that references another's singletons and state bucket", () => {
+    const alone = synthPlatform(scaffolded, { environments: ["third"] }).stacks;
+    const everything = configurations[1][2].stacks;
+    const third = loadConfig(scaffolded).environments.third;
+    expect(Object.values(third.accountSingletons)).toContain("reference");
+    expect(third.state).toMatchObject({ backend: "s3", bootstrap: false });
+    expect(Object.keys(alone)).toContain("fixture-third-services");
+    expect(Object.keys(alone).sort()).toEqual(
+      Object.keys(everything)
+        .filter((id) => id.startsWith("fixture-third-"))
+        .sort(),
+    );
+    for (const [id, json] of Object.entries(alone)) expect(json, id).toEqual(everything[id]);
+  });
+});
+
 describe("the cross-environment checks themselves", () => {
   it("report a value two stacks claim, and not one stack claiming it twice", () => {
     expect(

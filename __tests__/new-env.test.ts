@@ -1,5 +1,4 @@
-import { spawnSync } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config";
@@ -7,6 +6,7 @@ import { freeVpcCidr, scaffoldInto } from "../scripts/new-env";
 import { FIXTURE, fixtureInput } from "./fixtures/config";
 import { rejection } from "./helpers/config";
 import { RepoCopy } from "./helpers/repo-copy";
+import { run, type Ran } from "./helpers/spawn";
 
 /*
  * `npm run new-env -- <name> --from <env>`: a third environment that validates and
@@ -92,32 +92,79 @@ describe("scaffolding an environment (scaffoldInto)", () => {
 });
 
 describe("npm run new-env", () => {
-  let repo: RepoCopy;
-  beforeAll(() => {
-    repo = new RepoCopy();
-  });
-  afterAll(() => {
-    repo.remove();
-  });
-  const sh = (command: string) => {
-    const result = spawnSync(command, {
-      cwd: repo.dir,
-      shell: true,
-      env: { ...process.env, PLATFORM_ENVIRONMENTS: "", CDKTF_OUTDIR: "" },
-      encoding: "utf8",
-      timeout: 240_000,
-    });
-    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-  };
-
+  const root = join(__dirname, "..");
   // A name the configuration does not use yet (a checkout may already have a staging).
   const shipped = loadConfig();
   const name = ["staging", "qa", "preprod", "uat"].find((n) => !(n in shipped.environments)) ?? "";
   const from = Object.values(shipped.environments).find((e) => !e.production)?.name ?? "";
 
+  let repo: RepoCopy;
+  let out: string;
+  let workflowBefore: string;
+  let made: Ran;
+  let listed: Ran;
+  let synth: Ran;
+  let refused: Ran;
+  let written: string[];
+  let unformatted: string[];
+
+  /**
+   * `npm run -s <script> -- <args>` in the copy: the script's line from its package.json with
+   * the arguments appended, as npm runs it, without npm's own start-up.
+   */
+  const npmRun = (script: string, args = "") => {
+    const { scripts } = JSON.parse(repo.read("package.json")) as {
+      scripts: Record<string, string>;
+    };
+    return run(`${scripts[script]} ${args}`, [], {
+      cwd: repo.dir,
+      shell: true,
+      env: { ...process.env, PLATFORM_ENVIRONMENTS: "", CDKTF_OUTDIR: "" },
+    });
+  };
+
+  /** config/*.ts files of the copy that new-env created or changed. */
+  const changedConfig = () =>
+    readdirSync(join(repo.dir, "config"))
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => `config/${f}`)
+      .filter(
+        (f) => !existsSync(join(root, f)) || readFileSync(join(root, f), "utf8") !== repo.read(f),
+      );
+
+  /** Those of `files` that `npm run lint` (prettier --check) would flag, with the copy's options. */
+  const notPrettierClean = async (files: string[]) => {
+    const prettier = await import("prettier");
+    const clean = await Promise.all(
+      files.map(async (f) => {
+        const path = join(repo.dir, f);
+        const options = await prettier.resolveConfig(path);
+        return prettier.check(repo.read(f), { ...options, filepath: path });
+      }),
+    );
+    return files.filter((_, i) => !clean[i]);
+  };
+
+  // One fresh copy, new-env first; then what only reads its result runs together (the
+  // refusal needs the file to exist), and the tests inspect what each process left.
+  beforeAll(async () => {
+    repo = new RepoCopy();
+    out = join(repo.dir, "out");
+    workflowBefore = repo.read(".github/workflows/infra.yml");
+    made = await npmRun("new-env", `${name} --from ${from}`);
+    written = changedConfig();
+    [listed, synth, refused, unformatted] = await Promise.all([
+      npmRun("ci:environments"),
+      npmRun("synth", `--out ${out}`),
+      npmRun("new-env", `${name} --from ${from}`),
+      notPrettierClean(written),
+    ]);
+  }, 300_000);
+  afterAll(() => {
+    repo.remove();
+  });
+
   it("writes config/<name>.ts, registers it, the workflow deploys it unedited, and it synthesizes", () => {
-    const workflowBefore = repo.read(".github/workflows/infra.yml");
-    const made = sh(`npm run -s new-env -- ${name} --from ${from}`);
     expect(made.stderr).toBe("");
     expect(made.code).toBe(0);
     expect(made.stdout).toMatch(new RegExp(`^wrote config/${name}\\.ts`));
@@ -127,7 +174,6 @@ describe("npm run new-env", () => {
     // The workflow is not edited: its checks step lists the new environment among those it
     // plans and deploys (non-production: deployed after checks, before any production plan).
     expect(repo.read(".github/workflows/infra.yml")).toBe(workflowBefore);
-    const listed = sh("npm run -s ci:environments");
     expect(listed.code).toBe(0);
     const deploy = /^deploy_matrix=(.*)$/m.exec(listed.stdout)?.[1] ?? "[]";
     expect(JSON.parse(deploy)).toContainEqual({
@@ -135,10 +181,10 @@ describe("npm run new-env", () => {
       github_environment: name,
       role_variable: `${name.toUpperCase()}_DEPLOY_ROLE_ARN`,
     });
-    expect(sh("npx prettier --write config").code).toBe(0);
+    // What it writes passes the lint as written: no formatting step is left to the user.
+    expect(written).toEqual(expect.arrayContaining([`config/${name}.ts`, "config/index.ts"]));
+    expect(unformatted).toEqual([]);
 
-    const out = join(repo.dir, "out");
-    const synth = sh(`npm run -s synth -- --out ${out}`);
     expect(synth.stderr).toBe("");
     expect(synth.code).toBe(0);
     const stacks = readdirSync(join(out, "stacks"));
@@ -148,12 +194,11 @@ describe("npm run new-env", () => {
     expect(readFileSync(join(out, "manifest.json"), "utf8")).toContain(
       `${shipped.project}-${name}-`,
     );
-  }, 300_000);
+  });
 
   it("refuses an existing environment with one message", () => {
-    const { code, stderr } = sh(`npm run -s new-env -- ${name} --from ${from}`);
-    expect(code).toBe(1);
-    expect(stderr).toMatch(
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
       new RegExp(`^config/${name}\\.ts already exists\nusage: npm run new-env`),
     );
   });

@@ -2,10 +2,8 @@ import { show, under, type Issue } from "../lib/validation";
 import { analyzeRoutes, type RoutingPlan } from "../modules/alb/routing";
 import { albIssues } from "../modules/alb/validate";
 import { fargateServiceIssues, serviceUrlVariable } from "../modules/fargate-service/validate";
-import { CDN_LOG_PREFIX } from "../modules/cdn/access-logs";
-import { ATHENA_RESULTS_PREFIX } from "../modules/log-router/archive-catalog";
+import { ALB_LOG_PREFIX, ATHENA_RESULTS_PREFIX, CDN_LOG_PREFIX } from "../lib/log-prefixes";
 import { logRouterIssues, serviceLogRouterIssues } from "../modules/log-router/validate";
-import { ALB_LOG_PREFIX } from "../modules/observability/log-bucket";
 import type { ResolvedEnvironment } from "./resolve";
 
 /**

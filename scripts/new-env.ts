@@ -270,7 +270,6 @@ export function nextSteps(env: EnvironmentInput): string {
         ];
   return [
     "next:",
-    "  npx prettier --write config",
     `  review config/${env.name}.ts (sizes, addresses, domains, alarm recipients), then npm run synth`,
     ...github.map((s) => `  ${s}`),
   ].join("\n");
@@ -301,7 +300,18 @@ function parseArgs(args: readonly string[]): ScaffoldOptions {
   return { name, from: options.from, account: options.account };
 }
 
-export function main(): void {
+/**
+ * `text` as prettier formats `file` with the repository's options, so what new-env writes
+ * already passes `npm run lint` (prettier --check): JSON.stringify quotes every key.
+ */
+export async function formatted(file: string, text: string): Promise<string> {
+  // Loaded here, not at the top: the tests that import scaffoldInto never format.
+  const prettier = await import("prettier");
+  const options = await prettier.resolveConfig(file);
+  return prettier.format(text, { ...options, filepath: file });
+}
+
+export async function main(): Promise<void> {
   try {
     const at = process.argv.findIndex(
       (a, i) => i > 0 && /^new-env\.(ts|js|cjs)$/.test(basename(a)),
@@ -317,10 +327,15 @@ export function main(): void {
       return { key, path, text: retagBudget(readFileSync(path, "utf8"), `config/${key}.ts`) };
     });
     const indexFile = join(ROOT, "config", "index.ts");
-    const index = registerEnvironment(readFileSync(indexFile, "utf8"), options.name);
-    writeFileSync(file, environmentSource(env, options.from));
-    writeFileSync(indexFile, index);
-    for (const r of retagged) writeFileSync(r.path, r.text);
+    const writes = [
+      { path: file, text: environmentSource(env, options.from) },
+      { path: indexFile, text: registerEnvironment(readFileSync(indexFile, "utf8"), options.name) },
+      ...retagged,
+    ];
+    const texts = await Promise.all(writes.map((w) => formatted(w.path, w.text)));
+    writes.forEach((w, i) => {
+      writeFileSync(w.path, texts[i]);
+    });
     console.log(
       [
         `wrote config/${options.name}.ts (from ${options.from}) and registered it in config/index.ts`,
@@ -338,4 +353,4 @@ export function main(): void {
   }
 }
 
-if (require.main === module) main();
+if (require.main === module) void main();

@@ -1,20 +1,32 @@
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { loadConfig } from "../../config";
 import { hcpEnvironments, stepOutputs, tokenVariable } from "../../scripts/hcp-environments";
 import { shippedInput } from "../helpers/config";
+import { run, type Ran } from "../helpers/spawn";
 
 /*
  * The HCP Terraform workflow (cloud state mode), checked without GitHub: it runs only for
  * environments the config puts in HCP Terraform, holds no AWS credentials, pins every action
  * by commit, keeps production behind its GitHub environment, and its shell steps run here for
- * real on fixtures.
+ * real on fixtures: each run is set up while the tests are collected (runStep), all start
+ * together in one beforeAll, and the tests inspect what each left.
  */
 const root = resolve(__dirname, "../..");
+const scratch = mkdtempSync(join(tmpdir(), "hcp-workflow-"));
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+let dirs = 0;
+/** A new empty directory of this file's scratch space. */
+function newDir(): string {
+  const dir = join(scratch, String(dirs++));
+  mkdirSync(dir);
+  return dir;
+}
 const text = readFileSync(join(root, ".github/workflows/infra-hcp.yml"), "utf8");
 
 interface Step {
@@ -52,33 +64,54 @@ const runSteps = (job: Job, name: string) => {
   return step;
 };
 
-/** Runs a step's script with bash, returning GITHUB_OUTPUT, GITHUB_ENV and GITHUB_STEP_SUMMARY. */
-function runStep(
-  script: string,
-  cwd: string,
-  env: Record<string, string>,
-): { output: string; env: string; summary: string } {
-  const dir = mkdtempSync(join(tmpdir(), "hcp-step-"));
-  const files = {
-    GITHUB_OUTPUT: join(dir, "output"),
-    GITHUB_ENV: join(dir, "env"),
-    GITHUB_STEP_SUMMARY: join(dir, "summary"),
-  };
-  try {
-    execFileSync("bash", ["-e", "-c", script], {
+/** What a step's run left: exit code, stdout, stderr, GITHUB_OUTPUT, GITHUB_ENV, GITHUB_STEP_SUMMARY. */
+interface StepRun extends Ran {
+  readonly output: string;
+  readonly env: string;
+  readonly summary: string;
+}
+
+const queued: (() => Promise<void>)[] = [];
+beforeAll(async () => {
+  await Promise.all(queued.map((start) => start()));
+}, 240_000);
+
+/**
+ * Queues a step's script to run with bash (started by the beforeAll above, so call this while
+ * the tests are collected, never inside one); returns its result.
+ */
+function runStep(script: string, cwd: string, env: Record<string, string>): () => StepRun {
+  let result: StepRun | undefined;
+  queued.push(async () => {
+    const dir = newDir();
+    const files = {
+      GITHUB_OUTPUT: join(dir, "output"),
+      GITHUB_ENV: join(dir, "env"),
+      GITHUB_STEP_SUMMARY: join(dir, "summary"),
+    };
+    const ran = await run("bash", ["-e", "-c", script], {
       cwd,
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env, ...files },
-      stdio: "pipe",
     });
     const read = (f: string) => (existsSync(f) ? readFileSync(f, "utf8") : "");
-    return {
+    result = {
+      ...ran,
       output: read(files.GITHUB_OUTPUT),
       env: read(files.GITHUB_ENV),
       summary: read(files.GITHUB_STEP_SUMMARY),
     };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
+  return () => {
+    if (result === undefined) throw new Error("step not run: queue it outside the test");
+    return result;
+  };
+}
+
+/** A step's result after asserting that it succeeded. */
+function succeeded(step: () => StepRun): StepRun {
+  const ran = step();
+  expect(ran.code, ran.stderr).toBe(0);
+  return ran;
 }
 
 describe("HCP workflow: when it runs", () => {
@@ -212,67 +245,72 @@ describe("HCP workflow: credentials and approval", () => {
 });
 
 describe("HCP workflow: shell steps, run for real", () => {
-  it("refuses to run without the token and hands it to Terraform under the host's variable", () => {
-    const step = runSteps(jobs.deploy, "Hand the team token to Terraform").run ?? "";
-    expect(() =>
-      runStep(step, root, { TOKEN: "", TOKEN_VARIABLE: "TF_TOKEN_app_terraform_io" }),
-    ).toThrow();
-    const { env } = runStep(step, root, {
-      TOKEN: "team-token",
-      TOKEN_VARIABLE: "TF_TOKEN_app_terraform_io",
-    });
-    expect(env).toBe("TF_TOKEN_app_terraform_io=team-token\n");
+  const tokenStep = runSteps(jobs.deploy, "Hand the team token to Terraform").run ?? "";
+  const withoutToken = runStep(tokenStep, root, {
+    TOKEN: "",
+    TOKEN_VARIABLE: "TF_TOKEN_app_terraform_io",
+  });
+  const withToken = runStep(tokenStep, root, {
+    TOKEN: "team-token",
+    TOKEN_VARIABLE: "TF_TOKEN_app_terraform_io",
   });
 
+  it("refuses to run without the token and hands it to Terraform under the host's variable", () => {
+    const refused = withoutToken();
+    expect(refused.code === null || refused.code === 0, refused.stderr).toBe(false);
+    expect(refused.stdout).toMatch(/^::error::secret HCP_TERRAFORM_TOKEN is not set/m);
+    expect(refused.env).toBe("");
+    expect(succeeded(withToken).env).toBe("TF_TOKEN_app_terraform_io=team-token\n");
+  });
+
+  const stacksDir = newDir();
+  for (const s of ["platform-dev-network", "platform-dev-data", "platform-dev-hcp"]) {
+    mkdirSync(join(stacksDir, "cdktf.out", "stacks", s), { recursive: true });
+  }
+  const selected = runStep(
+    runSteps(jobs.deploy, "Select the stacks CI manages").run ?? "",
+    stacksDir,
+    {
+      MANUAL_STACK_LAYERS: workflow.env.MANUAL_STACK_LAYERS,
+    },
+  );
+
   it("selects every stack but the hand-applied hcp stack", () => {
-    const dir = mkdtempSync(join(tmpdir(), "hcp-stacks-"));
-    try {
-      for (const s of ["platform-dev-network", "platform-dev-data", "platform-dev-hcp"]) {
-        mkdirSync(join(dir, "cdktf.out", "stacks", s), { recursive: true });
-      }
-      const step = runSteps(jobs.deploy, "Select the stacks CI manages").run ?? "";
-      const { output } = runStep(step, dir, {
-        MANUAL_STACK_LAYERS: workflow.env.MANUAL_STACK_LAYERS,
-      });
-      expect(output).toBe("list=platform-dev-data platform-dev-network\n");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(succeeded(selected).output).toBe("list=platform-dev-data platform-dev-network\n");
+  });
+
+  const summarize = runSteps(jobs.deploy, "Summarize HCP Terraform runs");
+  const withRuns = newDir();
+  writeFileSync(
+    join(withRuns, "hcp-runs.log"),
+    [
+      "platform-dev-network  Running apply in HCP Terraform. Output will stream here.",
+      "platform-dev-network  To view this run in a browser, visit:",
+      "platform-dev-network  https://app.terraform.io/app/acme/platform-dev-network/runs/run-AbC123",
+      "platform-dev-data     https://app.terraform.io/app/acme/platform-dev-data/runs/run-Xyz789",
+      "platform-dev-network  https://app.terraform.io/app/acme/platform-dev-network/runs/run-AbC123",
+      "unrelated             https://appXterraform.io/app/acme/other/runs/run-zzz",
+    ].join("\n"),
+  );
+  const summarized = runStep(summarize.run ?? "", withRuns, {
+    HCP_HOST: "app.terraform.io",
+    TITLE: "HCP Terraform runs of dev",
+  });
+  // No log at all: no run was started.
+  const summarizedNone = runStep(summarize.run ?? "", newDir(), {
+    HCP_HOST: "app.terraform.io",
+    TITLE: "t",
   });
 
   it("puts each run's URL in the job summary, once per run", () => {
-    const dir = mkdtempSync(join(tmpdir(), "hcp-runs-"));
-    try {
-      writeFileSync(
-        join(dir, "hcp-runs.log"),
-        [
-          "platform-dev-network  Running apply in HCP Terraform. Output will stream here.",
-          "platform-dev-network  To view this run in a browser, visit:",
-          "platform-dev-network  https://app.terraform.io/app/acme/platform-dev-network/runs/run-AbC123",
-          "platform-dev-data     https://app.terraform.io/app/acme/platform-dev-data/runs/run-Xyz789",
-          "platform-dev-network  https://app.terraform.io/app/acme/platform-dev-network/runs/run-AbC123",
-          "unrelated             https://appXterraform.io/app/acme/other/runs/run-zzz",
-        ].join("\n"),
-      );
-      const step = runSteps(jobs.deploy, "Summarize HCP Terraform runs");
-      expect(step.if).toBe("always()");
-      expect(runSteps(jobs.plan, "Summarize HCP Terraform runs").run).toBe(step.run);
-      const { summary } = runStep(step.run ?? "", dir, {
-        HCP_HOST: "app.terraform.io",
-        TITLE: "HCP Terraform runs of dev",
-      });
-      expect(summary.split("\n")).toEqual([
-        "### HCP Terraform runs of dev",
-        "- `platform-dev-network`: https://app.terraform.io/app/acme/platform-dev-network/runs/run-AbC123",
-        "- `platform-dev-data`: https://app.terraform.io/app/acme/platform-dev-data/runs/run-Xyz789",
-        "",
-      ]);
-      rmSync(join(dir, "hcp-runs.log"));
-      expect(
-        runStep(step.run ?? "", dir, { HCP_HOST: "app.terraform.io", TITLE: "t" }).summary,
-      ).toBe("### t\nNo HCP Terraform run was started.\n");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(summarize.if).toBe("always()");
+    expect(runSteps(jobs.plan, "Summarize HCP Terraform runs").run).toBe(summarize.run);
+    expect(succeeded(summarized).summary.split("\n")).toEqual([
+      "### HCP Terraform runs of dev",
+      "- `platform-dev-network`: https://app.terraform.io/app/acme/platform-dev-network/runs/run-AbC123",
+      "- `platform-dev-data`: https://app.terraform.io/app/acme/platform-dev-data/runs/run-Xyz789",
+      "",
+    ]);
+    expect(succeeded(summarizedNone).summary).toBe("### t\nNo HCP Terraform run was started.\n");
   });
 });

@@ -1,21 +1,34 @@
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { loadConfig, type PlatformInput } from "../../config";
 import { roleVariable, workflowStepOutputs } from "../../scripts/ci-environments";
 import { scaffoldInto } from "../../scripts/new-env";
-import { MANUAL_LAYERS } from "../../modules/ci-identity";
+import { MANUAL_LAYERS } from "../../modules/ci-identity/manual-layers";
 import { FIXTURE, fixtureInput } from "../fixtures/config";
+import { run, type Ran } from "../helpers/spawn";
 
 /*
  * The GitHub Actions workflow, checked without GitHub: it parses, calls only what this
  * repository has, reaches AWS through OIDC only, and deploys only from main. Its shell steps
- * run here for real where they do not need AWS.
+ * run here for real where they do not need AWS: each run is set up while the tests are
+ * collected (runStep), all of them start together in one beforeAll, and the tests inspect what
+ * each left. Most of a run is a fresh node loading the configuration, which overlaps well.
  */
 const root = resolve(__dirname, "../..");
+const scratch = mkdtempSync(join(tmpdir(), "workflow-"));
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+let dirs = 0;
+/** A new empty directory of this file's scratch space. */
+function newDir(): string {
+  const dir = join(scratch, String(dirs++));
+  mkdirSync(dir);
+  return dir;
+}
 const text = readFileSync(join(root, ".github/workflows/infra.yml"), "utf8");
 
 interface Step {
@@ -141,12 +154,29 @@ const pullRequest = (from: string) => ({
   needs: { checks: checksPassed },
 });
 
-/** Runs a step's script with bash as the runner would, returning what it wrote to GITHUB_OUTPUT. */
-function runStep(script: string, cwd: string, env: Record<string, string>): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), "workflow-step-"));
-  try {
-    const output = join(dir, "output");
-    execFileSync("bash", ["-e", "-c", script], {
+/** What a step's run left: exit code, stderr, and what it wrote to GITHUB_OUTPUT. */
+interface StepRun extends Ran {
+  readonly outputs: Record<string, string>;
+}
+
+const queued: { readonly start: () => Promise<void>; readonly npm: boolean }[] = [];
+beforeAll(async () => {
+  // On a fresh clone tsx has no compile cache yet: the first npm run (tsx loading config/)
+  // fills it alone, so the others do not each compile the configuration again.
+  const [first, ...rest] = queued.filter((q) => q.npm);
+  await Promise.all(queued.filter((q) => q === first || !q.npm).map((q) => q.start()));
+  await Promise.all(rest.map((q) => q.start()));
+}, 240_000);
+
+/**
+ * Queues a step's script to run with bash as the runner would (started by the beforeAll
+ * above, so call this while the tests are collected, never inside one); returns its result.
+ */
+function runStep(script: string, cwd: string, env: Record<string, string>): () => StepRun {
+  let result: StepRun | undefined;
+  const start = async () => {
+    const output = join(newDir(), "output");
+    const ran = await run("bash", ["-e", "-c", script], {
       cwd,
       env: {
         PATH: process.env.PATH ?? "/usr/bin:/bin",
@@ -154,18 +184,35 @@ function runStep(script: string, cwd: string, env: Record<string, string>): Reco
         ...env,
         GITHUB_OUTPUT: output,
       },
-      // A refused input is an expected failure here: its message stays in the thrown error.
-      stdio: "pipe",
     });
     const lines = existsSync(output) ? readFileSync(output, "utf8").split("\n") : [];
-    return Object.fromEntries(
-      lines
-        .filter((l) => l.includes("="))
-        .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
-    );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    result = {
+      ...ran,
+      outputs: Object.fromEntries(
+        lines
+          .filter((l) => l.includes("="))
+          .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+      ),
+    };
+  };
+  queued.push({ start, npm: /\bnpm run\b/.test(script) });
+  return () => {
+    if (result === undefined) throw new Error("step not run: queue it outside the test");
+    return result;
+  };
+}
+
+/** What a step that must succeed wrote to GITHUB_OUTPUT. */
+function outputsOf(step: () => StepRun): Record<string, string> {
+  const { code, stderr, outputs } = step();
+  expect(code, stderr).toBe(0);
+  return outputs;
+}
+
+/** Whether a step refused: it exited by itself, with a failure. */
+function refused(step: () => StepRun): boolean {
+  const { code } = step();
+  return code !== null && code !== 0;
 }
 
 describe("CI workflow: shape", () => {
@@ -390,6 +437,23 @@ describe("CI workflow: AWS access", () => {
 describe("CI workflow: service images", () => {
   const images = workflow.jobs.images;
   const script = stepNamed(images, "Build and push under an immutable tag");
+  const lookup = stepNamed(
+    workflow.jobs["image-target"],
+    "Find the environment's deploy subject and push role",
+  );
+  const fixture = loadConfig(fixtureInput());
+  const fixtureEnv = configEnv(fixtureInput());
+  const lookups = Object.values(fixture.environments).map(
+    (e) => [e, runStep(lookup, root, { ...fixtureEnv, TARGET_ENVIRONMENT: e.name })] as const,
+  );
+  const badLookups = ["", "nope"].map(
+    (bad) => [bad, runStep(lookup, root, { ...fixtureEnv, TARGET_ENVIRONMENT: bad })] as const,
+  );
+  const check = script.split("\n")[0];
+  const badServices = ["../web", "Web", "web/x", ""].map(
+    (bad) => [bad, runStep(check, root, { SERVICE: bad })] as const,
+  );
+  const goodService = runStep(check, root, { SERVICE: "web-2" });
 
   it("pushes with the image push role of the chosen environment, in its deploy environment", () => {
     expect(workflow.env.PROJECT).toBe(loadConfig().project);
@@ -403,27 +467,23 @@ describe("CI workflow: service images", () => {
   });
 
   it("looks the environment up in the configuration, and refuses one it does not deploy", () => {
-    const lookup = stepNamed(
-      workflow.jobs["image-target"],
-      "Find the environment's deploy subject and push role",
-    );
     const outputs = workflow.jobs["image-target"].outputs ?? {};
     expect(outputs).toEqual({
       github_environment: "${{ steps.target.outputs.github_environment }}",
       role_variable: "${{ steps.target.outputs.role_variable }}",
     });
-    withConfig(fixtureInput(), (env) => {
-      const config = loadConfig(fixtureInput());
-      for (const e of Object.values(config.environments)) {
-        expect(runStep(lookup, root, { ...env, TARGET_ENVIRONMENT: e.name })).toEqual({
-          github_environment: e.ci?.githubEnvironment,
-          role_variable: roleVariable(e.name, "IMAGE_PUSH"),
-        });
-      }
-      for (const bad of ["", "nope"])
-        expect(() => runStep(lookup, root, { ...env, TARGET_ENVIRONMENT: bad }), bad).toThrow();
-    });
-  }, 60_000);
+    expect(lookups.length).toBeGreaterThanOrEqual(2);
+    for (const [e, ran] of lookups) {
+      expect(outputsOf(ran), e.name).toEqual({
+        github_environment: e.ci?.githubEnvironment,
+        role_variable: roleVariable(e.name, "IMAGE_PUSH"),
+      });
+    }
+    for (const [bad, ran] of badLookups) {
+      expect(refused(ran), bad).toBe(true);
+      expect(ran().stderr, bad).toContain("is not one this workflow deploys");
+    }
+  });
 
   it("tags with the commit, never a moving tag, into <project>-<env>/<service>, and says how to roll it out", () => {
     expect(script).toContain('tag="sha-${GITHUB_SHA::12}"');
@@ -434,10 +494,11 @@ describe("CI workflow: service images", () => {
   });
 
   it("refuses a service name that could escape the repository path", () => {
-    const check = script.split("\n")[0];
-    for (const bad of ["../web", "Web", "web/x", ""])
-      expect(() => runStep(check, root, { SERVICE: bad }), bad).toThrow();
-    expect(() => runStep(check, root, { SERVICE: "web-2" })).not.toThrow();
+    for (const [bad, ran] of badServices) {
+      expect(refused(ran), bad).toBe(true);
+      expect(ran().stdout, bad).toContain(`::error::bad service name ${bad}`);
+    }
+    outputsOf(goodService);
   });
 });
 
@@ -534,16 +595,11 @@ describe("CI workflow: when each job runs", () => {
   });
 });
 
-/** Runs `fn` with the environment that points ci:environments at `input` instead of config/. */
-function withConfig(input: PlatformInput, fn: (env: Record<string, string>) => void): void {
-  const dir = mkdtempSync(join(tmpdir(), "workflow-envs-"));
-  try {
-    const file = join(dir, "config.json");
-    writeFileSync(file, JSON.stringify(input));
-    fn({ CI_ENVIRONMENTS_CONFIG_JSON: file });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** The environment that points ci:environments at `input` instead of config/. */
+function configEnv(input: PlatformInput): Record<string, string> {
+  const file = join(newDir(), "config.json");
+  writeFileSync(file, JSON.stringify(input));
+  return { CI_ENVIRONMENTS_CONFIG_JSON: file };
 }
 
 describe("CI workflow: the environments come from the configuration", () => {
@@ -581,71 +637,74 @@ describe("CI workflow: the environments come from the configuration", () => {
       scaffoldInto(fixtureInput(), { name: "third", from: FIXTURE.nonProduction }).input,
     ],
   ];
-  it.each(configurations)(
+  const listed = configurations.map(
+    ([name, input]): [string, PlatformInput | undefined, () => StepRun] => [
+      name,
+      input,
+      runStep(list(), root, input === undefined ? {} : configEnv(input)),
+    ],
+  );
+  it.each(listed)(
     "runs the step for real on the %s configuration: every environment, each once, in its place",
-    (_name, input) => {
+    (_name, input, ran) => {
       const config = loadConfig(input);
-      const check = (env: Record<string, string>) => {
-        const outputs = runStep(list(), root, env);
-        expect(outputs).toEqual(
-          Object.fromEntries(
-            workflowStepOutputs(config)
-              .split("\n")
-              .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
-          ),
-        );
-        const envs = Object.values(config.environments);
-        const nonProduction = envs.filter((e) => !e.production).map((e) => e.name);
-        const production = envs.filter((e) => e.production).map((e) => e.name);
-        expect(names(outputs.plan_matrix)).toEqual([...nonProduction, ...production]);
-        expect(names(outputs.deploy_matrix)).toEqual(nonProduction);
-        expect(names(outputs.production_matrix)).toEqual(production);
-        // Each job runs in the GitHub environment whose subject its role trusts.
-        for (const entry of JSON.parse(outputs.plan_matrix) as Record<string, string>[]) {
-          const env = config.environments[entry.environment];
-          expect(entry).toEqual({
-            environment: env.name,
-            github_environment: env.ci?.planGithubEnvironment,
-            role_variable: roleVariable(env.name, "PLAN"),
-          });
-        }
-        for (const entry of JSON.parse(outputs.deploy_matrix) as Record<string, string>[]) {
-          const env = config.environments[entry.environment];
-          expect(entry).toEqual({
-            environment: env.name,
-            github_environment: env.ci?.githubEnvironment,
-            role_variable: roleVariable(env.name, "DEPLOY"),
-          });
-        }
-        for (const entry of JSON.parse(outputs.production_matrix) as Record<string, string>[]) {
-          const env = config.environments[entry.environment];
-          expect(entry).toEqual({
-            environment: env.name,
-            plan_github_environment: env.ci?.planGithubEnvironment,
-            plan_role_variable: roleVariable(env.name, "PLAN"),
-            github_environment: env.ci?.githubEnvironment,
-            role_variable: roleVariable(env.name, "DEPLOY"),
-          });
-        }
-      };
-      if (input === undefined) check({});
-      else withConfig(input, check);
+      const outputs = outputsOf(ran);
+      expect(outputs).toEqual(
+        Object.fromEntries(
+          workflowStepOutputs(config)
+            .split("\n")
+            .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+        ),
+      );
+      const envs = Object.values(config.environments);
+      const nonProduction = envs.filter((e) => !e.production).map((e) => e.name);
+      const production = envs.filter((e) => e.production).map((e) => e.name);
+      expect(names(outputs.plan_matrix)).toEqual([...nonProduction, ...production]);
+      expect(names(outputs.deploy_matrix)).toEqual(nonProduction);
+      expect(names(outputs.production_matrix)).toEqual(production);
+      // Each job runs in the GitHub environment whose subject its role trusts.
+      for (const entry of JSON.parse(outputs.plan_matrix) as Record<string, string>[]) {
+        const env = config.environments[entry.environment];
+        expect(entry).toEqual({
+          environment: env.name,
+          github_environment: env.ci?.planGithubEnvironment,
+          role_variable: roleVariable(env.name, "PLAN"),
+        });
+      }
+      for (const entry of JSON.parse(outputs.deploy_matrix) as Record<string, string>[]) {
+        const env = config.environments[entry.environment];
+        expect(entry).toEqual({
+          environment: env.name,
+          github_environment: env.ci?.githubEnvironment,
+          role_variable: roleVariable(env.name, "DEPLOY"),
+        });
+      }
+      for (const entry of JSON.parse(outputs.production_matrix) as Record<string, string>[]) {
+        const env = config.environments[entry.environment];
+        expect(entry).toEqual({
+          environment: env.name,
+          plan_github_environment: env.ci?.planGithubEnvironment,
+          plan_role_variable: roleVariable(env.name, "PLAN"),
+          github_environment: env.ci?.githubEnvironment,
+          role_variable: roleVariable(env.name, "DEPLOY"),
+        });
+      }
     },
-    60_000,
   );
 
-  it("leaves cloud-mode environments out of every matrix", () => {
+  const withCloud = (() => {
     const input = fixtureInput();
     const cloud = input.environments[FIXTURE.nonProduction];
     delete cloud.ci;
     cloud.state = { backend: "cloud", organization: "acme" };
-    withConfig(input, (env) => {
-      const outputs = runStep(list(), root, env);
-      expect(names(outputs.plan_matrix)).toEqual([FIXTURE.production]);
-      expect(outputs.deploy_matrix).toBe("[]");
-      expect(names(outputs.production_matrix)).toEqual([FIXTURE.production]);
-    });
-  }, 60_000);
+    return runStep(list(), root, configEnv(input));
+  })();
+  it("leaves cloud-mode environments out of every matrix", () => {
+    const outputs = outputsOf(withCloud);
+    expect(names(outputs.plan_matrix)).toEqual([FIXTURE.production]);
+    expect(outputs.deploy_matrix).toBe("[]");
+    expect(names(outputs.production_matrix)).toEqual([FIXTURE.production]);
+  });
 
   it("skips the non-production deploy but still plans and deploys production when there is none", () => {
     const none = withOutputs({ deploy_matrix: "[]" });
@@ -692,20 +751,28 @@ describe("CI workflow: steps run for real", () => {
   const withTerraform = jobs.filter(
     ([, job]) => usesAction(job, "hashicorp/setup-terraform").length > 0,
   );
+  /** The job's setup-terraform step, and the step and output its version comes from. */
+  const versionSource = (job: Job) => {
+    const [setup] = usesAction(job, "hashicorp/setup-terraform");
+    const ref = /^\$\{\{ steps\.([\w-]+)\.outputs\.([\w-]+) \}\}$/.exec(
+      String(setup.with?.terraform_version),
+    );
+    return { setup, ref, reader: job.steps.find((s) => s.id === ref?.[1]) };
+  };
+  const versionRuns = withTerraform.map(([name, job]): [string, () => StepRun] => [
+    name,
+    runStep(versionSource(job).reader?.run ?? "", root, {}),
+  ]);
 
-  it.each(withTerraform.map(([name]) => name))(
+  it.each(versionRuns)(
     "%s installs the Terraform release .terraform-version names",
-    (name) => {
+    (name, ran) => {
       const job = workflow.jobs[name];
-      const [setup] = usesAction(job, "hashicorp/setup-terraform");
+      const { setup, ref, reader } = versionSource(job);
       expect(setup.with?.terraform_wrapper).toBe(false);
-      const ref = /^\$\{\{ steps\.([\w-]+)\.outputs\.([\w-]+) \}\}$/.exec(
-        String(setup.with?.terraform_version),
-      );
       if (ref === null) throw new Error("terraform_version is not a step output");
-      const reader = job.steps.find((s) => s.id === ref[1]);
       expect(job.steps.indexOf(reader as Step)).toBeLessThan(job.steps.indexOf(setup));
-      const outputs = runStep(reader?.run ?? "", root, {});
+      const outputs = outputsOf(ran);
       expect(outputs[ref[2]]).toBe(readFileSync(join(root, ".terraform-version"), "utf8").trim());
     },
   );
@@ -714,45 +781,39 @@ describe("CI workflow: steps run for real", () => {
     expect(workflow.env.MANUAL_STACK_LAYERS.split(" ")).toEqual([...MANUAL_LAYERS]);
   });
 
-  it.each(["plan", "deploy", "plan-production"])(
+  const stack = (dependencies: string[]) => ({ dependencies });
+  const orderRuns = ["plan", "deploy", "plan-production"].map((name): [string, () => StepRun] => {
+    const dir = newDir();
+    mkdirSync(join(dir, "cdktf.out"));
+    writeFileSync(
+      join(dir, "cdktf.out", "manifest.json"),
+      JSON.stringify({
+        stacks: {
+          "fixture-sandbox-bootstrap": stack([]),
+          "fixture-sandbox-ci": stack([]),
+          "fixture-sandbox-monitoring": stack(["fixture-sandbox-services", "fixture-sandbox-data"]),
+          "fixture-sandbox-services": stack([
+            "fixture-sandbox-network",
+            "fixture-sandbox-ecr",
+            "fixture-sandbox-data",
+          ]),
+          "fixture-sandbox-data": stack(["fixture-sandbox-network"]),
+          "fixture-sandbox-ecr": stack([]),
+          "fixture-sandbox-network": stack([]),
+        },
+      }),
+    );
+    return [
+      name,
+      runStep(stepNamed(workflow.jobs[name], "Order the stacks CI manages"), dir, workflow.env),
+    ];
+  });
+  it.each(orderRuns)(
     "%s orders the stacks by their dependencies, manual layers left out",
-    (name) => {
-      const dir = mkdtempSync(join(tmpdir(), "workflow-stacks-"));
-      try {
-        mkdirSync(join(dir, "cdktf.out"), { recursive: true });
-        const stack = (dependencies: string[]) => ({ dependencies });
-        writeFileSync(
-          join(dir, "cdktf.out", "manifest.json"),
-          JSON.stringify({
-            stacks: {
-              "fixture-sandbox-bootstrap": stack([]),
-              "fixture-sandbox-ci": stack([]),
-              "fixture-sandbox-monitoring": stack([
-                "fixture-sandbox-services",
-                "fixture-sandbox-data",
-              ]),
-              "fixture-sandbox-services": stack([
-                "fixture-sandbox-network",
-                "fixture-sandbox-ecr",
-                "fixture-sandbox-data",
-              ]),
-              "fixture-sandbox-data": stack(["fixture-sandbox-network"]),
-              "fixture-sandbox-ecr": stack([]),
-              "fixture-sandbox-network": stack([]),
-            },
-          }),
-        );
-        const outputs = runStep(
-          stepNamed(workflow.jobs[name], "Order the stacks CI manages"),
-          dir,
-          workflow.env,
-        );
-        expect(outputs.list).toBe(
-          "fixture-sandbox-network fixture-sandbox-data fixture-sandbox-ecr fixture-sandbox-services fixture-sandbox-monitoring",
-        );
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+    (_name, ran) => {
+      expect(outputsOf(ran).list).toBe(
+        "fixture-sandbox-network fixture-sandbox-data fixture-sandbox-ecr fixture-sandbox-services fixture-sandbox-monitoring",
+      );
     },
   );
 });

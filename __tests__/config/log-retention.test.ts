@@ -35,6 +35,7 @@ describe("log retention", () => {
       withEnv("prod", (e) => {
         clearOverrides(e);
       }),
+      { environments: ["prod"] },
     );
     const groups = retentions(stacks, "prod");
     // Every layer that writes logs is present, so none escapes the check.
@@ -58,6 +59,7 @@ describe("log retention", () => {
         e.edge.logRetentionDays = 180;
         e.operations = { ...e.operations, logRetentionDays: 365 };
       }),
+      { environments: ["prod"] },
     );
     const expected = (group: string): number => {
       const [layer, name] = group.split("/");

@@ -407,6 +407,7 @@ describe("hcp stack (cloud state mode)", () => {
       cloudInput((dev) => {
         if (dev.state.backend === "cloud") dev.state.executionMode = "local";
       }),
+      { environments: ["dev"] },
     );
     const json = hcp("dev", local);
     expect(bodies(json, "tfe_workspace").length).toBe(runStacks("dev", local).length);
@@ -451,6 +452,8 @@ describe("hcp stack (cloud state mode)", () => {
       cloudInput((dev) => {
         dev.accountSingletons = { hcpOidcProvider: { adopt: arn } };
       }),
+      // Only dev is inspected, and adopting changes only its own account's provider.
+      { environments: ["dev"] },
     );
     const json = hcp("dev", adopted) as TfJson & { import?: { id: string; to: string }[] };
     const [name] = resources(json, "aws_iam_openid_connect_provider").map(([n]) => n);

@@ -475,6 +475,7 @@ describe("log router wiring (synthesized JSON)", () => {
       withEnv("dev", (e) => {
         for (const svc of e.services?.services ?? []) svc.logRouter = false;
       }),
+      { environments: ["dev"] },
     );
     const json = off["platform-dev-services"];
     for (const service of ROUTED.dev) {
@@ -502,6 +503,7 @@ describe("log router wiring (synthesized JSON)", () => {
           "ec2messages",
         ];
       }),
+      { environments: ["dev"] },
     );
     const json = natless["platform-dev-services"];
     for (const service of ROUTED.dev) {
@@ -523,6 +525,7 @@ describe("log router wiring (synthesized JSON)", () => {
       withEnv("dev", (e) => {
         if (e.services !== undefined) e.services.logRouter = { image };
       }),
+      { environments: ["dev"] },
     );
     const json = mirrored["platform-dev-services"];
     expect(containers(json, "web")[1].image).toBe(image);
@@ -701,23 +704,29 @@ describe("log router validation rules", () => {
     const web = loadConfig().environments.dev.services?.services.find((x) => x.name === "web");
     if (web === undefined) throw new Error("dev has a web service");
     expect(() =>
-      synthPlatform(undefined, (_app, built) => {
-        const stack = built.dev.services;
-        if (stack === undefined) throw new Error("dev has services");
-        new FargateService(stack, "orphan", {
-          names: stack.names,
-          service: "orphan",
-          account: "111111111111",
-          region: "ap-northeast-1",
-          vpcId: "vpc-1",
-          subnetIds: ["subnet-1"],
-          endpointSecurityGroupId: "sg-1",
-          s3PrefixListId: "pl-1",
-          cluster: stack.cluster,
-          settings: { ...web, name: "orphan" },
-          repository: { url: "repo", arn: "arn:aws:ecr:ap-northeast-1:111111111111:repository/x" },
-          configPath: "environments.dev.services.services[9]",
-        });
+      synthPlatform(undefined, {
+        environments: ["dev"],
+        extend: (_app, built) => {
+          const stack = built.dev.services;
+          if (stack === undefined) throw new Error("dev has services");
+          new FargateService(stack, "orphan", {
+            names: stack.names,
+            service: "orphan",
+            account: "111111111111",
+            region: "ap-northeast-1",
+            vpcId: "vpc-1",
+            subnetIds: ["subnet-1"],
+            endpointSecurityGroupId: "sg-1",
+            s3PrefixListId: "pl-1",
+            cluster: stack.cluster,
+            settings: { ...web, name: "orphan" },
+            repository: {
+              url: "repo",
+              arn: "arn:aws:ecr:ap-northeast-1:111111111111:repository/x",
+            },
+            configPath: "environments.dev.services.services[9]",
+          });
+        },
       }),
     ).toThrow(
       "environments.dev.services.services[9].logRouter: true, but no log bucket and configuration bucket were given for the router to write to",

@@ -53,11 +53,16 @@ describe("the trail as an account singleton", () => {
 
   it("adopts an existing trail with an import block, and makes none where another environment owns it", () => {
     const arn = `arn:aws:cloudtrail:${env.region}:${env.account}:trail/${config.project}-${env.name}-trail`;
+    // Both build the one environment: the trail it adopts is its own, and the owner it
+    // references is outside this configuration (no other environment shares its account).
+    const other = config.environments[FIXTURE.production];
+    expect(other.account).not.toBe(env.account);
     const adopted = synthPlatform(
       fixtureWith(
         FIXTURE.nonProduction,
         (e) => (e.accountSingletons = { cloudTrail: { adopt: arn } }),
       ),
+      { environments: [FIXTURE.nonProduction] },
     ).stacks[ops];
     const imports = (adopted.import ?? []) as Block[];
     expect(imports.map((b) => [String(b.to).split(".")[0], b.id])).toEqual([
@@ -68,6 +73,7 @@ describe("the trail as an account singleton", () => {
         FIXTURE.nonProduction,
         (e) => (e.accountSingletons = { cloudTrail: "reference" }),
       ),
+      { environments: [FIXTURE.nonProduction] },
     ).stacks[ops];
     expect(referenced.resource?.aws_cloudtrail).toBeUndefined();
   });

@@ -64,7 +64,8 @@ describe("workloads reach the AWS APIs on 443", () => {
       e.network.natGateways = "single";
       e.network.interfaceEndpoints = [];
     });
-    const rows = workloadReach(synthPlatform(input), loadConfig(input)).filter((r) =>
+    const synthesized = synthPlatform(input, { environments: [FIXTURE.nonProduction] });
+    const rows = workloadReach(synthesized, loadConfig(input)).filter((r) =>
       r.stack.includes(`-${FIXTURE.nonProduction}-`),
     );
     expect(rows.length).toBeGreaterThan(0);

@@ -13,16 +13,18 @@ const remoteStacks = (result: SynthResult) =>
 
 /** Adds `<project>-<env>-consumer`, which reads the network stack's VPC id across stacks. */
 function withConsumer(input = fixtureInput()): SynthResult {
-  return synthPlatform(input, (app, built) => {
-    for (const env of Object.values(built)) {
-      const network = env.network;
-      const consumer = new PlatformStack(app, "consumer", {
-        project: fixtureInput().project,
-        environment: network.environment,
-        terraformVersion: "1.13.3",
-      });
-      new TerraformOutput(consumer, "vpc_id", { value: network.network.vpcId });
-    }
+  return synthPlatform(input, {
+    extend: (app, built) => {
+      for (const env of Object.values(built)) {
+        const network = env.network;
+        const consumer = new PlatformStack(app, "consumer", {
+          project: fixtureInput().project,
+          environment: network.environment,
+          terraformVersion: "1.13.3",
+        });
+        new TerraformOutput(consumer, "vpc_id", { value: network.network.vpcId });
+      }
+    },
   });
 }
 
@@ -80,7 +82,8 @@ describe("S3 backend", () => {
         bootstrap: false,
       };
     });
-    const s3 = synthPlatform(input).stacks["fixture-sandbox-network"].terraform?.backend?.s3;
+    const s3 = synthPlatform(input, { environments: ["sandbox"] }).stacks["fixture-sandbox-network"]
+      .terraform?.backend?.s3;
     expect(s3).toEqual({
       bucket: "shared-state-bucket",
       key: "teams/platform/sandbox/network.tfstate",
@@ -96,7 +99,7 @@ describe("S3 backend", () => {
     const input = fixtureWith("sandbox", (e) => {
       if (e.state.backend === "s3") e.state.bootstrap = false;
     });
-    const { stacks } = synthPlatform(input);
+    const { stacks } = synthPlatform(input, { environments: ["sandbox"] });
     expect(stacks["fixture-sandbox-network"].terraform?.backend?.s3).not.toHaveProperty(
       "kms_key_id",
     );

@@ -82,7 +82,7 @@ describe("alarm topics", () => {
         }),
     );
     const subs = bodies(
-      synthPlatform(input).stacks["fixture-sandbox-ops"],
+      synthPlatform(input, { environments: ["sandbox"] }).stacks["fixture-sandbox-ops"],
       "aws_sns_topic_subscription",
     );
     expect(subs.map((s) => [s.protocol, s.endpoint]).sort()).toEqual([
@@ -192,6 +192,7 @@ describe("WAF", () => {
     expect(bodies(stacks["fixture-sandbox-services"], "aws_wafv2_web_acl_association")).toEqual([]);
     const on = synthPlatform(
       fixtureWith("sandbox", (e) => (e.operations = { waf: { enabled: true, rateLimit: 500 } })),
+      { environments: ["sandbox"] },
     );
     expect(
       (only(on.stacks["fixture-sandbox-ops"], "aws_wafv2_web_acl").rule as Block[])[3],
@@ -285,7 +286,7 @@ describe("alarms wired into the modules that own the resources", () => {
       (e) =>
         (e.operations = { ...e.operations, thresholds: { alb5xxPercent: 1, dbConnections: 900 } }),
     );
-    const { stacks: custom } = synthPlatform(input);
+    const { stacks: custom } = synthPlatform(input, { environments: ["live"] });
     expect(alarm(custom["fixture-live-services"], "alb-5xx-rate").threshold).toBe(1);
     expect(alarm(custom["fixture-live-data"], "db-connections").threshold).toBe(900);
   });
@@ -351,9 +352,11 @@ describe("account security (GuardDuty, AWS Config) in the ops stack", () => {
       (e) =>
         (e.accountSingletons = { guardDutyDetector: "reference", configRecorder: "reference" }),
     );
-    expect(
-      bodies(synthPlatform(input).stacks["fixture-sandbox-ops"], "aws_guardduty_detector"),
-    ).toEqual([]);
+    // The owner is outside this configuration (no other environment shares sandbox's
+    // account), so sandbox alone is all there is to build.
+    expect(input.environments.live.account).not.toBe(input.environments.sandbox.account);
+    const { stacks: referencing } = synthPlatform(input, { environments: ["sandbox"] });
+    expect(bodies(referencing["fixture-sandbox-ops"], "aws_guardduty_detector")).toEqual([]);
   });
 
   it("refuses two environments running it in the same account and region", () => {

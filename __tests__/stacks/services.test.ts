@@ -534,6 +534,7 @@ describe("blue/green (prod web)", () => {
             { service: "web", paths: ["/*"] },
           ];
         }),
+        { environments: ["live"] },
       );
       return bodies(variant["fixture-live-services"], "aws_lb_listener_rule")
         .filter((r) => (r.tags as Record<string, string>).Service === "api")
@@ -697,6 +698,7 @@ describe("service-to-service calls (ECS Service Connect)", () => {
       fixtureWith("sandbox", (e) => {
         for (const svc of e.services?.services ?? []) svc.calls = [];
       }),
+      { environments: ["sandbox"] },
     );
     const json = undeclared["fixture-sandbox-services"];
     expect(reachability(json).filter((r) => /svc-\w+ (in|out) 3001 svc-/.test(r))).toEqual([]);
@@ -738,6 +740,7 @@ describe("deployments that report the truth and update in place", () => {
         const web = e.services?.services.find((s) => s.name === "web");
         if (web !== undefined) web.deploymentTimeoutMinutes = 90;
       }),
+      { environments: ["live"] },
     );
     expect(byPath(slow["fixture-live-services"], "aws_ecs_service", "web/service")).toMatchObject({
       timeouts: { create: "90m", update: "90m" },
@@ -766,6 +769,7 @@ describe("deployments that report the truth and update in place", () => {
         const api = e.services?.services.find((s) => s.name === "api");
         if (api !== undefined) api.port = 3002;
       }),
+      { environments: ["live"] },
     );
     const after = name(moved["fixture-live-services"]);
     expect(after).toMatch(/^fixture-live-api-[0-9a-f]{4}$/);
@@ -777,6 +781,7 @@ describe("deployments that report the truth and update in place", () => {
         const api = e.services?.services.find((s) => s.name === "api");
         if (api !== undefined) api.deregistrationDelaySeconds = 60;
       }),
+      { environments: ["live"] },
     );
     expect(name(tuned["fixture-live-services"])).toBe(before);
   });
@@ -787,6 +792,7 @@ describe("deployments that report the truth and update in place", () => {
         const api = e.services?.services.find((s) => s.name === "api");
         if (api !== undefined) api.imagePending = true;
       }),
+      { environments: ["sandbox"] },
     );
     const json = pending["fixture-sandbox-services"];
     expect(byPath(json, "aws_ecs_service", "api/service").desired_count).toBe(0);

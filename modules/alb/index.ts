@@ -12,7 +12,7 @@ import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-as
 import type { Names } from "../../lib/names";
 import { allowIn } from "../../lib/sg-rules";
 import type { AlarmTargets } from "../observability/settings";
-import { ALB_LOG_PREFIX } from "../observability/log-bucket";
+import { ALB_LOG_PREFIX } from "../../lib/log-prefixes";
 import { AlbAlarms } from "./alarms";
 import { DnsValidatedCertificate } from "./certificate";
 import type { PlannedRule, RoutingPlan } from "./routing";

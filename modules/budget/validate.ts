@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { isUnresolved } from "../../lib/tokens";
 import { show, type Issue } from "../../lib/validation";
 
 /** AWS Budgets accepts at most five notifications per budget. */
@@ -57,7 +57,7 @@ export function budgetIssues(input: BudgetInput): Issue[] {
     });
   }
   if (input.topicArns === undefined) return issues;
-  const literalTopics = input.topicArns.filter((t) => !Token.isUnresolved(t));
+  const literalTopics = input.topicArns.filter((t) => !isUnresolved(t));
   for (const topic of literalTopics) {
     if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(topic)) {
       issues.push({

@@ -4,10 +4,8 @@ import { CloudwatchLogDelivery } from "@cdktf/provider-aws/lib/cloudwatch-log-de
 import { CloudwatchLogDeliveryDestination } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery-destination";
 import { CloudwatchLogDeliverySource } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery-source";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { CDN_LOG_PREFIX } from "../../lib/log-prefixes";
 import type { Names } from "../../lib/names";
-
-/** Prefix of CloudFront's access logs in the central log bucket. */
-export const CDN_LOG_PREFIX = "cloudfront";
 
 /**
  * What the log bucket's policy must allow for CloudFront standard logs (v2): the log delivery

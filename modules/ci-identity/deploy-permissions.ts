@@ -9,14 +9,10 @@ import { boundaryStatements, type DeclaredPermission } from "./boundary";
 import { DEPLOY_POLICY_GROUPS, deployStatements, type DeployPolicyGroup } from "./deploy-policies";
 import type { DeployScope, Statement } from "./scope";
 import { protectState, stateKeyTarget, stateStatements, type StateLocation } from "./state-access";
+import { MANUAL_LAYERS } from "./manual-layers";
 import { deployPermissionsIssues } from "./validate";
 
-/**
- * Layers applied by hand with administrator credentials, never by CI: the state bucket
- * (bootstrap) and the CI identities (ci; hcp for HCP Terraform). CI may neither write their state nor lock it.
- * The workflow's MANUAL_STACK_LAYERS lists the same layers (a test keeps them equal).
- */
-export const MANUAL_LAYERS = ["bootstrap", "ci", "hcp"] as const;
+export { MANUAL_LAYERS } from "./manual-layers";
 
 /**
  * Identities allowed to apply an environment: GitHub Actions roles are `<prefix>-github-*`,

@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { isUnresolved } from "../../lib/tokens";
 import { s3BucketNameProblem } from "../../lib/aws-names";
 import { show, type Issue } from "../../lib/validation";
 
@@ -24,7 +24,7 @@ const KMS_KEY_OR_ALIAS =
   /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/[A-Za-z0-9-]+|alias\/[\w/-]+)$/;
 
 const literal = (value: string | undefined): value is string =>
-  value !== undefined && !Token.isUnresolved(value);
+  value !== undefined && !isUnresolved(value);
 
 /**
  * Why git (and so GitHub) would refuse `name` as a branch, after `git check-ref-format`; or

@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { isUnresolved } from "../../lib/tokens";
 import { isLogRetentionDays, LOG_RETENTION_DAYS } from "../../lib/log-retention";
 import { show, type Issue } from "../../lib/validation";
 
@@ -12,7 +12,7 @@ export interface TrailInput {
 }
 
 const literal = (value: string | undefined): value is string =>
-  value !== undefined && !Token.isUnresolved(value);
+  value !== undefined && !isUnresolved(value);
 /** S3's safe key characters: the prefix ends up in a bucket policy's Resource. */
 const KEY_PREFIX = /^[A-Za-z0-9!_.'()-]+(\/[A-Za-z0-9!_.'()-]+)*$/;
 

@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { isUnresolved } from "../../lib/tokens";
 import { cidrProblem, ipv4Problem } from "../../lib/cidr";
 import { show, type Issue } from "../../lib/validation";
 import type { ResolvedAgent, ResolvedGatewayConfig } from "./nginx-config";
@@ -272,5 +272,5 @@ function isIntIn(value: number, min: number, max: number): boolean {
 }
 
 function known(value: string): boolean {
-  return !Token.isUnresolved(value);
+  return !isUnresolved(value);
 }

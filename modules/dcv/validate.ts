@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { isUnresolved } from "../../lib/tokens";
 import { instanceTypeHint, isEc2InstanceType } from "../../config/aws-catalog/ec2";
 import {
   blockSize,
@@ -51,7 +51,7 @@ export function agentReachProblem(address: string, net: DcvNetworkView): string 
   if (!PRIVATE_RANGES.some(inside)) {
     return `${show(address)} is a public address; the gateway reaches agents privately only (RFC 1918 or 100.64.0.0/10), inside the VPC or through network.externalNetworks`;
   }
-  if (Token.isUnresolved(net.vpcCidr) || cidrProblem(net.vpcCidr) !== undefined) return undefined;
+  if (isUnresolved(net.vpcCidr) || cidrProblem(net.vpcCidr) !== undefined) return undefined;
   if (inside(net.vpcCidr)) {
     const subnet = net.privateSubnetCidrs.find(inside);
     if (subnet !== undefined) {
@@ -144,7 +144,7 @@ export function checkDcv(
 
   s.agents.forEach((agent, i) => {
     const addressProblem =
-      agent.address === undefined || Token.isUnresolved(agent.address)
+      agent.address === undefined || isUnresolved(agent.address)
         ? undefined
         : ipv4Problem(agent.address);
     if ((agent.address === undefined) === (agent.instance === undefined)) {
@@ -157,7 +157,7 @@ export function checkDcv(
         ["agents", i, "address"],
         `${show(agent.address)} is not an IPv4 address (${addressProblem}); the gateway's egress rule is a /32 per existing agent`,
       );
-    } else if (agent.address !== undefined && !Token.isUnresolved(agent.address)) {
+    } else if (agent.address !== undefined && !isUnresolved(agent.address)) {
       const problem = agentReachProblem(agent.address, net);
       if (problem !== undefined)
         add(["agents", i, "address"], `agent ${show(agent.name)}: ${problem}`);

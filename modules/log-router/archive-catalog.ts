@@ -2,10 +2,8 @@ import { Construct } from "constructs";
 import { AthenaWorkgroup } from "@cdktf/provider-aws/lib/athena-workgroup";
 import { GlueCatalogDatabase } from "@cdktf/provider-aws/lib/glue-catalog-database";
 import { GlueCatalogTable } from "@cdktf/provider-aws/lib/glue-catalog-table";
+import { ATHENA_RESULTS_PREFIX } from "../../lib/log-prefixes";
 import type { Names } from "../../lib/names";
-
-/** Where Athena writes query results in the log bucket. */
-export const ATHENA_RESULTS_PREFIX = "athena-results";
 
 export interface LogArchiveCatalogProps {
   /** Naming helper of the owning stack. */

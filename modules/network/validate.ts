@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { isUnresolved } from "../../lib/tokens";
 import { zonesOf } from "../../config/aws-catalog/regions";
 import { isAzOfRegion } from "../../lib/aws-names";
 import { show, type Issue } from "../../lib/validation";
@@ -40,7 +40,7 @@ export interface NetworkShape {
  */
 export function networkIssues(shape: NetworkShape): { issues: Issue[]; plan?: SubnetPlan } {
   const issues: Issue[] = [];
-  const zones = Token.isUnresolved(shape.region) ? undefined : zonesOf(shape.region);
+  const zones = isUnresolved(shape.region) ? undefined : zonesOf(shape.region);
   if (zones !== undefined && Number.isInteger(shape.azCount) && shape.azCount > zones.max) {
     // The region's own limit is the one that matters (and is never above MAX_AZS).
     issues.push({
@@ -62,7 +62,7 @@ export function networkIssues(shape: NetworkShape): { issues: Issue[]; plan?: Su
   if (issues.length > 0) return { issues };
 
   let plan: SubnetPlan | undefined;
-  if (Token.isUnresolved(shape.cidr)) {
+  if (isUnresolved(shape.cidr)) {
     issues.push({
       path: ["cidr"],
       message: "must be known at synth time: subnets are carved from it",
@@ -87,7 +87,7 @@ export function networkIssues(shape: NetworkShape): { issues: Issue[]; plan?: Su
       });
     }
     azs.forEach((az, i) => {
-      if (Token.isUnresolved(az)) return;
+      if (isUnresolved(az)) return;
       if (zones !== undefined ? !zones.names.includes(az) : !isAzOfRegion(az, shape.region)) {
         issues.push({
           path: ["availabilityZones", i],

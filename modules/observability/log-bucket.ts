@@ -8,10 +8,8 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { denyInsecureTransport, hardenBucket } from "../../lib/bucket-hardening";
+import { ALB_LOG_PREFIX } from "../../lib/log-prefixes";
 import type { Names } from "../../lib/names";
-
-/** Prefix the ALB writes its access logs under. */
-export const ALB_LOG_PREFIX = "alb";
 
 /** The log bucket's name, known before the bucket exists (AWS Config needs it first). */
 export function logBucketName(names: Names, account: string, region: string): string {
