@@ -327,7 +327,8 @@ async function ensureSnapshot(entry, options = {}) {
   if (found(variant(SHARED)) !== undefined) return result(variant(SHARED), false);
   const declared = declaredEntries(root);
   const shared = declared.includes(rel);
-  const name = variant(shared ? SHARED : rel.replace(/\.ts$/, "").replace(/\//g, "-"));
+  const ownName = (e) => e.replace(/\.ts$/, "").replace(/\//g, "-");
+  const name = variant(shared ? SHARED : ownName(rel));
   const entries = shared ? declared : [rel];
   if (!shared && found(name) !== undefined) return result(name, false);
   mkdirSync(outDir, { recursive: true });
@@ -342,6 +343,17 @@ async function ensureSnapshot(entry, options = {}) {
       const tmpStamp = `${stampFile}.${process.pid}.tmp`;
       writeFileSync(tmpStamp, JSON.stringify({ hash: fingerprint(root, inputs), entries, inputs }));
       moveIntoPlace(tmpStamp, stampFile);
+      // Snapshots of single entries the shared one now holds (as the launcher built them
+      // before it shared one): ~30 MB each, never read again.
+      for (const e of shared ? entries : []) {
+        for (const file of [`${ownName(e)}.blob`, `${ownName(e)}.stamp.json`]) {
+          try {
+            rmSync(join(outDir, file), { force: true });
+          } catch {
+            // In use elsewhere (Windows): the next build removes it.
+          }
+        }
+      }
       built = true;
       return name;
     },

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ensureSnapshot } from "../../scripts/app.cjs";
 
@@ -60,11 +60,20 @@ describe("scripts/app.cjs", () => {
   );
 
   it("builds once for starts that arrive together, reuses the snapshot while nothing changed, rebuilds after an edit", async () => {
+    // A snapshot of entry.ts alone, as the launcher built one per entry before: replaced.
+    mkdirSync(join(project, ".build"));
+    writeFileSync(join(project, ".build", "entry.blob"), "");
+    writeFileSync(join(project, ".build", "entry.stamp.json"), "{}");
     // The later starts wait for the first one's build instead of building it again.
     const starts = await Promise.all(
       ["entry.ts", "exits.ts", "entry.ts"].map((e) => ensureSnapshot(e, { root: project })),
     );
     expect(starts.map((s) => s.built).filter(Boolean)).toEqual([true]);
+    const shared = basename(starts[0].blob);
+    expect(readdirSync(join(project, ".build")).sort()).toEqual([
+      shared,
+      shared.replace(/\.blob$/, ".stamp.json"),
+    ]);
     const first = starts[0];
     // The entry sees itself as argv[1] and its own arguments after it, as under `node entry.ts`.
     expect(runBlob(first.argv, ["--out", "x"])).toBe("hello entry entry.ts --out x");
