@@ -1,5 +1,13 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -22,6 +30,11 @@ const graphOf = (env: string): Graph =>
     ),
   );
 const scratch = mkdtempSync(join(tmpdir(), "diagram-"));
+const packageScripts = (
+  JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  }
+).scripts;
 afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
@@ -120,22 +133,21 @@ describe("docs/diagrams", () => {
 
 describe("npm run diagram", () => {
   it("writes Mermaid, DOT, SVG and PNG for each environment from a synth's output", () => {
+    // A synth's output: the stacks of this file's synth (the shipped configuration), laid out
+    // as cdktf writes them. The synth is not what this test is about; the command is.
+    const from = join(scratch, "synth");
+    for (const { stack, json } of stacks) {
+      mkdirSync(join(from, "stacks", stack), { recursive: true });
+      writeFileSync(join(from, "stacks", stack, "cdk.tf.json"), JSON.stringify(json, null, 2));
+    }
+    // The command as npm runs it: the precompiled app (scripts/app.cjs).
+    const [node, ...command] = packageScripts.diagram.split(" ");
+    expect(node).toBe("node");
     const out = join(scratch, "out");
-    const run = (args: string[]) =>
-      spawnSync(process.execPath, args, { cwd: root, encoding: "utf8" });
-    // The synth through the precompiled app, as npm run synth runs it (the faster start).
-    const synth = run(["scripts/app.cjs", "scripts/synth.ts", "--out", join(scratch, "synth")]);
-    expect(synth.stderr).toBe("");
-    expect(synth.status).toBe(0);
-    const drawn = run([
-      "--import",
-      "tsx",
-      "scripts/diagram.ts",
-      "--from",
-      join(scratch, "synth"),
-      "--out",
-      out,
-    ]);
+    const drawn = spawnSync(process.execPath, [...command, "--from", from, "--out", out], {
+      cwd: root,
+      encoding: "utf8",
+    });
     expect(drawn.stderr).toBe("");
     expect(drawn.status).toBe(0);
     expect(readdirSync(out).sort()).toEqual(

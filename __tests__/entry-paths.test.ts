@@ -159,21 +159,17 @@ beforeAll(async () => {
   const app = (repo: RepoCopy, name: string, env: Record<string, string> = {}, previous = true) =>
     outcome(repo, name, (out) => [appCommand(repo), { CDKTF_OUTDIR: out, ...env }], previous);
 
-  /** `then` after `first`: runs that need the entry `first` builds reuse its snapshot. */
-  const after = async <T>(first: Promise<Outcome>, then: () => Promise<T>) => {
-    const ran = await first;
-    return [ran, await then()] as const;
-  };
   const cdktfSynth = () =>
     outcome(azCount, "cdktf.out", () => ["node_modules/.bin/cdktf synth", { CI: "1" }]);
   /*
-   * Copies and entries are independent, so everything overlaps; within one copy, runs of an
-   * entry another run is building (scripts/app.cjs rebuilds it for the edited config) wait
-   * for that build.
+   * Copies and entries are independent, so everything overlaps; within one copy, the first
+   * start builds the precompiled app for the edited config (one snapshot for every entry)
+   * and the others wait for that build (scripts/app.cjs).
    */
-  [viaNpm, [viaApp, viaCdktf], syntax, reference, clean] = await Promise.all([
+  [viaNpm, viaApp, viaCdktf, syntax, reference, clean] = await Promise.all([
     npmSynth(azCount, "out-npm"),
-    after(app(azCount, "out-app"), cdktfSynth),
+    app(azCount, "out-app"),
+    cdktfSynth(),
     npmSynth(withSyntaxError, "out-syntax"),
     app(withReferenceError, "out-reference"),
     app(cleanCopy, "out-clean", { PLATFORM_ENVIRONMENTS: "dev" }, false),

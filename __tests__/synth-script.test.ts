@@ -88,21 +88,13 @@ let all: Ran, dev: Ran, prod: Ran, failed: Ran, app: Ran, routesCli: Ran;
 beforeAll(async () => {
   mkdirSync(kept);
   writeFileSync(join(kept, "marker"), "previous synth");
-  // The full synth goes first: it rebuilds the precompiled app if the sources changed, and
-  // the other runs of the same entry then reuse it instead of each building it again.
-  const synthRuns = async () => {
-    const first = await synth(["--out", out]);
-    return [
-      first,
-      ...(await Promise.all([
-        synth(["--out", join(scratch, "dev"), "--env", "dev"]),
-        synth(["--out", join(scratch, "prod")], { PLATFORM_ENVIRONMENTS: "prod" }),
-        synth(["--out", kept], { PLATFORM_ENVIRONMENTS: unknown }),
-      ])),
-    ];
-  };
-  [[all, dev, prod, failed], app, routesCli] = await Promise.all([
-    synthRuns(),
+  // Started together: the first start to find the precompiled app out of date rebuilds it,
+  // and the others (every command shares it) wait for that build instead of repeating it.
+  [all, dev, prod, failed, app, routesCli] = await Promise.all([
+    synth(["--out", out]),
+    synth(["--out", join(scratch, "dev"), "--env", "dev"]),
+    synth(["--out", join(scratch, "prod")], { PLATFORM_ENVIRONMENTS: "prod" }),
+    synth(["--out", kept], { PLATFORM_ENVIRONMENTS: unknown }),
     runNode(nodeCommand(cdktfJson.app), { CDKTF_OUTDIR: cliOut, PLATFORM_ENVIRONMENTS: "dev" }),
     runNode([...nodeCommand(packageScripts.routes), "dev", "/api/users"]),
   ]);
@@ -187,7 +179,7 @@ describe("npm run routes (scripts/routes.ts)", () => {
   };
 
   it("answers from a fresh process that synthesizes the environment itself", () => {
-    expect(packageScripts.routes).toBe("node --import tsx scripts/routes.ts");
+    expect(packageScripts.routes).toBe("node scripts/app.cjs scripts/routes.ts");
     expect(routesCli.stderr).toBe("");
     expect(routesCli.code).toBe(0);
     expect(routesCli.stdout).toBe(`${explain(["dev", "/api/users"])}\n`);

@@ -1,34 +1,93 @@
 "use strict";
 /*
  * `node scripts/app.cjs <entry.ts> [args]`: runs a TypeScript entry that exports `main()`
- * (main.ts for `cdktf synth`, scripts/synth.ts for `npm run synth`) from a precompiled V8
+ * (main.ts for `cdktf synth`, scripts/synth.ts for `npm run synth`, ...) from a precompiled V8
  * startup snapshot. Compiling the TypeScript and loading ~100 modules on every start cost more
  * than the synth itself; a snapshot starts with all of it already in memory.
  *
- * The build (esbuild bundle, then `node --build-snapshot`) lands in .build/ next to a stamp:
- * a hash of every source file esbuild read, the lock file (which pins node_modules), this
- * launcher, the Node binary and the repository path. The stamp is checked on every start and
- * everything rebuilt when any of it changed, so a fresh clone, a pull or an edit never runs
- * stale code. Type checking stays where it was: `npm test` runs `tsc -p .`; esbuild only
- * strips types.
+ * One snapshot holds every entry package.json's scripts and cdktf.json's app command start
+ * through this launcher, and its main dispatches on the entry's path: a checkout builds it
+ * once, not once per command. An entry named nowhere gets a snapshot of its own.
  *
- * The snapshot is taken after one warm-up main() into a scratch directory: module-level code
- * must not read the environment, the clock or the command line (config is read inside main(),
- * on every run), and main() must not keep state between calls. .build/ sits one level below
- * the repository root, as the sources do, so `__dirname`-relative paths still hold.
+ * The build (esbuild bundle, then `node --build-snapshot`) lands in .build/ next to a stamp:
+ * a hash of every source file esbuild read, the lock file (which pins node_modules),
+ * package.json and cdktf.json (which name the entries), this launcher, the Node binary and the
+ * repository path. The stamp is checked on every start and everything rebuilt when any of it
+ * changed, so a fresh clone, a pull or an edit never runs stale code. Starts that find a
+ * build under way wait for it instead of building the same thing again. Type checking stays
+ * where it was: `npm test` runs `tsc -p .`; esbuild only strips types.
+ *
+ * An entry's main() gets the command's arguments (`process.argv.slice(2)` under
+ * `node <entry> [args]`, which it may read instead) and may return a promise of the exit
+ * code. The snapshot is taken after one warm-up main() of the first entry (in package.json's
+ * order: npm run synth's) into a scratch directory: module-level code must not read the
+ * environment, the clock or the command line (config is read inside main(), on every run),
+ * and main() must not keep state between calls. The warm-up costs about one synth per build
+ * and saves ~0.1-0.2 s of CPU on every run; without it a synth missed npm run bench's target by
+ * more. .build/ sits one level below the repository root, as the sources do, so
+ * `__dirname`-relative paths still hold.
  */
 const { spawnSync } = require("node:child_process");
 const { createHash } = require("node:crypto");
-const { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require("node:fs");
-const { isAbsolute, join, relative, resolve } = require("node:path");
+const {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} = require("node:fs");
+const { dirname, isAbsolute, join, relative, resolve } = require("node:path");
+const { setTimeout: sleep } = require("node:timers/promises");
 
 const ROOT = resolve(__dirname, "..");
+/** The files that name the entries this launcher serves. */
+const DECLARING = ["package.json", "cdktf.json"];
+/** Name of the snapshot shared by the declared entries. */
+const SHARED = "entries";
+
+/*
+ * A snapshot loads only under the V8 flags that built it, and cdktf starts the app with
+ * NODE_OPTIONS=--max-old-space-size=4096 (unless NODE_OPTIONS is set): room for ts-node to
+ * compile large generated providers in memory. The precompiled app compiles nothing and needs
+ * ~150 MB, so it builds and runs without that flag: `cdktf synth` and `npm run synth` then
+ * share one snapshot instead of rebuilding it for each other. Other NODE_OPTIONS (e.g.
+ * npm run bench's probe) get snapshots of their own, so they do not rebuild it either.
+ */
+const CDKTF_HEAP = "--max-old-space-size=4096";
+
+/** The environment of every build and run: NODE_OPTIONS without cdktf's heap limit. */
+function nodeEnv() {
+  const options = optionsKey();
+  const env = { ...process.env, NODE_OPTIONS: options };
+  if (options === "") delete env.NODE_OPTIONS;
+  return env;
+}
+
+/** NODE_OPTIONS as far as they make a different snapshot. */
+function optionsKey() {
+  return (process.env.NODE_OPTIONS ?? "")
+    .split(/\s+/)
+    .filter((o) => o !== "" && o !== CDKTF_HEAP)
+    .join(" ");
+}
+
+/** `base`, qualified by the NODE_OPTIONS it is built under. */
+function variant(base) {
+  const key = optionsKey();
+  return key === ""
+    ? base
+    : `${base}-${createHash("sha256").update(key).digest("hex").slice(0, 8)}`;
+}
 
 /** Hash of the build inputs: a changed, added or deleted input changes it. */
 function fingerprint(root, inputs) {
   const hash = createHash("sha256");
   // A snapshot only loads into the Node binary and V8 flags that built it.
-  const node = [process.execPath, process.version, process.arch, process.env.NODE_OPTIONS, root];
+  const node = [process.execPath, process.version, process.arch, optionsKey(), root];
   hash.update(`${node.join("\0")}\0`);
   hash.update(readFileSync(__filename));
   for (const input of inputs) {
@@ -42,17 +101,89 @@ function fingerprint(root, inputs) {
   return hash.digest("hex");
 }
 
-function readStamp(stampFile) {
+function readJson(file) {
   try {
-    return JSON.parse(readFileSync(stampFile, "utf8"));
+    return JSON.parse(readFileSync(file, "utf8"));
   } catch {
     return undefined;
   }
 }
 
-/** Renames into place, so a concurrent start never reads half a file. */
-function moveIntoPlace(tmp, file) {
-  renameSync(tmp, file);
+/** The entries (root-relative, `/`-separated) that package.json and cdktf.json run through here. */
+function declaredEntries(root) {
+  const lines = [
+    ...Object.values(readJson(join(root, "package.json"))?.scripts ?? {}),
+    readJson(join(root, "cdktf.json"))?.app,
+  ];
+  const entries = [];
+  for (const line of lines) {
+    if (typeof line !== "string") continue;
+    for (const m of line.matchAll(/(?:^|[\s/])app\.cjs\s+(\S+\.ts)(?=\s|$)/g)) {
+      entries.push(relative(root, resolve(root, m[1])).replace(/\\/g, "/"));
+    }
+  }
+  return [...new Set(entries)];
+}
+
+/** The stamp of a snapshot, if it is current. */
+function currentStamp(root, stampFile) {
+  const stamp = readJson(stampFile);
+  const valid =
+    Array.isArray(stamp?.inputs) &&
+    Array.isArray(stamp.entries) &&
+    stamp.hash === fingerprint(root, stamp.inputs);
+  return valid ? stamp : undefined;
+}
+
+/**
+ * Runs `build` holding `lockFile`. A start that finds the lock held by a live process waits
+ * for it to go, then runs `ready` (has the holder built what we need?) and `build` only if
+ * that found nothing. A lock left by a dead process, or older than a build ever takes, is
+ * taken over.
+ */
+async function withBuildLock(lockFile, ready, build) {
+  for (;;) {
+    let fd;
+    try {
+      fd = openSync(lockFile, "wx");
+    } catch (error) {
+      if (error.code !== "EEXIST") throw error;
+      if (!lockHolderAlive(lockFile)) {
+        rmSync(lockFile, { force: true });
+        continue;
+      }
+      await sleep(50);
+      const done = ready();
+      if (done !== undefined) return done;
+      continue;
+    }
+    try {
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return ready() ?? (await build());
+    } finally {
+      rmSync(lockFile, { force: true });
+    }
+  }
+}
+
+function lockHolderAlive(lockFile) {
+  let pid;
+  try {
+    if (Date.now() - statSync(lockFile).mtimeMs > 300_000) return false;
+    pid = Number(readFileSync(lockFile, "utf8"));
+  } catch {
+    // Gone, or not written yet: let the next round decide.
+    return true;
+  }
+  // Not written yet (the holder opens the file, then writes its pid).
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === "EPERM";
+  }
 }
 
 /*
@@ -72,58 +203,62 @@ const noTokenStackTraces = {
 };
 
 /**
- * An up-to-date snapshot of `entry` (a path relative to `root`), built first when the stamp is
- * missing or any input changed. Resolves to the blob's path and whether it was built.
+ * The snapshot script: every entry bundled, one warm-up run of the first, and a main that
+ * dispatches on the entry path.
  */
-async function ensureSnapshot(entry, options = {}) {
-  const root = options.root ?? ROOT;
-  const outDir = options.outDir ?? join(root, ".build");
-  const entryPath = resolve(root, entry);
-  const name = relative(root, entryPath).replace(/\.ts$/, "").replace(/[\\/]/g, "-");
-  const blob = join(outDir, `${name}.blob`);
-  const stampFile = join(outDir, `${name}.stamp.json`);
-  const stamp = readStamp(stampFile);
-  if (stamp !== undefined && stamp.hash === fingerprint(root, stamp.inputs)) {
-    return { blob, built: false };
-  }
+function snapshotSource(entryPaths) {
+  const warm = JSON.stringify(entryPaths[0]);
+  return [
+    ...entryPaths.map((p, i) => `import * as entry${i} from ${JSON.stringify(p)};`),
+    `import { startupSnapshot } from "node:v8";`,
+    `import { mkdtempSync, rmSync } from "node:fs";`,
+    `import { tmpdir } from "node:os";`,
+    `import { join } from "node:path";`,
+    `const entries = new Map([${entryPaths.map((p, i) => `[${JSON.stringify(p)}, entry${i}]`).join(", ")}]);`,
+    // One throw-away run while building (npm run synth's: a synth) compiles the code paths
+    // every synth takes, so the snapshot starts warm. It writes only to a scratch directory; a
+    // failure (e.g. a config being edited) only leaves the snapshot cold.
+    `const scratch = mkdtempSync(join(tmpdir(), "app-warmup-"));`,
+    `const saved = { argv: process.argv, log: console.log };`,
+    `process.argv = [process.argv[0], ${warm}, "--out", scratch];`,
+    `process.env.CDKTF_OUTDIR = scratch;`,
+    `delete process.env.PLATFORM_ENVIRONMENTS;`,
+    `console.log = () => {};`,
+    `try { Promise.resolve(entries.get(${warm}).main(process.argv.slice(2))).catch(() => {}); } catch {}`,
+    `process.argv = saved.argv;`,
+    // Node reads the environment afresh when the snapshot starts.
+    `delete process.env.CDKTF_OUTDIR;`,
+    `console.log = saved.log;`,
+    `process.exitCode = undefined;`,
+    `rmSync(scratch, { recursive: true, force: true });`,
+    // Started as `node --snapshot-blob <blob> -- <entry path> [args]`: the entry's argv as
+    // under `node <entry> [args]`.
+    `startupSnapshot.setDeserializeMainFunction(() => {`,
+    `  const entry = entries.get(process.argv[1]);`,
+    `  if (entry === undefined) {`,
+    `    console.error(\`this snapshot runs \${[...entries.keys()].join(", ")}; not \${process.argv[1]}\`);`,
+    `    process.exitCode = 2;`,
+    `    return;`,
+    `  }`,
+    `  const result = entry.main(process.argv.slice(2));`,
+    `  if (typeof result?.then === "function") {`,
+    `    result.then((code) => { if (typeof code === "number") process.exitCode = code; });`,
+    `  }`,
+    `});`,
+  ].join("\n");
+}
 
+/** Bundles and snapshots `entries` (root-relative) into `blob`; the inputs it read. */
+async function build(root, name, entries, blob) {
   // Loaded only to rebuild: an up-to-date start never pays for it.
   const esbuild = require("esbuild");
-  mkdirSync(outDir, { recursive: true });
-  const script = join(outDir, `${name}.snapshot.${process.pid}.js`);
+  const script = join(dirname(blob), `${name}.snapshot.${process.pid}.js`);
   const tmpBlob = `${blob}.${process.pid}.tmp`;
   try {
     const result = await esbuild.build({
       absWorkingDir: root,
       stdin: {
-        // The entry's argv as under `node <entry> [args]`.
-        contents: [
-          `import { main } from ${JSON.stringify(entryPath)};`,
-          `import { startupSnapshot } from "node:v8";`,
-          `import { mkdtempSync, rmSync } from "node:fs";`,
-          `import { tmpdir } from "node:os";`,
-          `import { join } from "node:path";`,
-          // One throw-away synth while building compiles the code paths every synth takes,
-          // so the snapshot starts warm. It writes only to a scratch directory; a failure
-          // (e.g. a config being edited) only leaves the snapshot cold.
-          `const scratch = mkdtempSync(join(tmpdir(), "app-warmup-"));`,
-          `const saved = { argv: process.argv, log: console.log };`,
-          `process.argv = [process.argv[0], ${JSON.stringify(entryPath)}, "--out", scratch];`,
-          `process.env.CDKTF_OUTDIR = scratch;`,
-          `delete process.env.PLATFORM_ENVIRONMENTS;`,
-          `console.log = () => {};`,
-          `try { main(); } catch {}`,
-          `process.argv = saved.argv;`,
-          // Node reads the environment afresh when the snapshot starts.
-          `delete process.env.CDKTF_OUTDIR;`,
-          `console.log = saved.log;`,
-          `process.exitCode = undefined;`,
-          `rmSync(scratch, { recursive: true, force: true });`,
-          `startupSnapshot.setDeserializeMainFunction(() => {`,
-          `  process.argv.splice(1, 0, ${JSON.stringify(entryPath)});`,
-          `  main();`,
-          `});`,
-        ].join("\n"),
+        contents: snapshotSource(entries.map((e) => resolve(root, e))),
         resolveDir: root,
         sourcefile: `${name}.snapshot.ts`,
         loader: "ts",
@@ -142,49 +277,100 @@ async function ensureSnapshot(entry, options = {}) {
     const built = spawnSync(
       process.execPath,
       ["--snapshot-blob", tmpBlob, "--build-snapshot", script],
-      { cwd: root, encoding: "utf8" },
+      { cwd: root, encoding: "utf8", env: nodeEnv() },
     );
     if (built.status !== 0) {
-      throw new Error(`building the ${entry} snapshot failed:\n${built.stderr}`);
+      throw new Error(`building the ${entries.join(", ")} snapshot failed:\n${built.stderr}`);
     }
+    moveIntoPlace(tmpBlob, blob);
     // node_modules is pinned by the lock file; hashing it on every start would cost more
     // than it could catch.
-    const inputs = [
+    return [
       ...Object.keys(result.metafile.inputs)
         .filter((p) => !p.includes("node_modules") && p !== `${name}.snapshot.ts`)
         .map((p) => (isAbsolute(p) ? relative(root, p) : p)),
       "package-lock.json",
+      ...DECLARING,
     ].sort();
-    moveIntoPlace(tmpBlob, blob);
-    const tmpStamp = `${stampFile}.${process.pid}.tmp`;
-    writeFileSync(tmpStamp, JSON.stringify({ hash: fingerprint(root, inputs), inputs }));
-    moveIntoPlace(tmpStamp, stampFile);
-    return { blob, built: true };
   } finally {
     rmSync(script, { force: true });
     rmSync(tmpBlob, { force: true });
   }
 }
 
+/** Renames into place, so a concurrent start never reads half a file. */
+function moveIntoPlace(tmp, file) {
+  renameSync(tmp, file);
+}
+
+/**
+ * An up-to-date snapshot that runs `entry` (a path relative to `root`), built first when its
+ * stamp is missing or any input changed: the one shared by every entry package.json and
+ * cdktf.json run through this launcher, or one of its own for any other entry. Resolves to
+ * the blob's path, whether it was built, and the Node arguments that run the entry from it
+ * (the entry's own arguments go after them).
+ */
+async function ensureSnapshot(entry, options = {}) {
+  const root = options.root ?? ROOT;
+  const outDir = options.outDir ?? join(root, ".build");
+  const entryPath = resolve(root, entry);
+  const rel = relative(root, entryPath).replace(/\\/g, "/");
+  const found = (name) => {
+    const stamp = currentStamp(root, join(outDir, `${name}.stamp.json`));
+    return stamp !== undefined && stamp.entries.includes(rel) ? name : undefined;
+  };
+  const result = (name, built) => {
+    const blob = join(outDir, `${name}.blob`);
+    return { blob, built, argv: ["--snapshot-blob", blob, "--", entryPath] };
+  };
+  // The common case, a start with everything current, reads only the shared stamp.
+  if (found(variant(SHARED)) !== undefined) return result(variant(SHARED), false);
+  const declared = declaredEntries(root);
+  const shared = declared.includes(rel);
+  const name = variant(shared ? SHARED : rel.replace(/\.ts$/, "").replace(/\//g, "-"));
+  const entries = shared ? declared : [rel];
+  if (!shared && found(name) !== undefined) return result(name, false);
+  mkdirSync(outDir, { recursive: true });
+  let built = false;
+  await withBuildLock(
+    join(outDir, `${name}.lock`),
+    () => found(name),
+    async () => {
+      const blob = join(outDir, `${name}.blob`);
+      const inputs = await build(root, name, entries, blob);
+      const stampFile = join(outDir, `${name}.stamp.json`);
+      const tmpStamp = `${stampFile}.${process.pid}.tmp`;
+      writeFileSync(tmpStamp, JSON.stringify({ hash: fingerprint(root, inputs), entries, inputs }));
+      moveIntoPlace(tmpStamp, stampFile);
+      built = true;
+      return name;
+    },
+  );
+  return result(name, built);
+}
+
 module.exports = { ensureSnapshot };
 
 async function run(entry, args) {
-  let blob;
+  let argv;
   try {
-    ({ blob } = await ensureSnapshot(entry));
+    ({ argv } = await ensureSnapshot(entry));
   } catch {
     // A syntax or reference error in config/*.ts fails the bundle or the snapshot build, where
     // it would be reported against the bundle. Run the entry from source instead: run.cjs prints
     // the same error as one message with the config file's line and column first.
-    const child = spawnSync(process.execPath, [join(__dirname, "run.cjs"), entry, ...args], {
-      stdio: "inherit",
-    });
+    const child = spawnSync(
+      process.execPath,
+      ["--import", "tsx", join(__dirname, "run.cjs"), entry, ...args],
+      { stdio: "inherit" },
+    );
     if (child.error !== undefined) throw child.error;
     process.exitCode = child.status ?? 1;
     return;
   }
-  const child = spawnSync(process.execPath, ["--snapshot-blob", blob, "--", ...args], {
+  const child = spawnSync(process.execPath, [...argv, ...args], {
     stdio: "inherit",
+    env: nodeEnv(),
   });
   if (child.error !== undefined) throw child.error;
   if (child.signal !== null) process.kill(process.pid, child.signal);

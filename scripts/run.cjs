@@ -1,21 +1,20 @@
 "use strict";
 /*
- * `node scripts/run.cjs <entry.ts> [args]`: runs a TypeScript entry's exported main() from
- * source, through tsx. scripts/app.cjs falls back to it when the precompiled app cannot be
- * built (which is what a syntax or reference error in config/*.ts does).
+ * `node --import tsx scripts/run.cjs <entry.ts> [args]`: runs a TypeScript entry's exported
+ * main() from source, through tsx (both its loaders: an entry may import() a module lazily).
+ * scripts/app.cjs falls back to it when the precompiled app cannot be built (which is what a
+ * syntax or reference error in config/*.ts does).
  *
  * A syntax or reference error in config/*.ts is thrown while the entry's imports load, before
  * any of its own code runs. Loading the entry here, inside a try, lets that error print like
  * every other failure: one message with `file:line:col` first, no esbuild or Node stack.
  */
 const { resolve } = require("node:path");
-
-require("tsx/cjs/api").register();
 const { reportFailure } = require("../lib/error-report.ts");
 
 const entry = process.argv[2];
 if (entry === undefined) {
-  console.error("usage: node scripts/run.cjs <entry.ts> [args]");
+  console.error("usage: node --import tsx scripts/run.cjs <entry.ts> [args]");
   process.exit(2);
 }
 let loaded;
@@ -25,8 +24,14 @@ try {
   reportFailure(error);
   process.exit(1);
 }
+// As scripts/app.cjs runs it: the command's arguments, and an exit code a promise resolves to.
 try {
-  loaded.main();
+  const result = loaded.main(process.argv.slice(3));
+  if (typeof result?.then === "function") {
+    result.then((code) => {
+      if (typeof code === "number") process.exitCode = code;
+    }, reportFailure);
+  }
 } catch (error) {
   reportFailure(error);
 }

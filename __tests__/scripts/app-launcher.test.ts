@@ -6,48 +6,96 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ensureSnapshot } from "../../scripts/app.cjs";
 
 /*
- * The precompiled app must never run stale code: a toy project (an entry importing a module)
- * is built, run, edited and run again through the launcher's own build function.
+ * The precompiled app must never run stale code, and every command package.json runs through
+ * it shares one snapshot: a toy project (two declared entries importing one module, and one
+ * entry no script names) is built, run, edited and run again through the launcher's own
+ * build function.
  */
 const project = mkdtempSync(join(tmpdir(), "app-launcher-"));
 afterAll(() => {
   rmSync(project, { recursive: true, force: true });
 });
 
-function runBlob(blob: string, args: string[]): string {
-  const result = spawnSync(process.execPath, ["--snapshot-blob", blob, "--", ...args], {
-    encoding: "utf8",
-  });
+/** Runs an entry from its snapshot; what it printed, after checking its exit code. */
+function runBlob(argv: readonly string[], args: string[], status = 0): string {
+  const result = spawnSync(process.execPath, [...argv, ...args], { encoding: "utf8" });
   expect(result.stderr).toBe("");
-  expect(result.status).toBe(0);
+  expect(result.status).toBe(status);
   return result.stdout.trim();
 }
 
+/** An entry printing the module's greeting, its own file name and its arguments. */
+const printing = (name: string) =>
+  [
+    'import { greeting } from "./greeting";',
+    "export function main(): void {",
+    `  console.log([greeting, ${JSON.stringify(name)}, ...process.argv.slice(1).map((a) => a.replace(/.*[\\\\/]/, ""))].join(" "));`,
+    "}",
+  ].join("\n");
+
 describe("scripts/app.cjs", () => {
   writeFileSync(join(project, "greeting.ts"), 'export const greeting: string = "hello";\n');
+  writeFileSync(join(project, "entry.ts"), printing("entry"));
+  writeFileSync(join(project, "loose.ts"), printing("loose"));
+  // Gets its arguments and resolves to its exit code, as scripts/routes.ts does.
   writeFileSync(
-    join(project, "entry.ts"),
+    join(project, "exits.ts"),
     [
       'import { greeting } from "./greeting";',
-      "export function main(): void {",
-      '  console.log([greeting, ...process.argv.slice(1).map((a) => a.replace(/.*[\\\\/]/, ""))].join(" "));',
+      "export async function main(argv: readonly string[]): Promise<number> {",
+      '  console.log([greeting, "exits", ...argv].join(" "));',
+      "  return Number(argv[0]);",
       "}",
     ].join("\n"),
   );
+  writeFileSync(
+    join(project, "package.json"),
+    JSON.stringify({
+      scripts: {
+        entry: "node scripts/app.cjs entry.ts",
+        exits: "node scripts/app.cjs ./exits.ts --verbose",
+        other: "node --import tsx loose.ts",
+      },
+    }),
+  );
 
-  it("builds once, reuses the snapshot while nothing changed, rebuilds after an edit", async () => {
-    const first = await ensureSnapshot("entry.ts", { root: project });
-    expect(first.built).toBe(true);
+  it("builds once for starts that arrive together, reuses the snapshot while nothing changed, rebuilds after an edit", async () => {
+    // The later starts wait for the first one's build instead of building it again.
+    const starts = await Promise.all(
+      ["entry.ts", "exits.ts", "entry.ts"].map((e) => ensureSnapshot(e, { root: project })),
+    );
+    expect(starts.map((s) => s.built).filter(Boolean)).toEqual([true]);
+    const first = starts[0];
     // The entry sees itself as argv[1] and its own arguments after it, as under `node entry.ts`.
-    expect(runBlob(first.blob, ["--out", "x"])).toBe("hello entry.ts --out x");
+    expect(runBlob(first.argv, ["--out", "x"])).toBe("hello entry entry.ts --out x");
 
     const again = await ensureSnapshot("entry.ts", { root: project });
-    expect(again).toEqual({ blob: first.blob, built: false });
+    expect(again).toEqual({ ...first, built: false });
 
     writeFileSync(join(project, "greeting.ts"), 'export const greeting: string = "changed";\n');
     const edited = await ensureSnapshot("entry.ts", { root: project });
     expect(edited.built).toBe(true);
-    expect(runBlob(edited.blob, [])).toBe("changed entry.ts");
+    expect(runBlob(edited.argv, [])).toBe("changed entry entry.ts");
+  });
+
+  it("builds one snapshot for every entry package.json runs through it", async () => {
+    // The snapshot the previous test built for entry.ts.
+    const entry = await ensureSnapshot("entry.ts", { root: project });
+    const exits = await ensureSnapshot("exits.ts", { root: project });
+    expect(entry.built).toBe(false);
+    expect(exits).toMatchObject({ blob: entry.blob, built: false });
+    expect(runBlob(entry.argv, ["a"])).toBe("changed entry entry.ts a");
+    // The entry's arguments reach main(), and the exit code it resolves to is the process's.
+    expect(runBlob(exits.argv, ["3", "b"], 3)).toBe("changed exits 3 b");
+  });
+
+  it("builds an entry no script runs through it into a snapshot of its own", async () => {
+    const loose = await ensureSnapshot("loose.ts", { root: project });
+    const entry = await ensureSnapshot("entry.ts", { root: project });
+    expect(loose.built).toBe(true);
+    expect(entry.built).toBe(false);
+    expect(loose.blob).not.toBe(entry.blob);
+    expect(runBlob(loose.argv, [])).toBe("changed loose loose.ts");
   });
 
   it("reports a compile error instead of running old code", async () => {
