@@ -8,6 +8,7 @@ import { Names } from "../lib/names";
 import { PermissionsBoundaryAspect } from "../lib/permissions-boundary";
 import { MANUAL_LAYERS, permissionsBoundaryArn } from "../modules/ci-identity/deploy-permissions";
 import { checkPolicies, formatViolation, type StackJson } from "../lib/policy";
+import { documentOf, prepareFragments, type PreparedFragments } from "../lib/stack-document";
 import { configureBackend } from "./backend";
 
 export interface PlatformStackProps {
@@ -36,6 +37,8 @@ export class PlatformStack extends TerraformStack {
   readonly provider: AwsProvider;
   /** The JSON the policy check resolved, handed to the synthesizer instead of resolving twice. */
   private checked: unknown;
+  /** What cdktf's preparing pass resolved (lib/stack-document), until the document is built. */
+  private prepared: PreparedFragments | undefined;
 
   constructor(scope: Construct, layer: string, props: PlatformStackProps) {
     const names = new Names({ project: props.project, environment: props.environment.name });
@@ -67,12 +70,29 @@ export class PlatformStack extends TerraformStack {
   }
 
   /**
+   * cdktf resolves every element here to register references to other stacks, then resolves
+   * the stack again to write it; the fragments of this first pass are kept and the document is
+   * built from them (lib/stack-document), so each element is resolved once.
+   */
+  override prepareStack(): void {
+    this.prepared = prepareFragments(this, (a) => a instanceof PermissionsBoundaryAspect);
+    if (this.prepared === undefined) super.prepareStack();
+  }
+
+  /** The stack's document: from the prepared fragments where possible, else resolved afresh. */
+  private document(): unknown {
+    const prepared = this.prepared;
+    this.prepared = undefined;
+    return (prepared === undefined ? undefined : documentOf(this, prepared)) ?? super.toTerraform();
+  }
+
+  /**
    * The security and data-safety rules (lib/policy), run on the stack exactly as it will be
    * written. Any violation without an exception, or an exception that no longer matches
    * anything, fails the synth before this stack's JSON is written.
    */
   private policyErrors(): string[] {
-    const json: unknown = super.toTerraform();
+    const json = this.document();
     this.checked = json;
     const exceptions = this.environment.policyExceptions.filter((e) =>
       e.resource.startsWith(`${this.node.id}/`),
@@ -95,7 +115,7 @@ export class PlatformStack extends TerraformStack {
    * the largest part of synth time, so the validated JSON is written as is, once.
    */
   override toTerraform(): Record<string, unknown> {
-    const json: unknown = this.checked ?? super.toTerraform();
+    const json = this.checked ?? this.document();
     this.checked = undefined;
     return json as Record<string, unknown>;
   }

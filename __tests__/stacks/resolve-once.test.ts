@@ -1,0 +1,109 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App, Aspects, TerraformStack, type IAspect } from "cdktf";
+import type { IConstruct } from "constructs";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../config";
+import { readTerraformVersion } from "../../config/toolchain";
+import { PermissionsBoundaryAspect } from "../../lib/permissions-boundary";
+import { PlatformStack } from "../../stacks";
+import { FIXTURE, fixtureInput } from "../fixtures/config";
+import type { TfJson } from "../helpers/tf";
+
+/*
+ * PlatformStack writes the document cdktf's preparing pass resolved (lib/stack-document)
+ * instead of resolving every stack again. What it writes must be what cdktf's own
+ * toTerraform resolves, also where that pass changed the stacks: a real cross-stack token
+ * (an output added to the origin, a remote state to the consumer) and an aspect.
+ */
+
+/** Tags the role with how often it was visited: applied twice, the tag would say so. */
+class CountingAspect implements IAspect {
+  visits = 0;
+  visit(node: IConstruct): void {
+    if (node instanceof IamRole) node.tags = { visits: String(++this.visits) };
+  }
+}
+
+const outdirs: string[] = [];
+afterAll(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+});
+
+interface Synthesized {
+  readonly stacks: readonly PlatformStack[];
+  /** Each stack's written cdk.tf.json. */
+  readonly written: Map<PlatformStack, TfJson>;
+}
+
+/** An origin stack with a role and a consumer stack storing the role's ARN, synthesized. */
+function synthTwoStacks(aspect?: IAspect): Synthesized {
+  const outdir = mkdtempSync(join(tmpdir(), "resolve-once-"));
+  outdirs.push(outdir);
+  const app = new App({ outdir, stackTraces: false });
+  const environment = loadConfig(fixtureInput()).environments[FIXTURE.nonProduction];
+  const props = { project: "fixture", environment, terraformVersion: readTerraformVersion() };
+  const origin = new PlatformStack(app, "origin", props);
+  const role = new IamRole(origin, "role", { name: "origin-role", assumeRolePolicy: "{}" });
+  if (aspect !== undefined) Aspects.of(origin).add(aspect);
+  const consumer = new PlatformStack(app, "consumer", props);
+  new SsmParameter(consumer, "role-arn", { name: "/origin/role", type: "String", value: role.arn });
+  app.synth();
+  const stacks = [origin, consumer];
+  const written = new Map(
+    stacks.map((stack) => [
+      stack,
+      JSON.parse(
+        readFileSync(join(outdir, "stacks", stack.node.id, "cdk.tf.json"), "utf8"),
+      ) as TfJson,
+    ]),
+  );
+  return { stacks, written };
+}
+
+/** What cdktf's own TerraformStack.toTerraform resolves for the stack, as JSON. */
+function cdktfDocument(stack: PlatformStack): TfJson {
+  const json: unknown = TerraformStack.prototype.toTerraform.call(stack);
+  return JSON.parse(JSON.stringify(json)) as TfJson;
+}
+
+describe("each stack resolved once", () => {
+  it("a cross-stack token gives the origin an output and the consumer a remote state, as in cdktf", () => {
+    const { stacks, written } = synthTwoStacks();
+    const [origin, consumer] = stacks;
+    const outputs = Object.entries(written.get(origin)?.output ?? {});
+    expect(outputs).toHaveLength(1);
+    const [outputName, output] = outputs[0];
+    expect(outputName).toBe("cross-stack-output-aws_iam_rolerolearn");
+    expect(output).toMatchObject({ value: "${aws_iam_role.role.arn}", sensitive: true });
+    const sources = Object.keys(written.get(consumer)?.data?.terraform_remote_state ?? {});
+    expect(sources).toEqual([`cross-stack-reference-input-${origin.node.id}`]);
+    const parameter = written.get(consumer)?.resource?.aws_ssm_parameter["role-arn"];
+    expect(parameter?.value).toBe(
+      `\${data.terraform_remote_state.${sources[0]}.outputs.${outputName}}`,
+    );
+    for (const stack of stacks) expect(written.get(stack)).toEqual(cdktfDocument(stack));
+  });
+
+  it("the permissions boundary aspect is on the written role, as in cdktf", () => {
+    const { stacks, written } = synthTwoStacks();
+    const [origin] = stacks;
+    const hasBoundary = Aspects.of(origin).all.some((a) => a instanceof PermissionsBoundaryAspect);
+    expect(hasBoundary).toBe(true);
+    const role = written.get(origin)?.resource?.aws_iam_role.role;
+    expect(role?.permissions_boundary).toMatch(/^arn:aws:iam::\d{12}:policy\//);
+    expect(written.get(origin)).toEqual(cdktfDocument(origin));
+  });
+
+  it("an aspect that is not known to be idempotent runs once, as in cdktf", () => {
+    const aspect = new CountingAspect();
+    const { stacks, written } = synthTwoStacks(aspect);
+    const [origin] = stacks;
+    expect(aspect.visits).toBe(1);
+    expect(written.get(origin)?.resource?.aws_iam_role.role.tags).toEqual({ visits: "1" });
+    for (const stack of stacks) expect(written.get(stack)).toEqual(cdktfDocument(stack));
+  });
+});
