@@ -75,7 +75,10 @@ export function prepareFragments(
   if (!preparable(stack, idempotent)) return undefined;
   invokeAspects(stack);
   const elements = stackElements(stack);
-  return { elements, fragments: elements.map((e) => resolve(stack, e.toTerraform(), true)) };
+  return {
+    elements,
+    fragments: elements.map((e) => resolve<unknown>(stack, e.toTerraform(), true)),
+  };
 }
 
 /**
@@ -90,7 +93,7 @@ export function documentOf(
   const elements = stackElements(stack);
   const kept = prepared.elements;
   if (elements.length < kept.length || kept.some((e, i) => e !== elements[i])) return undefined;
-  const added = elements.slice(kept.length).map((e) => resolve(stack, e.toTerraform()));
+  const added = elements.slice(kept.length).map((e) => resolve<unknown>(stack, e.toTerraform()));
   return assemble(stack, elements, [...prepared.fragments, ...added]);
 }
 
@@ -111,7 +114,7 @@ function assemble(
       ? { overrides: { stack: Object.keys(internals.rawOverrides) } }
       : {}),
   };
-  for (const meta of elements.map((e) => resolve(stack, e.toMetadata()))) {
+  for (const meta of elements.map((e) => resolve<unknown>(stack, e.toMetadata()))) {
     deepMerge(metadata, meta);
   }
   const outputs: Record<string, unknown> = {};
