@@ -1,4 +1,12 @@
-import { Aspects, TerraformElement, TerraformOutput, TerraformStack, type IAspect } from "cdktf";
+import {
+  Aspects,
+  TerraformElement,
+  TerraformOutput,
+  TerraformStack,
+  Token,
+  Tokenization,
+  type IAspect,
+} from "cdktf";
 import { resolve } from "cdktf/lib/_tokens";
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { deepMerge } from "cdktf/lib/util";
@@ -131,8 +139,25 @@ function assemble(
         ),
     );
   }
-  tf["//"] = { metadata, outputs };
+  // toTerraform resolves the merged document once more, for the stack's overrides: on the
+  // fragments, already resolved, that changes nothing (no token marker is left in them, and
+  // undefined values are gone), so where the overrides hold no token it is left out.
+  if (containsToken(internals.rawOverrides)) {
+    tf["//"] = { metadata, outputs };
+    for (const fragment of fragments) deepMerge(tf, fragment);
+    deepMerge(tf, internals.rawOverrides);
+    return resolve(stack, tf);
+  }
+  tf["//"] = resolve(stack, { metadata, outputs });
   for (const fragment of fragments) deepMerge(tf, fragment);
   deepMerge(tf, internals.rawOverrides);
-  return resolve(stack, tf);
+  return tf;
+}
+
+/** Whether a value holds a token anywhere: an IResolvable, or a string or number encoding one. */
+function containsToken(value: unknown): boolean {
+  if (typeof value === "string" || typeof value === "number") return Token.isUnresolved(value);
+  if (typeof value !== "object" || value === null) return false;
+  if (Tokenization.isResolvable(value)) return true;
+  return Object.values(value).some(containsToken);
 }

@@ -39,8 +39,14 @@ interface Synthesized {
   readonly written: Map<PlatformStack, TfJson>;
 }
 
-/** An origin stack with a role and a consumer stack storing the role's ARN, synthesized. */
-function synthTwoStacks(aspect?: IAspect): Synthesized {
+/**
+ * An origin stack with a role and a consumer stack storing the role's ARN, synthesized;
+ * `extend` adds to the origin.
+ */
+function synthTwoStacks(
+  aspect?: IAspect,
+  extend?: (origin: PlatformStack, role: IamRole) => void,
+): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), "resolve-once-"));
   outdirs.push(outdir);
   const app = new App({ outdir, stackTraces: false });
@@ -49,6 +55,7 @@ function synthTwoStacks(aspect?: IAspect): Synthesized {
   const origin = new PlatformStack(app, "origin", props);
   const role = new IamRole(origin, "role", { name: "origin-role", assumeRolePolicy: "{}" });
   if (aspect !== undefined) Aspects.of(origin).add(aspect);
+  extend?.(origin, role);
   const consumer = new PlatformStack(app, "consumer", props);
   new SsmParameter(consumer, "role-arn", { name: "/origin/role", type: "String", value: role.arn });
   app.synth();
@@ -105,5 +112,14 @@ describe("each stack resolved once", () => {
     expect(aspect.visits).toBe(1);
     expect(written.get(origin)?.resource?.aws_iam_role.role.tags).toEqual({ visits: "1" });
     for (const stack of stacks) expect(written.get(stack)).toEqual(cdktfDocument(stack));
+  });
+
+  it("a stack override holding a token is resolved, as in cdktf", () => {
+    const { stacks, written } = synthTwoStacks(undefined, (origin, role) => {
+      origin.addOverride("locals.role_name", role.name);
+    });
+    const [origin] = stacks;
+    expect(written.get(origin)?.locals).toEqual({ role_name: "${aws_iam_role.role.name}" });
+    expect(written.get(origin)).toEqual(cdktfDocument(origin));
   });
 });
