@@ -18,11 +18,12 @@
  * where it was: `npm test` runs `tsc -p .`; esbuild only strips types.
  *
  * An entry's main() gets the command's arguments (`process.argv.slice(2)` under
- * `node <entry> [args]`, which it may read instead) and may return a promise of the exit
- * code. The snapshot is taken after one warm-up main() of the first entry (in package.json's
+ * `node <entry> [args]`, which it may read instead) and may return the exit code or a promise
+ * of it. The snapshot is taken after one warm-up main() of the first entry (in package.json's
  * order: npm run synth's) into a scratch directory: module-level code must not read the
  * environment, the clock or the command line (config is read inside main(), on every run),
- * and main() must not keep state between calls. The warm-up costs about one synth per build
+ * and main() must not keep state between calls. Only the first entry warms up: an entry that
+ * starts this launcher itself (preview runs npm run synth) would wait for its own build. The warm-up costs about one synth per build
  * and saves ~0.1-0.2 s of CPU on every run; without it a synth missed npm run bench's target by
  * more. .build/ sits one level below the repository root, as the sources do, so
  * `__dirname`-relative paths still hold.
@@ -241,7 +242,8 @@ function snapshotSource(entryPaths) {
     `    return;`,
     `  }`,
     `  const result = entry.main(process.argv.slice(2));`,
-    `  if (typeof result?.then === "function") {`,
+    `  if (typeof result === "number") process.exitCode = result;`,
+    `  else if (typeof result?.then === "function") {`,
     `    result.then((code) => { if (typeof code === "number") process.exitCode = code; });`,
     `  }`,
     `});`,

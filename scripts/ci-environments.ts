@@ -109,13 +109,16 @@ export function imageTargetOutputs(config: PlatformConfig, name: string): string
   ].join("\n");
 }
 
-if (require.main === module) {
+/**
+ * The command: the step outputs, or with `--image <env>` the images job's. Other arguments are
+ * ignored, as they always were. A refusal prints its message and sets exit code 1.
+ */
+export function main(args: readonly string[] = process.argv.slice(2)): void {
   // A configuration input as JSON instead of config/: the workflow tests run this on fixtures.
   const file = process.env.CI_ENVIRONMENTS_CONFIG_JSON;
   try {
     const config =
       file === undefined ? loadConfig() : loadConfig(JSON.parse(readFileSync(file, "utf8")));
-    const args = process.argv.slice(2);
     const image = args.indexOf("--image");
     process.stdout.write(
       `${image >= 0 ? imageTargetOutputs(config, args[image + 1] ?? "") : workflowStepOutputs(config)}\n`,
@@ -124,3 +127,5 @@ if (require.main === module) {
     reportFailure(error);
   }
 }
+
+if (require.main === module) main();

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { loadConfig, type PlatformConfig } from "../config";
+import { reportFailure } from "../lib/error-report";
 
 /*
  * `npm run -s hcp:environments`: which environments HCP Terraform runs, as GitHub step outputs
@@ -61,10 +62,20 @@ export function stepOutputs(config: PlatformConfig): string {
   ].join("\n");
 }
 
-if (require.main === module) {
+/**
+ * The command: the step outputs of the configuration (arguments are ignored). A configuration
+ * that does not load prints its one message and sets exit code 1.
+ */
+export function main(): void {
   // A configuration input as JSON instead of config/: the workflow tests run this on fixtures.
   const file = process.env.HCP_ENVIRONMENTS_CONFIG_JSON;
-  const config =
-    file === undefined ? loadConfig() : loadConfig(JSON.parse(readFileSync(file, "utf8")));
-  process.stdout.write(`${stepOutputs(config)}\n`);
+  try {
+    const config =
+      file === undefined ? loadConfig() : loadConfig(JSON.parse(readFileSync(file, "utf8")));
+    process.stdout.write(`${stepOutputs(config)}\n`);
+  } catch (error) {
+    reportFailure(error);
+  }
 }
+
+if (require.main === module) main();

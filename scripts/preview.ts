@@ -28,12 +28,32 @@ import { preview, renderMarkdown, renderText, type StackDocument } from "./previ
 
 const root = resolve(__dirname, "..");
 
-function args(name: string): string[] {
-  return process.argv.flatMap((a, i) =>
-    a === name && i + 1 < process.argv.length ? [process.argv[i + 1]] : [],
-  );
+const USAGE =
+  "usage: npm run preview -- [--base <git ref> | --baseline <dir>] [--current <dir>] [--acknowledge <construct path>]... [--summary <file>] [--env <name>[,<name>...]]";
+
+/** A flag and its value, in command-line order. */
+type PreviewArgs = readonly (readonly [flag: string, value: string])[];
+
+const FLAGS = ["--base", "--baseline", "--current", "--acknowledge", "--summary", "--env"];
+
+/**
+ * Parses the command line. Anything but the flags above, each with a value, is refused: an
+ * ignored option would preview something other than what was asked for.
+ */
+export function parsePreviewArgs(argv: readonly string[]): PreviewArgs {
+  const parsed: [string, string][] = [];
+  for (let i = 0; i < argv.length; i += 2) {
+    const flag = argv[i];
+    if (!FLAGS.includes(flag)) {
+      throw new Error(
+        `${JSON.stringify(flag)} is not an option of npm run preview; options: ${FLAGS.join(", ")}\n${USAGE}`,
+      );
+    }
+    if (i + 1 >= argv.length) throw new Error(`${flag} needs a value\n${USAGE}`);
+    parsed.push([flag, argv[i + 1]]);
+  }
+  return parsed;
 }
-const arg = (name: string) => args(name).at(-1);
 
 /** Every stack of a synthesized output directory, by stack id. */
 export function readOutput(outdir: string): Record<string, StackDocument> {
@@ -75,7 +95,22 @@ function synthRef(ref: string, outdir: string): void {
   }
 }
 
-function main(): number {
+/**
+ * The command: 1 when a stateful resource would be destroyed or replaced unacknowledged, 2 when
+ * it could not compare (a bad option, a failed synth, a missing output), else 0.
+ */
+export function main(argv: readonly string[] = process.argv.slice(2)): number {
+  try {
+    return previewCommand(parsePreviewArgs(argv));
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 2;
+  }
+}
+
+function previewCommand(parsed: PreviewArgs): number {
+  const args = (name: string) => parsed.filter(([f]) => f === name).map(([, v]) => v);
+  const arg = (name: string) => args(name).at(-1);
   const scratch = mkdtempSync(join(tmpdir(), "preview-"));
   try {
     const base = arg("--base");
@@ -112,11 +147,4 @@ function main(): number {
   }
 }
 
-if (require.main === module) {
-  try {
-    process.exitCode = main();
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 2;
-  }
-}
+if (require.main === module) process.exitCode = main();

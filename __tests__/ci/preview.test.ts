@@ -1,9 +1,9 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { App, TerraformStack } from "cdktf";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parsePreviewArgs } from "../../scripts/preview";
 import { FORCE_NEW } from "../../scripts/preview-force-new";
 import {
   preview,
@@ -12,7 +12,15 @@ import {
   type StackDocument,
 } from "../../scripts/preview-diff";
 import { rejection, shippedInput } from "../helpers/config";
+import { run } from "../helpers/spawn";
 import { synthPlatform, synthShipped } from "../helpers/synth";
+
+const root = resolve(__dirname, "../..");
+const packageScripts = (
+  JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  }
+).scripts;
 
 /*
  * The offline change preview, on hand-written fixtures shaped like cdktf's output and on the
@@ -269,51 +277,64 @@ describe("preview: the command", () => {
   };
   const base = write("base", { [NET]: network("10.20.0.0/16", AZS) });
   const head = write("head", { [NET]: network("10.30.0.0/16", AZS) });
-  const run = (...extra: string[]) => {
-    const summary = join(dir, "summary.md");
-    try {
-      const out = execFileSync(
-        process.execPath,
-        [
-          "--import",
-          "tsx",
-          "scripts/preview.ts",
-          "--baseline",
-          base,
-          "--current",
-          head,
-          "--summary",
-          summary,
-          ...extra,
-        ],
-        {
-          cwd: resolve(__dirname, "../.."),
-          encoding: "utf8",
-          env: { ...process.env, GITHUB_STEP_SUMMARY: "" },
-        },
-      );
-      return { code: 0, out, summary: readFileSync(summary, "utf8") };
-    } catch (error) {
-      const e = error as { status: number; stdout: string };
-      return { code: e.status, out: e.stdout, summary: readFileSync(summary, "utf8") };
-    }
+  // The command as npm runs it (package.json's line: the precompiled app, scripts/app.cjs).
+  const [node, ...command] = packageScripts.preview.split(" ");
+  const runCommand = async (name: string, extra: string[]) => {
+    const summary = join(dir, `${name}.md`);
+    const ran = await run(
+      process.execPath,
+      [...command, "--baseline", base, "--current", head, "--summary", summary, ...extra],
+      { cwd: root, env: { ...process.env, GITHUB_STEP_SUMMARY: "" } },
+    );
+    return { ...ran, summary: existsSync(summary) ? readFileSync(summary, "utf8") : "" };
   };
+  const acks = ["vpc", "private-0", "private-1", "private-2"].flatMap((p) => [
+    "--acknowledge",
+    `${NET}/network/${p}`,
+  ]);
+  let blocked: Awaited<ReturnType<typeof runCommand>>;
+  let acknowledged: Awaited<ReturnType<typeof runCommand>>;
+  // Independent runs: started together, inspected by the tests.
+  beforeAll(async () => {
+    [blocked, acknowledged] = await Promise.all([
+      runCommand("blocked", []),
+      runCommand("acknowledged", acks),
+    ]);
+  }, 120_000);
+
+  it("refuses an option it does not know, or a flag without its value, naming the options", () => {
+    expect(() => parsePreviewArgs(["--out", "cdktf.out"])).toThrow(
+      /^"--out" is not an option of npm run preview; options: --base, --baseline, --current, --acknowledge, --summary, --env\nusage: npm run preview -- /,
+    );
+    expect(() => parsePreviewArgs(["--acknowledge"])).toThrow(
+      /^--acknowledge needs a value\nusage: npm run preview -- /,
+    );
+    expect(parsePreviewArgs(["--base", "origin/main", "--acknowledge", "*"])).toEqual([
+      ["--base", "origin/main"],
+      ["--acknowledge", "*"],
+    ]);
+  });
+
+  it("is package.json's preview line, run by node", () => {
+    expect(node).toBe("node");
+    expect(command[0]).toBe("scripts/app.cjs");
+  });
 
   it("exits 1 on an unacknowledged replacement and writes the job summary", () => {
-    const result = run();
-    expect(result.code).toBe(1);
-    expect(result.out).toContain("FAILED: 4 stateful resource(s) would be destroyed or replaced");
-    expect(result.summary).toContain("| **replace** | `platform-prod-network/network/vpc` |");
+    expect(blocked.stderr).toBe("");
+    expect(blocked.code).toBe(1);
+    expect(blocked.stdout).toContain(
+      "FAILED: 4 stateful resource(s) would be destroyed or replaced",
+    );
+    expect(blocked.summary).toContain("| **replace** | `platform-prod-network/network/vpc` |");
   });
 
   it("exits 0 when the flag acknowledges every one", () => {
-    const acks = ["vpc", "private-0", "private-1", "private-2"].flatMap((p) => [
-      "--acknowledge",
-      `${NET}/network/${p}`,
-    ]);
-    const result = run(...acks);
-    expect(result.code).toBe(0);
-    expect(result.out).toContain("OK: 4 stateful destroy/replacement(s), all acknowledged.");
+    expect(acknowledged.stderr).toBe("");
+    expect(acknowledged.code).toBe(0);
+    expect(acknowledged.stdout).toContain(
+      "OK: 4 stateful destroy/replacement(s), all acknowledged.",
+    );
   });
 });
 

@@ -1,5 +1,13 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -48,12 +56,26 @@ describe("scripts/app.cjs", () => {
       "}",
     ].join("\n"),
   );
+  // Returns its exit code, as scripts/preview.ts does, and leaves a mark that it ran: only the
+  // first declared entry (entry.ts) runs while the snapshot is built.
+  const returnsRan = join(project, "returns.ran");
+  writeFileSync(
+    join(project, "returns.ts"),
+    [
+      'import { writeFileSync } from "node:fs";',
+      "export function main(argv: readonly string[]): number {",
+      `  writeFileSync(${JSON.stringify(returnsRan)}, argv.join(" "));`,
+      "  return Number(argv[0]);",
+      "}",
+    ].join("\n"),
+  );
   writeFileSync(
     join(project, "package.json"),
     JSON.stringify({
       scripts: {
         entry: "node scripts/app.cjs entry.ts",
         exits: "node scripts/app.cjs ./exits.ts --verbose",
+        returns: "node scripts/app.cjs returns.ts",
         other: "node --import tsx loose.ts",
       },
     }),
@@ -96,6 +118,12 @@ describe("scripts/app.cjs", () => {
     expect(runBlob(entry.argv, ["a"])).toBe("changed entry entry.ts a");
     // The entry's arguments reach main(), and the exit code it resolves to is the process's.
     expect(runBlob(exits.argv, ["3", "b"], 3)).toBe("changed exits 3 b");
+    // Built twice by now, and never run but by its own start; a number it returns is the code.
+    const returns = await ensureSnapshot("returns.ts", { root: project });
+    expect(returns).toMatchObject({ blob: entry.blob, built: false });
+    expect(existsSync(returnsRan)).toBe(false);
+    expect(runBlob(returns.argv, ["4", "c"], 4)).toBe("");
+    expect(readFileSync(returnsRan, "utf8")).toBe("4 c");
   });
 
   it("builds an entry no script runs through it into a snapshot of its own", async () => {
