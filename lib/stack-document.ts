@@ -1,12 +1,5 @@
-import {
-  Aspects,
-  TerraformElement,
-  TerraformOutput,
-  TerraformStack,
-  Token,
-  Tokenization,
-  type IAspect,
-} from "cdktf";
+import { isDeepStrictEqual } from "node:util";
+import { Aspects, TerraformElement, TerraformOutput, TerraformStack, type IAspect } from "cdktf";
 import { resolve } from "cdktf/lib/_tokens";
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { deepMerge } from "cdktf/lib/util";
@@ -31,6 +24,17 @@ import type { IConstruct } from "constructs";
  * This mirrors TerraformStack.toTerraform and prepareStack of cdktf 0.21.0 (pinned exactly):
  * the same elements in the same order, fragments resolved with `preparing` as prepareStack
  * does, metadata, outputs, overrides and the final resolve without it as toTerraform does.
+ * It reaches into three of cdktf's private modules (lib/_tokens, lib/synthesize/synthesizer,
+ * lib/util) and two private fields (StackInternals below): the checklist for a cdktf upgrade,
+ * with __tests__/stacks/resolve-once.test.ts, which compares against cdktf's own path.
+ *
+ * Two deliberate differences from cdktf, neither reachable by the platform's stacks today:
+ * - Aspects run before the preparing pass, not after it. A value an aspect replaces (the
+ *   permissions boundary) is never resolved, so it cannot leave a cross-stack output and
+ *   remote state behind that nothing reads, as cdktf would.
+ * - Each token is resolved once, in the preparing pass. A Lazy with side effects or that
+ *   reads the tree, or a token whose value depends on `context.preparing`, gives its first
+ *   answer, where cdktf writes its second. The platform has no Lazy values.
  */
 
 /** What cdktf keeps private on a stack and reads in toTerraform. */
@@ -141,23 +145,18 @@ function assemble(
   }
   // toTerraform resolves the merged document once more, for the stack's overrides: on the
   // fragments, already resolved, that changes nothing (no token marker is left in them, and
-  // undefined values are gone), so where the overrides hold no token it is left out.
-  if (containsToken(internals.rawOverrides)) {
+  // undefined values are gone), so it is left out where resolving the overrides changes
+  // nothing either. Comparing the resolved overrides catches every kind of token (string,
+  // list, map, number, in keys) and undefined in arrays, which cdktf's resolve drops.
+  if (!isDeepStrictEqual(resolve(stack, internals.rawOverrides), internals.rawOverrides)) {
     tf["//"] = { metadata, outputs };
     for (const fragment of fragments) deepMerge(tf, fragment);
     deepMerge(tf, internals.rawOverrides);
     return resolve(stack, tf);
   }
+  // The returned document shares arrays with the fragments and overrides: it is written once.
   tf["//"] = resolve(stack, { metadata, outputs });
   for (const fragment of fragments) deepMerge(tf, fragment);
   deepMerge(tf, internals.rawOverrides);
   return tf;
-}
-
-/** Whether a value holds a token anywhere: an IResolvable, or a string or number encoding one. */
-function containsToken(value: unknown): boolean {
-  if (typeof value === "string" || typeof value === "number") return Token.isUnresolved(value);
-  if (typeof value !== "object" || value === null) return false;
-  if (Tokenization.isResolvable(value)) return true;
-  return Object.values(value).some(containsToken);
 }

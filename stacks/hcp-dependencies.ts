@@ -1,4 +1,4 @@
-import type { TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 
 /** What one stack needs from the others of its environment. */
 export interface StackDependencies {
@@ -18,7 +18,9 @@ export interface StackDependencies {
 export function stackDependencies(
   stacks: readonly TerraformStack[],
 ): Map<TerraformStack, StackDependencies> {
-  for (const stack of stacks) stack.prepareStack();
+  // cdktf's own prepareStack, not a subclass's: PlatformStack keeps the fragments it resolves
+  // for writing, and this early pass runs while the stacks are still being built.
+  for (const stack of stacks) TerraformStack.prototype.prepareStack.call(stack);
   return new Map(
     stacks.map((stack) => {
       const after = stack.dependencies.filter((d) => stacks.includes(d));

@@ -92,8 +92,11 @@ export class PlatformStack extends TerraformStack {
    * anything, fails the synth before this stack's JSON is written.
    */
   private policyErrors(): string[] {
+    // Only a prepared stack's document is kept for writing: on cdktf's path, custom synthesis
+    // (assets) runs between validation and writing, so that document is resolved again.
+    const prepared = this.prepared !== undefined;
     const json = this.document();
-    this.checked = json;
+    if (prepared) this.checked = json;
     const exceptions = this.environment.policyExceptions.filter((e) =>
       e.resource.startsWith(`${this.node.id}/`),
     );

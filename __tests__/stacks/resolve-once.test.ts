@@ -1,7 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App, Aspects, TerraformStack, type IAspect } from "cdktf";
+import {
+  App,
+  Aspects,
+  Lazy,
+  TerraformResource,
+  TerraformStack,
+  Testing,
+  type IAspect,
+} from "cdktf";
 import type { IConstruct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
@@ -9,8 +17,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config";
 import { readTerraformVersion } from "../../config/toolchain";
 import { PermissionsBoundaryAspect } from "../../lib/permissions-boundary";
-import { PlatformStack } from "../../stacks";
+import { buildPlatform, PlatformStack } from "../../stacks";
 import { FIXTURE, fixtureInput } from "../fixtures/config";
+import { shippedInput } from "../helpers/config";
+import { synthPlatform } from "../helpers/synth";
 import type { TfJson } from "../helpers/tf";
 
 /*
@@ -121,5 +131,99 @@ describe("each stack resolved once", () => {
     const [origin] = stacks;
     expect(written.get(origin)?.locals).toEqual({ role_name: "${aws_iam_role.role.name}" });
     expect(written.get(origin)).toEqual(cdktfDocument(origin));
+  });
+});
+
+/** Runs `fn` with PlatformStack on cdktf's own prepareStack and toTerraform. */
+function onCdktfPath<T>(fn: () => T): T {
+  const proto = PlatformStack.prototype;
+  const saved = (["prepareStack", "toTerraform"] as const).map(
+    (name) => [name, Object.getOwnPropertyDescriptor(proto, name)] as const,
+  );
+  proto.prepareStack = function (this: PlatformStack) {
+    TerraformStack.prototype.prepareStack.call(this);
+  };
+  proto.toTerraform = function (this: PlatformStack) {
+    return TerraformStack.prototype.toTerraform.call(this) as Record<string, unknown>;
+  };
+  try {
+    return fn();
+  } finally {
+    for (const [name, descriptor] of saved) {
+      if (descriptor !== undefined) Object.defineProperty(proto, name, descriptor);
+    }
+  }
+}
+
+/** The shipped configuration with dev on HCP Terraform (an hcp stack, its early prepare). */
+function cloudInput() {
+  const input = shippedInput();
+  const dev = input.environments.dev;
+  delete dev.ci;
+  dev.state = { backend: "cloud", organization: "acme", project: "platform" };
+  return input;
+}
+
+describe("the same files as cdktf's own path", () => {
+  it.each([
+    ["shipped", shippedInput],
+    ["shipped with dev on HCP Terraform", cloudInput],
+  ])("writes every stack of the %s configuration byte for byte as cdktf does", (_name, input) => {
+    const text = (stacks: Record<string, TfJson>) =>
+      Object.fromEntries(Object.entries(stacks).map(([id, json]) => [id, JSON.stringify(json)]));
+    const once = text(synthPlatform(input()).stacks);
+    const cdktf = text(onCdktfPath(() => synthPlatform(input()).stacks));
+    expect(Object.keys(once).length).toBeGreaterThan(10);
+    expect(once).toEqual(cdktf);
+  });
+
+  it("resolves each token once (cdktf resolves it for preparing, validating and writing)", () => {
+    const counted = () => {
+      let calls = 0;
+      const { stacks, written } = synthTwoStacks(undefined, (origin) => {
+        new SsmParameter(origin, "counted", {
+          name: "/origin/counted",
+          type: "String",
+          value: Lazy.stringValue({ produce: () => String(++calls) }),
+        });
+      });
+      return written.get(stacks[0])?.resource?.aws_ssm_parameter.counted.value;
+    };
+    expect(counted()).toBe("1");
+    expect(onCdktfPath(counted)).not.toBe("1");
+  });
+
+  it("resolves list tokens, token keys and undefined list items in stack overrides, as cdktf", () => {
+    const { stacks, written } = synthTwoStacks(undefined, (origin, role) => {
+      origin.addOverride("locals.arns", role.managedPolicyArns);
+      origin.addOverride("locals.keyed", { [role.name]: "x" });
+      origin.addOverride("locals.sparse", ["a", undefined, "b"]);
+    });
+    const [origin] = stacks;
+    expect(JSON.stringify(written.get(origin))).not.toMatch(/TfToken|null/);
+    expect(written.get(origin)).toEqual(cdktfDocument(origin));
+  });
+
+  it("writes a change made after the hcp stack's early look at the dependencies", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "resolve-once-"));
+    outdirs.push(outdir);
+    const app = new App({ outdir, stackTraces: false });
+    const built = buildPlatform(app, {
+      config: loadConfig(cloudInput()),
+      terraformVersion: readTerraformVersion(),
+    });
+    const network = built.dev.network;
+    const vpc = network.node
+      .findAll()
+      .find(
+        (c): c is TerraformResource =>
+          c instanceof TerraformResource && c.terraformResourceType === "aws_vpc",
+      );
+    if (vpc === undefined) throw new Error("no VPC in the network stack");
+    vpc.addOverride("tags.ChangedAfterBuild", "yes");
+    const json = JSON.parse(Testing.synth(network)) as TfJson;
+    const vpcs = Object.values(json.resource?.aws_vpc ?? {});
+    expect(vpcs).toHaveLength(1);
+    expect(vpcs[0].tags).toMatchObject({ ChangedAfterBuild: "yes" });
   });
 });
