@@ -161,8 +161,8 @@ interface StepRun extends Ran {
 
 const queued: { readonly start: () => Promise<void>; readonly npm: boolean }[] = [];
 beforeAll(async () => {
-  // On a fresh clone tsx has no compile cache yet: the first npm run (tsx loading config/)
-  // fills it alone, so the others do not each compile the configuration again.
+  // On a fresh clone the precompiled app (scripts/app.cjs) is not built yet: the first npm
+  // run builds it alone, so the others start from it instead of waiting on its build lock.
   const [first, ...rest] = queued.filter((q) => q.npm);
   await Promise.all(queued.filter((q) => q === first || !q.npm).map((q) => q.start()));
   await Promise.all(rest.map((q) => q.start()));
