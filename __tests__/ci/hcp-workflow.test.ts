@@ -1,12 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { loadConfig } from "../../config";
 import { hcpEnvironments, stepOutputs, tokenVariable } from "../../scripts/hcp-environments";
 import { shippedInput } from "../helpers/config";
-import { run, type Ran } from "../helpers/spawn";
+import { workflowSteps, type StepRun } from "../helpers/workflow-steps";
 
 /*
  * The HCP Terraform workflow (cloud state mode), checked without GitHub: it runs only for
@@ -16,17 +15,7 @@ import { run, type Ran } from "../helpers/spawn";
  * together in one beforeAll, and the tests inspect what each left.
  */
 const root = resolve(__dirname, "../..");
-const scratch = mkdtempSync(join(tmpdir(), "hcp-workflow-"));
-afterAll(() => {
-  rmSync(scratch, { recursive: true, force: true });
-});
-let dirs = 0;
-/** A new empty directory of this file's scratch space. */
-function newDir(): string {
-  const dir = join(scratch, String(dirs++));
-  mkdirSync(dir);
-  return dir;
-}
+const { queue: runStep, dir: newDir } = workflowSteps("hcp-workflow");
 const text = readFileSync(join(root, ".github/workflows/infra-hcp.yml"), "utf8");
 
 interface Step {
@@ -63,49 +52,6 @@ const runSteps = (job: Job, name: string) => {
   if (step?.run === undefined) throw new Error(`no run step "${name}"`);
   return step;
 };
-
-/** What a step's run left: exit code, stdout, stderr, GITHUB_OUTPUT, GITHUB_ENV, GITHUB_STEP_SUMMARY. */
-interface StepRun extends Ran {
-  readonly output: string;
-  readonly env: string;
-  readonly summary: string;
-}
-
-const queued: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  await Promise.all(queued.map((start) => start()));
-}, 240_000);
-
-/**
- * Queues a step's script to run with bash (started by the beforeAll above, so call this while
- * the tests are collected, never inside one); returns its result.
- */
-function runStep(script: string, cwd: string, env: Record<string, string>): () => StepRun {
-  let result: StepRun | undefined;
-  queued.push(async () => {
-    const dir = newDir();
-    const files = {
-      GITHUB_OUTPUT: join(dir, "output"),
-      GITHUB_ENV: join(dir, "env"),
-      GITHUB_STEP_SUMMARY: join(dir, "summary"),
-    };
-    const ran = await run("bash", ["-e", "-c", script], {
-      cwd,
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env, ...files },
-    });
-    const read = (f: string) => (existsSync(f) ? readFileSync(f, "utf8") : "");
-    result = {
-      ...ran,
-      output: read(files.GITHUB_OUTPUT),
-      env: read(files.GITHUB_ENV),
-      summary: read(files.GITHUB_STEP_SUMMARY),
-    };
-  });
-  return () => {
-    if (result === undefined) throw new Error("step not run: queue it outside the test");
-    return result;
-  };
-}
 
 /** A step's result after asserting that it succeeded. */
 function succeeded(step: () => StepRun): StepRun {

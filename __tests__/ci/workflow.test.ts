@@ -1,14 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { loadConfig, type PlatformInput } from "../../config";
 import { roleVariable, workflowStepOutputs } from "../../scripts/ci-environments";
 import { scaffoldInto } from "../../scripts/new-env";
 import { MANUAL_LAYERS } from "../../modules/ci-identity/manual-layers";
 import { FIXTURE, fixtureInput } from "../fixtures/config";
-import { run, type Ran } from "../helpers/spawn";
+import { workflowSteps, type StepRun } from "../helpers/workflow-steps";
 
 /*
  * The GitHub Actions workflow, checked without GitHub: it parses, calls only what this
@@ -18,17 +17,7 @@ import { run, type Ran } from "../helpers/spawn";
  * each left. Most of a run is a fresh node loading the configuration, which overlaps well.
  */
 const root = resolve(__dirname, "../..");
-const scratch = mkdtempSync(join(tmpdir(), "workflow-"));
-afterAll(() => {
-  rmSync(scratch, { recursive: true, force: true });
-});
-let dirs = 0;
-/** A new empty directory of this file's scratch space. */
-function newDir(): string {
-  const dir = join(scratch, String(dirs++));
-  mkdirSync(dir);
-  return dir;
-}
+const { queue: runStep, dir: newDir } = workflowSteps("workflow");
 const text = readFileSync(join(root, ".github/workflows/infra.yml"), "utf8");
 
 interface Step {
@@ -153,54 +142,6 @@ const pullRequest = (from: string) => ({
   },
   needs: { checks: checksPassed },
 });
-
-/** What a step's run left: exit code, stderr, and what it wrote to GITHUB_OUTPUT. */
-interface StepRun extends Ran {
-  readonly outputs: Record<string, string>;
-}
-
-const queued: { readonly start: () => Promise<void>; readonly npm: boolean }[] = [];
-beforeAll(async () => {
-  // On a fresh clone the precompiled app (scripts/app.cjs) is not built yet: the first npm
-  // run builds it alone, so the others start from it instead of waiting on its build lock.
-  const [first, ...rest] = queued.filter((q) => q.npm);
-  await Promise.all(queued.filter((q) => q === first || !q.npm).map((q) => q.start()));
-  await Promise.all(rest.map((q) => q.start()));
-}, 240_000);
-
-/**
- * Queues a step's script to run with bash as the runner would (started by the beforeAll
- * above, so call this while the tests are collected, never inside one); returns its result.
- */
-function runStep(script: string, cwd: string, env: Record<string, string>): () => StepRun {
-  let result: StepRun | undefined;
-  const start = async () => {
-    const output = join(newDir(), "output");
-    const ran = await run("bash", ["-e", "-c", script], {
-      cwd,
-      env: {
-        PATH: process.env.PATH ?? "/usr/bin:/bin",
-        HOME: process.env.HOME ?? tmpdir(),
-        ...env,
-        GITHUB_OUTPUT: output,
-      },
-    });
-    const lines = existsSync(output) ? readFileSync(output, "utf8").split("\n") : [];
-    result = {
-      ...ran,
-      outputs: Object.fromEntries(
-        lines
-          .filter((l) => l.includes("="))
-          .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
-      ),
-    };
-  };
-  queued.push({ start, npm: /\bnpm run\b/.test(script) });
-  return () => {
-    if (result === undefined) throw new Error("step not run: queue it outside the test");
-    return result;
-  };
-}
 
 /** What a step that must succeed wrote to GITHUB_OUTPUT. */
 function outputsOf(step: () => StepRun): Record<string, string> {

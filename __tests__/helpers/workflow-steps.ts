@@ -1,0 +1,88 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
+import { run, type Ran } from "./spawn";
+
+/** What a workflow step's run left: exit code, stdout, stderr and the files the runner reads. */
+export interface StepRun extends Ran {
+  /** GITHUB_OUTPUT as written. */
+  readonly output: string;
+  /** GITHUB_OUTPUT's `key=value` lines. */
+  readonly outputs: Record<string, string>;
+  /** GITHUB_ENV as written. */
+  readonly env: string;
+  /** GITHUB_STEP_SUMMARY as written. */
+  readonly summary: string;
+}
+
+/**
+ * Runs a workflow file's shell steps for real, with bash as the runner would. A test file
+ * queues each run while its tests are collected (`queue`), every run starts in one beforeAll,
+ * independent runs together, and the tests inspect what each left; each run and each `dir()`
+ * gets its own directory in the file's scratch space, removed after the file.
+ */
+export function workflowSteps(name: string): {
+  queue: (script: string, cwd: string, env: Record<string, string>) => () => StepRun;
+  dir: () => string;
+} {
+  const scratch = mkdtempSync(join(tmpdir(), `${name}-`));
+  let dirs = 0;
+  const dir = () => {
+    const made = join(scratch, String(dirs++));
+    mkdirSync(made);
+    return made;
+  };
+  const queued: { readonly start: () => Promise<void>; readonly npm: boolean }[] = [];
+  beforeAll(async () => {
+    // On a fresh clone the precompiled app (scripts/app.cjs) is not built yet: the first npm
+    // run builds it alone, so the others start from it instead of waiting on its build lock.
+    const [first, ...rest] = queued.filter((q) => q.npm);
+    await Promise.all(queued.filter((q) => q === first || !q.npm).map((q) => q.start()));
+    await Promise.all(rest.map((q) => q.start()));
+  }, 240_000);
+  afterAll(() => {
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  const queue = (script: string, cwd: string, env: Record<string, string>) => {
+    let result: StepRun | undefined;
+    const start = async () => {
+      const runDir = dir();
+      const files = {
+        GITHUB_OUTPUT: join(runDir, "output"),
+        GITHUB_ENV: join(runDir, "env"),
+        GITHUB_STEP_SUMMARY: join(runDir, "summary"),
+      };
+      const ran = await run("bash", ["-e", "-c", script], {
+        cwd,
+        env: {
+          PATH: process.env.PATH ?? "/usr/bin:/bin",
+          HOME: process.env.HOME ?? tmpdir(),
+          ...env,
+          ...files,
+        },
+      });
+      const read = (f: string) => (existsSync(f) ? readFileSync(f, "utf8") : "");
+      const output = read(files.GITHUB_OUTPUT);
+      result = {
+        ...ran,
+        output,
+        outputs: Object.fromEntries(
+          output
+            .split("\n")
+            .filter((l) => l.includes("="))
+            .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+        ),
+        env: read(files.GITHUB_ENV),
+        summary: read(files.GITHUB_STEP_SUMMARY),
+      };
+    };
+    queued.push({ start, npm: /\bnpm run\b/.test(script) });
+    return () => {
+      if (result === undefined) throw new Error("step not run: queue it outside the test");
+      return result;
+    };
+  };
+  return { queue, dir };
+}
