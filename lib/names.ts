@@ -25,6 +25,11 @@ export const PLATFORM_TAG_KEYS = ["Project", "Environment", "Stack", "ManagedBy"
 
 type PlatformTagKey = (typeof PLATFORM_TAG_KEYS)[number];
 
+/** `catalog()` of the names under `prefix`, for callers that hold a prefix, not a Names. */
+export function catalogName(prefix: string, purpose: string): string {
+  return `${prefix.replaceAll("-", "_")}_${purpose}`;
+}
+
 export class Names {
   readonly prefix: string;
 
@@ -50,6 +55,14 @@ export class Names {
     if (full.length <= max) return full;
     const hash = createHash("sha256").update(full).digest("hex").slice(0, 8);
     return `${full.slice(0, max - hash.length - 1).replace(/-$/, "")}-${hash}`;
+  }
+
+  /**
+   * A Glue catalog name, `<project>_<environment>_<purpose>`: Athena queries would have to
+   * quote a name with hyphens. `catalog("*")` is the pattern IAM grants over all of them.
+   */
+  catalog(purpose: string): string {
+    return catalogName(this.prefix, purpose);
   }
 
   /** A log group path, `/<project>/<environment>/<parts...>`, so groups sort by environment. */

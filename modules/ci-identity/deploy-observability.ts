@@ -1,4 +1,5 @@
 import { allow, arns, inRegion, svc, type DeployScope, type Statement } from "./scope";
+import { catalogName } from "../../lib/names";
 
 /** Log groups, alarms, dashboards, topics, EventBridge rules and the WAF web ACL. */
 export function observabilityStatements(s: DeployScope): Statement[] {
@@ -74,8 +75,8 @@ export function observabilityStatements(s: DeployScope): Statement[] {
       ],
       [
         arn.regional("glue", "catalog"),
-        arn.regional("glue", `database/${s.prefix.replaceAll("-", "_")}_*`),
-        arn.regional("glue", `table/${s.prefix.replaceAll("-", "_")}_*/*`),
+        arn.regional("glue", `database/${catalogName(s.prefix, "*")}`),
+        arn.regional("glue", `table/${catalogName(s.prefix, "*")}/*`),
         arn.regional("athena", `workgroup/${s.prefix}-*`),
       ],
     ),

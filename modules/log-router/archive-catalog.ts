@@ -44,7 +44,7 @@ export class LogArchiveCatalog extends Construct {
     super(scope, id);
     const { names } = props;
     this.database = new GlueCatalogDatabase(this, "database", {
-      name: `${names.prefix.replaceAll("-", "_")}_logs`,
+      name: names.catalog("logs"),
       description: "Log routers' archive in the central log bucket",
     });
     const root = `s3://${props.bucket}/${props.keyPrefix}`;
