@@ -6,7 +6,7 @@ import { overlaps, parseCidr } from "../lib/cidr";
 import { TERRAFORM_REQUIRED_VERSION } from "../config/toolchain";
 import { scaffoldInto } from "../scripts/new-env";
 import { fixtureInput, FIXTURE } from "./fixtures/config";
-import { synthPlatform, synthShipped, type SynthResult } from "./helpers/synth";
+import { synthPlatform, synthShipped, type SharedSynth } from "./helpers/synth";
 import {
   addressesIn,
   bodies,
@@ -31,7 +31,7 @@ const scaffolded: PlatformInput = scaffoldInto(
   { name: "fourth", from: FIXTURE.production, account: "666666666666" },
 ).input;
 
-const configurations: [string, PlatformInput | undefined, SynthResult][] = [
+const configurations: [string, PlatformInput | undefined, SharedSynth][] = [
   ["shipped", undefined, synthShipped()],
   ["fixture + scaffolded third and fourth", scaffolded, synthPlatform(scaffolded)],
 ];
@@ -61,7 +61,7 @@ function shared(owners: [string, string][]): string[] {
  * Every invariant, registered as tests over one synthesized configuration: per stack, then
  * between its environments.
  */
-function describeInvariants(config: ReturnType<typeof loadConfig>, synthesized: SynthResult) {
+function describeInvariants(config: ReturnType<typeof loadConfig>, synthesized: SharedSynth) {
   const stackIds = Object.entries(synthesized.stacks);
   const envOf = (stackId: string) => stackId.slice(config.project.length + 1).split("-")[0];
 

@@ -5,7 +5,7 @@ import { estimateStacks, type CostStackJson } from "../../lib/cost/estimate";
 import { estimateEnvironments, formatCost, type SynthesizedStack } from "../../lib/cost/report";
 import { environmentOf } from "../../scripts/cost";
 import { shippedInput } from "../helpers/config";
-import { synthPlatform, synthShipped } from "../helpers/synth";
+import { synthPlatform, synthShipped, synthVariant } from "../helpers/synth";
 import type { TfJson } from "../helpers/tf";
 
 const tokyo = PRICES["ap-northeast-1"];
@@ -95,11 +95,20 @@ describe("dev's network design, decided by the estimate", () => {
     );
     return env.monthly;
   };
-  /** dev's network stack cost with `edit` applied to dev (prod left out). */
-  const devNetwork = (edit: (e: EnvironmentInput) => void): number => {
+  /**
+   * dev's network stack cost with `edit` applied to dev (prod left out); `variant` names the
+   * configuration where another file synthesizes it too.
+   */
+  const devNetwork = (edit: (e: EnvironmentInput) => void, variant?: string): number => {
     const input = shippedInput();
     edit(input.environments.dev);
-    return devNetworkOf(synthPlatform(input, { environments: ["dev"] }).stacks);
+    const options = { environments: ["dev"] };
+    return devNetworkOf(
+      (variant === undefined
+        ? synthPlatform(input, options)
+        : synthVariant(variant, input, options)
+      ).stacks,
+    );
   };
   const sevenEndpoints = [
     "ecr.api",
@@ -110,8 +119,10 @@ describe("dev's network design, decided by the estimate", () => {
     "ssmmessages",
     "ec2messages",
   ];
-  const endpointsOnly = devNetwork((e) =>
-    Object.assign(e.network, { natGateways: "none", interfaceEndpoints: sevenEndpoints }),
+  // The same variant as the log router's NAT-less dev (modules/log-router.test.ts).
+  const endpointsOnly = devNetwork(
+    (e) => Object.assign(e.network, { natGateways: "none", interfaceEndpoints: sevenEndpoints }),
+    "shipped, dev without NAT gateways",
   );
   // dev as shipped: the shipped synth this file already has.
   const single = devNetworkOf(synthShipped().stacks);

@@ -1,5 +1,14 @@
+import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { App, TerraformStack } from "cdktf";
@@ -8,6 +17,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { loadConfig, type PlatformInput } from "../../config";
 import { readTerraformVersion } from "../../config/toolchain";
 import { buildPlatform, type EnvironmentStacks } from "../../stacks";
+import { fixtureInput } from "../fixtures/config";
 import type { TfJson } from "./tf";
 
 export interface SynthResult {
@@ -85,13 +95,34 @@ function scratch(prefix: string): string {
   }
 }
 
+/** Each stack's cdk.tf.json in a synth output directory, parsed, by stack id. */
+function readStacks(outdir: string): Record<string, TfJson> {
+  const stacks: Record<string, TfJson> = {};
+  for (const name of readdirSync(join(outdir, "stacks"))) {
+    stacks[name] = JSON.parse(
+      readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8"),
+    ) as TfJson;
+  }
+  return stacks;
+}
+
 /**
  * Runs a real `app.synth()` into a scratch directory and reads back what cdktf wrote, so tests
  * see exactly what Terraform would see. `options.environments` limits the stacks built (see
  * there for when a test may use it); `options.extend` may add stacks before synth.
  */
 export function synthPlatform(input?: PlatformInput, options: SynthOptions = {}): SynthResult {
+  return synthesize(input, options);
+}
+
+/** synthPlatform; with `keepAs`, its output directory is moved there instead of removed. */
+function synthesize(
+  input: PlatformInput | undefined,
+  options: SynthOptions,
+  keepAs?: string,
+): SynthResult {
   const outdir = scratch("platform-synth-");
+  let kept = false;
   try {
     const config = loadConfig(input);
     const environments = options.environments?.map((name) => {
@@ -107,23 +138,123 @@ export function synthPlatform(input?: PlatformInput, options: SynthOptions = {})
     });
     options.extend?.(app, built);
     app.synth();
-    const stacks: Record<string, TfJson> = {};
-    for (const name of readdirSync(join(outdir, "stacks"))) {
-      stacks[name] = JSON.parse(
-        readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8"),
-      ) as TfJson;
+    const stacks = readStacks(outdir);
+    if (keepAs !== undefined) {
+      try {
+        // Fails when another worker kept the same synth first: then this one is removed.
+        renameSync(outdir, keepAs);
+        kept = true;
+      } catch {
+        kept = false;
+      }
     }
     return { stacks, built };
   } finally {
-    rmSync(outdir, { recursive: true, force: true });
+    if (!kept) rmSync(outdir, { recursive: true, force: true });
   }
 }
 
-let shipped: SynthResult | undefined;
-/** The shipped configuration, synthesized once per worker. */
-export function synthShipped(): SynthResult {
-  shipped ??= synthPlatform();
+/** The stacks of a synth that every worker of a run may share (no construct tree). */
+export type SharedSynth = Pick<SynthResult, "stacks">;
+
+/*
+ * The shipped and the fixture synths are the same in every worker of a run (the same sources
+ * and inputs), and each worker needs both. The first worker to synthesize one moves its output
+ * into a directory of this run instead of removing it; a worker that needs it later reads what
+ * cdktf wrote there, as it would read its own synth's files. A worker that needs one before
+ * any is there synthesizes it itself, so no worker waits on another. Only in `vitest run`:
+ * in watch mode the sources change between reruns in the same workers. The directory is named
+ * after the vitest process (pid and start time), so no other run, concurrent or later, reads
+ * it; the directories of runs that have ended are removed by the next run's workers.
+ */
+const RUN_PREFIX = "platform-shared-synths-";
+/** The start time of process `pid` (field 22 of /proc/<pid>/stat), undefined if it is gone. */
+function startTime(pid: string | number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return undefined;
+  }
+}
+let runDirectory: string | null | undefined;
+function sharedDirectory(): string | undefined {
+  if (runDirectory === undefined) {
+    runDirectory = null;
+    const started = startTime(process.ppid);
+    if (process.env.VITEST_MODE === "RUN" && started !== undefined) {
+      try {
+        for (const entry of readdirSync(scratchRoot)) {
+          if (!entry.startsWith(RUN_PREFIX)) continue;
+          const [pid, start] = entry.slice(RUN_PREFIX.length).split("-");
+          if (startTime(pid) !== start) {
+            rmSync(join(scratchRoot, entry), { recursive: true, force: true });
+          }
+        }
+        const dir = join(scratchRoot, `${RUN_PREFIX}${String(process.ppid)}-${started}`);
+        mkdirSync(dir, { recursive: true });
+        runDirectory = dir;
+      } catch {
+        // Nowhere to share: each worker synthesizes its own.
+      }
+    }
+  }
+  return runDirectory ?? undefined;
+}
+
+/** `input` synthesized once per run under `name` where the run shares synths (see above). */
+function sharedSynth(
+  name: string,
+  input: () => PlatformInput | undefined,
+  options: Pick<SynthOptions, "environments"> = {},
+): SharedSynth {
+  const dir = sharedDirectory();
+  if (dir === undefined) return synthPlatform(input(), options);
+  const kept = join(dir, name);
+  if (existsSync(kept)) return { stacks: readStacks(kept) };
+  return synthesize(input(), options, kept);
+}
+
+let shipped: SharedSynth | undefined;
+/** The shipped configuration, synthesized once per worker, or once per run (sharedSynth). */
+export function synthShipped(): SharedSynth {
+  shipped ??= sharedSynth("shipped", () => undefined);
   return shipped;
+}
+
+let fixture: SharedSynth | undefined;
+/** The fixture configuration (fixtures/config.ts), synthesized once per worker or run. */
+export function synthFixture(): SharedSynth {
+  fixture ??= sharedSynth("fixture", fixtureInput);
+  return fixture;
+}
+
+const variants = new Map<string, { readonly key: string; readonly result: SharedSynth }>();
+/**
+ * `input` synthesized once under `name`, for a variant that more than one test file
+ * synthesizes: the files share one synth when they run in the same worker, and across workers
+ * as the shipped one is (sharedSynth). Every call under a name must pass the same input and
+ * environments; a different one throws, so a name never stands for two configurations. The
+ * result is shared: read it, never change it.
+ */
+export function synthVariant(
+  name: string,
+  input: PlatformInput,
+  options: Pick<SynthOptions, "environments"> = {},
+): SharedSynth {
+  const key = JSON.stringify([input, options.environments ?? null]);
+  const known = variants.get(name);
+  if (known !== undefined) {
+    if (known.key !== key) {
+      throw new Error(`synth variant "${name}" was first synthesized from another input`);
+    }
+    return known.result;
+  }
+  // Named by its content across workers, which check the name only within themselves.
+  const content = createHash("sha256").update(key).digest("hex").slice(0, 32);
+  const result = sharedSynth(`variant-${content}`, () => input, options);
+  variants.set(name, { key, result });
+  return result;
 }
 
 /**

@@ -14,7 +14,7 @@ import {
 import { DEFAULT_ERROR_PATTERN } from "../../modules/log-router/settings";
 import { renderFluentBit, routerSections } from "../../modules/log-router/fluent-bit-config";
 import { rejection, shippedInput, withEnv } from "../helpers/config";
-import { synthPlatform, synthShipped } from "../helpers/synth";
+import { synthPlatform, synthShipped, synthVariant } from "../helpers/synth";
 import { bodies, byPath, resources, type Block, type TfJson } from "../helpers/tf";
 
 const { stacks } = synthShipped();
@@ -490,7 +490,9 @@ describe("log router wiring (synthesized JSON)", () => {
   });
 
   it("runs without a NAT gateway: every image, the router's included, comes from the private registry", () => {
-    const { stacks: natless } = synthPlatform(
+    // The same variant as the cost estimate's NAT-less dev (cost/estimate.test.ts).
+    const { stacks: natless } = synthVariant(
+      "shipped, dev without NAT gateways",
       withEnv("dev", (e) => {
         e.network.natGateways = "none";
         e.network.interfaceEndpoints = [

@@ -4,7 +4,7 @@ import { DCV_API_ENDPOINTS, FARGATE_API_ENDPOINTS } from "../../lib/api-egress";
 import { FIXTURE, fixtureInput } from "../fixtures/config";
 import { synthFixture } from "../fixtures/synth";
 import { fixtureWith, rejection } from "../helpers/config";
-import { synthPlatform, synthShipped, type SynthResult } from "../helpers/synth";
+import { synthPlatform, synthShipped, type SharedSynth } from "../helpers/synth";
 import { resources, type Block } from "../helpers/tf";
 
 const pathOf = (b: Block) =>
@@ -14,7 +14,7 @@ const pathOf = (b: Block) =>
  * Workload security groups (Fargate tasks, DCV gateways and agents: the ones with an S3
  * prefix-list rule) and how each reaches HTTPS AWS APIs, per stack.
  */
-function workloadReach(result: SynthResult, config: ReturnType<typeof loadConfig>) {
+function workloadReach(result: SharedSynth, config: ReturnType<typeof loadConfig>) {
   const rows: { stack: string; sg: string; endpoints: boolean; nat: boolean; ok: boolean }[] = [];
   for (const [key, env] of Object.entries(config.environments)) {
     const hasNat = env.network.natGateways !== "none";
@@ -23,7 +23,7 @@ function workloadReach(result: SynthResult, config: ReturnType<typeof loadConfig
       ["dcv", DCV_API_ENDPOINTS],
     ] as const) {
       const stack = `${config.project}-${key}-${kind}`;
-      const json = result.stacks[stack] as SynthResult["stacks"][string] | undefined;
+      const json = result.stacks[stack] as SharedSynth["stacks"][string] | undefined;
       if (json === undefined) continue;
       const egress = resources(json, "aws_vpc_security_group_egress_rule").map(([, b]) => b);
       const workloads = new Set(

@@ -4,11 +4,11 @@ import { loadConfig, type EnvironmentInput } from "../../config";
 import { FIXTURE, fixtureInput } from "../fixtures/config";
 import { PlatformStack } from "../../stacks";
 import { fixtureWith } from "../helpers/config";
-import { synthPlatform, type SynthResult } from "../helpers/synth";
+import { synthPlatform, type SharedSynth, type SynthResult } from "../helpers/synth";
 import { synthFixture } from "../fixtures/synth";
 import type { Block, TfJson } from "../helpers/tf";
 
-const remoteStacks = (result: SynthResult) =>
+const remoteStacks = (result: SharedSynth) =>
   Object.entries(result.stacks).filter(([name]) => !name.endsWith("-bootstrap"));
 
 /** Adds `<project>-<env>-consumer`, which reads the network stack's VPC id across stacks. */
