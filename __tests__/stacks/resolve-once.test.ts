@@ -217,8 +217,11 @@ describe("the same files as cdktf's own path", () => {
     const outdir = mkdtempSync(join(tmpdir(), "resolve-once-"));
     outdirs.push(outdir);
     const app = new App({ outdir, stackTraces: false });
+    const config = loadConfig(cloudInput());
+    // dev alone: the changed stack and the hcp stack that looked at it early are both dev's.
     const built = buildPlatform(app, {
-      config: loadConfig(cloudInput()),
+      config,
+      environments: [config.environments.dev],
       terraformVersion: readTerraformVersion(),
     });
     const network = built.dev.network;
