@@ -64,8 +64,9 @@ const broken = join(scratch, "broken");
 file(join(broken, "package.json"), '{"scripts": {"show": "true"');
 
 const standIn = installNpmStandIn(join(scratch, "stand-in"), realNpm);
-// The npm the stand-in hands over to, in the delegation tests: says what it got.
-const fake = join(scratch, "fake-npm");
+// The npm the stand-in hands over to, in the delegation tests: says what it got. Its path
+// needs quoting in the stand-in.
+const fake = join(scratch, "it's a fake", "npm");
 file(fake, `#!/bin/sh\nprintf 'real npm'; printf ' <%s>' "$@"; echo; exit 42\n`, 0o755);
 const toFake = installNpmStandIn(join(scratch, "to-fake"), fake);
 
