@@ -1,12 +1,4 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,7 +16,8 @@ import { run, type Ran } from "./helpers/spawn";
  * the way a user breaks it: one copy per mistake, so the runs are independent and start
  * together (beforeAll); the tests inspect what each left behind. What does not depend on how
  * the process starts (the command line's options, validation of unselected environments)
- * runs in this process, through the same function npm run synth calls (synthFromArgs).
+ * runs in this process, through the same function npm run synth calls (synthFromArgs). The
+ * control, the app command on the unedited configuration, is synth-script.test.ts's run of it.
  */
 const copies: RepoCopy[] = [];
 const scratch = mkdtempSync(join(tmpdir(), "entry-paths-"));
@@ -92,7 +85,6 @@ function synthInProcess(
   throw new Error(`npm run synth ${args.join(" ")} succeeded`);
 }
 
-const root = join(__dirname, "..");
 const appCommand = (dir: string) =>
   (JSON.parse(readFileSync(join(dir, "cdktf.json"), "utf8")) as { app: string }).app;
 const synthCommand = (repo: RepoCopy) =>
@@ -130,7 +122,6 @@ interface Outcome {
 }
 let viaNpm: Outcome, viaApp: Outcome, viaCdktf: Outcome;
 let syntax: Outcome, reference: Outcome;
-let clean: { readonly out: string; readonly ran: Ran };
 
 /** Runs `command` in `repo` with a previous output at `name`. */
 async function outcome(
@@ -157,20 +148,6 @@ beforeAll(async () => {
     outcome(repo, name, (out) => [`${synthCommand(repo)} --out ${out}${extra}`]);
   const app = (repo: RepoCopy, name: string) =>
     outcome(repo, name, (out) => [appCommand(repo.dir), { CDKTF_OUTDIR: out }]);
-  /*
-   * The control: the same command and environment on the unedited configuration. It runs in
-   * the checkout (into a scratch directory), whose precompiled app the other entry tests share:
-   * a copy of its own would only build that app once more.
-   */
-  const cleanRun = async () => {
-    const out = join(scratch, "out-clean");
-    const ran = await sh(root, appCommand(root), {
-      CDKTF_OUTDIR: out,
-      PLATFORM_ENVIRONMENTS: "dev",
-    });
-    return { out, ran };
-  };
-
   const cdktfSynth = () =>
     outcome(azCount, "cdktf.out", () => ["node_modules/.bin/cdktf synth", { CI: "1" }]);
   /*
@@ -178,13 +155,12 @@ beforeAll(async () => {
    * start builds the precompiled app for the edited config (one snapshot for every entry)
    * and the others wait for that build (scripts/app.cjs).
    */
-  [viaNpm, viaApp, viaCdktf, syntax, reference, clean] = await Promise.all([
+  [viaNpm, viaApp, viaCdktf, syntax, reference] = await Promise.all([
     npmSynth(azCount, "out-npm"),
     app(azCount, "out-app"),
     cdktfSynth(),
     npmSynth(withSyntaxError, "out-syntax"),
     app(withReferenceError, "out-reference"),
-    cleanRun(),
   ]);
 }, 300_000);
 
@@ -290,12 +266,5 @@ describe("validation does not depend on the selection", () => {
     );
     expect(message).not.toMatch(STACK_FRAME);
     untouched(scratch, out);
-  });
-
-  it("and a clean config still synthesizes through the app command", () => {
-    const { out, ran } = clean;
-    expect(ran.stderr).toBe("");
-    expect(ran.code).toBe(0);
-    expect(existsSync(join(out, "manifest.json"))).toBe(true);
   });
 });

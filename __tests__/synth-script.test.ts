@@ -153,6 +153,7 @@ describe("cdktf.json app command", () => {
     expect(app.stderr).toBe("");
     expect(app.code).toBe(0);
     expect(existsSync(join(cliOut, "stacks", "platform-dev-network", "cdk.tf.json"))).toBe(true);
+    expect(existsSync(join(cliOut, "manifest.json"))).toBe(true);
   });
 });
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { App, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePreviewArgs } from "../../scripts/preview";
 import { FORCE_NEW } from "../../scripts/preview-force-new";
@@ -14,6 +14,7 @@ import {
 import { rejection, shippedInput } from "../helpers/config";
 import { run } from "../helpers/spawn";
 import { synthPlatform, synthShipped } from "../helpers/synth";
+import { scratchApp } from "../helpers/scratch-app";
 
 const root = resolve(__dirname, "../..");
 const packageScripts = (
@@ -230,7 +231,7 @@ describe("preview: the force-new table", () => {
         string,
         new (scope: TerraformStack, id: string, config: object) => { toTerraform(): unknown }
       >;
-      const stack = new TerraformStack(new App(), "t");
+      const stack = new TerraformStack(scratchApp(), "t");
       const resource = new mod[className](stack, "r", {});
       const attributes = (
         resource as unknown as { synthesizeAttributes(): Record<string, unknown> }

@@ -17,6 +17,7 @@ import { stackDependencies } from "../../stacks/hcp-dependencies";
 import { shippedInput } from "../helpers/config";
 import { synthPlatform, synthShipped } from "../helpers/synth";
 import { bodies, resources, type TfJson } from "../helpers/tf";
+import { scratchApp } from "../helpers/scratch-app";
 
 /*
  * A fixture in cloud state mode (tests only: the shipped environments keep S3 state). dev runs
@@ -212,7 +213,7 @@ describe("hcp stack (cloud state mode)", () => {
   });
 
   it("an ordering-only dependency (addDependency) queues a run but gets no state", () => {
-    const app = Testing.app();
+    const app = scratchApp();
     const stack = (id: string) => {
       const st = new TerraformStack(app, id);
       new CloudBackend(st, {

@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
 import type { EnvironmentInput } from "../../config";
 import { Names } from "../../lib/names";
@@ -6,6 +6,7 @@ import { ConfigError } from "../../lib/validation";
 import { HcpAwsRoles, type HcpAwsRolesProps } from "../../modules/hcp-identity";
 import { HcpWorkspaces, type HcpWorkspacesProps } from "../../modules/hcp-workspaces";
 import { rejection, withEnv } from "../helpers/config";
+import { scratchApp } from "../helpers/scratch-app";
 
 /** dev in cloud mode with `state` merged in; prod too when `prod` is given. */
 function cloud(
@@ -114,7 +115,7 @@ describe("cloud state settings: each rule names the path, the value and what is 
 
 /** The ConfigError message a construct throws; fails the test when it builds. */
 function thrown(build: (stack: TerraformStack) => void): string {
-  const stack = new TerraformStack(Testing.app(), "test");
+  const stack = new TerraformStack(scratchApp(), "test");
   try {
     build(stack);
   } catch (error) {
@@ -145,7 +146,7 @@ const workspaces = (extra: Partial<HcpWorkspacesProps>) =>
 
 describe("HcpWorkspaces validation", () => {
   it("builds from valid inputs", () => {
-    const stack = new TerraformStack(Testing.app(), "ok");
+    const stack = new TerraformStack(scratchApp(), "ok");
     expect(() => new HcpWorkspaces(stack, "ws", workspacesBase)).not.toThrow();
   });
 

@@ -1,6 +1,16 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { run, type Ran } from "./spawn";
 
@@ -16,17 +26,57 @@ export interface StepRun extends Ran {
   readonly summary: string;
 }
 
+/** The first executable `name` on `path`, as a shell finds it; undefined when there is none. */
+export function onPath(name: string, path = process.env.PATH ?? ""): string | undefined {
+  return path
+    .split(delimiter)
+    .filter((d) => d !== "")
+    .map((d) => join(d, name))
+    .find((f) => {
+      try {
+        accessSync(f, constants.X_OK);
+        return statSync(f).isFile();
+      } catch {
+        return false;
+      }
+    });
+}
+
+/**
+ * Writes helpers/npm-stand-in.sh into `dir` as an executable `npm` that hands what it does
+ * not run itself to `realNpm`; returns `dir`, to put first on a PATH.
+ */
+export function installNpmStandIn(dir: string, realNpm: string): string {
+  const quoted = `'${realNpm.replace(/'/g, "'\\''")}'`;
+  const text = readFileSync(join(__dirname, "npm-stand-in.sh"), "utf8");
+  const line = "_npm_real=@REAL_NPM@";
+  if (!text.includes(line)) throw new Error(`npm-stand-in.sh has no ${line}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "npm"), text.replace(line, `_npm_real=${quoted}`), { mode: 0o755 });
+  return dir;
+}
+
 /**
  * Runs a workflow file's shell steps for real, with bash as the runner would. A test file
  * queues each run while its tests are collected (`queue`), every run starts in one beforeAll,
  * independent runs together, and the tests inspect what each left; each run and each `dir()`
  * gets its own directory in the file's scratch space, removed after the file.
+ *
+ * `npm` on the steps' PATH is helpers/npm-stand-in.sh: a step's `npm run -s <script>` runs the
+ * script's line as npm would, without npm's own start-up (about two thirds of such a step's
+ * CPU, the rest being the script itself); every other npm command goes to the real npm.
+ * The steps still run for real, with bash, and so do the scripts they call; the stand-in is
+ * held to npm's behaviour by __tests__/ci/npm-stand-in.test.ts.
  */
 export function workflowSteps(name: string): {
   queue: (script: string, cwd: string, env: Record<string, string>) => () => StepRun;
   dir: () => string;
 } {
   const scratch = mkdtempSync(join(tmpdir(), `${name}-`));
+  const path = process.env.PATH ?? "/usr/bin:/bin";
+  const realNpm = onPath("npm", path);
+  if (realNpm === undefined) throw new Error("no npm on PATH");
+  const stepPath = [installNpmStandIn(join(scratch, "bin"), realNpm), path].join(delimiter);
   let dirs = 0;
   const dir = () => {
     const made = join(scratch, String(dirs++));
@@ -57,7 +107,7 @@ export function workflowSteps(name: string): {
       const ran = await run("bash", ["-e", "-c", script], {
         cwd,
         env: {
-          PATH: process.env.PATH ?? "/usr/bin:/bin",
+          PATH: stepPath,
           HOME: process.env.HOME ?? tmpdir(),
           ...env,
           ...files,

@@ -7,6 +7,7 @@ import {
   readdirSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -61,12 +62,28 @@ const tools = ["sh", "openssl", "python3"].every(
 );
 const inCi = (process.env.CI ?? "") !== "" && process.env.CI !== "false";
 
+/**
+ * The python3 PATH finds, resolved once to the interpreter itself and linked into a case's
+ * `bin`: a version manager's shim there (pyenv's) runs a shell and the manager on every call,
+ * about twice python's own start-up, and the scripts here call python3 some twenty times. The
+ * scripts still run that same interpreter.
+ */
+const python = tools
+  ? spawnSync("python3", ["-c", "import sys; print(sys.executable)"], {
+      encoding: "utf8",
+    }).stdout.trim()
+  : "";
+const linkPython = (bin: string) => {
+  if (python !== "") symlinkSync(python, join(bin, "python3"));
+};
+
 describe.skipIf(!tools && !inCi)("gateway TLS script (real sh, openssl, python3)", () => {
   const root = mkdtempSync(join(tmpdir(), "dcv-tls-"));
   const bin = join(root, "bin");
   mkdirSync(bin);
   writeFileSync(join(bin, "aws"), FAKE_AWS);
   chmodSync(join(bin, "aws"), 0o755);
+  linkPython(bin);
   afterAll(() => {
     rmSync(root, { recursive: true, force: true });
   });
@@ -185,6 +202,7 @@ describe.skipIf(!tools && !inCi)("gateway certificate refresh (real sh, openssl,
     `#!/bin/sh\necho "systemctl $*" >> "$FAKE_SECRET_STORE/calls"\n`,
   );
   for (const t of ["aws", "nginx", "systemctl"]) chmodSync(join(bin, t), 0o755);
+  linkPython(bin);
   afterAll(() => {
     rmSync(root, { recursive: true, force: true });
   });
