@@ -35,6 +35,10 @@ function synth(
     after?.(security, stack);
   });
 }
+
+let standard: TfJson | undefined;
+/** synth() with the defaults, once: several describe blocks read the same JSON. */
+const synthStandard = (): TfJson => (standard ??= synth());
 const address = (json: TfJson, type: string, body: Block) =>
   refTo(json, type, body, "id").slice(2, -4);
 
@@ -109,7 +113,7 @@ const compliance = (complianceType: string) => ({
 });
 
 describe("AccountSecurity: GuardDuty", () => {
-  const json = synth();
+  const json = synthStandard();
   const detector = only(json, "aws_guardduty_detector");
   const features = new Map(bodies(json, "aws_guardduty_detector_feature").map((f) => [f.name, f]));
 
@@ -149,7 +153,7 @@ describe("AccountSecurity: GuardDuty", () => {
 });
 
 describe("AccountSecurity: AWS Config", () => {
-  const json = synth();
+  const json = synthStandard();
   const recorder = only(json, "aws_config_configuration_recorder");
   const channel = only(json, "aws_config_delivery_channel");
   const status = only(json, "aws_config_configuration_recorder_status");
@@ -214,7 +218,7 @@ describe("AccountSecurity: account-wide singletons", () => {
   });
 
   it("creates without import blocks by default", () => {
-    expect(importsOf(synth())).toEqual([]);
+    expect(importsOf(synthStandard())).toEqual([]);
   });
 
   it("leaves a referenced detector and its findings alert to the owner", () => {
@@ -308,7 +312,7 @@ describe("AccountSecurity: bucket policy statements for Config delivery", () => 
 });
 
 describe("AccountSecurity: alerts to the critical topic", () => {
-  const json = synth();
+  const json = synthStandard();
   const rule = (purpose: string) =>
     byPath(json, "aws_cloudwatch_event_rule", `security/${purpose}/rule`);
   const target = (purpose: string) =>

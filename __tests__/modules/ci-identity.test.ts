@@ -49,6 +49,10 @@ function synth(extra: Extra = {}, n: Names = names): TfJson {
   });
 }
 
+let standard: TfJson | undefined;
+/** synth() with the defaults, once: several describe blocks read the same JSON. */
+const synthStandard = (): TfJson => (standard ??= synth());
+
 interface Condition {
   test: string;
   variable: string;
@@ -172,7 +176,7 @@ const envTags = (kind: "Request" | "Resource") => ({
 });
 
 describe("GithubDeployRole: OIDC provider and trust", () => {
-  const json = synth();
+  const json = synthStandard();
   const provider = byPath(json, "aws_iam_openid_connect_provider", "ci/provider");
 
   it("creates GitHub's OIDC provider for the STS audience and trusts it", () => {
@@ -246,7 +250,7 @@ describe("GithubDeployRole: OIDC provider and trust", () => {
 });
 
 describe("GithubDeployRole: plan role", () => {
-  const json = synth();
+  const json = synthStandard();
   const policies = attachedPolicies(json, "ci/plan-role");
   const statements = allStatements(policies);
 
@@ -270,7 +274,7 @@ describe("GithubDeployRole: plan role", () => {
 });
 
 describe("GithubDeployRole: deploy role permissions", () => {
-  const json = synth();
+  const json = synthStandard();
   const policies = attachedPolicies(json, "ci/deploy-role");
   const statements = allStatements(policies);
 
@@ -522,7 +526,7 @@ describe("GithubDeployRole: policy size and quotas", () => {
 
 describe("GithubDeployRole: the deploy role cannot escalate", () => {
   const boundary = iam("policy/platform-dev-boundary");
-  const json = synth();
+  const json = synthStandard();
   const statements = allStatements(attachedPolicies(json, "ci/deploy-role"));
   const role = iam("role/platform-dev-api-task");
   const withBoundary = { "iam:PermissionsBoundary": boundary };

@@ -22,6 +22,17 @@ function synth(overrides: Partial<NetworkProps> = {}): TfJson {
   return synthConstruct((stack) => new Network(stack, "net", { ...base, ...overrides }));
 }
 
+const byNat = new Map<NetworkProps["natGateways"], TfJson>();
+/** The base props with `natGateways`, synthesized once: several tests read the same JSON. */
+function synthNat(natGateways: NetworkProps["natGateways"] = base.natGateways): TfJson {
+  let json = byNat.get(natGateways);
+  if (json === undefined) {
+    json = synth({ natGateways });
+    byNat.set(natGateways, json);
+  }
+  return json;
+}
+
 const subnet = (json: TfJson, tier: string, az: number) =>
   byPath(json, "aws_subnet", `net/${tier}-${az}`);
 const routeTable = (json: TfJson, id: string) => byPath(json, "aws_route_table", `net/rt-${id}`);
@@ -31,7 +42,7 @@ const routesOf = (json: TfJson, rt: Block) =>
   );
 
 describe("Network: VPC and subnets", () => {
-  const json = synth();
+  const json = synthNat();
 
   it("creates a VPC with DNS support and hostnames (needed by endpoint private DNS)", () => {
     expect(only(json, "aws_vpc")).toMatchObject({
@@ -93,7 +104,7 @@ describe("Network: VPC and subnets", () => {
 
 describe("Network: routing per NAT strategy", () => {
   it("routes the public tier to the internet gateway", () => {
-    const json = synth();
+    const json = synthNat();
     const igw = only(json, "aws_internet_gateway");
     const routes = routesOf(json, routeTable(json, "public"));
     expect(routes).toEqual([
@@ -111,7 +122,7 @@ describe("Network: routing per NAT strategy", () => {
   });
 
   it("per-az: one NAT with an EIP in each public subnet, each private AZ routed to its own NAT", () => {
-    const json = synth({ natGateways: "per-az" });
+    const json = synthNat("per-az");
     expect(bodies(json, "aws_eip")).toHaveLength(3);
     expect(bodies(json, "aws_eip").every((e) => e.domain === "vpc")).toBe(true);
     [0, 1, 2].forEach((az) => {
@@ -130,7 +141,7 @@ describe("Network: routing per NAT strategy", () => {
   });
 
   it("single: one NAT in the first public subnet shared by every private AZ", () => {
-    const json = synth({ natGateways: "single" });
+    const json = synthNat("single");
     const nat = only(json, "aws_nat_gateway");
     expect(nat.subnet_id).toBe(refTo(json, "aws_subnet", subnet(json, "public", 0), "id"));
     [0, 1, 2].forEach((az) => {
@@ -141,7 +152,7 @@ describe("Network: routing per NAT strategy", () => {
   });
 
   it("none: no NAT, no EIP and no default route from private subnets", () => {
-    const json = synth({ natGateways: "none" });
+    const json = synthNat("none");
     expect(bodies(json, "aws_nat_gateway")).toHaveLength(0);
     expect(bodies(json, "aws_eip")).toHaveLength(0);
     [0, 1, 2].forEach((az) => {
@@ -153,7 +164,7 @@ describe("Network: routing per NAT strategy", () => {
   it.each(["none", "single", "per-az"] as const)(
     "%s: the isolated tier never has a route out",
     (natGateways) => {
-      const json = synth({ natGateways });
+      const json = synthNat(natGateways);
       expect(routesOf(json, routeTable(json, "isolated"))).toEqual([]);
       // Still one private route table per AZ, so changing strategy never re-associates subnets.
       expect(bodies(json, "aws_route_table")).toHaveLength(5);
@@ -162,7 +173,7 @@ describe("Network: routing per NAT strategy", () => {
 });
 
 describe("Network: endpoints", () => {
-  const json = synth();
+  const json = synthNat();
   const vpcId = refTo(json, "aws_vpc", only(json, "aws_vpc"), "id");
   const endpoints = bodies(json, "aws_vpc_endpoint");
 
@@ -259,7 +270,7 @@ describe("Network: flow logs", () => {
   });
 
   it("defaults to all traffic, 30 days and 600 s windows", () => {
-    const defaults = synth();
+    const defaults = synthNat();
     expect(only(defaults, "aws_cloudwatch_log_group").retention_in_days).toBe(30);
     expect(only(defaults, "aws_flow_log")).toMatchObject({
       traffic_type: "ALL",
