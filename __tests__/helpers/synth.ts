@@ -10,6 +10,7 @@ import {
   rmSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
+import { isMainThread } from "node:worker_threads";
 import { dirname, join } from "node:path";
 import { App, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
@@ -177,12 +178,26 @@ function startTime(pid: string | number): string | undefined {
     return undefined;
   }
 }
+/**
+ * True in a worker process vitest forked: then the parent is this run's vitest process. A
+ * worker thread's parent process is whatever started vitest (a shell that outlives the run).
+ */
+function forkedByVitest(): boolean {
+  try {
+    return (
+      isMainThread &&
+      readFileSync(`/proc/${String(process.ppid)}/cmdline`, "utf8").includes("vitest")
+    );
+  } catch {
+    return false;
+  }
+}
 let runDirectory: string | null | undefined;
 function sharedDirectory(): string | undefined {
   if (runDirectory === undefined) {
     runDirectory = null;
     const started = startTime(process.ppid);
-    if (process.env.VITEST_MODE === "RUN" && started !== undefined) {
+    if (process.env.VITEST_MODE === "RUN" && started !== undefined && forkedByVitest()) {
       try {
         for (const entry of readdirSync(scratchRoot)) {
           if (!entry.startsWith(RUN_PREFIX)) continue;
