@@ -19,6 +19,8 @@ export default defineConfig({
     // Leaves out cdktf's per-token creation stack traces, as the precompiled app does: about
     // half of every in-process synth's CPU time.
     setupFiles: ["__tests__/helpers/setup.ts"],
+    // Removes the synths the workers shared in this run (helpers/synth.ts) when it ends.
+    globalSetup: ["__tests__/helpers/global-setup.ts"],
     testTimeout: 60_000,
     reporters: ["default"],
   },

@@ -19,6 +19,7 @@ import { loadConfig, type PlatformInput } from "../../config";
 import { readTerraformVersion } from "../../config/toolchain";
 import { buildPlatform, type EnvironmentStacks } from "../../stacks";
 import { fixtureInput } from "../fixtures/config";
+import { SHARED_SYNTHS_PREFIX, scratchRoot } from "./scratch-root";
 import type { TfJson } from "./tf";
 
 export interface SynthResult {
@@ -83,11 +84,7 @@ binaryVersion.ValidateBinaryVersion.prototype.validate = function (this: BinaryV
   return [...answer];
 };
 
-/*
- * Scratch directories on tmpfs where there is one: creating, writing and removing a stack
- * directory per stack on every synth costs a disk-backed /tmp several times the system time.
- */
-const scratchRoot = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+/** A scratch directory, on tmpfs where there is one (helpers/scratch-root.ts). */
 function scratch(prefix: string): string {
   try {
     return mkdtempSync(join(scratchRoot, prefix));
@@ -166,9 +163,10 @@ export type SharedSynth = Pick<SynthResult, "stacks">;
  * any is there synthesizes it itself, so no worker waits on another. Only in `vitest run`:
  * in watch mode the sources change between reruns in the same workers. The directory is named
  * after the vitest process (pid and start time), so no other run, concurrent or later, reads
- * it; the directories of runs that have ended are removed by the next run's workers.
+ * it; the run removes it when it ends (helpers/global-setup.ts), and a later run removes what a
+ * run that was killed left behind.
  */
-const RUN_PREFIX = "platform-shared-synths-";
+const RUN_PREFIX = SHARED_SYNTHS_PREFIX;
 /** The start time of process `pid` (field 22 of /proc/<pid>/stat), undefined if it is gone. */
 function startTime(pid: string | number): string | undefined {
   try {
