@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run, type Ran } from "../helpers/spawn";
-import { installNpmStandIn, onPath } from "../helpers/workflow-steps";
+import { installNpmStandIn, npmRunCommand, onPath } from "../helpers/workflow-steps";
 
 /*
  * The `npm` the workflow steps run (helpers/npm-stand-in.sh), held to the real npm: the same
@@ -37,6 +37,7 @@ file(
       withpost: "true",
       postwithpost: "true",
       notastring: 1,
+      empty: "",
     },
   }),
 );
@@ -60,6 +61,17 @@ mkdirSync(noPackage);
 const withNpmrc = join(scratch, "npmrc");
 file(join(withNpmrc, "package.json"), JSON.stringify({ scripts: { show: "true" } }));
 file(join(withNpmrc, ".npmrc"), "script-shell=/bin/bash\n");
+// A config key sh cannot export: npm leaves it out of the environment, and so must the stand-in.
+const oddKey = join(scratch, "odd-key");
+file(
+  join(oddKey, "package.json"),
+  JSON.stringify({
+    name: "odd",
+    version: "1.0.0",
+    config: { "\u00e9": 1, ok: 2 },
+    scripts: { show: "echo npm_package_config_ok=$npm_package_config_ok" },
+  }),
+);
 const broken = join(scratch, "broken");
 file(join(broken, "package.json"), '{"scripts": {"show": "true"');
 
@@ -68,7 +80,10 @@ const standIn = installNpmStandIn(join(scratch, "stand-in"), realNpm);
 // needs quoting in the stand-in.
 const fake = join(scratch, "it's a fake", "npm");
 file(fake, `#!/bin/sh\nprintf 'real npm'; printf ' <%s>' "$@"; echo; exit 42\n`, 0o755);
-const toFake = installNpmStandIn(join(scratch, "to-fake"), fake);
+// The fake has no version: it is given the real npm's, so the stand-in's own rules decide.
+const toFake = installNpmStandIn(join(scratch, "to-fake"), fake, npmRunCommand(realNpm));
+// An npm whose version says nothing of its npm_command gets every run.
+const toUnknown = installNpmStandIn(join(scratch, "to-unknown"), fake);
 
 const path = process.env.PATH ?? "/usr/bin:/bin";
 const env = (first: string) => ({
@@ -111,6 +126,7 @@ const delegations: [string, string, string[]][] = [
   ["a package without package.json", noPackage, ["run", "-s", "show"]],
   ["a project .npmrc", withNpmrc, ["run", "-s", "show"]],
   ["a package.json that does not parse", broken, ["run", "-s", "show"]],
+  ["an empty script (npm runs nothing)", below, ["run", "-s", "empty"]],
 ];
 
 beforeAll(async () => {
@@ -122,6 +138,9 @@ beforeAll(async () => {
     fails: run("npm", ["run", "-s", "fail", "--", "7"], { cwd: pkg, env: env(standIn) }),
     failsLoud: run("npm", ["run", "fail", "--", "7"], { cwd: pkg, env: env(standIn) }),
     succeeds: run("npm", ["run", "-s", "fail", "--", "0"], { cwd: pkg, env: env(standIn) }),
+    oddReal: run(realNpm, ["run", "-s", "show"], { cwd: oddKey, env: env(standIn) }),
+    oddStandIn: run("npm", ["run", "-s", "show"], { cwd: oddKey, env: env(standIn) }),
+    unknown: run("npm", ["run", "-s", "show"], { cwd: below, env: env(toUnknown) }),
     ...Object.fromEntries(
       delegations.map(([name, cwd, argv]) => [name, run("npm", argv, { cwd, env: env(toFake) })]),
     ),
@@ -169,6 +188,18 @@ describe("the npm stand-in of the workflow steps", () => {
       stderr: "failing\n",
     });
     expect(runs.succeeds.code).toBe(0);
+  });
+
+  it("sets npm_command as the npm it stands in for does, by that npm's version", () => {
+    expect(["run", "run-script"]).toContain(npmRunCommand(realNpm));
+    expect(runs.real.stdout).toContain(`\nnpm_command=${npmRunCommand(realNpm)}\n`);
+    expect(npmRunCommand(fake)).toBe("");
+    expect(runs.unknown).toEqual({ code: 42, stdout: "real npm <run> <-s> <show>\n", stderr: "" });
+  });
+
+  it("runs a package whose config has a key sh cannot export, as npm does", () => {
+    expect(runs.oddReal).toEqual({ code: 0, stdout: "npm_package_config_ok=2\n", stderr: "" });
+    expect(runs.oddStandIn).toEqual(runs.oddReal);
   });
 
   it.each(delegations)("hands %s to the real npm, arguments unchanged", (name, _cwd, argv) => {

@@ -18,12 +18,18 @@
 # entry are left out: no script here reads them. Its own variables start with _npm_, so that
 # none of them changes a variable the step exported.
 _npm_real=@REAL_NPM@
+# What that npm sets npm_command to for a run (npm 10: run-script, npm 11: run); empty when its
+# version is unknown, and then every run goes to it.
+_npm_command=@NPM_COMMAND@
 
 # The JSON side, in jq (a node start would cost four times as much): prints shell
 # assignments for what package.json says about the script, or fails (no jq, a file that does
 # not parse, a missing or non-string script, a pre- or post-script) and the real npm decides.
-# It reads package.json as npm normalizes it (non-string scripts dropped, _id = name@version)
-# and sets npm_package_* as @npmcli/run-script's package-envs does.
+# It reads package.json as npm normalizes it where this repository's package.json needs it
+# (non-string scripts dropped, _id = name@version) and sets npm_package_* from name, version,
+# engines, config and bin as @npmcli/run-script's package-envs does for plain string, object and
+# array values, leaving out keys sh cannot export; the test compares name, version, engines and
+# such a key with the real npm. An empty script (npm runs nothing) goes to npm.
 _npm_read='
 def q: "\u0027" + gsub("\u0027"; "\u0027\\\u0027\u0027") + "\u0027";
 def truthy: . != null and . != false and . != "" and . != 0;
@@ -35,19 +41,19 @@ def envs($prefix):
     else {key: ($prefix + $k), value: ($v | tostring)} end;
 . as $pkg
 | (if (.scripts | type) == "object" then .scripts | with_entries(select(.value | type == "string")) else {} end) as $s
-| if ($s | has($event) | not) or ($s["pre" + $event] | truthy) or ($s["post" + $event] | truthy) then error("npm decides") else . end
+| if ($s | has($event) | not) or $s[$event] == "" or ($s["pre" + $event] | truthy) or ($s["post" + $event] | truthy) then error("npm decides") else . end
 | "_npm_line=" + ($s[$event] | q),
   "_npm_shown=" + ($s[$event] | sub("^\\s+"; "") | sub("\\s+$"; "") | gsub("\n"; "\n> ") | q),
   "_npm_id=" + (if (.name | truthy) and (.version | truthy) then "\(.name)@\(.version) " else "" end | q),
   ($pkg | with_entries(select(.key | IN("name", "version", "config", "engines", "bin"))) | [envs("npm_package_")]
-   | map(select(.key | test("^\\w+$")) | "export " + .key + "=" + (.value | q)) | .[])
+   | map(select(.key | test("^[A-Za-z0-9_]+$")) | "export " + .key + "=" + (.value | q)) | .[])
 '
 # The characters that make npm quote an argument (escape.sh): tab, newline, CR, space and these.
 _npm_special=$(printf '\t\n\r "#$&()*;<>?\\`|~%sx' "'")
 _npm_special=${_npm_special%x}
 
 run_script() {
-  [ "$1" = run ] || return 1
+  [ -n "$_npm_command" ] && [ "$1" = run ] || return 1
   shift
   _npm_silent=
   case $1 in -s | --silent) _npm_silent=1 && shift ;; esac
@@ -103,7 +109,7 @@ run_script() {
   done
   PATH="$_npm_bins:$PATH"
   INIT_CWD=$_npm_cwd
-  npm_command=run
+  npm_command=$_npm_command
   npm_lifecycle_event=$_npm_event
   npm_lifecycle_script=$_npm_line
   npm_package_json=${_npm_prefix%/}/package.json

@@ -10,3 +10,6 @@ export const scratchRoot = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
 
 /** Prefix of the directory in scratchRoot where one run's workers share synths (helpers/synth.ts). */
 export const SHARED_SYNTHS_PREFIX = "platform-shared-synths-";
+
+/** Prefix of the directories scratchApp (helpers/scratch-app.ts) builds apps in, per worker. */
+export const SCRATCH_APP_PREFIX = "platform-scratch-app-";

@@ -5,12 +5,13 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  realpathSync,
   rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { run, type Ran } from "./spawn";
 
@@ -31,7 +32,7 @@ export function onPath(name: string, path = process.env.PATH ?? ""): string | un
   return path
     .split(delimiter)
     .filter((d) => d !== "")
-    .map((d) => join(d, name))
+    .map((d) => resolve(d, name))
     .find((f) => {
       try {
         accessSync(f, constants.X_OK);
@@ -43,16 +44,46 @@ export function onPath(name: string, path = process.env.PATH ?? ""): string | un
 }
 
 /**
- * Writes helpers/npm-stand-in.sh into `dir` as an executable `npm` that hands what it does
- * not run itself to `realNpm`; returns `dir`, to put first on a PATH.
+ * What `npm` at `npmPath` sets npm_command to for `npm run`: "run-script" before npm 11, "run"
+ * since; "" when the path does not lead to an npm package whose version says which.
  */
-export function installNpmStandIn(dir: string, realNpm: string): string {
-  const quoted = `'${realNpm.replace(/'/g, "'\\''")}'`;
-  const text = readFileSync(join(__dirname, "npm-stand-in.sh"), "utf8");
-  const line = "_npm_real=@REAL_NPM@";
-  if (!text.includes(line)) throw new Error(`npm-stand-in.sh has no ${line}`);
+export function npmRunCommand(npmPath: string): string {
+  try {
+    // bin/npm (a link to bin/npm-cli.js) sits one level below npm's package.json.
+    const manifest = JSON.parse(
+      readFileSync(join(dirname(dirname(realpathSync(npmPath))), "package.json"), "utf8"),
+    ) as { name?: unknown; version?: unknown };
+    const major = Number(/^(\d+)\./.exec(String(manifest.version))?.[1]);
+    if (manifest.name !== "npm" || !Number.isInteger(major)) return "";
+    return major < 11 ? "run-script" : "run";
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Writes helpers/npm-stand-in.sh into `dir` as an executable `npm` that hands what it does
+ * not run itself to `realNpm` and sets npm_command to `command` for the runs it does (none
+ * when it is ""); returns `dir`, to put first on a PATH.
+ */
+export function installNpmStandIn(
+  dir: string,
+  realNpm: string,
+  command = npmRunCommand(realNpm),
+): string {
+  const quote = (text: string) => `'${text.replace(/'/g, "'\\''")}'`;
+  let text = readFileSync(join(__dirname, "npm-stand-in.sh"), "utf8");
+  const values = {
+    "@REAL_NPM@": quote(realNpm),
+    "@NPM_COMMAND@": quote(command),
+  };
+  for (const [placeholder, value] of Object.entries(values)) {
+    if (!text.includes(placeholder)) throw new Error(`npm-stand-in.sh has no ${placeholder}`);
+    // A function: a replacement string would read `$&` and the like in the path.
+    text = text.replace(placeholder, () => value);
+  }
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "npm"), text.replace(line, `_npm_real=${quoted}`), { mode: 0o755 });
+  writeFileSync(join(dir, "npm"), text, { mode: 0o755 });
   return dir;
 }
 
