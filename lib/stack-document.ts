@@ -148,15 +148,14 @@ function assemble(
   // undefined values are gone), so it is left out where resolving the overrides changes
   // nothing either. Comparing the resolved overrides catches every kind of token (string,
   // list, map, number, in keys) and undefined in arrays, which cdktf's resolve drops.
-  if (!isDeepStrictEqual(resolve(stack, internals.rawOverrides), internals.rawOverrides)) {
-    tf["//"] = { metadata, outputs };
-    for (const fragment of fragments) deepMerge(tf, fragment);
-    deepMerge(tf, internals.rawOverrides);
-    return resolve(stack, tf);
-  }
-  // The returned document shares arrays with the fragments and overrides: it is written once.
-  tf["//"] = resolve(stack, { metadata, outputs });
+  const overridesResolve = !isDeepStrictEqual(
+    resolve(stack, internals.rawOverrides),
+    internals.rawOverrides,
+  );
+  tf["//"] = overridesResolve ? { metadata, outputs } : resolve(stack, { metadata, outputs });
   for (const fragment of fragments) deepMerge(tf, fragment);
   deepMerge(tf, internals.rawOverrides);
-  return tf;
+  // Otherwise the returned document shares arrays with the fragments and overrides: it is
+  // written once.
+  return overridesResolve ? resolve(stack, tf) : tf;
 }

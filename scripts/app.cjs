@@ -215,6 +215,7 @@ function snapshotSource(entryPaths) {
     `import { mkdtempSync, rmSync } from "node:fs";`,
     `import { tmpdir } from "node:os";`,
     `import { join } from "node:path";`,
+    `import { runMain } from ${JSON.stringify(join(__dirname, "run-main.cjs"))};`,
     `const entries = new Map([${entryPaths.map((p, i) => `[${JSON.stringify(p)}, entry${i}]`).join(", ")}]);`,
     // One throw-away run while building (npm run synth's: a synth) compiles the code paths
     // every synth takes, so the snapshot starts warm. It writes only to a scratch directory; a
@@ -241,11 +242,7 @@ function snapshotSource(entryPaths) {
     `    process.exitCode = 2;`,
     `    return;`,
     `  }`,
-    `  const result = entry.main(process.argv.slice(2));`,
-    `  if (typeof result === "number") process.exitCode = result;`,
-    `  else if (typeof result?.then === "function") {`,
-    `    result.then((code) => { if (typeof code === "number") process.exitCode = code; });`,
-    `  }`,
+    `  runMain(entry.main, process.argv.slice(2));`,
     `});`,
   ].join("\n");
 }

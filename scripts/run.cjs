@@ -11,6 +11,7 @@
  */
 const { resolve } = require("node:path");
 const { reportFailure } = require("../lib/error-report.ts");
+const { runMain } = require("./run-main.cjs");
 
 const entry = process.argv[2];
 if (entry === undefined) {
@@ -24,14 +25,9 @@ try {
   reportFailure(error);
   process.exit(1);
 }
-// As scripts/app.cjs runs it: the command's arguments, and an exit code a promise resolves to.
+// As scripts/app.cjs runs it.
 try {
-  const result = loaded.main(process.argv.slice(3));
-  if (typeof result?.then === "function") {
-    result.then((code) => {
-      if (typeof code === "number") process.exitCode = code;
-    }, reportFailure);
-  }
+  runMain(loaded.main, process.argv.slice(3), reportFailure);
 } catch (error) {
   reportFailure(error);
 }

@@ -19,7 +19,6 @@ import { edgeSettingsIssues } from "./validate";
 export type * from "./settings";
 export { ORIGIN_HEADER, OriginSecret } from "./origin-secret";
 export { cdnLogBucketStatements } from "./access-logs";
-export { CDN_LOG_PREFIX } from "../../lib/log-prefixes";
 
 /** Every method, so API posts and Socket.IO long-polling pass. */
 const ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"];

@@ -12,8 +12,6 @@ import { protectState, stateKeyTarget, stateStatements, type StateLocation } fro
 import { MANUAL_LAYERS } from "./manual-layers";
 import { deployPermissionsIssues } from "./validate";
 
-export { MANUAL_LAYERS } from "./manual-layers";
-
 /**
  * Identities allowed to apply an environment: GitHub Actions roles are `<prefix>-github-*`,
  * HCP Terraform roles `<prefix>-hcp-*`. The deploy permissions deny every change to roles and

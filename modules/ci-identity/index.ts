@@ -16,7 +16,6 @@ export { DEPLOY_POLICY_GROUPS, type DeployPolicyGroup } from "./deploy-policies"
 export {
   CI_IDENTITY_PURPOSES,
   DEPLOY_POLICY_NAMES,
-  MANUAL_LAYERS,
   attachDeployPolicies,
   createPermissionsBoundary,
   deployPolicyDocuments,
@@ -26,6 +25,7 @@ export {
   type DeployPermissionsInput,
   type DeployPolicyDocuments,
 } from "./deploy-permissions";
+export { MANUAL_LAYERS } from "./manual-layers";
 export { PASS_ROLE_SERVICES } from "./deploy-identity";
 export { ECR_PUSH_ACTIONS, imagePushStatements } from "./image-push";
 export { PRODUCTION_DATA_DELETION, type DeclaredPermission } from "./boundary";
