@@ -604,30 +604,30 @@ describe("CI workflow: the environments come from the configuration", () => {
       expect(names(outputs.deploy_matrix)).toEqual(nonProduction);
       expect(names(outputs.production_matrix)).toEqual(production);
       // Each job runs in the GitHub environment whose subject its role trusts.
-      for (const entry of JSON.parse(outputs.plan_matrix) as Record<string, string>[]) {
-        const env = config.environments[entry.environment];
+      const plan = (env: (typeof envs)[number]) => ({
+        github_environment: env.ci?.planGithubEnvironment,
+        role_variable: roleVariable(env.name, "PLAN"),
+      });
+      const deploy = (env: (typeof envs)[number]) => ({
+        github_environment: env.ci?.githubEnvironment,
+        role_variable: roleVariable(env.name, "DEPLOY"),
+      });
+      const entries = (json: string) =>
+        (JSON.parse(json) as Record<string, string>[]).map((entry) => ({
+          entry,
+          env: config.environments[entry.environment],
+        }));
+      for (const { entry, env } of entries(outputs.plan_matrix))
+        expect(entry).toEqual({ environment: env.name, ...plan(env) });
+      for (const { entry, env } of entries(outputs.deploy_matrix))
+        expect(entry).toEqual({ environment: env.name, ...deploy(env) });
+      for (const { entry, env } of entries(outputs.production_matrix)) {
+        const { github_environment, role_variable } = plan(env);
         expect(entry).toEqual({
           environment: env.name,
-          github_environment: env.ci?.planGithubEnvironment,
-          role_variable: roleVariable(env.name, "PLAN"),
-        });
-      }
-      for (const entry of JSON.parse(outputs.deploy_matrix) as Record<string, string>[]) {
-        const env = config.environments[entry.environment];
-        expect(entry).toEqual({
-          environment: env.name,
-          github_environment: env.ci?.githubEnvironment,
-          role_variable: roleVariable(env.name, "DEPLOY"),
-        });
-      }
-      for (const entry of JSON.parse(outputs.production_matrix) as Record<string, string>[]) {
-        const env = config.environments[entry.environment];
-        expect(entry).toEqual({
-          environment: env.name,
-          plan_github_environment: env.ci?.planGithubEnvironment,
-          plan_role_variable: roleVariable(env.name, "PLAN"),
-          github_environment: env.ci?.githubEnvironment,
-          role_variable: roleVariable(env.name, "DEPLOY"),
+          plan_github_environment: github_environment,
+          plan_role_variable: role_variable,
+          ...deploy(env),
         });
       }
     },
