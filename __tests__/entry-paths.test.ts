@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlatformInput } from "../config";
 import { describeError } from "../lib/error-report";
@@ -8,6 +8,7 @@ import { synthFromArgs } from "../scripts/synth";
 import { shippedInput, withEnv } from "./helpers/config";
 import { RepoCopy } from "./helpers/repo-copy";
 import { run, type Ran } from "./helpers/spawn";
+import { installNpmStandIn, onPath } from "./helpers/workflow-steps";
 
 /*
  * Every way a user synthesizes (npm run synth, the cdktf.json app command, cdktf synth) prints
@@ -43,9 +44,9 @@ const cleanEnv = Object.fromEntries(
   ),
 );
 
-function sh(dir: string, command: string, env: Record<string, string> = {}): Promise<Ran> {
+function sh(repo: RepoCopy, command: string, env: Record<string, string> = {}): Promise<Ran> {
   return run(command, [], {
-    cwd: dir,
+    cwd: repo.dir,
     shell: true,
     env: { ...cleanEnv, CHECKPOINT_DISABLE: "1", ...env },
   });
@@ -85,14 +86,15 @@ function synthInProcess(
   throw new Error(`npm run synth ${args.join(" ")} succeeded`);
 }
 
-const appCommand = (dir: string) =>
-  (JSON.parse(readFileSync(join(dir, "cdktf.json"), "utf8")) as { app: string }).app;
-const synthCommand = (repo: RepoCopy) =>
-  (
-    JSON.parse(readFileSync(join(repo.dir, "package.json"), "utf8")) as {
-      scripts: Record<string, string>;
-    }
-  ).scripts.synth;
+const appCommand = (repo: RepoCopy) => (JSON.parse(repo.read("cdktf.json")) as { app: string }).app;
+
+/*
+ * `npm` on npm run synth's PATH is the stand-in (helpers/npm-stand-in.sh): the copy's script
+ * line runs as npm runs it, without npm's own start-up.
+ */
+const realNpm = onPath("npm", cleanEnv.PATH);
+if (realNpm === undefined) throw new Error("no npm on PATH");
+const npmPath = `${installNpmStandIn(join(scratch, "bin"), realNpm)}${delimiter}${cleanEnv.PATH ?? ""}`;
 
 const CONFIG_MESSAGE =
   "Invalid configuration: environments.dev.network.azCount: 9 is more AZs than ap-northeast-1 offers: it has 3 (ap-northeast-1a, ap-northeast-1c, ap-northeast-1d); a second subnet in one AZ would not add resilience and the load balancers refuse it";
@@ -131,7 +133,7 @@ async function outcome(
 ): Promise<Outcome> {
   const out = previousOutput(repo.dir, name);
   const [line, env] = command(out);
-  return { repo, out, ran: await sh(repo.dir, line, env) };
+  return { repo, out, ran: await sh(repo, line, env) };
 }
 
 beforeAll(async () => {
@@ -144,10 +146,10 @@ beforeAll(async () => {
   const withReferenceError = copyWith((r) => {
     r.edit("config/prod.ts", (t) => t.replace("azCount: 3,", "azCount: three,"));
   });
-  const npmSynth = (repo: RepoCopy, name: string, extra = "") =>
-    outcome(repo, name, (out) => [`${synthCommand(repo)} --out ${out}${extra}`]);
+  const npmSynth = (repo: RepoCopy, name: string) =>
+    outcome(repo, name, (out) => [`npm run -s synth -- --out ${out}`, { PATH: npmPath }]);
   const app = (repo: RepoCopy, name: string) =>
-    outcome(repo, name, (out) => [appCommand(repo.dir), { CDKTF_OUTDIR: out }]);
+    outcome(repo, name, (out) => [appCommand(repo), { CDKTF_OUTDIR: out }]);
   const cdktfSynth = () =>
     outcome(azCount, "cdktf.out", () => ["node_modules/.bin/cdktf synth", { CI: "1" }]);
   /*

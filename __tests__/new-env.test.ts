@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config";
 import { freeVpcCidr, scaffoldInto } from "../scripts/new-env";
@@ -7,6 +7,7 @@ import { FIXTURE, fixtureInput } from "./fixtures/config";
 import { rejection } from "./helpers/config";
 import { RepoCopy } from "./helpers/repo-copy";
 import { run, type Ran } from "./helpers/spawn";
+import { installNpmStandIn, onPath } from "./helpers/workflow-steps";
 
 /*
  * `npm run new-env -- <name> --from <env>`: a third environment that validates and
@@ -107,21 +108,19 @@ describe("npm run new-env", () => {
   let refused: Ran;
   let written: string[];
   let unformatted: string[];
+  /** PATH with the npm stand-in first. */
+  let path: string;
 
   /**
-   * `npm run -s <script> -- <args>` in the copy: the script's line from its package.json with
-   * the arguments appended, as npm runs it, without npm's own start-up.
+   * `npm run -s <script> -- <args>` in the copy, as a user runs it; `npm` is the stand-in
+   * (helpers/npm-stand-in.sh), which runs the copy's script line as npm does, without npm's
+   * own start-up.
    */
-  const npmRun = (script: string, args = "") => {
-    const { scripts } = JSON.parse(repo.read("package.json")) as {
-      scripts: Record<string, string>;
-    };
-    return run(`${scripts[script]} ${args}`, [], {
+  const npmRun = (script: string, args: string[] = []) =>
+    run("npm", ["run", "-s", script, "--", ...args], {
       cwd: repo.dir,
-      shell: true,
-      env: { ...process.env, PLATFORM_ENVIRONMENTS: "", CDKTF_OUTDIR: "" },
+      env: { ...process.env, PATH: path, PLATFORM_ENVIRONMENTS: "", CDKTF_OUTDIR: "" },
     });
-  };
 
   /** config/*.ts files of the copy that new-env created or changed. */
   const changedConfig = () =>
@@ -150,13 +149,17 @@ describe("npm run new-env", () => {
   beforeAll(async () => {
     repo = new RepoCopy();
     out = join(repo.dir, "out");
+    // In the copy's directory but outside config/ and its tracked files.
+    const realNpm = onPath("npm");
+    if (realNpm === undefined) throw new Error("no npm on PATH");
+    path = `${installNpmStandIn(join(repo.dir, ".npm-stand-in"), realNpm)}${delimiter}${process.env.PATH ?? ""}`;
     workflowBefore = repo.read(".github/workflows/infra.yml");
-    made = await npmRun("new-env", `${name} --from ${from}`);
+    made = await npmRun("new-env", [name, "--from", from]);
     written = changedConfig();
     [listed, synth, refused, unformatted] = await Promise.all([
       npmRun("ci:environments"),
-      npmRun("synth", `--out ${out}`),
-      npmRun("new-env", `${name} --from ${from}`),
+      npmRun("synth", ["--out", out]),
+      npmRun("new-env", [name, "--from", from]),
       notPrettierClean(written),
     ]);
   }, 300_000);

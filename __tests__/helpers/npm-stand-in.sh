@@ -1,9 +1,9 @@
 #!/bin/sh
 # `npm run [-s|--silent] <script> [-- args...]` as npm runs it, without npm's own start-up
 # (~0.25 s CPU of the ~0.37 s a workflow step's `npm run -s ci:environments` costs). The
-# workflow tests (helpers/workflow-steps.ts) put it first on their steps' PATH as `npm`, with
-# _npm_real below set to the npm it stands in for; __tests__/ci/npm-stand-in.test.ts holds it
-# to npm's behaviour.
+# workflow tests (helpers/workflow-steps.ts), new-env.test.ts and entry-paths.test.ts put it
+# first on PATH as `npm` (installNpmStandIn), with _npm_real below set to the npm it stands in
+# for; __tests__/ci/npm-stand-in.test.ts holds it to npm's behaviour.
 #
 # What npm does for such a run, and so does this: the package is the nearest directory up from
 # the working directory with a package.json or a node_modules; its scripts.<script> line, the
