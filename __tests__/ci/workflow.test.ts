@@ -7,7 +7,7 @@ import { roleVariable, workflowStepOutputs } from "../../scripts/ci-environments
 import { scaffoldInto } from "../../scripts/new-env";
 import { MANUAL_LAYERS } from "../../modules/ci-identity/manual-layers";
 import { FIXTURE, fixtureInput } from "../fixtures/config";
-import { workflowSteps, type StepRun } from "../helpers/workflow-steps";
+import { parseOutputs, workflowSteps, type StepRun } from "../helpers/workflow-steps";
 
 /*
  * The GitHub Actions workflow, checked without GitHub: it parses, calls only what this
@@ -590,13 +590,7 @@ describe("CI workflow: the environments come from the configuration", () => {
     (_name, input, ran) => {
       const config = loadConfig(input);
       const outputs = outputsOf(ran);
-      expect(outputs).toEqual(
-        Object.fromEntries(
-          workflowStepOutputs(config)
-            .split("\n")
-            .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
-        ),
-      );
+      expect(outputs).toEqual(parseOutputs(workflowStepOutputs(config)));
       const envs = Object.values(config.environments);
       const nonProduction = envs.filter((e) => !e.production).map((e) => e.name);
       const production = envs.filter((e) => e.production).map((e) => e.name);

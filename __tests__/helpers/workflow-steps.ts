@@ -27,6 +27,16 @@ export interface StepRun extends Ran {
   readonly summary: string;
 }
 
+/** The `key=value` lines of a GITHUB_OUTPUT text, as the runner reads them. */
+export function parseOutputs(text: string): Record<string, string> {
+  return Object.fromEntries(
+    text
+      .split("\n")
+      .filter((l) => l.includes("="))
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+  );
+}
+
 /** The first executable `name` on `path`, as a shell finds it; undefined when there is none. */
 export function onPath(name: string, path = process.env.PATH ?? ""): string | undefined {
   return path
@@ -149,12 +159,7 @@ export function workflowSteps(name: string): {
       result = {
         ...ran,
         output,
-        outputs: Object.fromEntries(
-          output
-            .split("\n")
-            .filter((l) => l.includes("="))
-            .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
-        ),
+        outputs: parseOutputs(output),
         env: read(files.GITHUB_ENV),
         summary: read(files.GITHUB_STEP_SUMMARY),
       };
