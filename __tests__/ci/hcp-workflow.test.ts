@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { loadConfig } from "../../config";
 import { hcpEnvironments, stepOutputs, tokenVariable } from "../../scripts/hcp-environments";
 import { shippedInput } from "../helpers/config";
-import { workflowSteps, type StepRun } from "../helpers/workflow-steps";
+import { succeeded, workflowSteps } from "../helpers/workflow-steps";
 
 /*
  * The HCP Terraform workflow (cloud state mode), checked without GitHub: it runs only for
@@ -52,13 +52,6 @@ const runSteps = (job: Job, name: string) => {
   if (step?.run === undefined) throw new Error(`no run step "${name}"`);
   return step;
 };
-
-/** A step's result after asserting that it succeeded. */
-function succeeded(step: () => StepRun): StepRun {
-  const ran = step();
-  expect(ran.code, ran.stderr).toBe(0);
-  return ran;
-}
 
 describe("HCP workflow: when it runs", () => {
   it("runs on pull requests and pushes to main, and first lists the cloud-mode environments", () => {

@@ -7,7 +7,7 @@ import { roleVariable, workflowStepOutputs } from "../../scripts/ci-environments
 import { scaffoldInto } from "../../scripts/new-env";
 import { MANUAL_LAYERS } from "../../modules/ci-identity/manual-layers";
 import { FIXTURE, fixtureInput } from "../fixtures/config";
-import { parseOutputs, workflowSteps, type StepRun } from "../helpers/workflow-steps";
+import { parseOutputs, succeeded, workflowSteps, type StepRun } from "../helpers/workflow-steps";
 
 /*
  * The GitHub Actions workflow, checked without GitHub: it parses, calls only what this
@@ -144,11 +144,7 @@ const pullRequest = (from: string) => ({
 });
 
 /** What a step that must succeed wrote to GITHUB_OUTPUT. */
-function outputsOf(step: () => StepRun): Record<string, string> {
-  const { code, stderr, outputs } = step();
-  expect(code, stderr).toBe(0);
-  return outputs;
-}
+const outputsOf = (step: () => StepRun): Record<string, string> => succeeded(step).outputs;
 
 /** Whether a step refused: it exited by itself, with a failure. */
 function refused(step: () => StepRun): boolean {

@@ -12,7 +12,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { run, type Ran } from "./spawn";
 
 /** What a workflow step's run left: exit code, stdout, stderr and the files the runner reads. */
@@ -35,6 +35,13 @@ export function parseOutputs(text: string): Record<string, string> {
       .filter((l) => l.includes("="))
       .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
   );
+}
+
+/** A step's result after asserting that it succeeded (exit code 0; its stderr as the message). */
+export function succeeded(step: () => StepRun): StepRun {
+  const ran = step();
+  expect(ran.code, ran.stderr).toBe(0);
+  return ran;
 }
 
 /** The first executable `name` on `path`, as a shell finds it; undefined when there is none. */
