@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config";
 import { toDot, toGraph, toMermaid, type Graph } from "../lib/diagram/graph";
 import { diagramModel, type DiagramStack } from "../lib/diagram/model";
+import { commandWords, packageScripts } from "./helpers/package";
 import { synthShipped } from "./helpers/synth";
 
 const root = join(__dirname, "..");
@@ -30,11 +31,6 @@ const graphOf = (env: string): Graph =>
     ),
   );
 const scratch = mkdtempSync(join(tmpdir(), "diagram-"));
-const packageScripts = (
-  JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
-    scripts: Record<string, string>;
-  }
-).scripts;
 afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
@@ -141,7 +137,7 @@ describe("npm run diagram", () => {
       writeFileSync(join(from, "stacks", stack, "cdk.tf.json"), JSON.stringify(json, null, 2));
     }
     // The command as npm runs it: the precompiled app (scripts/app.cjs).
-    const [node, ...command] = packageScripts.diagram.split(" ");
+    const [node, ...command] = commandWords(packageScripts.diagram);
     expect(node).toBe("node");
     const out = join(scratch, "out");
     const drawn = spawnSync(process.execPath, [...command, "--from", from, "--out", out], {

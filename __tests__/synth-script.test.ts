@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../config";
 import { explainInStack, main as routes, parseRoutesArgs } from "../scripts/routes";
+import { commandWords, packageScripts } from "./helpers/package";
 import { run, type Ran } from "./helpers/spawn";
 import { synthShipped } from "./helpers/synth";
 
@@ -56,16 +57,10 @@ const stacksOf = (env: string) =>
 
 /** A `node ...` command from package.json or cdktf.json, as argv with this Node binary. */
 function nodeCommand(line: string): string[] {
-  const [node, ...rest] = line.split(" ");
+  const [node, ...rest] = commandWords(line);
   expect(node).toBe("node");
   return rest;
 }
-
-const packageScripts = (
-  JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
-    scripts: Record<string, string>;
-  }
-).scripts;
 
 function runNode(args: string[], env: Record<string, string> = {}): Promise<Ran> {
   return run(process.execPath, args, {

@@ -9,12 +9,9 @@ import {
   satisfies,
   TERRAFORM_REQUIRED_VERSION,
 } from "../config/toolchain";
+import { packageJson as pkg } from "./helpers/package";
 
 const root = join(__dirname, "..");
-const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
-  dependencies: Record<string, string>;
-  devDependencies: Record<string, string>;
-};
 const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8")) as {
   packages: Record<string, { version: string }>;
 };

@@ -12,16 +12,12 @@ import {
   type StackDocument,
 } from "../../scripts/preview-diff";
 import { rejection, shippedInput } from "../helpers/config";
+import { commandWords, packageScripts } from "../helpers/package";
 import { run } from "../helpers/spawn";
 import { synthPlatform, synthShipped } from "../helpers/synth";
 import { scratchApp } from "../helpers/scratch-app";
 
 const root = resolve(__dirname, "../..");
-const packageScripts = (
-  JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
-    scripts: Record<string, string>;
-  }
-).scripts;
 
 /*
  * The offline change preview, on hand-written fixtures shaped like cdktf's output and on the
@@ -279,7 +275,7 @@ describe("preview: the command", () => {
   const base = write("base", { [NET]: network("10.20.0.0/16", AZS) });
   const head = write("head", { [NET]: network("10.30.0.0/16", AZS) });
   // The command as npm runs it (package.json's line: the precompiled app, scripts/app.cjs).
-  const [node, ...command] = packageScripts.preview.split(" ");
+  const [node, ...command] = commandWords(packageScripts.preview);
   const runCommand = async (name: string, extra: string[]) => {
     const summary = join(dir, `${name}.md`);
     const ran = await run(

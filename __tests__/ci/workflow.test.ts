@@ -7,6 +7,7 @@ import { roleVariable, workflowStepOutputs } from "../../scripts/ci-environments
 import { scaffoldInto } from "../../scripts/new-env";
 import { MANUAL_LAYERS } from "../../modules/ci-identity/manual-layers";
 import { FIXTURE, fixtureInput } from "../fixtures/config";
+import { packageScripts } from "../helpers/package";
 import { parseOutputs, succeeded, workflowSteps, type StepRun } from "../helpers/workflow-steps";
 
 /*
@@ -54,11 +55,6 @@ interface Workflow {
 
 const workflow = parse(text) as Workflow;
 const jobs = Object.entries(workflow.jobs);
-const scripts = (
-  JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
-    scripts: Record<string, string>;
-  }
-).scripts;
 const usesAction = (job: Job, action: string) =>
   job.steps.filter((s) => s.uses?.split("@")[0] === action);
 const runsOf = (job: Job) => job.steps.flatMap((s) => (s.run === undefined ? [] : [s.run]));
@@ -220,7 +216,7 @@ describe("CI workflow: shape", () => {
     expect(runs[packages]).toMatch(/^sudo apt-get update && /);
     expect(packages).toBeLessThan(at(/^npm test$/));
     expect(at(/^npm run synth$/)).toBeGreaterThan(at(/^npm test$/));
-    expect(scripts.test).toMatch(/npm run lint/);
+    expect(packageScripts.test).toMatch(/npm run lint/);
     const lints = jobs
       .flatMap(([, job]) => runsOf(job))
       .filter((r) => /npm (run lint|test)\b|eslint/.test(r));
@@ -244,7 +240,7 @@ describe("CI workflow: commands", () => {
     );
     const named = used.filter((s): s is string => s !== undefined);
     expect(new Set(named)).toEqual(new Set(["test", "synth", "preview", "ci:environments"]));
-    for (const script of named) expect(scripts, `npm run ${script}`).toHaveProperty(script);
+    for (const script of named) expect(packageScripts, `npm run ${script}`).toHaveProperty(script);
   });
 
   it("never downloads a binary with npx", () => {
