@@ -4,8 +4,8 @@ import { PRICES, USAGE } from "../../config/prices";
 import { estimateStacks, type CostStackJson } from "../../lib/cost/estimate";
 import { estimateEnvironments, formatCost, type SynthesizedStack } from "../../lib/cost/report";
 import { environmentOf } from "../../scripts/cost";
-import { shippedInput } from "../helpers/config";
-import { synthPlatform, synthShipped, synthVariant } from "../helpers/synth";
+import { withEnv } from "../helpers/config";
+import { synthNatlessDev, synthPlatform, synthShipped } from "../helpers/synth";
 import type { TfJson } from "../helpers/tf";
 
 const tokyo = PRICES["ap-northeast-1"];
@@ -95,35 +95,11 @@ describe("dev's network design, decided by the estimate", () => {
     );
     return env.monthly;
   };
-  /**
-   * dev's network stack cost with `edit` applied to dev (prod left out); `variant` names the
-   * configuration where another file synthesizes it too.
-   */
-  const devNetwork = (edit: (e: EnvironmentInput) => void, variant?: string): number => {
-    const input = shippedInput();
-    edit(input.environments.dev);
-    const options = { environments: ["dev"] };
-    return devNetworkOf(
-      (variant === undefined
-        ? synthPlatform(input, options)
-        : synthVariant(variant, input, options)
-      ).stacks,
-    );
-  };
-  const sevenEndpoints = [
-    "ecr.api",
-    "ecr.dkr",
-    "logs",
-    "secretsmanager",
-    "ssm",
-    "ssmmessages",
-    "ec2messages",
-  ];
-  // The same variant as the log router's NAT-less dev (modules/log-router.test.ts).
-  const endpointsOnly = devNetwork(
-    (e) => Object.assign(e.network, { natGateways: "none", interfaceEndpoints: sevenEndpoints }),
-    "shipped, dev without NAT gateways",
-  );
+  /** dev's network stack cost with `edit` applied to dev (prod left out). */
+  const devNetwork = (edit: (e: EnvironmentInput) => void): number =>
+    devNetworkOf(synthPlatform(withEnv("dev", edit), { environments: ["dev"] }).stacks);
+  // Without NAT gateways, through the seven interface endpoints (shared with the log router's test).
+  const endpointsOnly = devNetworkOf(synthNatlessDev().stacks);
   // dev as shipped: the shipped synth this file already has.
   const single = devNetworkOf(synthShipped().stacks);
   const twoNats = devNetwork((e) => Object.assign(e.network, { natGateways: "per-az" }));

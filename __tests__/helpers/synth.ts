@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import {
   existsSync,
@@ -10,16 +9,17 @@ import {
   rmSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { isMainThread } from "node:worker_threads";
 import { dirname, join } from "node:path";
 import { App, TerraformStack } from "cdktf";
+import { inject } from "vitest";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { loadConfig, type PlatformInput } from "../../config";
 import { readTerraformVersion } from "../../config/toolchain";
 import { buildPlatform, type EnvironmentStacks } from "../../stacks";
 import { fixtureInput } from "../fixtures/config";
-import { SHARED_SYNTHS_PREFIX, scratchRoot } from "./scratch-root";
+import { withEnv } from "./config";
+import { scratchRoot } from "./scratch-root";
 import type { TfJson } from "./tf";
 
 export interface SynthResult {
@@ -85,7 +85,7 @@ binaryVersion.ValidateBinaryVersion.prototype.validate = function (this: BinaryV
 };
 
 /** A scratch directory, on tmpfs where there is one (helpers/scratch-root.ts). */
-function scratch(prefix: string): string {
+export function scratch(prefix: string): string {
   try {
     return mkdtempSync(join(scratchRoot, prefix));
   } catch {
@@ -94,7 +94,7 @@ function scratch(prefix: string): string {
 }
 
 /** Each stack's cdk.tf.json in a synth output directory, parsed, by stack id. */
-function readStacks(outdir: string): Record<string, TfJson> {
+export function readStacks(outdir: string): Record<string, TfJson> {
   const stacks: Record<string, TfJson> = {};
   for (const name of readdirSync(join(outdir, "stacks"))) {
     stacks[name] = JSON.parse(
@@ -143,7 +143,7 @@ function synthesize(
         renameSync(outdir, keepAs);
         kept = true;
       } catch {
-        kept = false;
+        // Removed below.
       }
     }
     return { stacks, built };
@@ -158,74 +158,38 @@ export type SharedSynth = Pick<SynthResult, "stacks">;
 /*
  * The shipped and the fixture synths are the same in every worker of a run (the same sources
  * and inputs), and each worker needs both. The first worker to synthesize one moves its output
- * into a directory of this run instead of removing it; a worker that needs it later reads what
- * cdktf wrote there, as it would read its own synth's files. A worker that needs one before
- * any is there synthesizes it itself, so no worker waits on another. Only in `vitest run`:
- * in watch mode the sources change between reruns in the same workers. The directory is named
- * after the vitest process (pid and start time), so no other run, concurrent or later, reads
- * it; the run removes it when it ends (helpers/global-setup.ts), and a later run removes what a
- * run that was killed left behind.
+ * into the run's scratch directory (helpers/global-setup.ts) instead of removing it; a worker
+ * that needs it later reads what cdktf wrote there, as it would read its own synth's files. A
+ * worker that needs one before any is there synthesizes it itself, so no worker waits on
+ * another. Not in watch mode, where the sources change between reruns in the same workers.
  */
-const RUN_PREFIX = SHARED_SYNTHS_PREFIX;
-/** The start time of process `pid` (field 22 of /proc/<pid>/stat), undefined if it is gone. */
-function startTime(pid: string | number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${String(pid)}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
-  } catch {
-    return undefined;
-  }
-}
-/**
- * True in a worker process vitest forked: then the parent is this run's vitest process. A
- * worker thread's parent process is whatever started vitest (a shell that outlives the run).
- */
-function forkedByVitest(): boolean {
-  try {
-    return (
-      isMainThread &&
-      readFileSync(`/proc/${String(process.ppid)}/cmdline`, "utf8").includes("vitest")
-    );
-  } catch {
-    return false;
-  }
-}
-let runDirectory: string | null | undefined;
+let synthsDirectory: string | null | undefined;
 function sharedDirectory(): string | undefined {
-  if (runDirectory === undefined) {
-    runDirectory = null;
-    const started = startTime(process.ppid);
-    if (process.env.VITEST_MODE === "RUN" && started !== undefined && forkedByVitest()) {
-      try {
-        for (const entry of readdirSync(scratchRoot)) {
-          if (!entry.startsWith(RUN_PREFIX)) continue;
-          const [pid, start] = entry.slice(RUN_PREFIX.length).split("-");
-          if (startTime(pid) !== start) {
-            rmSync(join(scratchRoot, entry), { recursive: true, force: true });
-          }
-        }
-        const dir = join(scratchRoot, `${RUN_PREFIX}${String(process.ppid)}-${started}`);
-        mkdirSync(dir, { recursive: true });
-        runDirectory = dir;
-      } catch {
-        // Nowhere to share: each worker synthesizes its own.
-      }
+  if (synthsDirectory === undefined) {
+    synthsDirectory = null;
+    if (inject("shareSynths")) {
+      const dir = join(inject("runScratch"), "synths");
+      mkdirSync(dir, { recursive: true });
+      synthsDirectory = dir;
     }
   }
-  return runDirectory ?? undefined;
+  return synthsDirectory ?? undefined;
 }
 
-/** `input` synthesized once per run under `name` where the run shares synths (see above). */
+/**
+ * `input` synthesized once per run under `name` where the run shares synths (see above). Only
+ * its stacks are kept: a construct tree would stay in memory for the whole worker.
+ */
 function sharedSynth(
   name: string,
   input: () => PlatformInput | undefined,
   options: Pick<SynthOptions, "environments"> = {},
 ): SharedSynth {
   const dir = sharedDirectory();
-  if (dir === undefined) return synthPlatform(input(), options);
+  if (dir === undefined) return { stacks: synthPlatform(input(), options).stacks };
   const kept = join(dir, name);
   if (existsSync(kept)) return { stacks: readStacks(kept) };
-  return synthesize(input(), options, kept);
+  return { stacks: synthesize(input(), options, kept).stacks };
 }
 
 let shipped: SharedSynth | undefined;
@@ -242,32 +206,31 @@ export function synthFixture(): SharedSynth {
   return fixture;
 }
 
-const variants = new Map<string, { readonly key: string; readonly result: SharedSynth }>();
+let natlessDev: SharedSynth | undefined;
 /**
- * `input` synthesized once under `name`, for a variant that more than one test file
- * synthesizes: the files share one synth when they run in the same worker, and across workers
- * as the shipped one is (sharedSynth). Every call under a name must pass the same input and
- * environments; a different one throws, so a name never stands for two configurations. The
- * result is shared: read it, never change it.
+ * The shipped configuration's dev alone, without NAT gateways: it reaches AWS through the
+ * seven interface endpoints Fargate and DCV need. The cost estimate and the log router tests
+ * both inspect it; synthesized once per worker or run. Read it, never change it.
  */
-export function synthVariant(
-  name: string,
-  input: PlatformInput,
-  options: Pick<SynthOptions, "environments"> = {},
-): SharedSynth {
-  const key = JSON.stringify([input, options.environments ?? null]);
-  const known = variants.get(name);
-  if (known !== undefined) {
-    if (known.key !== key) {
-      throw new Error(`synth variant "${name}" was first synthesized from another input`);
-    }
-    return known.result;
-  }
-  // Named by its content across workers, which check the name only within themselves.
-  const content = createHash("sha256").update(key).digest("hex").slice(0, 32);
-  const result = sharedSynth(`variant-${content}`, () => input, options);
-  variants.set(name, { key, result });
-  return result;
+export function synthNatlessDev(): SharedSynth {
+  natlessDev ??= sharedSynth(
+    "natless-dev",
+    () =>
+      withEnv("dev", (e) => {
+        e.network.natGateways = "none";
+        e.network.interfaceEndpoints = [
+          "ecr.api",
+          "ecr.dkr",
+          "logs",
+          "secretsmanager",
+          "ssm",
+          "ssmmessages",
+          "ec2messages",
+        ];
+      }),
+    { environments: ["dev"] },
+  );
+  return natlessDev;
 }
 
 /**

@@ -14,7 +14,7 @@ import {
 import { DEFAULT_ERROR_PATTERN } from "../../modules/log-router/settings";
 import { renderFluentBit, routerSections } from "../../modules/log-router/fluent-bit-config";
 import { rejection, shippedInput, withEnv } from "../helpers/config";
-import { synthPlatform, synthShipped, synthVariant } from "../helpers/synth";
+import { synthNatlessDev, synthPlatform, synthShipped } from "../helpers/synth";
 import { bodies, byPath, resources, type Block, type TfJson } from "../helpers/tf";
 
 const { stacks } = synthShipped();
@@ -490,23 +490,7 @@ describe("log router wiring (synthesized JSON)", () => {
   });
 
   it("runs without a NAT gateway: every image, the router's included, comes from the private registry", () => {
-    // The same variant as the cost estimate's NAT-less dev (cost/estimate.test.ts).
-    const { stacks: natless } = synthVariant(
-      "shipped, dev without NAT gateways",
-      withEnv("dev", (e) => {
-        e.network.natGateways = "none";
-        e.network.interfaceEndpoints = [
-          "ecr.api",
-          "ecr.dkr",
-          "logs",
-          "secretsmanager",
-          "ssm",
-          "ssmmessages",
-          "ec2messages",
-        ];
-      }),
-      { environments: ["dev"] },
-    );
+    const { stacks: natless } = synthNatlessDev();
     const json = natless["platform-dev-services"];
     for (const service of ROUTED.dev) {
       for (const c of containers(json, service)) {

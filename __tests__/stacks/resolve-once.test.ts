@@ -1,6 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import {
   App,
   Aspects,
@@ -20,7 +18,8 @@ import { PermissionsBoundaryAspect } from "../../lib/permissions-boundary";
 import { buildPlatform, PlatformStack } from "../../stacks";
 import { FIXTURE, fixtureInput } from "../fixtures/config";
 import { shippedInput } from "../helpers/config";
-import { synthPlatform, synthShipped } from "../helpers/synth";
+import { scratchApp } from "../helpers/scratch-app";
+import { readStacks, scratch, synthPlatform, synthShipped } from "../helpers/synth";
 import type { TfJson } from "../helpers/tf";
 
 /*
@@ -57,7 +56,7 @@ function synthTwoStacks(
   aspect?: IAspect,
   extend?: (origin: PlatformStack, role: IamRole) => void,
 ): Synthesized {
-  const outdir = mkdtempSync(join(tmpdir(), "resolve-once-"));
+  const outdir = scratch("resolve-once-");
   outdirs.push(outdir);
   const app = new App({ outdir, stackTraces: false });
   const environment = loadConfig(fixtureInput()).environments[FIXTURE.nonProduction];
@@ -70,14 +69,8 @@ function synthTwoStacks(
   new SsmParameter(consumer, "role-arn", { name: "/origin/role", type: "String", value: role.arn });
   app.synth();
   const stacks = [origin, consumer];
-  const written = new Map(
-    stacks.map((stack) => [
-      stack,
-      JSON.parse(
-        readFileSync(join(outdir, "stacks", stack.node.id, "cdk.tf.json"), "utf8"),
-      ) as TfJson,
-    ]),
-  );
+  const files = readStacks(outdir);
+  const written = new Map(stacks.map((stack) => [stack, files[stack.node.id]]));
   return { stacks, written };
 }
 
@@ -214,9 +207,7 @@ describe("the same files as cdktf's own path", () => {
   });
 
   it("writes a change made after the hcp stack's early look at the dependencies", () => {
-    const outdir = mkdtempSync(join(tmpdir(), "resolve-once-"));
-    outdirs.push(outdir);
-    const app = new App({ outdir, stackTraces: false });
+    const app = scratchApp();
     const config = loadConfig(cloudInput());
     // dev alone: the changed stack and the hcp stack that looked at it early are both dev's.
     const built = buildPlatform(app, {
