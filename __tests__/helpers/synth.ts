@@ -16,6 +16,7 @@ import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { loadConfig, type PlatformInput } from "../../config";
 import { readTerraformVersion } from "../../config/toolchain";
+import { DCV_API_ENDPOINTS, FARGATE_API_ENDPOINTS } from "../../lib/api-egress";
 import { buildPlatform, type EnvironmentStacks } from "../../stacks";
 import { fixtureInput } from "../fixtures/config";
 import { withEnv } from "./config";
@@ -218,15 +219,7 @@ export function synthNatlessDev(): SharedSynth {
     () =>
       withEnv("dev", (e) => {
         e.network.natGateways = "none";
-        e.network.interfaceEndpoints = [
-          "ecr.api",
-          "ecr.dkr",
-          "logs",
-          "secretsmanager",
-          "ssm",
-          "ssmmessages",
-          "ec2messages",
-        ];
+        e.network.interfaceEndpoints = [...FARGATE_API_ENDPOINTS, ...DCV_API_ENDPOINTS];
       }),
     { environments: ["dev"] },
   );
