@@ -13,14 +13,14 @@ import { run, type Ran } from "./helpers/spawn";
  */
 const root = join(__dirname, "..");
 
-/** The modules a fresh `node --import tsx` process has loaded after `require("./config")`. */
+/** The modules a fresh `node --require tsx/cjs` process has loaded after `require("./config")`. */
 let loaded: Ran;
 beforeAll(async () => {
   loaded = await run(
     process.execPath,
     [
-      "--import",
-      "tsx",
+      "--require",
+      "tsx/cjs",
       "-e",
       'require("./config"); console.log(JSON.stringify(Object.keys(require.cache)))',
     ],

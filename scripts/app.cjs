@@ -376,7 +376,7 @@ async function run(entry, args) {
     // the same error as one message with the config file's line and column first.
     const child = spawnSync(
       process.execPath,
-      ["--import", "tsx", join(__dirname, "run.cjs"), entry, ...args],
+      ["--require", require.resolve("tsx/cjs"), join(__dirname, "run.cjs"), entry, ...args],
       { stdio: "inherit" },
     );
     if (child.error !== undefined) throw child.error;

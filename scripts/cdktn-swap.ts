@@ -219,7 +219,7 @@ export function main(): void {
   const cdktfOut = join(work, "cdktf.out");
   const cdktnOut = join(work, "cdktn.out");
   const synth = (cwd: string, out: string) =>
-    sh(process.execPath, ["--import", "tsx", "scripts/synth.ts", "--out", out], cwd);
+    sh(process.execPath, ["--require", "tsx/cjs", "scripts/synth.ts", "--out", out], cwd);
   const before = synth(root, cdktfOut);
   const after = synth(copy, cdktnOut);
   step(

@@ -1,9 +1,11 @@
 "use strict";
 /*
- * `node --import tsx scripts/run.cjs <entry.ts> [args]`: runs a TypeScript entry's exported
- * main() from source, through tsx (both its loaders: an entry may import() a module lazily).
- * scripts/app.cjs falls back to it when the precompiled app cannot be built (which is what a
- * syntax or reference error in config/*.ts does).
+ * `node --require tsx/cjs scripts/run.cjs <entry.ts> [args]`: runs a TypeScript entry's exported
+ * main() from source, through tsx. scripts/app.cjs falls back to it when the precompiled app
+ * cannot be built (which is what a syntax or reference error in config/*.ts does). Only tsx's
+ * require hook loads the entry: its ESM loader runs on a thread of its own and costs more than
+ * the rest of a failing run, so it is registered after the entry loaded, for a main() that
+ * import()s a module lazily (scripts/routes.ts does).
  *
  * A syntax or reference error in config/*.ts is thrown while the entry's imports load, before
  * any of its own code runs. Loading the entry here, inside a try, lets that error print like
@@ -15,7 +17,7 @@ const { runMain } = require("./run-main.cjs");
 
 const entry = process.argv[2];
 if (entry === undefined) {
-  console.error("usage: node --import tsx scripts/run.cjs <entry.ts> [args]");
+  console.error("usage: node --require tsx/cjs scripts/run.cjs <entry.ts> [args]");
   process.exit(2);
 }
 let loaded;
@@ -25,6 +27,7 @@ try {
   reportFailure(error);
   process.exit(1);
 }
+require("tsx/esm/api").register();
 // As scripts/app.cjs runs it.
 try {
   runMain(loaded.main, process.argv.slice(3), reportFailure);
