@@ -27,10 +27,12 @@ try {
   reportFailure(error);
   process.exit(1);
 }
-require("tsx/esm/api").register();
-// As scripts/app.cjs runs it.
-try {
-  runMain(loaded.main, process.argv.slice(3), reportFailure);
-} catch (error) {
-  reportFailure(error);
-}
+// tsx's ESM loader, as `--import tsx` registers it (with its require hook again, which is
+// harmless), then main() as scripts/app.cjs runs it.
+import("tsx").then(() => {
+  try {
+    runMain(loaded.main, process.argv.slice(3), reportFailure);
+  } catch (error) {
+    reportFailure(error);
+  }
+}, reportFailure);
