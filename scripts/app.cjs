@@ -9,7 +9,8 @@
  * through this launcher, and its main dispatches on the entry's path: a checkout builds it
  * once, not once per command. An entry named nowhere gets a snapshot of its own.
  *
- * The build (esbuild bundle, then `node --build-snapshot`) lands in .build/ next to a stamp:
+ * The build (esbuild bundle, then `node --build-snapshot`) lands in .build/ next to a stamp
+ * (the packages' part of the bundle is cached apart, per lock file: see VENDOR_GLOBAL):
  * a hash of every source file esbuild read, the lock file (which pins node_modules),
  * package.json and cdktf.json (which name the entries), this launcher, the Node binary and the
  * repository path. The stamp is checked on every start and everything rebuilt when any of it
@@ -35,6 +36,7 @@ const {
   mkdirSync,
   openSync,
   readFileSync,
+  readdirSync,
   renameSync,
   rmSync,
   statSync,
@@ -247,6 +249,94 @@ function snapshotSource(entryPaths) {
   ].join("\n");
 }
 
+/** The global through which the app's bundle reaches the packages the vendor script loaded. */
+const VENDOR_GLOBAL = "__platformAppPackages";
+
+/*
+ * The app's own modules change with every config edit; its packages (cdktf, ~110 provider
+ * modules, zod: ~20 MB of JavaScript that esbuild parses in ~0.8 s of CPU) change only with
+ * the lock file. So a build bundles them apart: the app's bundle leaves every package import
+ * to a vendor script, which is bundled once per lock file and kept under
+ * node_modules/.cache/ (a checkout's copies that share its node_modules share it too). The
+ * snapshot script is the vendor script, then the app's bundle.
+ */
+
+/** Leaves each package import (not a Node builtin) to the vendor script; adds it to `packages`. */
+function packagesToVendor(packages) {
+  const { isBuiltin } = require("node:module");
+  return {
+    name: "packages-to-vendor",
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (isBuiltin(args.path) || isAbsolute(args.path)) return undefined;
+        packages.add(args.path);
+        return { path: args.path, namespace: "vendor" };
+      });
+      build.onLoad({ filter: /.*/, namespace: "vendor" }, (args) => ({
+        contents: `module.exports = globalThis[${JSON.stringify(VENDOR_GLOBAL)}][${JSON.stringify(args.path)}];`,
+        loader: "js",
+      }));
+    },
+  };
+}
+
+/**
+ * The vendor script that loads `packages` into VENDOR_GLOBAL: from the cache when this lock
+ * file, launcher and esbuild already bundled the same packages, else bundled and cached.
+ */
+async function vendorScript(esbuild, root, packages) {
+  if (packages.length === 0) return "";
+  const hash = createHash("sha256");
+  hash.update(`${esbuild.version}\0${packages.join("\0")}\0`);
+  hash.update(readFileSync(__filename));
+  try {
+    hash.update(readFileSync(join(root, "package-lock.json")));
+  } catch {
+    hash.update("\0no lock file\0");
+  }
+  const cache = join(root, "node_modules", ".cache", "platform-app");
+  const name = `vendor-${hash.digest("hex").slice(0, 16)}.js`;
+  try {
+    return readFileSync(join(cache, name), "utf8");
+  } catch {
+    // Not bundled yet for these packages.
+  }
+  const loads = packages.map((p) => `${JSON.stringify(p)}: require(${JSON.stringify(p)})`);
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    stdin: {
+      contents: `globalThis[${JSON.stringify(VENDOR_GLOBAL)}] = { ${loads.join(", ")} };`,
+      resolveDir: root,
+      sourcefile: "vendor.js",
+      loader: "js",
+    },
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    // A function scope of its own: no top-level name meets one of the app's bundle.
+    format: "iife",
+    plugins: [noTokenStackTraces],
+    minifyWhitespace: true,
+    write: false,
+    logLevel: "silent",
+  });
+  const text = result.outputFiles[0].text;
+  try {
+    mkdirSync(cache, { recursive: true });
+    const tmp = join(cache, `${name}.${process.pid}.tmp`);
+    writeFileSync(tmp, text);
+    moveIntoPlace(tmp, join(cache, name));
+    // Vendor scripts of earlier lock files are never read again.
+    for (const old of readdirSync(cache)) {
+      if (/^vendor-[0-9a-f]{16}\.js$/.test(old) && old !== name)
+        rmSync(join(cache, old), { force: true });
+    }
+  } catch {
+    // A read-only node_modules: the next build bundles the packages again.
+  }
+  return text;
+}
+
 /** Bundles and snapshots `entries` (root-relative) into `blob`; the inputs it read. */
 async function build(root, name, entries, blob) {
   // Loaded only to rebuild: an up-to-date start never pays for it.
@@ -254,6 +344,7 @@ async function build(root, name, entries, blob) {
   const script = join(dirname(blob), `${name}.snapshot.${process.pid}.js`);
   const tmpBlob = `${blob}.${process.pid}.tmp`;
   try {
+    const packages = new Set();
     const result = await esbuild.build({
       absWorkingDir: root,
       stdin: {
@@ -268,15 +359,17 @@ async function build(root, name, entries, blob) {
       format: "cjs",
       // A snapshot script has no `module`: entries keep `require.main === module` for tsx.
       banner: { js: "var module = {};" },
-      plugins: [noTokenStackTraces],
+      plugins: [noTokenStackTraces, packagesToVendor(packages)],
       metafile: true,
       // Comments and indentation are most of the bundle's text, and V8 keeps every function's
       // source in the heap: without them the snapshot is a third smaller and every start reads
       // and deserializes less (~3% of a synth's CPU, ~20 MB of RSS). Names and syntax are kept.
       minifyWhitespace: true,
-      outfile: script,
+      write: false,
       logLevel: "silent",
     });
+    const vendor = await vendorScript(esbuild, root, [...packages].sort());
+    writeFileSync(script, `${vendor}\n${result.outputFiles[0].text}`);
     const built = spawnSync(
       process.execPath,
       ["--snapshot-blob", tmpBlob, "--build-snapshot", script],
@@ -290,7 +383,10 @@ async function build(root, name, entries, blob) {
     // than it could catch.
     return [
       ...Object.keys(result.metafile.inputs)
-        .filter((p) => !p.includes("node_modules") && p !== `${name}.snapshot.ts`)
+        .filter(
+          (p) =>
+            !p.includes("node_modules") && !p.startsWith("vendor:") && p !== `${name}.snapshot.ts`,
+        )
         .map((p) => (isAbsolute(p) ? relative(root, p) : p)),
       "package-lock.json",
       ...DECLARING,

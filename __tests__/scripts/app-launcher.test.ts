@@ -6,6 +6,7 @@ import {
   readFileSync,
   readdirSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -140,5 +141,72 @@ describe("scripts/app.cjs", () => {
     await expect(ensureSnapshot("entry.ts", { root: project })).rejects.toThrow(
       /greeting\.ts:1:\d+: ERROR: Unexpected ";"/,
     );
+  });
+});
+
+describe("scripts/app.cjs: packages", () => {
+  /*
+   * A toy project with one package in node_modules. The app's bundle leaves it to a vendor
+   * script that is bundled once per lock file and kept in node_modules/.cache/ (the repository
+   * copies the tests make share it through their linked node_modules).
+   */
+  const toy = mkdtempSync(join(tmpdir(), "app-launcher-packages-"));
+  afterAll(() => {
+    rmSync(toy, { recursive: true, force: true });
+  });
+  const pkg = join(toy, "node_modules", "counter");
+  const cache = join(toy, "node_modules", ".cache", "platform-app");
+  const writePackage = (version: string) => {
+    writeFileSync(
+      join(pkg, "index.js"),
+      `exports.version = "${version}"; exports.next = () => 1;\n`,
+    );
+    writeFileSync(join(toy, "package-lock.json"), JSON.stringify({ counter: version }));
+  };
+  mkdirSync(pkg, { recursive: true });
+  writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "counter", main: "index.js" }));
+  writePackage("1");
+  // The package reached from the entry and from a module it imports is one instance.
+  writeFileSync(join(toy, "shared.ts"), 'export { next as sharedNext } from "counter";\n');
+  const entry = (label: string) =>
+    [
+      'import { next, version } from "counter";',
+      'import { sharedNext } from "./shared";',
+      `export function main(): void { console.log(${JSON.stringify(label)}, version, next === sharedNext); }`,
+    ].join("\n");
+  writeFileSync(join(toy, "entry.ts"), entry("first"));
+  writeFileSync(
+    join(toy, "package.json"),
+    JSON.stringify({ scripts: { entry: "node scripts/app.cjs entry.ts" } }),
+  );
+  /** The vendor scripts in the cache, with the inode of each (a rewrite changes it). */
+  const vendors = () =>
+    readdirSync(cache).map((f) => `${f}@${String(statSync(join(cache, f)).ino)}`);
+
+  it("bundles the packages once per lock file and reuses them while only the app changes", async () => {
+    const first = await ensureSnapshot("entry.ts", { root: toy });
+    expect(runBlob(first.argv, [])).toBe("first 1 true");
+    const cached = vendors();
+    expect(cached).toEqual([expect.stringMatching(/^vendor-[0-9a-f]{16}\.js@\d+$/)]);
+
+    // An app edit rebuilds the snapshot around the cached vendor script: a package change the
+    // lock file does not record is not seen (the lock file pins node_modules).
+    writeFileSync(join(toy, "entry.ts"), entry("second"));
+    writeFileSync(
+      join(pkg, "index.js"),
+      'exports.version = "unrecorded"; exports.next = () => 1;\n',
+    );
+    const second = await ensureSnapshot("entry.ts", { root: toy });
+    expect(second.built).toBe(true);
+    expect(runBlob(second.argv, [])).toBe("second 1 true");
+    expect(vendors()).toEqual(cached);
+
+    // A new lock file bundles the packages again and drops the old vendor script.
+    writePackage("2");
+    const third = await ensureSnapshot("entry.ts", { root: toy });
+    expect(third.built).toBe(true);
+    expect(runBlob(third.argv, [])).toBe("second 2 true");
+    expect(vendors()).toHaveLength(1);
+    expect(vendors()).not.toEqual(cached);
   });
 });
