@@ -462,14 +462,40 @@ async function ensureSnapshot(entry, options = {}) {
 
 module.exports = { ensureSnapshot };
 
+/**
+ * A bundle that failed on syntax, as lib/error-report.ts prints a syntax error: each
+ * `<file>:<line>:<col>: <text>` (root-relative), then what it means; undefined for any other
+ * failure.
+ */
+function syntaxErrorMessage(error) {
+  const errors = Array.isArray(error?.errors) ? error.errors : [];
+  // A missing module is no syntax error: run.cjs reports it as Node does.
+  const syntax = (e) => e.location != null && !e.text.startsWith("Could not resolve");
+  if (errors.length === 0 || !errors.every(syntax)) return undefined;
+  return errors
+    .map(
+      ({ location: l, text }) =>
+        `${relative(process.cwd(), resolve(ROOT, l.file))}:${l.line}:${l.column}: ${text}`,
+    )
+    .concat("(a syntax error: the file could not be compiled)")
+    .join("\n");
+}
+
 async function run(entry, args) {
   let argv;
   try {
     ({ argv } = await ensureSnapshot(entry));
-  } catch {
-    // A syntax or reference error in config/*.ts fails the bundle or the snapshot build, where
-    // it would be reported against the bundle. Run the entry from source instead: run.cjs prints
-    // the same error as one message with the config file's line and column first.
+  } catch (error) {
+    // esbuild located a syntax error: the one message, without starting anything else.
+    const syntax = syntaxErrorMessage(error);
+    if (syntax !== undefined) {
+      console.error(syntax);
+      process.exitCode = 1;
+      return;
+    }
+    // A reference error in config/*.ts fails the snapshot build, where it would be reported
+    // against the bundle. Run the entry from source instead: run.cjs prints the same error as
+    // one message with the config file's line and column first.
     const child = spawnSync(
       process.execPath,
       ["--require", require.resolve("tsx/cjs"), join(__dirname, "run.cjs"), entry, ...args],
