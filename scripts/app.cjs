@@ -460,7 +460,7 @@ async function ensureSnapshot(entry, options = {}) {
   return result(name, built);
 }
 
-module.exports = { ensureSnapshot };
+module.exports = { ensureSnapshot, vendorScript };
 
 /**
  * A bundle that failed on syntax, as lib/error-report.ts prints a syntax error: each

@@ -8,3 +8,10 @@ export function ensureSnapshot(
   /** Node's arguments that run the entry from the blob; the entry's own go after them. */
   readonly argv: readonly string[];
 }>;
+
+/** See app.cjs: the vendor script for `packages` (sorted), from node_modules/.cache/ or bundled. */
+export function vendorScript(
+  esbuild: typeof import("esbuild"),
+  root: string,
+  packages: readonly string[],
+): Promise<string>;
