@@ -255,22 +255,45 @@ const VENDOR_GLOBAL = "__platformAppPackages";
 /*
  * The app's own modules change with every config edit; its packages (cdktf, ~110 provider
  * modules, zod: ~20 MB of JavaScript that esbuild parses in ~0.8 s of CPU) change only with
- * the lock file. So a build bundles them apart: the app's bundle leaves every package import
- * to a vendor script, which is bundled once per lock file and kept under
- * node_modules/.cache/ (a checkout's copies that share its node_modules share it too). The
- * snapshot script is the vendor script, then the app's bundle.
+ * an install. So a build bundles them apart: the app's bundle leaves every import that
+ * resolves into node_modules to a vendor script, which is bundled once per install and kept
+ * under node_modules/.cache/ (a checkout's copies that share its node_modules share it too).
+ * The snapshot script is the vendor script, then the app's bundle.
  */
 
-/** Leaves each package import (not a Node builtin) to the vendor script; adds it to `packages`. */
+/** What says which packages are installed: the lock file and npm's record of the install. */
+const INSTALL_RECORDS = ["package-lock.json", "node_modules/.package-lock.json"];
+
+/** Marks the plugin's own resolve calls, which must not come back to it. */
+const PROBE = Symbol("packages-to-vendor probe");
+
+/**
+ * Leaves each import that resolves into node_modules to the vendor script, keyed by the file
+ * it resolved to (so each package file is one instance, loaded under the same package.json
+ * conditions as before); adds that file to `packages`.
+ */
 function packagesToVendor(packages) {
   const { isBuiltin } = require("node:module");
   return {
     name: "packages-to-vendor",
     setup(build) {
-      build.onResolve({ filter: /^[^./]/ }, (args) => {
-        if (isBuiltin(args.path) || isAbsolute(args.path)) return undefined;
-        packages.add(args.path);
-        return { path: args.path, namespace: "vendor" };
+      build.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData === PROBE || isBuiltin(args.path) || isAbsolute(args.path)) {
+          return undefined;
+        }
+        const found = await build.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: PROBE,
+        });
+        // A path alias or a package.json "imports" entry names the repository's own files,
+        // which stay in the app's bundle (and in its stamp); esbuild reports what resolves to
+        // nothing.
+        if (found.errors.length > 0 || found.external) return undefined;
+        if (!/[\\/]node_modules[\\/]/.test(found.path)) return undefined;
+        packages.add(found.path);
+        return { path: found.path, namespace: "vendor" };
       });
       build.onLoad({ filter: /.*/, namespace: "vendor" }, (args) => ({
         contents: `module.exports = globalThis[${JSON.stringify(VENDOR_GLOBAL)}][${JSON.stringify(args.path)}];`,
@@ -280,19 +303,25 @@ function packagesToVendor(packages) {
   };
 }
 
+/** Vendor scripts kept: a checkout, its copies and other entries may need different sets. */
+const VENDOR_KEPT = 3;
+
 /**
- * The vendor script that loads `packages` into VENDOR_GLOBAL: from the cache when this lock
- * file, launcher and esbuild already bundled the same packages, else bundled and cached.
+ * The vendor script that loads `packages` (resolved files, sorted) into VENDOR_GLOBAL: from
+ * the cache when this install, launcher and esbuild already bundled the same files, else
+ * bundled and cached.
  */
 async function vendorScript(esbuild, root, packages) {
   if (packages.length === 0) return "";
   const hash = createHash("sha256");
   hash.update(`${esbuild.version}\0${packages.join("\0")}\0`);
   hash.update(readFileSync(__filename));
-  try {
-    hash.update(readFileSync(join(root, "package-lock.json")));
-  } catch {
-    hash.update("\0no lock file\0");
+  for (const record of INSTALL_RECORDS) {
+    try {
+      hash.update(readFileSync(join(root, record)));
+    } catch {
+      hash.update(`\0no ${record}\0`);
+    }
   }
   const cache = join(root, "node_modules", ".cache", "platform-app");
   const name = `vendor-${hash.digest("hex").slice(0, 16)}.js`;
@@ -321,20 +350,32 @@ async function vendorScript(esbuild, root, packages) {
     logLevel: "silent",
   });
   const text = result.outputFiles[0].text;
+  const tmp = join(cache, `${name}.${process.pid}.tmp`);
   try {
     mkdirSync(cache, { recursive: true });
-    const tmp = join(cache, `${name}.${process.pid}.tmp`);
     writeFileSync(tmp, text);
     moveIntoPlace(tmp, join(cache, name));
-    // Vendor scripts of earlier lock files are never read again.
-    for (const old of readdirSync(cache)) {
-      if (/^vendor-[0-9a-f]{16}\.js$/.test(old) && old !== name)
-        rmSync(join(cache, old), { force: true });
-    }
+    pruneVendorCache(cache);
   } catch {
     // A read-only node_modules: the next build bundles the packages again.
+  } finally {
+    rmSync(tmp, { force: true });
   }
   return text;
+}
+
+/** Keeps the VENDOR_KEPT newest vendor scripts; drops temporary files a killed build left. */
+function pruneVendorCache(cache) {
+  const files = readdirSync(cache).map((f) => ({ f, mtime: statSync(join(cache, f)).mtimeMs }));
+  const vendors = files
+    .filter(({ f }) => /^vendor-[0-9a-f]{16}\.js$/.test(f))
+    .sort((a, b) => b.mtime - a.mtime);
+  const abandoned = files.filter(
+    ({ f, mtime }) => f.endsWith(".tmp") && Date.now() - mtime > 3_600_000,
+  );
+  for (const { f } of [...vendors.slice(VENDOR_KEPT), ...abandoned]) {
+    rmSync(join(cache, f), { force: true });
+  }
 }
 
 /** Bundles and snapshots `entries` (root-relative) into `blob`; the inputs it read. */
@@ -379,8 +420,8 @@ async function build(root, name, entries, blob) {
       throw new Error(`building the ${entries.join(", ")} snapshot failed:\n${built.stderr}`);
     }
     moveIntoPlace(tmpBlob, blob);
-    // node_modules is pinned by the lock file; hashing it on every start would cost more
-    // than it could catch.
+    // node_modules is what the install records say; hashing it on every start would cost
+    // more than it could catch.
     return [
       ...Object.keys(result.metafile.inputs)
         .filter(
@@ -388,7 +429,7 @@ async function build(root, name, entries, blob) {
             !p.includes("node_modules") && !p.startsWith("vendor:") && p !== `${name}.snapshot.ts`,
         )
         .map((p) => (isAbsolute(p) ? relative(root, p) : p)),
-      "package-lock.json",
+      ...INSTALL_RECORDS,
       ...DECLARING,
     ].sort();
   } finally {
@@ -463,21 +504,27 @@ async function ensureSnapshot(entry, options = {}) {
 module.exports = { ensureSnapshot, vendorScript };
 
 /**
- * A bundle that failed on syntax, as lib/error-report.ts prints a syntax error: each
- * `<file>:<line>:<col>: <text>` (root-relative), then what it means; undefined for any other
+ * A bundle that failed on the repository's own code (a syntax error, an import of a name the
+ * module does not export), as lib/error-report.ts prints one: each
+ * `<file>:<line>:<col>: <text>` (cwd-relative), then what it means; undefined for any other
  * failure.
  */
-function syntaxErrorMessage(error) {
+function compileErrorMessage(error) {
   const errors = Array.isArray(error?.errors) ? error.errors : [];
-  // A missing module is no syntax error: run.cjs reports it as Node does.
-  const syntax = (e) => e.location != null && !e.text.startsWith("Could not resolve");
-  if (errors.length === 0 || !errors.every(syntax)) return undefined;
+  // A missing module is reported by run.cjs as Node does; the packages' bundle is not the
+  // user's code.
+  const own = (e) =>
+    e.location != null &&
+    !e.text.startsWith("Could not resolve") &&
+    e.location.file !== "vendor.js" &&
+    !/(^|[\\/])node_modules[\\/]/.test(e.location.file);
+  if (errors.length === 0 || !errors.every(own)) return undefined;
   return errors
     .map(
       ({ location: l, text }) =>
         `${relative(process.cwd(), resolve(ROOT, l.file))}:${l.line}:${l.column}: ${text}`,
     )
-    .concat("(a syntax error: the file could not be compiled)")
+    .concat("(the file could not be compiled)")
     .join("\n");
 }
 
@@ -486,10 +533,11 @@ async function run(entry, args) {
   try {
     ({ argv } = await ensureSnapshot(entry));
   } catch (error) {
-    // esbuild located a syntax error: the one message, without starting anything else.
-    const syntax = syntaxErrorMessage(error);
-    if (syntax !== undefined) {
-      console.error(syntax);
+    // esbuild located the error in the repository's code: the one message, without starting
+    // anything else.
+    const compile = compileErrorMessage(error);
+    if (compile !== undefined) {
+      console.error(compile);
       process.exitCode = 1;
       return;
     }

@@ -9,7 +9,10 @@ export function ensureSnapshot(
   readonly argv: readonly string[];
 }>;
 
-/** See app.cjs: the vendor script for `packages` (sorted), from node_modules/.cache/ or bundled. */
+/**
+ * See app.cjs: the vendor script for `packages` (resolved files under node_modules, sorted),
+ * from node_modules/.cache/ or bundled.
+ */
 export function vendorScript(
   esbuild: typeof import("esbuild"),
   root: string,

@@ -157,28 +157,35 @@ describe("scripts/app.cjs: packages", () => {
   });
   const pkg = join(toy, "node_modules", "counter");
   const cache = join(toy, "node_modules", ".cache", "platform-app");
-  const writePackage = (version: string) => {
-    writeFileSync(
-      join(pkg, "index.js"),
-      `exports.version = "${version}"; exports.next = () => 1;\n`,
-    );
-    writeFileSync(join(toy, "package-lock.json"), JSON.stringify({ counter: version }));
+  const pkgFile = join(pkg, "index.js");
+  /** Installs `version` of the package, with the record npm keeps of an install. */
+  const install = (version: string) => {
+    writeFileSync(pkgFile, `exports.version = "${version}"; exports.next = () => 1;\n`);
+    writeFileSync(join(toy, "node_modules", ".package-lock.json"), JSON.stringify({ version }));
   };
   mkdirSync(pkg, { recursive: true });
   writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "counter", main: "index.js" }));
-  writePackage("1");
+  writeFileSync(join(toy, "package-lock.json"), "{}");
+  install("1");
   // The package reached from the entry and from a module it imports is one instance.
   writeFileSync(join(toy, "shared.ts"), 'export { next as sharedNext } from "counter";\n');
-  const entry = (label: string) =>
+  // A bare specifier that names the project's own file (package.json "imports").
+  writeFileSync(join(toy, "label.ts"), 'export const label: string = "first";\n');
+  writeFileSync(
+    join(toy, "entry.ts"),
     [
       'import { next, version } from "counter";',
+      'import { label } from "#label";',
       'import { sharedNext } from "./shared";',
-      `export function main(): void { console.log(${JSON.stringify(label)}, version, next === sharedNext); }`,
-    ].join("\n");
-  writeFileSync(join(toy, "entry.ts"), entry("first"));
+      "export function main(): void { console.log(label, version, next === sharedNext); }",
+    ].join("\n"),
+  );
   writeFileSync(
     join(toy, "package.json"),
-    JSON.stringify({ scripts: { entry: "node scripts/app.cjs entry.ts" } }),
+    JSON.stringify({
+      imports: { "#label": "./label.ts" },
+      scripts: { entry: "node scripts/app.cjs entry.ts" },
+    }),
   );
   /** The vendor scripts in the cache, with the inode of each (a rewrite changes it). */
   const vendors = () =>
@@ -188,21 +195,28 @@ describe("scripts/app.cjs: packages", () => {
     const built = await ensureSnapshot("entry.ts", { root: toy });
     expect(runBlob(built.argv, [])).toBe("first 1 true");
     expect(vendors()).toEqual([expect.stringMatching(/^vendor-[0-9a-f]{16}\.js@\d+$/)]);
+    // The project's own file stays in the app's bundle, where the stamp sees its edits.
+    const stamp = JSON.parse(
+      readFileSync(built.blob.replace(/\.blob$/, ".stamp.json"), "utf8"),
+    ) as { inputs: string[] };
+    expect(stamp.inputs).toEqual(expect.arrayContaining(["label.ts", "entry.ts", "shared.ts"]));
+    expect(readFileSync(join(cache, readdirSync(cache)[0]), "utf8")).not.toContain("first");
   });
 
-  it("bundles the packages once per lock file (the build asks for them on every rebuild)", async () => {
+  it("bundles the packages once per install (the build asks for them on every rebuild)", async () => {
     const cached = vendors();
-    const script = await vendorScript(esbuild, toy, ["counter"]);
+    const packages = [pkgFile];
+    const script = await vendorScript(esbuild, toy, packages);
     expect(script).toContain('"1"');
     expect(vendors()).toEqual(cached);
-    // A package change the lock file does not record is not seen: the lock file pins
-    // node_modules, as it does for the snapshot's stamp.
-    writeFileSync(join(pkg, "index.js"), 'exports.version = "unrecorded";\n');
-    expect(await vendorScript(esbuild, toy, ["counter"])).toBe(script);
-    // A new lock file bundles them again and drops the old vendor script.
-    writePackage("2");
-    expect(await vendorScript(esbuild, toy, ["counter"])).toContain('"2"');
-    expect(vendors()).toHaveLength(1);
-    expect(vendors()).not.toEqual(cached);
+    // A change to node_modules that no install recorded is not seen: the lock file and npm's
+    // node_modules/.package-lock.json say what is installed, as they do for the stamp.
+    writeFileSync(pkgFile, 'exports.version = "unrecorded";\n');
+    expect(await vendorScript(esbuild, toy, packages)).toBe(script);
+    // An install bundles them again; the older vendor script is kept for a while.
+    install("2");
+    expect(await vendorScript(esbuild, toy, packages)).toContain('"2"');
+    expect(vendors()).toHaveLength(2);
+    expect(vendors()).toEqual(expect.arrayContaining(cached));
   });
 });
