@@ -12,8 +12,8 @@
  * The build (esbuild bundle, then `node --build-snapshot`) lands in .build/ next to a stamp
  * (the packages' part of the bundle is cached apart, per install: see VENDOR_GLOBAL):
  * a hash of every source file esbuild read, the lock file and npm's record of the install
- * (which pin node_modules), package.json and cdktf.json (which name the entries), this launcher, the Node binary and the
- * repository path. The stamp is checked on every start and everything rebuilt when any of it
+ * (which pin node_modules), package.json and cdktf.json (which name the entries), this
+ * launcher, the Node binary and the repository path. The stamp is checked on every start and everything rebuilt when any of it
  * changed, so a fresh clone, a pull or an edit never runs stale code. Starts that find a
  * build under way wait for it instead of building the same thing again. Type checking stays
  * where it was: `npm test` runs `tsc -p .`; esbuild only strips types.
