@@ -33,6 +33,7 @@ const { spawnSync } = require("node:child_process");
 const { createHash } = require("node:crypto");
 const {
   closeSync,
+  existsSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -255,8 +256,8 @@ const VENDOR_GLOBAL = "__platformAppPackages";
 /*
  * The app's own modules change with every config edit; its packages (cdktf, ~110 provider
  * modules, zod: ~20 MB of JavaScript that esbuild parses in ~0.8 s of CPU) change only with
- * an install. So a build bundles them apart: the app's bundle leaves every import that
- * resolves into node_modules to a vendor script, which is bundled once per install and kept
+ * an install. So a build bundles them apart: the app's bundle leaves every import of an
+ * installed package to a vendor script, which is bundled once per install and kept
  * under node_modules/.cache/ (a checkout's copies that share its node_modules share it too).
  * The snapshot script is the vendor script, then the app's bundle.
  */
@@ -264,36 +265,33 @@ const VENDOR_GLOBAL = "__platformAppPackages";
 /** What says which packages are installed: the lock file and npm's record of the install. */
 const INSTALL_RECORDS = ["package-lock.json", "node_modules/.package-lock.json"];
 
-/** Marks the plugin's own resolve calls, which must not come back to it. */
-const PROBE = Symbol("packages-to-vendor probe");
-
 /**
- * Leaves each import that resolves into node_modules to the vendor script, keyed by the file
- * it resolved to (so each package file is one instance, loaded under the same package.json
- * conditions as before); adds that file to `packages`.
+ * Leaves each import of an installed package (`name` or `@scope/name`, and paths inside it:
+ * found in `root`'s node_modules, so a path alias or a package.json "imports" entry naming
+ * the repository's own files stays in the app's bundle and its stamp) to the vendor script,
+ * which requires it from `root` (esbuild's resolution under the require conditions, as tsx
+ * loads it); adds the specifier to `packages`.
  */
-function packagesToVendor(packages) {
+function packagesToVendor(root, packages) {
   const { isBuiltin } = require("node:module");
+  const installed = new Map();
+  const isInstalled = (spec) => {
+    const parts = spec.split("/");
+    const name = spec.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+    if (!installed.has(name)) {
+      installed.set(name, existsSync(join(root, "node_modules", name, "package.json")));
+    }
+    return installed.get(name);
+  };
   return {
     name: "packages-to-vendor",
     setup(build) {
-      build.onResolve({ filter: /^[^./]/ }, async (args) => {
-        if (args.pluginData === PROBE || isBuiltin(args.path) || isAbsolute(args.path)) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (isBuiltin(args.path) || isAbsolute(args.path) || !isInstalled(args.path)) {
           return undefined;
         }
-        const found = await build.resolve(args.path, {
-          kind: args.kind,
-          importer: args.importer,
-          resolveDir: args.resolveDir,
-          pluginData: PROBE,
-        });
-        // A path alias or a package.json "imports" entry names the repository's own files,
-        // which stay in the app's bundle (and in its stamp); esbuild reports what resolves to
-        // nothing.
-        if (found.errors.length > 0 || found.external) return undefined;
-        if (!/[\\/]node_modules[\\/]/.test(found.path)) return undefined;
-        packages.add(found.path);
-        return { path: found.path, namespace: "vendor" };
+        packages.add(args.path);
+        return { path: args.path, namespace: "vendor" };
       });
       build.onLoad({ filter: /.*/, namespace: "vendor" }, (args) => ({
         contents: `module.exports = globalThis[${JSON.stringify(VENDOR_GLOBAL)}][${JSON.stringify(args.path)}];`,
@@ -307,7 +305,7 @@ function packagesToVendor(packages) {
 const VENDOR_KEPT = 3;
 
 /**
- * The vendor script that loads `packages` (resolved files, sorted) into VENDOR_GLOBAL: from
+ * The vendor script that loads `packages` (specifiers, sorted) into VENDOR_GLOBAL: from
  * the cache when this install, launcher and esbuild already bundled the same files, else
  * bundled and cached.
  */
@@ -400,7 +398,7 @@ async function build(root, name, entries, blob) {
       format: "cjs",
       // A snapshot script has no `module`: entries keep `require.main === module` for tsx.
       banner: { js: "var module = {};" },
-      plugins: [noTokenStackTraces, packagesToVendor(packages)],
+      plugins: [noTokenStackTraces, packagesToVendor(root, packages)],
       metafile: true,
       // Comments and indentation are most of the bundle's text, and V8 keeps every function's
       // source in the heap: without them the snapshot is a third smaller and every start reads

@@ -205,7 +205,7 @@ describe("scripts/app.cjs: packages", () => {
 
   it("bundles the packages once per install (the build asks for them on every rebuild)", async () => {
     const cached = vendors();
-    const packages = [pkgFile];
+    const packages = ["counter"];
     const script = await vendorScript(esbuild, toy, packages);
     expect(script).toContain('"1"');
     expect(vendors()).toEqual(cached);
