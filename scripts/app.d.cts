@@ -10,7 +10,7 @@ export function ensureSnapshot(
 }>;
 
 /**
- * See app.cjs: the vendor script for `packages` (resolved files under node_modules, sorted),
+ * See app.cjs: the vendor script for `packages` (specifiers of installed packages, sorted),
  * from node_modules/.cache/ or bundled.
  */
 export function vendorScript(
