@@ -4,8 +4,7 @@ import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlatformInput } from "../config";
 import { describeError } from "../lib/error-report";
-import { synthFromArgs } from "../scripts/synth";
-import { shippedInput, withEnv } from "./helpers/config";
+import type { withEnv } from "./helpers/config";
 import { RepoCopy } from "./helpers/repo-copy";
 import { run, type Ran } from "./helpers/spawn";
 import { installNpmStandIn, onPath } from "./helpers/workflow-steps";
@@ -79,7 +78,7 @@ function synthInProcess(
 ): { message: string; out: string } {
   const out = previousOutput(scratch, name);
   try {
-    synthFromArgs(["--out", out, ...args], input);
+    app.synth.synthFromArgs(["--out", out, ...args], input);
   } catch (error) {
     return { message: describeError(error), out };
   }
@@ -124,6 +123,15 @@ interface Outcome {
 }
 let viaNpm: Outcome, viaApp: Outcome, viaCdktf: Outcome;
 let syntax: Outcome, reference: Outcome;
+/*
+ * The app's modules, for the in-process tests: imported while the processes run, not with
+ * this file, so those start at once (when this file is first in its worker, the import
+ * waits on Vite's transforms for seconds).
+ */
+let app: {
+  readonly synth: typeof import("../scripts/synth");
+  readonly config: typeof import("./helpers/config");
+};
 
 /** Runs `command` in `repo` with a previous output at `name`. */
 async function outcome(
@@ -148,7 +156,7 @@ beforeAll(async () => {
   });
   const npmSynth = (repo: RepoCopy, name: string) =>
     outcome(repo, name, (out) => [`npm run -s synth -- --out ${out}`, { PATH: npmPath }]);
-  const app = (repo: RepoCopy, name: string) =>
+  const appRun = (repo: RepoCopy, name: string) =>
     outcome(repo, name, (out) => [appCommand(repo), { CDKTF_OUTDIR: out }]);
   const cdktfSynth = () =>
     outcome(azCount, "cdktf.out", () => ["node_modules/.bin/cdktf synth", { CI: "1" }]);
@@ -157,13 +165,16 @@ beforeAll(async () => {
    * start builds the precompiled app for the edited config (one snapshot for every entry)
    * and the others wait for that build (scripts/app.cjs).
    */
+  const modules = Promise.all([import("../scripts/synth"), import("./helpers/config")]);
   [viaNpm, viaApp, viaCdktf, syntax, reference] = await Promise.all([
     npmSynth(azCount, "out-npm"),
-    app(azCount, "out-app"),
+    appRun(azCount, "out-app"),
     cdktfSynth(),
     npmSynth(withSyntaxError, "out-syntax"),
-    app(withReferenceError, "out-reference"),
+    appRun(withReferenceError, "out-reference"),
   ]);
+  const [synth, config] = await modules;
+  app = { synth, config };
 }, 300_000);
 
 describe("a config error prints one message and leaves cdktf.out/ unchanged", () => {
@@ -224,7 +235,7 @@ describe("the npm run synth command line", () => {
 });
 
 describe("validation does not depend on the selection", () => {
-  const prod = (edit: Parameters<typeof withEnv>[1]) => withEnv("prod", edit);
+  const prod = (edit: Parameters<typeof withEnv>[1]) => app.config.withEnv("prod", edit);
 
   it("--env dev still refuses a mistake that only prod's constructs check", () => {
     const input = prod((e) => {
@@ -239,7 +250,7 @@ describe("validation does not depend on the selection", () => {
 
   it("--env dev still runs the cross-environment rules", () => {
     const input = prod((e) => {
-      const dev = shippedInput().environments.dev.state;
+      const dev = app.config.shippedInput().environments.dev.state;
       if (e.state.backend === "s3" && dev.backend === "s3")
         e.state = { ...e.state, bucket: dev.bucket };
     });

@@ -10,12 +10,9 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { loadConfig } from "../config";
-import { explainInStack, main as routes, parseRoutesArgs } from "../scripts/routes";
-import { synthFromArgs } from "../scripts/synth";
+import type { PlatformConfig } from "../config";
 import { commandWords, packageScripts } from "./helpers/package";
 import { run, type Ran } from "./helpers/spawn";
-import { synthShipped } from "./helpers/synth";
 
 /*
  * The README's main job, run the way a platform engineer runs it: fresh processes, no AWS
@@ -39,11 +36,21 @@ const cleanEnv = Object.fromEntries(
  * and ci where configured).
  */
 const LAYERS = ["data", "dcv", "ecr", "monitoring", "network", "ops", "services"];
-const shipped = loadConfig();
-const known = Object.keys(shipped.environments);
-/** A name no environment has (a checkout may have added a staging). */
-const unknown = ["staging", "nosuchenv"].find((n) => !known.includes(n)) ?? "";
-const bootstrapsState = (env: (typeof shipped.environments)[string]) =>
+/** A name no environment has (the run that names it must fail). */
+const unknown = "nosuchenv";
+/*
+ * The configuration and the app's modules, for what runs in this process: imported while the
+ * processes run, not with this file, so those start at once (when this file is the first in
+ * its worker to need the app, the import waits on Vite's transforms for seconds).
+ */
+let shipped: PlatformConfig;
+let known: string[];
+let app: {
+  readonly routes: typeof import("../scripts/routes");
+  readonly synth: typeof import("../scripts/synth");
+  readonly synths: typeof import("./helpers/synth");
+};
+const bootstrapsState = (env: PlatformConfig["environments"][string]) =>
   env.state.backend === "s3" && env.state.bootstrap;
 const stacksOf = (env: string) =>
   [
@@ -80,18 +87,28 @@ const cdktfJson = JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8")) as 
   language: string;
 };
 
-let all: Ran, failed: Ran, app: Ran, routesCli: Ran;
+let all: Ran, failed: Ran, appCommand: Ran, routesCli: Ran;
 beforeAll(async () => {
   mkdirSync(kept);
   writeFileSync(join(kept, "marker"), "previous synth");
   // Started together: the first start to find the precompiled app out of date rebuilds it,
   // and the others (every command shares it) wait for that build instead of repeating it.
-  [all, failed, app, routesCli] = await Promise.all([
+  const modules = Promise.all([
+    import("../config"),
+    import("../scripts/routes"),
+    import("../scripts/synth"),
+    import("./helpers/synth"),
+  ]);
+  [all, failed, appCommand, routesCli] = await Promise.all([
     synth(["--out", out]),
     synth(["--out", kept], { PLATFORM_ENVIRONMENTS: unknown }),
     runNode(nodeCommand(cdktfJson.app), { CDKTF_OUTDIR: cliOut, PLATFORM_ENVIRONMENTS: "dev" }),
     runNode([...nodeCommand(packageScripts.routes), "dev", "/api/users"]),
   ]);
+  const [config, routes, synthScript, synths] = await modules;
+  shipped = config.loadConfig();
+  known = Object.keys(shipped.environments);
+  app = { routes, synth: synthScript, synths };
 }, 240_000);
 
 describe("npm run synth (scripts/synth.ts)", () => {
@@ -124,9 +141,9 @@ describe("npm run synth (scripts/synth.ts)", () => {
   it("limits the synth to the environments asked for", () => {
     // --env, through the function the command calls; PLATFORM_ENVIRONMENTS, which the same
     // createApp reads, in a fresh process: the cdktf.json app command's run below.
-    const { outdir } = synthFromArgs(["--out", join(scratch, "prod"), "--env", "prod"]);
+    const { outdir } = app.synth.synthFromArgs(["--out", join(scratch, "prod"), "--env", "prod"]);
     expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(stacksOf("prod"));
-    expect(app.code).toBe(0);
+    expect(appCommand.code).toBe(0);
     expect(readdirSync(join(cliOut, "stacks")).sort()).toEqual(stacksOf("dev"));
   });
 
@@ -146,8 +163,8 @@ describe("cdktf.json app command", () => {
   it("runs main.ts precompiled (scripts/app.cjs) and writes to CDKTF_OUTDIR", () => {
     expect(cdktfJson.language).toBe("typescript");
     expect(cdktfJson.app).toBe("node scripts/app.cjs main.ts");
-    expect(app.stderr).toBe("");
-    expect(app.code).toBe(0);
+    expect(appCommand.stderr).toBe("");
+    expect(appCommand.code).toBe(0);
     expect(existsSync(join(cliOut, "stacks", "platform-dev-network", "cdk.tf.json"))).toBe(true);
     expect(existsSync(join(cliOut, "manifest.json"))).toBe(true);
   });
@@ -156,17 +173,17 @@ describe("cdktf.json app command", () => {
 describe("npm run routes (scripts/routes.ts)", () => {
   /** What the command prints, from the shared synth of the shipped configuration. */
   const explain = (argv: string[]): string => {
-    const args = parseRoutesArgs(argv);
+    const args = app.routes.parseRoutesArgs(argv);
     if ("error" in args) throw new Error(args.error);
-    const json = synthShipped().stacks[`${shipped.project}-${args.env}-services`];
-    return explainInStack(json, args);
+    const json = app.synths.synthShipped().stacks[`${shipped.project}-${args.env}-services`];
+    return app.routes.explainInStack(json, args);
   };
   /** Runs the command's main() in this process; its exit code and what it printed. */
   const inProcess = async (argv: string[]) => {
     const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
     const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
     try {
-      const code = await routes(argv);
+      const code = await app.routes.main(argv);
       const text = (spy: typeof log) => spy.mock.calls.map((c) => c.join(" ")).join("\n");
       return { code, stdout: text(log), stderr: text(error) };
     } finally {
