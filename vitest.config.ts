@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+import SizeSequencer from "./__tests__/helpers/sequencer";
 
 export default defineConfig({
   test: {
@@ -16,6 +17,8 @@ export default defineConfig({
     // because no test mocks modules or changes process.env in-process, a console spy is
     // restored within its test, and each synth gets a fresh App and scratch directory.
     isolate: false,
+    // The same file order on every run, with or without timings (helpers/sequencer.ts).
+    sequence: { sequencer: SizeSequencer },
     // Leaves out cdktf's per-token creation stack traces, as the precompiled app does: about
     // half of every in-process synth's CPU time.
     setupFiles: ["__tests__/helpers/setup.ts"],
