@@ -145,6 +145,42 @@ describe("scripts/app.cjs", () => {
   });
 });
 
+describe("scripts/run.cjs (the launcher's fallback, from source)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "run-cjs-"));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  writeFileSync(join(dir, "later.ts"), 'export const later: string = "loaded later";\n');
+  // As scripts/routes.ts does: main() imports a TypeScript module only when it runs.
+  writeFileSync(
+    join(dir, "lazy.ts"),
+    [
+      "export async function main(argv: readonly string[]): Promise<number> {",
+      '  const { later } = await import("./later");',
+      "  console.log(later, ...argv);",
+      "  return 3;",
+      "}",
+    ].join("\n"),
+  );
+
+  it("runs an entry whose main() imports a TypeScript module lazily, with its exit code", () => {
+    const ran = spawnSync(
+      process.execPath,
+      [
+        "--require",
+        "tsx/cjs",
+        join(__dirname, "..", "..", "scripts", "run.cjs"),
+        join(dir, "lazy.ts"),
+        "x",
+      ],
+      { encoding: "utf8", cwd: join(__dirname, "..", "..") },
+    );
+    expect(ran.stderr).toBe("");
+    expect(ran.stdout.trim()).toBe("loaded later x");
+    expect(ran.status).toBe(3);
+  });
+});
+
 describe("scripts/app.cjs: packages", () => {
   /*
    * A toy project with one package in node_modules. The app's bundle leaves it to a vendor
