@@ -145,11 +145,14 @@ describe("scripts/app.cjs", () => {
   });
 });
 
+const dir = mkdtempSync(join(tmpdir(), "run-cjs-"));
+const toy = mkdtempSync(join(tmpdir(), "app-launcher-packages-"));
+// At file level: a suite's own hooks do not run when a filter skips all of its tests.
+afterAll(() => {
+  for (const d of [dir, toy]) rmSync(d, { recursive: true, force: true });
+});
+
 describe("scripts/run.cjs (the launcher's fallback, from source)", () => {
-  const dir = mkdtempSync(join(tmpdir(), "run-cjs-"));
-  afterAll(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
   writeFileSync(join(dir, "later.ts"), 'export const later: string = "loaded later";\n');
   // As scripts/routes.ts does: main() imports a TypeScript module only when it runs.
   writeFileSync(
@@ -187,10 +190,6 @@ describe("scripts/app.cjs: packages", () => {
    * script that is bundled once per lock file and kept in node_modules/.cache/ (the repository
    * copies the tests make share it through their linked node_modules).
    */
-  const toy = mkdtempSync(join(tmpdir(), "app-launcher-packages-"));
-  afterAll(() => {
-    rmSync(toy, { recursive: true, force: true });
-  });
   const pkg = join(toy, "node_modules", "counter");
   const cache = join(toy, "node_modules", ".cache", "platform-app");
   const pkgFile = join(pkg, "index.js");
