@@ -165,15 +165,18 @@ beforeAll(async () => {
    * start builds the precompiled app for the edited config (one snapshot for every entry)
    * and the others wait for that build (scripts/app.cjs).
    */
-  const modules = Promise.all([import("../scripts/synth"), import("./helpers/config")]);
-  [viaNpm, viaApp, viaCdktf, syntax, reference] = await Promise.all([
-    npmSynth(azCount, "out-npm"),
-    appRun(azCount, "out-app"),
-    cdktfSynth(),
-    npmSynth(withSyntaxError, "out-syntax"),
-    appRun(withReferenceError, "out-reference"),
+  // One await for both, so a failed import fails this hook and nothing else.
+  const [ran, [synth, config]] = await Promise.all([
+    Promise.all([
+      npmSynth(azCount, "out-npm"),
+      appRun(azCount, "out-app"),
+      cdktfSynth(),
+      npmSynth(withSyntaxError, "out-syntax"),
+      appRun(withReferenceError, "out-reference"),
+    ]),
+    Promise.all([import("../scripts/synth"), import("./helpers/config")]),
   ]);
-  const [synth, config] = await modules;
+  [viaNpm, viaApp, viaCdktf, syntax, reference] = ran;
   app = { synth, config };
 }, 300_000);
 

@@ -93,19 +93,22 @@ beforeAll(async () => {
   writeFileSync(join(kept, "marker"), "previous synth");
   // Started together: the first start to find the precompiled app out of date rebuilds it,
   // and the others (every command shares it) wait for that build instead of repeating it.
-  const modules = Promise.all([
-    import("../config"),
-    import("../scripts/routes"),
-    import("../scripts/synth"),
-    import("./helpers/synth"),
+  // One await for both, so a failed import fails this hook and nothing else.
+  const [ran, [config, routes, synthScript, synths]] = await Promise.all([
+    Promise.all([
+      synth(["--out", out]),
+      synth(["--out", kept], { PLATFORM_ENVIRONMENTS: unknown }),
+      runNode(nodeCommand(cdktfJson.app), { CDKTF_OUTDIR: cliOut, PLATFORM_ENVIRONMENTS: "dev" }),
+      runNode([...nodeCommand(packageScripts.routes), "dev", "/api/users"]),
+    ]),
+    Promise.all([
+      import("../config"),
+      import("../scripts/routes"),
+      import("../scripts/synth"),
+      import("./helpers/synth"),
+    ]),
   ]);
-  [all, failed, appCommand, routesCli] = await Promise.all([
-    synth(["--out", out]),
-    synth(["--out", kept], { PLATFORM_ENVIRONMENTS: unknown }),
-    runNode(nodeCommand(cdktfJson.app), { CDKTF_OUTDIR: cliOut, PLATFORM_ENVIRONMENTS: "dev" }),
-    runNode([...nodeCommand(packageScripts.routes), "dev", "/api/users"]),
-  ]);
-  const [config, routes, synthScript, synths] = await modules;
+  [all, failed, appCommand, routesCli] = ran;
   shipped = config.loadConfig();
   known = Object.keys(shipped.environments);
   app = { routes, synth: synthScript, synths };

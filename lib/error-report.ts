@@ -35,7 +35,7 @@ export function describeError(error: unknown, root: string = process.cwd()): str
     return located
       .map((m) => `${relative(root, m[1])}:${m[2]}:${m[3]}: ${m[4]}`)
       .join("\n")
-      .concat("\n(a syntax error: the file could not be compiled)");
+      .concat("\n(the file could not be compiled)");
   }
   if (POLICY_HINT.test(error.message)) {
     // cdktf suggests skipping validation; the fix is the resource or a documented exception.

@@ -274,6 +274,15 @@ const INSTALL_RECORDS = ["package-lock.json", "node_modules/.package-lock.json"]
  */
 function packagesToVendor(root, packages) {
   const { isBuiltin } = require("node:module");
+  // tsconfig's `paths` and `baseUrl` can map a bare specifier to the repository's own files,
+  // before node_modules; with either one, nothing is vendored (one bundle, as before).
+  let tsconfig = "";
+  try {
+    tsconfig = readFileSync(join(root, "tsconfig.json"), "utf8");
+  } catch {
+    // No tsconfig: no aliases.
+  }
+  const aliases = /"(paths|baseUrl)"\s*:/.test(tsconfig);
   const installed = new Map();
   const isInstalled = (spec) => {
     const parts = spec.split("/");
@@ -287,9 +296,12 @@ function packagesToVendor(root, packages) {
     name: "packages-to-vendor",
     setup(build) {
       build.onResolve({ filter: /^[^./]/ }, (args) => {
-        if (isBuiltin(args.path) || isAbsolute(args.path) || !isInstalled(args.path)) {
+        // A package's own imports (one bundled from elsewhere) resolve from where it lives.
+        const fromPackage = /[\\/]node_modules[\\/]/.test(args.importer);
+        if (aliases || fromPackage || isBuiltin(args.path) || isAbsolute(args.path)) {
           return undefined;
         }
+        if (!isInstalled(args.path)) return undefined;
         packages.add(args.path);
         return { path: args.path, namespace: "vendor" };
       });
@@ -428,6 +440,8 @@ async function build(root, name, entries, blob) {
         )
         .map((p) => (isAbsolute(p) ? relative(root, p) : p)),
       ...INSTALL_RECORDS,
+      // How esbuild compiles and resolves (target, aliases).
+      "tsconfig.json",
       ...DECLARING,
     ].sort();
   } finally {
@@ -499,7 +513,10 @@ async function ensureSnapshot(entry, options = {}) {
   return result(name, built);
 }
 
-module.exports = { ensureSnapshot, vendorScript };
+module.exports = { ensureSnapshot, packagesToVendor, vendorScript };
+
+/** What a located compile error means (lib/error-report.ts prints the same). */
+const COMPILE_HINT = "(the file could not be compiled)";
 
 /**
  * A bundle that failed on the repository's own code (a syntax error, an import of a name the
@@ -522,7 +539,7 @@ function compileErrorMessage(error) {
       ({ location: l, text }) =>
         `${relative(process.cwd(), resolve(ROOT, l.file))}:${l.line}:${l.column}: ${text}`,
     )
-    .concat("(the file could not be compiled)")
+    .concat(COMPILE_HINT)
     .join("\n");
 }
 

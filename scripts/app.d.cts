@@ -18,3 +18,9 @@ export function vendorScript(
   root: string,
   packages: readonly string[],
 ): Promise<string>;
+
+/**
+ * See app.cjs: the esbuild plugin that leaves imports of installed packages to the vendor
+ * script, adding each specifier to `packages`.
+ */
+export function packagesToVendor(root: string, packages: Set<string>): import("esbuild").Plugin;

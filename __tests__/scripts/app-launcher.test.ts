@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import * as esbuild from "esbuild";
-import { ensureSnapshot, vendorScript } from "../../scripts/app.cjs";
+import { ensureSnapshot, packagesToVendor, vendorScript } from "../../scripts/app.cjs";
 
 /*
  * The precompiled app must never run stale code, and every command package.json runs through
@@ -253,5 +253,38 @@ describe("scripts/app.cjs: packages", () => {
     expect(await vendorScript(esbuild, toy, packages)).toContain('"2"');
     expect(vendors()).toHaveLength(2);
     expect(vendors()).toEqual(expect.arrayContaining(cached));
+  });
+
+  it("vendors nothing where tsconfig maps bare specifiers (paths, baseUrl) to the project's files", async () => {
+    // A package and an alias of the same name: esbuild takes the alias, so the file is the
+    // project's, and it must stay where the stamp sees it.
+    const aliased = mkdtempSync(join(toy, "aliased-"));
+    mkdirSync(join(aliased, "node_modules", "foo"), { recursive: true });
+    writeFileSync(join(aliased, "node_modules", "foo", "package.json"), '{"name":"foo"}');
+    writeFileSync(join(aliased, "node_modules", "foo", "x.js"), 'exports.x = "package";\n');
+    mkdirSync(join(aliased, "src", "foo"), { recursive: true });
+    writeFileSync(join(aliased, "src", "foo", "x.ts"), 'export const x: string = "alias";\n');
+    writeFileSync(
+      join(aliased, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { paths: { "foo/*": ["./src/foo/*"] } } }),
+    );
+    const bundle = async () => {
+      const packages = new Set<string>();
+      const result = await esbuild.build({
+        absWorkingDir: aliased,
+        stdin: { contents: 'import { x } from "foo/x"; console.log(x);', resolveDir: aliased },
+        bundle: true,
+        platform: "node",
+        write: false,
+        plugins: [packagesToVendor(aliased, packages)],
+      });
+      return { packages: [...packages], text: result.outputFiles[0].text };
+    };
+    const withAlias = await bundle();
+    expect(withAlias.packages).toEqual([]);
+    expect(withAlias.text).toContain('"alias"');
+    // Without the alias the same import is the package's, left to the vendor script.
+    rmSync(join(aliased, "tsconfig.json"));
+    expect((await bundle()).packages).toEqual(["foo/x"]);
   });
 });
