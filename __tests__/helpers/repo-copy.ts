@@ -23,6 +23,16 @@ export class RepoCopy {
 
   constructor() {
     this.dir = mkdtempSync(join(tmpdir(), "repo-copy-"));
+    try {
+      this.copyFiles();
+    } catch (error) {
+      // Outside a git checkout (an exported tree) git cannot list the files.
+      this.remove();
+      throw error;
+    }
+  }
+
+  private copyFiles(): void {
     const files = execFileSync(
       "git",
       ["ls-files", "-z", "--cached", "--others", "--exclude-standard"],
