@@ -1,4 +1,5 @@
 import { relative } from "node:path";
+import { describeCompileErrors } from "./compile-errors.cjs";
 import { ConfigError } from "./validation";
 
 /*
@@ -32,10 +33,10 @@ export function describeError(error: unknown, root: string = process.cwd()): str
   // then one `<file>:<line>:<col>: ERROR: <text>` line per problem.
   const located = [...error.message.matchAll(/^(.+?):(\d+):(\d+): (?:ERROR|error): (.*)$/gm)];
   if (located.length > 0) {
-    return located
-      .map((m) => `${relative(root, m[1])}:${m[2]}:${m[3]}: ${m[4]}`)
-      .join("\n")
-      .concat("\n(the file could not be compiled)");
+    return describeCompileErrors(
+      located.map((m) => ({ file: m[1], line: m[2], column: m[3], text: m[4] })),
+      root,
+    );
   }
   if (POLICY_HINT.test(error.message)) {
     // cdktf suggests skipping validation; the fix is the resource or a documented exception.

@@ -13,10 +13,11 @@
  * (the packages' part of the bundle is cached apart, per install: see VENDOR_GLOBAL):
  * a hash of every source file esbuild read, the lock file and npm's record of the install
  * (which pin node_modules), package.json and cdktf.json (which name the entries), this
- * launcher, the Node binary and the repository path. The stamp is checked on every start and everything rebuilt when any of it
- * changed, so a fresh clone, a pull or an edit never runs stale code. Starts that find a
- * build under way wait for it instead of building the same thing again. Type checking stays
- * where it was: `npm test` runs `tsc -p .`; esbuild only strips types.
+ * launcher, the Node binary and the repository path. The stamp is checked on every start and
+ * everything rebuilt when any of it changed, so a fresh clone, a pull or an edit never runs
+ * stale code. Starts that find a build under way wait for it instead of building the same
+ * thing again. Type checking stays where it was: `npm test` runs `tsc -p .`; esbuild only
+ * strips types.
  *
  * An entry's main() gets the command's arguments (`process.argv.slice(2)` under
  * `node <entry> [args]`, which it may read instead) and may return the exit code or a promise
@@ -515,14 +516,10 @@ async function ensureSnapshot(entry, options = {}) {
 
 module.exports = { ensureSnapshot, packagesToVendor, vendorScript };
 
-/** What a located compile error means (lib/error-report.ts prints the same). */
-const COMPILE_HINT = "(the file could not be compiled)";
-
 /**
  * A bundle that failed on the repository's own code (a syntax error, an import of a name the
- * module does not export), as lib/error-report.ts prints one: each
- * `<file>:<line>:<col>: <text>` (cwd-relative), then what it means; undefined for any other
- * failure.
+ * module does not export), as every entry path prints one (lib/compile-errors.cjs);
+ * undefined for any other failure.
  */
 function compileErrorMessage(error) {
   const errors = Array.isArray(error?.errors) ? error.errors : [];
@@ -534,13 +531,12 @@ function compileErrorMessage(error) {
     e.location.file !== "vendor.js" &&
     !/(^|[\\/])node_modules[\\/]/.test(e.location.file);
   if (errors.length === 0 || !errors.every(own)) return undefined;
-  return errors
-    .map(
-      ({ location: l, text }) =>
-        `${relative(process.cwd(), resolve(ROOT, l.file))}:${l.line}:${l.column}: ${text}`,
-    )
-    .concat(COMPILE_HINT)
-    .join("\n");
+  // Loaded here, not at the top: a start that builds nothing never needs it.
+  const { describeCompileErrors } = require("../lib/compile-errors.cjs");
+  return describeCompileErrors(
+    errors.map(({ location: l, text }) => ({ ...l, file: resolve(ROOT, l.file), text })),
+    process.cwd(),
+  );
 }
 
 async function run(entry, args) {
