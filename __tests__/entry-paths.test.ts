@@ -1,13 +1,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlatformInput } from "../config";
 import { describeError } from "../lib/error-report";
 import type { withEnv } from "./helpers/config";
 import { RepoCopy } from "./helpers/repo-copy";
 import { run, type Ran } from "./helpers/spawn";
-import { installNpmStandIn, onPath } from "./helpers/workflow-steps";
+import { pathWithNpmStandIn } from "./helpers/workflow-steps";
 
 /*
  * Every way a user synthesizes (npm run synth, the cdktf.json app command, cdktf synth) prints
@@ -91,9 +91,7 @@ const appCommand = (repo: RepoCopy) => (JSON.parse(repo.read("cdktf.json")) as {
  * `npm` on npm run synth's PATH is the stand-in (helpers/npm-stand-in.sh): the copy's script
  * line runs as npm runs it, without npm's own start-up.
  */
-const realNpm = onPath("npm", cleanEnv.PATH);
-if (realNpm === undefined) throw new Error("no npm on PATH");
-const npmPath = `${installNpmStandIn(join(scratch, "bin"), realNpm)}${delimiter}${cleanEnv.PATH ?? ""}`;
+const npmPath = pathWithNpmStandIn(join(scratch, "bin"), cleanEnv.PATH ?? "");
 
 const CONFIG_MESSAGE =
   "Invalid configuration: environments.dev.network.azCount: 9 is more AZs than ap-northeast-1 offers: it has 3 (ap-northeast-1a, ap-northeast-1c, ap-northeast-1d); a second subnet in one AZ would not add resilience and the load balancers refuse it";

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config";
 import { freeVpcCidr, scaffoldInto } from "../scripts/new-env";
@@ -7,7 +7,7 @@ import { FIXTURE, fixtureInput } from "./fixtures/config";
 import { rejection } from "./helpers/config";
 import { RepoCopy } from "./helpers/repo-copy";
 import { run, type Ran } from "./helpers/spawn";
-import { installNpmStandIn, onPath } from "./helpers/workflow-steps";
+import { pathWithNpmStandIn } from "./helpers/workflow-steps";
 
 /*
  * `npm run new-env -- <name> --from <env>`: a third environment that validates and
@@ -150,9 +150,7 @@ describe("npm run new-env", () => {
     repo = new RepoCopy();
     out = join(repo.dir, "out");
     // In the copy's directory but outside config/ and its tracked files.
-    const realNpm = onPath("npm");
-    if (realNpm === undefined) throw new Error("no npm on PATH");
-    path = `${installNpmStandIn(join(repo.dir, ".npm-stand-in"), realNpm)}${delimiter}${process.env.PATH ?? ""}`;
+    path = pathWithNpmStandIn(join(repo.dir, ".npm-stand-in"), process.env.PATH ?? "");
     workflowBefore = repo.read(".github/workflows/infra.yml");
     made = await npmRun("new-env", [name, "--from", from]);
     written = changedConfig();

@@ -164,17 +164,14 @@ export type SharedSynth = Pick<SynthResult, "stacks">;
  * worker that needs one before any is there synthesizes it itself, so no worker waits on
  * another. Not in watch mode, where the sources change between reruns in the same workers.
  */
-let synthsDirectory: string | null | undefined;
+let synthsDirectory: string | undefined;
 function sharedDirectory(): string | undefined {
+  if (!inject("shareSynths")) return undefined;
   if (synthsDirectory === undefined) {
-    synthsDirectory = null;
-    if (inject("shareSynths")) {
-      const dir = join(inject("runScratch"), "synths");
-      mkdirSync(dir, { recursive: true });
-      synthsDirectory = dir;
-    }
+    synthsDirectory = join(inject("runScratch"), "synths");
+    mkdirSync(synthsDirectory, { recursive: true });
   }
-  return synthsDirectory ?? undefined;
+  return synthsDirectory;
 }
 
 /**

@@ -105,6 +105,16 @@ export function installNpmStandIn(
 }
 
 /**
+ * `path` with the npm stand-in (installNpmStandIn, in `dir`) first, standing in for the npm
+ * that `path` finds.
+ */
+export function pathWithNpmStandIn(dir: string, path: string): string {
+  const realNpm = onPath("npm", path);
+  if (realNpm === undefined) throw new Error("no npm on PATH");
+  return [installNpmStandIn(dir, realNpm), path].join(delimiter);
+}
+
+/**
  * Runs a workflow file's shell steps for real, with bash as the runner would. A test file
  * queues each run while its tests are collected (`queue`), every run starts in one beforeAll,
  * independent runs together, and the tests inspect what each left; each run and each `dir()`
@@ -121,10 +131,7 @@ export function workflowSteps(name: string): {
   dir: () => string;
 } {
   const scratch = mkdtempSync(join(tmpdir(), `${name}-`));
-  const path = process.env.PATH ?? "/usr/bin:/bin";
-  const realNpm = onPath("npm", path);
-  if (realNpm === undefined) throw new Error("no npm on PATH");
-  const stepPath = [installNpmStandIn(join(scratch, "bin"), realNpm), path].join(delimiter);
+  const stepPath = pathWithNpmStandIn(join(scratch, "bin"), process.env.PATH ?? "/usr/bin:/bin");
   let dirs = 0;
   const dir = () => {
     const made = join(scratch, String(dirs++));

@@ -187,7 +187,7 @@ describe("scripts/run.cjs (the launcher's fallback, from source)", () => {
 describe("scripts/app.cjs: packages", () => {
   /*
    * A toy project with one package in node_modules. The app's bundle leaves it to a vendor
-   * script that is bundled once per lock file and kept in node_modules/.cache/ (the repository
+   * script that is bundled once per install and kept in node_modules/.cache/ (the repository
    * copies the tests make share it through their linked node_modules).
    */
   const pkg = join(toy, "node_modules", "counter");
